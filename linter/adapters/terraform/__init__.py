@@ -1,0 +1,63 @@
+"""Terraform resources (after resolution) to models."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from linter.adapters import collect_builders
+from linter.models.base import Resource, SourceLocation
+from linter.resolve.terraform import ResolvedBlock
+from linter.values import ResourceRef
+
+
+class TerraformContext:
+    """The other resources of the same module, for resources that configure another."""
+
+    def __init__(self, blocks: list[ResolvedBlock]) -> None:
+        self.blocks = blocks
+        self._by_type: dict[str, list[ResolvedBlock]] = defaultdict(list)
+        for block in blocks:
+            key = f"data.{block.type}" if block.mode == "data" else block.type
+            self._by_type[key].append(block)
+
+    def of_type(self, source_type: str) -> list[ResolvedBlock]:
+        return self._by_type.get(source_type, [])
+
+    def referencing(self, source_type: str, argument: str, target: ResolvedBlock,
+                    names: tuple[Any, ...] = ()) -> list[ResolvedBlock]:
+        """Blocks of `source_type` whose `argument` refers to `target`.
+
+        A reference (`bucket = aws_s3_bucket.photos.id`) matches by address; a literal
+        matches when it equals one of the target's `names` (its bucket name, say).
+        """
+        found = []
+        for block in self.of_type(source_type):
+            value = block.config.get(argument)
+            if isinstance(value, ResourceRef):
+                if value.resource_type == target.type and value.name == target.name:
+                    found.append(block)
+            elif value is not None and value in [name for name in names if name is not None]:
+                found.append(block)
+        return found
+
+    @staticmethod
+    def identity(block: ResolvedBlock) -> dict[str, Any]:
+        return {
+            "address": block.address,
+            "source_type": block.type,
+            "source_format": "terraform",
+            "location": SourceLocation(block.path, block.line, block.end_line),
+            "scope": block.module_dir,
+        }
+
+
+def build_models(blocks: list[ResolvedBlock]) -> list[Resource]:
+    builders = collect_builders(__name__)
+    context = TerraformContext(blocks)
+    models: list[Resource] = []
+    for block in blocks:
+        key = f"data.{block.type}" if block.mode == "data" else block.type
+        for builder in builders.get(key, ()):
+            models.extend(builder(block, context))
+    return models

@@ -1,0 +1,152 @@
+"""Find the files to scan and read them safely.
+
+Every path given is walked once (symlinked directories are followed, but never into a
+directory already visited, so a symlink loop cannot recurse). A file that cannot be
+read as text — too large, binary, not UTF-8, a broken or looping symlink — becomes a
+`FileProblem` with its path and reason; the walk goes on.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SKIPPED_DIRECTORIES = frozenset({
+    ".git", ".hg", ".svn", ".terraform", "node_modules", ".venv", "venv", "__pycache__",
+    ".tox", ".mypy_cache", ".pytest_cache", ".ruff_cache", "cdk.out",
+})
+DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024
+
+TERRAFORM_SUFFIXES = (".tf", ".tf.json")
+VARIABLES_SUFFIXES = (".tfvars", ".tfvars.json")
+DOCUMENT_SUFFIXES = (".yaml", ".yml", ".json", ".template")
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    path: str
+    reason: str
+    level: str = "error"  # "error" fails the run (exit 2); "warning" is reported only
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: Path  # as found on disk
+    display_path: str  # relative POSIX path from the root, used in every output
+    kind: str  # "terraform" | "terraform_json" | "tfvars" | "document"
+
+
+@dataclass
+class Discovery:
+    files: list[SourceFile] = field(default_factory=list)
+    problems: list[FileProblem] = field(default_factory=list)
+    ignored: int = 0  # files of no interest by name (images, code, ...)
+
+
+def kind_of(name: str) -> str | None:
+    lower = name.lower()
+    if lower.endswith(".tf.json"):
+        return "terraform_json"
+    if lower.endswith(".tf"):
+        return "terraform"
+    if lower.endswith(VARIABLES_SUFFIXES):
+        return "tfvars"
+    if lower.endswith(DOCUMENT_SUFFIXES):
+        return "document"
+    return None
+
+
+def display_path(path: Path, root: Path) -> str:
+    try:
+        return path.absolute().relative_to(root).as_posix()
+    except ValueError:
+        return path.absolute().as_posix()
+
+
+def discover(paths: list[Path], root: Path) -> Discovery:
+    found = Discovery()
+    visited_directories: set[str] = set()
+    seen_files: set[str] = set()
+    for start in paths:
+        if start.is_dir():
+            _walk(start, root, found, visited_directories, seen_files)
+        else:
+            _add_file(start, root, found, seen_files, explicit=True)
+    found.files.sort(key=lambda source: source.display_path)
+    return found
+
+
+def _walk(directory: Path, root: Path, found: Discovery, visited: set[str],
+          seen_files: set[str]) -> None:
+    real = os.path.realpath(directory)
+    if real in visited:
+        found.problems.append(FileProblem(display_path(directory, root),
+                                          "symlink loop: directory already scanned", "warning"))
+        return
+    visited.add(real)
+    try:
+        entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
+    except OSError as error:
+        found.problems.append(FileProblem(display_path(directory, root),
+                                          f"cannot list directory: {error.strerror}"))
+        return
+    for entry in entries:
+        path = Path(entry.path)
+        try:
+            is_directory = entry.is_dir()  # follows symlinks
+        except OSError:
+            is_directory = False
+        if is_directory:
+            if entry.name not in SKIPPED_DIRECTORIES:
+                _walk(path, root, found, visited, seen_files)
+            continue
+        _add_file(path, root, found, seen_files, explicit=False)
+
+
+def _add_file(path: Path, root: Path, found: Discovery, seen_files: set[str],
+              explicit: bool) -> None:
+    kind = kind_of(path.name)
+    shown = display_path(path, root)
+    if kind is None:
+        if explicit:
+            found.problems.append(FileProblem(shown, "not a Terraform, CloudFormation or "
+                                              "Kubernetes file name", "warning"))
+        found.ignored += 1
+        return
+    try:
+        real = os.path.realpath(path, strict=True)
+    except OSError as error:
+        reason = ("symlink loop" if error.errno == errno.ELOOP
+                  else "broken symlink" if os.path.islink(path)
+                  else f"cannot read: {error.strerror or error}")
+        found.problems.append(FileProblem(shown, reason))
+        return
+    if real in seen_files:
+        return  # the same file reached twice (a symlink to a scanned file)
+    seen_files.add(real)
+    found.files.append(SourceFile(path, shown, kind))
+
+
+def read_text(path: Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> str:
+    """The file's text, or ValueError with the reason it cannot be scanned."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise ValueError(f"file is {size / 1048576:.1f} MiB, over the "
+                             f"{max_bytes / 1048576:.1f} MiB limit (--max-file-size)")
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as error:
+        raise ValueError(f"cannot read: {error.strerror or error}") from None
+    return decode(data)
+
+
+def decode(data: bytes) -> str:
+    if b"\0" in data[:8192]:
+        raise ValueError("binary file (contains NUL bytes)")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValueError(f"not UTF-8 text (invalid byte at offset {error.start})") from None

@@ -1,0 +1,262 @@
+"""Load the rule catalogue and judge models with it: PASS, FAIL, UNKNOWN or ERROR."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import importlib
+import json
+import pkgutil
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from linter.checks import registry as check_registry
+from linter.conditions import Status, Verdict, evaluate
+from linter.models.base import Element, Field, Resource, SourceLocation
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+PACKAGE_DIRECTORY = Path(__file__).parent
+SEVERITIES = ("low", "medium", "high", "critical")
+
+
+def catalogue_directory(name: str) -> Path:
+    """The shipped rules/ or fixtures/: inside the wheel, or at the top of a checkout."""
+    installed = PACKAGE_DIRECTORY / "_catalogue" / name
+    return installed if installed.is_dir() else PACKAGE_DIRECTORY.parent / name
+
+
+class RuleError(ValueError):
+    """A rule file that cannot be used; the message names the file and the problem."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    title: str
+    severity: str
+    category: str
+    hipaa: tuple[str, ...]
+    rationale: str
+    message: str
+    models: tuple[str, ...]
+    condition: dict[str, Any]
+    remediation: dict[str, str]
+    when: dict[str, Any] | None = None
+    each: str | None = None
+    references: tuple[str, ...] = ()
+    equivalents: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    limits: str = ""
+    path: str = ""
+
+    @property
+    def family(self) -> str:
+        return self.id.split("-")[0]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    rule: Rule
+    resource: Resource
+    status: Status
+    message: str
+    location: SourceLocation  # where the finding points: the attribute, or the resource
+    attribute: str  # the attribute judged, part of the fingerprint
+    element: str = ""  # the repeated part judged (`ordered_cache_behavior[1]`), if any
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable across line moves and reformatting: rule + resource + attribute path."""
+        identity = "|".join((self.rule.id, self.resource.source_format, self.resource.scope,
+                             self.resource.address, self.element, self.attribute))
+        return hashlib.sha256(identity.encode()).hexdigest()[:32]
+
+
+# --- loading --------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def rule_schema() -> dict[str, Any]:
+    with (PACKAGE_DIRECTORY / "schemas" / "rule.schema.json").open(encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+@lru_cache(maxsize=None)
+def model_classes() -> dict[str, type[Resource]]:
+    """Every model class by its MODEL name (`aws.s3.Bucket`)."""
+    import linter.models as models_package
+
+    found: dict[str, type[Resource]] = {}
+    for info in pkgutil.walk_packages(models_package.__path__, "linter.models."):
+        module = importlib.import_module(info.name)
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, Resource) and value.MODEL:
+                found[value.MODEL] = value
+    return found
+
+
+def load_rules(directories: list[Path]) -> list[Rule]:
+    rules: dict[str, Rule] = {}
+    for directory in directories:
+        if not directory.is_dir():
+            raise RuleError(f"{directory}: rules directory does not exist")
+        for path in sorted(directory.rglob("*.yaml")) + sorted(directory.rglob("*.yml")):
+            rule = load_rule(path)
+            if rule.id in rules:
+                raise RuleError(f"{path}: rule id {rule.id} is already defined in "
+                                f"{rules[rule.id].path}")
+            rules[rule.id] = rule
+    return sorted(rules.values(), key=lambda rule: rule.id)
+
+
+def load_rule(path: Path) -> Rule:
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise RuleError(f"{path}: cannot read rule file: {error}") from None
+    validator = jsonschema.Draft7Validator(rule_schema(),
+                                           format_checker=jsonschema.FormatChecker())
+    errors = sorted(validator.iter_errors(data), key=lambda error: list(error.absolute_path))
+    if errors:
+        error = errors[0]
+        where = "/".join(str(part) for part in error.absolute_path) or "(top level)"
+        raise RuleError(f"{path}: {where}: {error.message}")
+    models = data["model"] if isinstance(data["model"], list) else [data["model"]]
+    rule = Rule(
+        id=data["id"], title=data["title"], severity=data["severity"],
+        category=data["category"], hipaa=tuple(data["hipaa"]), rationale=data["rationale"].strip(),
+        message=data["message"], models=tuple(models), condition=data["condition"],
+        remediation=data["remediation"], when=data.get("when"), each=data.get("each"),
+        references=tuple(data.get("references", [])), equivalents=data.get("equivalents", {}),
+        limits=data.get("limits", "").strip(), path=str(path))
+    _check_references(rule)
+    return rule
+
+
+def _check_references(rule: Rule) -> None:
+    """The fields and checks a rule names must exist: a typo must not read as a pass."""
+    classes = model_classes()
+    for model in rule.models:
+        if model not in classes:
+            raise RuleError(f"{rule.path}: model {model} does not exist")
+        names = {field.name for field in dataclasses.fields(classes[model])}
+        if rule.each:
+            if rule.each not in names:
+                raise RuleError(f"{rule.path}: model {model} has no field {rule.each}")
+            names = _element_fields(classes[model], rule.each)
+        for condition in (rule.condition, rule.when):
+            for leaf in _leaves(condition):
+                if leaf["field"] not in names:
+                    raise RuleError(f"{rule.path}: model {model} has no field {leaf['field']}")
+                if "check" in leaf and leaf["check"] not in check_registry():
+                    raise RuleError(f"{rule.path}: check {leaf['check']} does not exist")
+
+
+def _element_fields(model: type[Resource], list_field: str) -> set[str]:
+    element_type = getattr(model, "ELEMENTS", {}).get(list_field)
+    if element_type is None:
+        raise RuleError(f"model {model.MODEL} does not declare the element type of {list_field}")
+    return {field.name for field in dataclasses.fields(element_type)}
+
+
+def _leaves(condition: dict[str, Any] | None) -> list[dict[str, Any]]:
+    if not condition:
+        return []
+    for key in ("all", "any"):
+        if key in condition:
+            return [leaf for item in condition[key] for leaf in _leaves(item)]
+    if "not" in condition:
+        return _leaves(condition["not"])
+    return [condition]
+
+
+def supported_formats(model: str) -> set[str]:
+    """The formats whose adapters build this model, read from the builders' return types."""
+    import typing
+
+    from linter.adapters import collect_builders
+
+    formats = set()
+    for fmt in ("terraform", "cloudformation", "kubernetes"):
+        for builders in collect_builders(f"linter.adapters.{fmt}").values():
+            for builder in builders:
+                returned = typing.get_type_hints(builder).get("return")
+                for argument in typing.get_args(returned):
+                    if getattr(argument, "MODEL", None) == model:
+                        formats.add(fmt)
+    return formats
+
+
+# --- evaluation -----------------------------------------------------------------------
+
+
+class Evaluator:
+    def __init__(self, rules: list[Rule]) -> None:
+        self.rules = rules
+        self._by_model: dict[str, list[Rule]] = {}
+        for rule in rules:
+            for model in rule.models:
+                self._by_model.setdefault(model, []).append(rule)
+
+    def evaluate(self, resources: list[Resource]) -> list[Outcome]:
+        outcomes: list[Outcome] = []
+        for resource in resources:
+            for rule in self._by_model.get(resource.MODEL, ()):
+                outcomes.extend(self._judge(rule, resource))
+        return outcomes
+
+    def _judge(self, rule: Rule, resource: Resource) -> list[Outcome]:
+        subjects: list[tuple[Any, Element | None]]
+        if rule.each:
+            subjects = [(element, element) for element in getattr(resource, rule.each)]
+        else:
+            subjects = [(resource, None)]
+        outcomes = []
+        for subject, element in subjects:
+            try:
+                outcome = self._judge_one(rule, resource, subject, element)
+            except Exception as error:  # a crashing rule is an ERROR outcome, never a pass
+                outcome = Outcome(rule, resource, Status.ERROR,
+                                  f"rule {rule.id} failed on {resource.address}: "
+                                  f"{type(error).__name__}: {error}", resource.location, "")
+            if outcome is not None:
+                outcomes.append(outcome)
+        return outcomes
+
+    def _judge_one(self, rule: Rule, resource: Resource, subject: Any,
+                   element: Element | None) -> Outcome | None:
+        if rule.when:
+            applies = evaluate(rule.when, subject)
+            if applies.status is Status.FAIL:
+                return None
+            if applies.status is Status.UNKNOWN:
+                return self._outcome(rule, resource, element, applies)
+        return self._outcome(rule, resource, element, evaluate(rule.condition, subject))
+
+    @staticmethod
+    def _outcome(rule: Rule, resource: Resource, element: Element | None,
+                 verdict: Verdict) -> Outcome:
+        field: Field | None = verdict.field
+        line = (field.line if field and field.line else
+                element.line if element else resource.location.start_line)
+        path = field.path if field and field.path else resource.location.path
+        location = SourceLocation(path, line,
+                                  line if line != resource.location.start_line or element
+                                  else resource.location.end_line)
+        subject = f"{resource.address} {element.label}" if element else resource.address
+        if verdict.status is Status.UNKNOWN:
+            message = f"{rule.title}: cannot be decided for {subject}: {verdict.detail}"
+        elif verdict.status is Status.PASS:
+            message = f"{subject}: {verdict.detail}" if verdict.detail else subject
+        else:
+            message = f"{rule.message.format(resource=subject)}: {verdict.detail}"
+        return Outcome(rule, resource, verdict.status, message, location,
+                       field.attribute if field else "", element.label if element else "")

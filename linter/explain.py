@@ -1,0 +1,67 @@
+"""A rule's documentation, generated from its rule file and its fixtures.
+
+`ephi-lint explain`, SARIF help and docs/rules.md read the same sources, so the
+documentation cannot drift from what the rule does: the examples are the very fixtures
+the test suite runs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from linter.engine import Rule, catalogue_directory
+
+FORMAT_SUFFIXES = (
+    (".cfn.yaml", "cloudformation"), (".cfn.json", "cloudformation"),
+    (".k8s.yaml", "kubernetes"), (".tf.json", "terraform"), (".tf", "terraform"),
+)
+_LANGUAGE = {"terraform": "hcl", "cloudformation": "yaml", "kubernetes": "yaml"}
+
+
+def fixture_format(path: Path) -> str | None:
+    for suffix, fmt in FORMAT_SUFFIXES:
+        if path.name.endswith(suffix):
+            return fmt
+    return None
+
+
+def fixture_examples(rule_id: str) -> dict[str, dict[str, Path]]:
+    """{"fail"|"pass": {format: first fixture file}} for the rule."""
+    directory = catalogue_directory("fixtures") / rule_id
+    examples: dict[str, dict[str, Path]] = {"fail": {}, "pass": {}}
+    if not directory.is_dir():
+        return examples
+    for path in sorted(directory.iterdir()):
+        fmt = fixture_format(path)
+        kind = path.name.split(".")[0].split("-")[0]
+        if path.is_file() and fmt and kind in examples:
+            examples[kind].setdefault(fmt, path)
+    return examples
+
+
+def explain_rule(rule: Rule) -> str:
+    lines = [f"{rule.id}: {rule.title}",
+             f"severity: {rule.severity}   category: {rule.category}   "
+             f"HIPAA: {', '.join(f'45 CFR {citation}' for citation in rule.hipaa)}",
+             "", "Why it matters", _indent(rule.rationale), "",
+             "How to fix", _indent(rule.remediation["summary"])]
+    for fmt in ("terraform", "cloudformation", "kubernetes"):
+        if rule.remediation.get(fmt):
+            lines += ["", f"  {fmt}:", _indent(rule.remediation[fmt].rstrip(), 4)]
+    examples = fixture_examples(rule.id)
+    for kind, heading in (("fail", "Failing example"), ("pass", "Passing example")):
+        for fmt, path in examples[kind].items():
+            lines += ["", f"{heading} ({fmt}, {path.name})",
+                      _indent(path.read_text(encoding="utf-8").rstrip(), 4)]
+    if rule.limits:
+        lines += ["", "Known limits", _indent(rule.limits)]
+    peers = [f"{tool}: {', '.join(ids)}" for tool, ids in rule.equivalents.items() if ids]
+    if peers:
+        lines += ["", "Equivalent checks", *(_indent(peer) for peer in peers)]
+    if rule.references:
+        lines += ["", "References", *(_indent(reference) for reference in rule.references)]
+    return "\n".join(lines)
+
+
+def _indent(text: str, width: int = 2) -> str:
+    return "\n".join((" " * width + line) if line else "" for line in text.splitlines())

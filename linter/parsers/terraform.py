@@ -1,0 +1,207 @@
+"""Terraform files (`.tf`, `.tf.json`, `.tfvars`) as blocks with the line of every attribute."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import hcl2
+from lark import Token, Tree
+from lark.exceptions import LarkError, UnexpectedInput
+
+from linter.parsers import hcl_expressions as hx
+from linter.parsers.yaml_source import DocumentError, MarkedList, load_documents
+from linter.values import ConfigNode
+
+MAX_BLOCK_DEPTH = 60
+
+
+class TerraformSyntaxError(ValueError):
+    pass
+
+
+@dataclass
+class HclAttribute:
+    name: str
+    expression: hx.Expr
+    line: int
+
+
+@dataclass
+class HclBlock:
+    type: str
+    labels: list[str]
+    line: int
+    end_line: int
+    attributes: dict[str, HclAttribute] = field(default_factory=dict)
+    blocks: list[HclBlock] = field(default_factory=list)
+
+    def blocks_of(self, block_type: str) -> list[HclBlock]:
+        return [block for block in self.blocks if block.type == block_type]
+
+
+@dataclass
+class TerraformFile:
+    path: str
+    blocks: list[HclBlock]
+
+
+def parse_hcl(text: str, path: str) -> TerraformFile:
+    if not text.endswith("\n"):
+        text += "\n"  # python-hcl2's grammar needs the final newline
+    try:
+        tree = hcl2.parses_to_tree(text)
+    except UnexpectedInput as error:
+        raise TerraformSyntaxError(
+            f"invalid HCL at line {error.line}, column {error.column}: "
+            f"{_first_line(str(error))}") from None
+    except (LarkError, RecursionError) as error:
+        raise TerraformSyntaxError(f"invalid HCL: {_first_line(str(error))}") from None
+    body = _trees(tree.children)[0]
+    try:
+        blocks, _ = _body(body, 0)
+    except (hx.ExpressionError, RecursionError) as error:
+        raise TerraformSyntaxError(str(error) or "nesting too deep") from None
+    return TerraformFile(path, blocks)
+
+
+def parse_variables_file(text: str, path: str) -> dict[str, HclAttribute]:
+    """A `.tfvars` file: top-level attributes only."""
+    if not text.endswith("\n"):
+        text += "\n"
+    try:
+        tree = hcl2.parses_to_tree(text)
+        _, attributes = _body(_trees(tree.children)[0], 0)
+    except UnexpectedInput as error:
+        raise TerraformSyntaxError(
+            f"invalid HCL at line {error.line}, column {error.column}") from None
+    except (LarkError, hx.ExpressionError, RecursionError) as error:
+        raise TerraformSyntaxError(f"invalid HCL: {_first_line(str(error))}") from None
+    return attributes
+
+
+def parse_expression(text: str, line: int) -> hx.Expr:
+    """One expression (from a template or a .tf.json string), its lines counted from `line`."""
+    try:
+        tree = hcl2.parses_to_tree(f"x = {text}\n")
+        _, attributes = _body(_trees(tree.children)[0], 0)
+    except (LarkError, hx.ExpressionError, RecursionError):
+        return hx.Opaque(line, "unparsable expression")
+    return _shift(attributes["x"].expression, line)
+
+
+def _shift(expression: hx.Expr, line: int) -> hx.Expr:
+    # The expression was parsed on its own; its nodes all belong to the caller's line.
+    return _relined(expression, line)
+
+
+def _relined(node: Any, line: int) -> Any:
+    if isinstance(node, hx.Expr):
+        values = {name: _relined(getattr(node, name), line)
+                  for name in node.__dataclass_fields__ if name != "line"}
+        return type(node)(line=line, **values)
+    if isinstance(node, tuple):
+        return tuple(_relined(item, line) for item in node)
+    return node
+
+
+def _first_line(text: str) -> str:
+    return text.strip().splitlines()[0] if text.strip() else "syntax error"
+
+
+def _trees(children: list[Any]) -> list[Tree]:
+    return [child for child in children if isinstance(child, Tree)
+            and child.data != "new_line_or_comment"]
+
+
+def _name(node: Tree | Token) -> str:
+    if isinstance(node, Token):
+        return node.value
+    if node.data == "string":
+        return "".join(part.children[0].value for part in node.children
+                       if isinstance(part, Tree) and isinstance(part.children[0], Token))
+    return node.children[0].value
+
+
+def _body(body: Tree, depth: int) -> tuple[list[HclBlock], dict[str, HclAttribute]]:
+    if depth > MAX_BLOCK_DEPTH:
+        raise TerraformSyntaxError(f"blocks nested deeper than {MAX_BLOCK_DEPTH} levels")
+    blocks: list[HclBlock] = []
+    attributes: dict[str, HclAttribute] = {}
+    for item in _trees(body.children):
+        if item.data == "attribute":
+            name_node, value_node = _trees(item.children)
+            name = _name(name_node)
+            attributes[name] = HclAttribute(name, hx.build(value_node), item.meta.line)
+        elif item.data == "block":
+            parts = _trees(item.children)
+            inner_body = parts[-1]
+            header = [_name(part) for part in parts[:-1]]
+            child_blocks, child_attributes = _body(inner_body, depth + 1)
+            blocks.append(HclBlock(header[0], header[1:], item.meta.line, item.meta.end_line,
+                                   child_attributes, child_blocks))
+    return blocks, attributes
+
+
+# --- .tf.json -------------------------------------------------------------------------
+
+# Top-level keys whose values are keyed by labels, and how many labels each has.
+_JSON_LABELS = {"resource": 2, "data": 2, "module": 1, "variable": 1, "output": 1,
+                "provider": 1, "locals": 0, "terraform": 0}
+
+
+def parse_json(text: str, path: str) -> TerraformFile:
+    try:
+        documents = load_documents(text, json_mode=True)
+    except DocumentError as error:
+        raise TerraformSyntaxError(str(error)) from None
+    if len(documents) != 1 or not isinstance(documents[0], ConfigNode):
+        raise TerraformSyntaxError("a .tf.json file must hold one JSON object")
+    blocks: list[HclBlock] = []
+    root = documents[0]
+    for block_type, content in root.items():
+        label_count = _JSON_LABELS.get(block_type)
+        if label_count is None:
+            continue
+        for labels, node in _labelled(content, label_count, []):
+            if isinstance(node, ConfigNode):
+                blocks.append(_json_block(block_type, labels, node))
+    return TerraformFile(path, blocks)
+
+
+def _labelled(content: Any, remaining: int, labels: list[str]) -> list[tuple[list[str], Any]]:
+    items = content if isinstance(content, list) else [content]
+    found: list[tuple[list[str], Any]] = []
+    for item in items:
+        if remaining == 0:
+            found.append((labels, item))
+        elif isinstance(item, ConfigNode):
+            for key, value in item.items():
+                found.extend(_labelled(value, remaining - 1, [*labels, key]))
+    return found
+
+
+def _json_block(block_type: str, labels: list[str], node: ConfigNode) -> HclBlock:
+    block = HclBlock(block_type, labels, node.line, node.end_line)
+    for key, value in node.items():
+        line = node.line_of(key)
+        # JSON cannot tell a nested block from an object attribute; both resolve to the
+        # same ConfigNode shape, so objects are kept as attributes.
+        block.attributes[key] = HclAttribute(key, _json_expression(value, line), line)
+    return block
+
+
+def _json_expression(value: Any, line: int) -> hx.Expr:
+    if isinstance(value, ConfigNode):
+        return hx.ObjectExpr(value.line, tuple(
+            (hx.Literal(value.line_of(key), key), _json_expression(item, value.line_of(key)))
+            for key, item in value.items()))
+    if isinstance(value, MarkedList):
+        return hx.TupleExpr(value.line, tuple(
+            _json_expression(item, item_line) for item, item_line in zip(value, value.lines)))
+    if isinstance(value, list):
+        return hx.TupleExpr(line, tuple(_json_expression(item, line) for item in value))
+    if isinstance(value, str) and ("${" in value or "%{" in value):
+        escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+        return parse_expression(f'"{escaped}"', line)
+    return hx.Literal(line, value)

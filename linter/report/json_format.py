@@ -1,0 +1,62 @@
+"""Machine-readable JSON: every finding with its rule, resource, location and fingerprint."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from linter import __version__
+from linter.conditions import Status
+from linter.report import ScanReport
+
+
+def render(report: ScanReport) -> str:
+    result = report.result
+    document: dict[str, Any] = {
+        "tool": "ephi-lint",
+        "version": __version__,
+        "summary": {
+            "failed": report.count(Status.FAIL),
+            "unknown": report.count(Status.UNKNOWN),
+            "passed": report.count(Status.PASS, visible_only=False),
+            "errors": len(result.errors) + len(report.rule_errors),
+            "below_threshold": report.below_threshold,
+            "threshold": report.threshold,
+            "rules": len(result.rules),
+            "resources": result.resources,
+            "files_scanned": result.files_scanned,
+            "files_unrecognised": result.files_unrecognised,
+            "seconds": round(result.seconds, 3),
+            "exit_code": report.exit_code,
+        },
+        "findings": [
+            {
+                "rule": outcome.rule.id,
+                "title": outcome.rule.title,
+                "status": outcome.status.value,
+                "severity": outcome.rule.severity,
+                "category": outcome.rule.category,
+                "hipaa": list(outcome.rule.hipaa),
+                "resource": outcome.resource.address,
+                "resource_type": outcome.resource.source_type,
+                "format": outcome.resource.source_format,
+                "element": outcome.element or None,
+                "attribute": outcome.attribute or None,
+                "file": outcome.location.path,
+                "line": outcome.location.start_line,
+                "end_line": outcome.location.end_line,
+                "message": outcome.message,
+                "fix": outcome.rule.remediation["summary"],
+                "fingerprint": outcome.fingerprint,
+            }
+            for outcome in report.findings
+        ],
+        "problems": [
+            {"file": problem.path, "level": problem.level, "reason": problem.reason}
+            for problem in result.problems
+        ] + [
+            {"file": outcome.location.path, "level": "error", "reason": outcome.message}
+            for outcome in report.rule_errors
+        ],
+    }
+    return json.dumps(document, indent=2) + "\n"

@@ -1,0 +1,58 @@
+"""Human-readable output, grouped by file; colour only on a terminal."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from linter.conditions import Status
+from linter.report import ScanReport
+
+_COLOURS = {"critical": "1;31", "high": "31", "medium": "33", "low": "36", "unknown": "35",
+            "path": "1", "dim": "2", "ok": "32", "error": "1;31"}
+
+
+def render(report: ScanReport, colour: bool = False) -> str:
+    def paint(text: str, style: str) -> str:
+        return f"\033[{_COLOURS[style]}m{text}\033[0m" if colour else text
+
+    lines: list[str] = []
+    for path, outcomes in groupby(report.findings, key=lambda outcome: outcome.location.path):
+        lines.append(paint(path, "path"))
+        for outcome in outcomes:
+            unknown = outcome.status is Status.UNKNOWN
+            label = "unknown" if unknown else outcome.rule.severity
+            lines.append(f"  {outcome.location.start_line:>5}  {paint(f'{label:<8}', label)} "
+                         f"{outcome.rule.id}  {outcome.message}")
+            if not unknown:
+                lines.append(paint(f"{'':>16}fix: {outcome.rule.remediation['summary']}", "dim"))
+        lines.append("")
+    problems = report.result.problems
+    if problems or report.rule_errors:
+        lines.append(paint("Could not be scanned:", "error"))
+        for problem in problems:
+            lines.append(f"  {problem.level:<8} {problem.path}: {problem.reason}")
+        for outcome in report.rule_errors:
+            lines.append(f"  error    {outcome.location.path}: {outcome.message}")
+        lines.append("")
+    lines.append(summary(report, paint))
+    return "\n".join(lines) + "\n"
+
+
+def summary(report: ScanReport, paint: object = None) -> str:
+    result = report.result
+    failed = report.count(Status.FAIL)
+    unknown = report.count(Status.UNKNOWN)
+    passed = report.count(Status.PASS, visible_only=False)
+    text = (f"{failed} failed, {unknown} unknown, {passed} passed: {len(result.rules)} rules over "
+            f"{result.resources} resources in {result.files_scanned} files "
+            f"({result.seconds:.2f}s)")
+    extras = []
+    if report.below_threshold:
+        extras.append(f"{report.below_threshold} below the {report.threshold} threshold not shown")
+    if result.files_unrecognised:
+        extras.append(f"{result.files_unrecognised} files not recognised as infrastructure")
+    if result.errors or report.rule_errors:
+        extras.append(f"{len(result.errors) + len(report.rule_errors)} errors")
+    if extras:
+        text += "; " + "; ".join(extras)
+    return text

@@ -1,0 +1,281 @@
+"""Evaluate a CloudFormation template's intrinsics into plain values.
+
+Parameters resolve to their Default (or a value given on the command line), `Ref` and
+`Fn::GetAtt` to another resource of the template become ResourceRefs, `Fn::If` follows
+its condition or offers both branches, and what needs a deployed stack (pseudo
+parameters, imports, AZ lists) stays Unknown with a reason.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from linter.parsers.yaml_source import MarkedList
+from linter.values import Branches, ConfigNode, PartialText, ResourceRef, Unknown, is_known
+
+_PSEUDO = {"AWS::AccountId", "AWS::NotificationARNs", "AWS::Partition", "AWS::Region",
+           "AWS::StackId", "AWS::StackName", "AWS::URLSuffix"}
+
+
+class _Removed:
+    """`Ref: AWS::NoValue`: the property is treated as if it were not written."""
+
+
+REMOVED = _Removed()
+
+
+@dataclass
+class ResolvedResource:
+    logical_id: str
+    type: str
+    line: int
+    end_line: int
+    properties: ConfigNode
+    properties_line: int
+    metadata: ConfigNode | None
+
+
+class TemplateScope:
+    def __init__(self, template: ConfigNode, parameter_values: dict[str, Any] | None = None):
+        self.template = template
+        resources = template.get("Resources")
+        self.resources: ConfigNode = resources if isinstance(resources, ConfigNode) \
+            else ConfigNode(template.line)
+        parameters = template.get("Parameters")
+        self.parameters = parameters if isinstance(parameters, ConfigNode) else ConfigNode(0)
+        conditions = template.get("Conditions")
+        self.conditions = conditions if isinstance(conditions, ConfigNode) else ConfigNode(0)
+        mappings = template.get("Mappings")
+        self.mappings = mappings if isinstance(mappings, ConfigNode) else ConfigNode(0)
+        self.parameter_values = dict(parameter_values or {})
+        self._properties: dict[str, ConfigNode] = {}
+        self._in_progress: set[str] = set()
+        self._condition_cache: dict[str, Any] = {}
+
+    def resolved_resources(self) -> list[ResolvedResource]:
+        resolved = []
+        for logical_id, body in self.resources.items():
+            if not isinstance(body, ConfigNode):
+                continue
+            condition = body.get("Condition")
+            if isinstance(condition, str) and self.condition(condition) is False:
+                continue  # not created under the parameters in force
+            resource_type = body.get("Type")
+            if not isinstance(resource_type, str):
+                continue
+            metadata = body.get("Metadata")
+            resolved.append(ResolvedResource(
+                logical_id, resource_type, self.resources.line_of(logical_id), body.end_line,
+                self.properties_of(logical_id), body.line_of("Properties"),
+                metadata if isinstance(metadata, ConfigNode) else None))
+        return resolved
+
+    def properties_of(self, logical_id: str) -> ConfigNode:
+        if logical_id in self._properties:
+            return self._properties[logical_id]
+        body = self.resources.get(logical_id)
+        raw = body.get("Properties") if isinstance(body, ConfigNode) else None
+        if not isinstance(raw, ConfigNode) or logical_id in self._in_progress:
+            return ConfigNode(body.line if isinstance(body, ConfigNode) else 0)
+        self._in_progress.add(logical_id)
+        try:
+            value = self.evaluate(raw)
+        finally:
+            self._in_progress.discard(logical_id)
+        properties = value if isinstance(value, ConfigNode) else ConfigNode(raw.line)
+        self._properties[logical_id] = properties
+        return properties
+
+    # --- intrinsics --------------------------------------------------------------------
+
+    def evaluate(self, value: Any) -> Any:
+        if isinstance(value, list):
+            lines = value.lines if isinstance(value, MarkedList) else [0] * len(value)
+            items = MarkedList(value.line if isinstance(value, MarkedList) else 0)
+            for item, line in zip(value, lines):
+                resolved = self.evaluate(item)
+                if resolved is not REMOVED:
+                    items.add(resolved, line)
+            return items
+        if not isinstance(value, ConfigNode):
+            return value
+        keys = value.keys()
+        if len(keys) == 1 and (keys[0] == "Ref" or keys[0].startswith("Fn::")):
+            return self._intrinsic(keys[0], value.get(keys[0]))
+        node = ConfigNode(value.line, value.end_line)
+        for key, item in value.items():
+            resolved = self.evaluate(item)
+            if resolved is not REMOVED:
+                node.set(key, resolved, value.line_of(key))
+        return node
+
+    def _intrinsic(self, name: str, argument: Any) -> Any:
+        handler = getattr(self, "_fn_" + name.replace("Fn::", "").lower(), None)
+        if handler is None:
+            return Unknown(f"{name} needs a deployed stack")
+        return handler(argument)
+
+    def _fn_ref(self, name: Any) -> Any:
+        if not isinstance(name, str):
+            return Unknown("Ref of a non-string")
+        if name == "AWS::NoValue":
+            return REMOVED
+        if name in _PSEUDO:
+            return Unknown(f"{name} is known only when deployed")
+        if name in self.parameter_values:
+            return self.parameter_values[name]
+        if name in self.parameters:
+            parameter = self.parameters.get(name)
+            if isinstance(parameter, ConfigNode) and "Default" in parameter:
+                return parameter.get("Default")
+            return Unknown(f"parameter {name} has no Default and no value was given")
+        if name in self.resources:
+            return self._resource_ref(name, None)
+        return Unknown(f"Ref to {name}, which the template does not declare")
+
+    def _resource_ref(self, logical_id: str, attribute: str | None) -> ResourceRef:
+        body = self.resources.get(logical_id)
+        resource_type = body.get("Type") if isinstance(body, ConfigNode) else None
+        return ResourceRef(str(resource_type), logical_id, attribute,
+                           self.properties_of(logical_id))
+
+    def _fn_getatt(self, argument: Any) -> Any:
+        if isinstance(argument, str):
+            argument = argument.split(".", 1)
+        if not isinstance(argument, list) or len(argument) != 2:
+            return Unknown("malformed Fn::GetAtt")
+        logical_id, attribute = argument[0], self.evaluate(argument[1])
+        if logical_id not in self.resources:
+            return Unknown(f"Fn::GetAtt of {logical_id}, which the template does not declare")
+        return self._resource_ref(str(logical_id), str(attribute))
+
+    def _fn_if(self, argument: Any) -> Any:
+        if not isinstance(argument, list) or len(argument) != 3:
+            return Unknown("malformed Fn::If")
+        condition = self.condition(argument[0])
+        if condition is True:
+            return self.evaluate(argument[1])
+        if condition is False:
+            return self.evaluate(argument[2])
+        if_true, if_false = self.evaluate(argument[1]), self.evaluate(argument[2])
+        if if_true is REMOVED:
+            if_true = None
+        if if_false is REMOVED:
+            if_false = None
+        return Branches((if_true, if_false), (f"condition {argument[0]} true",
+                                               f"condition {argument[0]} false"))
+
+    def condition(self, name: Any) -> Any:
+        if not isinstance(name, str) or name not in self.conditions:
+            return Unknown(f"condition {name} is not declared")
+        if name in self._condition_cache:
+            return self._condition_cache[name]
+        self._condition_cache[name] = Unknown(f"condition {name} refers to itself")
+        value = self._condition_value(self.conditions.get(name))
+        self._condition_cache[name] = value
+        return value
+
+    def _condition_value(self, expression: Any) -> Any:
+        if isinstance(expression, ConfigNode) and len(expression.keys()) == 1:
+            key = expression.keys()[0]
+            argument = expression.get(key)
+            if key == "Condition":
+                return self.condition(argument)
+            if key == "Fn::Equals" and isinstance(argument, list) and len(argument) == 2:
+                left, right = self.evaluate(argument[0]), self.evaluate(argument[1])
+                if is_known(left) and is_known(right) and not isinstance(left, ResourceRef):
+                    return str(left) == str(right)
+                return Unknown("Fn::Equals of unknown values")
+            if key in ("Fn::And", "Fn::Or", "Fn::Not") and isinstance(argument, list):
+                values = [self._condition_value(item) for item in argument]
+                if key == "Fn::Not":
+                    return (not values[0]) if isinstance(values[0], bool) else values[0]
+                decisive = key == "Fn::Or"
+                if decisive in values:
+                    return decisive
+                if all(isinstance(item, bool) for item in values):
+                    return not decisive
+                return Unknown(f"{key} of unknown conditions")
+        return Unknown("condition is not evaluated")
+
+    def _fn_sub(self, argument: Any) -> Any:
+        variables: dict[str, Any] = {}
+        if isinstance(argument, list) and len(argument) == 2 and isinstance(argument[1], ConfigNode):
+            text = argument[0]
+            variables = {key: self.evaluate(item) for key, item in argument[1].items()}
+        else:
+            text = argument
+        if not isinstance(text, str):
+            return Unknown("malformed Fn::Sub")
+        complete = True
+
+        def replace(match: re.Match[str]) -> str:
+            nonlocal complete
+            name = match.group(1)
+            if name.startswith("!"):
+                return "${" + name[1:] + "}"
+            if name in variables:
+                value = variables[name]
+            elif "." in name and name.split(".", 1)[0] in self.resources:
+                value = self._fn_getatt(name.split(".", 1))
+            else:
+                value = self._fn_ref(name)
+            if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+                return str(value)
+            complete = False
+            return "${" + (str(value) if isinstance(value, ResourceRef) else name) + "}"
+
+        result = re.sub(r"\$\{([^}]+)\}", replace, text)
+        return result if complete else PartialText("Fn::Sub of values known only when deployed",
+                                                   result)
+
+    def _fn_join(self, argument: Any) -> Any:
+        if not isinstance(argument, list) or len(argument) != 2:
+            return Unknown("malformed Fn::Join")
+        separator, items = argument[0], self.evaluate(argument[1])
+        if not isinstance(items, list) or not isinstance(separator, str):
+            return Unknown("Fn::Join of an unknown list")
+        texts = [item if isinstance(item, str) else
+                 (item.text if isinstance(item, PartialText) else "${" + str(item) + "}")
+                 for item in items]
+        joined = separator.join(texts)
+        if all(isinstance(item, str) for item in items):
+            return joined
+        return PartialText("Fn::Join of values known only when deployed", joined)
+
+    def _fn_select(self, argument: Any) -> Any:
+        if isinstance(argument, list) and len(argument) == 2:
+            index, items = self.evaluate(argument[0]), self.evaluate(argument[1])
+            if isinstance(items, list) and str(index).isdigit() and int(index) < len(items):
+                return items[int(index)]
+        return Unknown("Fn::Select of unknown values")
+
+    def _fn_split(self, argument: Any) -> Any:
+        if isinstance(argument, list) and len(argument) == 2:
+            separator, text = argument[0], self.evaluate(argument[1])
+            if isinstance(separator, str) and isinstance(text, str):
+                return text.split(separator)
+        return Unknown("Fn::Split of unknown values")
+
+    def _fn_findinmap(self, argument: Any) -> Any:
+        if isinstance(argument, list) and len(argument) >= 3:
+            keys = [self.evaluate(item) for item in argument[:3]]
+            value: Any = self.mappings
+            for key in keys:
+                if not isinstance(value, ConfigNode) or not isinstance(key, str) or key not in value:
+                    return Unknown("Fn::FindInMap with unknown keys")
+                value = value.get(key)
+            return self.evaluate(value)
+        return Unknown("malformed Fn::FindInMap")
+
+    def _fn_base64(self, argument: Any) -> Any:
+        value = self.evaluate(argument)
+        if isinstance(value, str):
+            return base64.b64encode(value.encode()).decode()
+        return Unknown("Fn::Base64 of an unknown value")
+
+    def _fn_importvalue(self, argument: Any) -> Any:
+        return Unknown("Fn::ImportValue reads another stack's output")

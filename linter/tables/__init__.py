@@ -1,0 +1,79 @@
+"""Vendor facts kept as versioned data: TLS policies, AWS-managed keys, service defaults.
+
+Each table is a YAML file beside this module. Rules and adapters read them through
+these functions, never through lists of their own.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+TABLES_DIRECTORY = Path(__file__).parent
+PROTOCOL_ORDER = ("SSLv2", "SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3")
+
+
+@lru_cache(maxsize=None)
+def load_table(name: str) -> Any:
+    with (TABLES_DIRECTORY / f"{name}.yaml").open(encoding="utf-8") as handle:
+        return yaml.load(handle, Loader=_Loader)
+
+
+@lru_cache(maxsize=None)
+def service_defaults() -> dict[str, dict[str, Any]]:
+    """Provider and service defaults by source type, then attribute path.
+
+    One file per service under tables/defaults/. An entry is the default value, or a
+    mapping with `value` and a `note` saying where the default comes from.
+    """
+    merged: dict[str, dict[str, Any]] = {}
+    for path in sorted((TABLES_DIRECTORY / "defaults").glob("*.yaml")):
+        with path.open(encoding="utf-8") as handle:
+            content = yaml.load(handle, Loader=_Loader) or {}
+        for source_type, attributes in content.items():
+            if source_type in ("version", "sources"):
+                continue
+            merged.setdefault(source_type, {}).update(attributes or {})
+    return merged
+
+
+def default_for(source_type: str, attribute: str) -> tuple[bool, Any, str]:
+    """(found, value, note) for an attribute left out of a resource."""
+    entry = service_defaults().get(source_type, {})
+    if attribute not in entry:
+        return False, None, ""
+    value = entry[attribute]
+    if isinstance(value, dict) and "value" in value:
+        return True, value["value"], str(value.get("note", "provider default"))
+    return True, value, "provider default"
+
+
+def tls_policy(service: str, name: str) -> dict[str, Any] | None:
+    """The protocols and ciphers a named TLS policy allows, or None when not in the table."""
+    policies = load_table("tls_policies")["services"].get(service, {}).get("policies", {})
+    return policies.get(name)
+
+
+def tls_default_policy(service: str) -> str | None:
+    return load_table("tls_policies")["services"].get(service, {}).get("default")
+
+
+def protocol_rank(protocol: str) -> int:
+    return PROTOCOL_ORDER.index(protocol) if protocol in PROTOCOL_ORDER else -1
+
+
+def cipher_is_forward_secret(cipher: str) -> bool:
+    # TLS 1.3 suites (IANA names) always use ephemeral key exchange.
+    return cipher.startswith(("TLS_AES", "TLS_CHACHA20", "ECDHE-", "DHE-", "TLS_ECDHE", "TLS_DHE"))
+
+
+def cipher_is_aead(cipher: str) -> bool:
+    return any(mode in cipher for mode in ("GCM", "CHACHA20", "CCM"))

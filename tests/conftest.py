@@ -1,0 +1,36 @@
+"""Shared test helpers: run scans in-process and in a subprocess, find the SARIF schema."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+
+
+def run_cli(*args: str, cwd: Path | None = None, stdin: str | None = None,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run `ephi-lint` as a user would: a separate process, real exit code."""
+    return subprocess.run([sys.executable, "-m", "linter.cli", *args], cwd=cwd or REPOSITORY,
+                          input=stdin, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "PYTHONPATH": str(REPOSITORY), **(env or {})})
+
+
+@pytest.fixture(scope="session")
+def sarif_schema() -> dict:
+    import json
+
+    candidates = [os.environ.get("SARIF_SCHEMA"),
+                  str(REPOSITORY.parent / "shared" / "sarif-schema-2.1.0.json")]
+    for candidate in candidates:
+        if candidate and Path(candidate).is_file():
+            return json.loads(Path(candidate).read_text(encoding="utf-8"))
+    message = ("SARIF schema not found: set $SARIF_SCHEMA or place sarif-schema-2.1.0.json "
+               "in ../shared")
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
