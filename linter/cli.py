@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -133,7 +134,7 @@ def scan(
     for path in file_paths:
         if not path.exists() and not path.is_symlink():
             raise _fail(f"{path}: no such file or directory")
-    root = Path.cwd()
+    root = scan_root(file_paths)
     request = ScanRequest(paths=file_paths, root=root, rules=rules,
                           max_file_bytes=int(max_file_size * 1024 * 1024),
                           stdin_text=stdin_text,
@@ -159,6 +160,17 @@ def scan(
 
         typer.echo(summary(report), err=True)
     raise typer.Exit(report.exit_code)
+
+
+def scan_root(paths: list[Path]) -> Path:
+    """Paths in findings are relative to the working directory (the repository root in
+    CI, as code scanning expects), or to the scanned paths' common folder outside it."""
+    cwd = Path.cwd()
+    absolute = [path.absolute() for path in paths]
+    if all(path == cwd or cwd in path.parents for path in absolute):
+        return cwd
+    folders = [path if path.is_dir() else path.parent for path in absolute]
+    return Path(os.path.commonpath([str(folder) for folder in folders]))
 
 
 def _write(rendered: str, output: Optional[Path]) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import hcl2
 from lark import Token, Tree
-from lark.exceptions import LarkError, UnexpectedInput
+from lark.exceptions import LarkError, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from linter.parsers import hcl_expressions as hx
 from linter.parsers.yaml_source import DocumentError, MarkedList, load_documents
@@ -52,11 +52,9 @@ def parse_hcl(text: str, path: str) -> TerraformFile:
     try:
         tree = hcl2.parses_to_tree(text)
     except UnexpectedInput as error:
-        raise TerraformSyntaxError(
-            f"invalid HCL at line {error.line}, column {error.column}: "
-            f"{_first_line(str(error))}") from None
-    except (LarkError, RecursionError) as error:
-        raise TerraformSyntaxError(f"invalid HCL: {_first_line(str(error))}") from None
+        raise TerraformSyntaxError(_describe(error)) from None
+    except (LarkError, RecursionError):
+        raise TerraformSyntaxError("invalid HCL") from None
     body = _trees(tree.children)[0]
     try:
         blocks, _ = _body(body, 0)
@@ -73,10 +71,9 @@ def parse_variables_file(text: str, path: str) -> dict[str, HclAttribute]:
         tree = hcl2.parses_to_tree(text)
         _, attributes = _body(_trees(tree.children)[0], 0)
     except UnexpectedInput as error:
-        raise TerraformSyntaxError(
-            f"invalid HCL at line {error.line}, column {error.column}") from None
-    except (LarkError, hx.ExpressionError, RecursionError) as error:
-        raise TerraformSyntaxError(f"invalid HCL: {_first_line(str(error))}") from None
+        raise TerraformSyntaxError(_describe(error)) from None
+    except (LarkError, hx.ExpressionError, RecursionError):
+        raise TerraformSyntaxError("invalid HCL") from None
     return attributes
 
 
@@ -105,8 +102,14 @@ def _relined(node: Any, line: int) -> Any:
     return node
 
 
-def _first_line(text: str) -> str:
-    return text.strip().splitlines()[0] if text.strip() else "syntax error"
+def _describe(error: UnexpectedInput) -> str:
+    """Where the syntax error is, never the text at that spot: it may be a secret."""
+    if isinstance(error, UnexpectedToken):
+        what = "end of file" if error.token.type == "$END" else f"{error.token.type} token"
+        return f"invalid HCL at line {error.line}, column {error.column}: unexpected {what}"
+    if isinstance(error, UnexpectedEOF):
+        return "invalid HCL: unexpected end of file"
+    return f"invalid HCL at line {error.line}, column {error.column}: unexpected character"
 
 
 def _trees(children: list[Any]) -> list[Tree]:

@@ -60,19 +60,20 @@ def load_documents(text: str, *, json_mode: bool = False) -> list[Any]:
         # as whitespace. A raw tab is invalid inside a JSON string, so replacing tabs
         # changes only whitespace.
         text = text.replace("\t", " ")
-    _check_depth(text)
+    language = "JSON" if json_mode else "YAML"
+    _check_depth(text, language)
     try:
         nodes = list(yaml.compose_all(text, Loader=SafeLoader))
     except yaml.MarkedYAMLError as error:
-        raise DocumentError(_describe_yaml_error(error)) from None
-    except yaml.YAMLError as error:
-        raise DocumentError(f"invalid YAML: {error}") from None
+        raise DocumentError(_describe_yaml_error(error, language)) from None
+    except yaml.YAMLError:
+        raise DocumentError(f"invalid {language}") from None
     # Expansion through aliases beyond the document's own size is a billion-laughs file.
     budget = _Budget(len(text) + 10_000)
     return [_convert(node, budget, 0, frozenset()) for node in nodes if node is not None]
 
 
-def _check_depth(text: str) -> None:
+def _check_depth(text: str, language: str) -> None:
     if text.count("[") + text.count("{") < _DEPTH_CHECK_BRACKETS:
         return
     depth = 0
@@ -86,14 +87,14 @@ def _check_depth(text: str) -> None:
             elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
                 depth -= 1
     except yaml.MarkedYAMLError as error:
-        raise DocumentError(_describe_yaml_error(error)) from None
+        raise DocumentError(_describe_yaml_error(error, language)) from None
 
 
-def _describe_yaml_error(error: yaml.MarkedYAMLError) -> str:
+def _describe_yaml_error(error: yaml.MarkedYAMLError, language: str) -> str:
     mark = error.problem_mark or error.context_mark
     where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-    problem = error.problem or error.context or "invalid YAML"
-    return f"invalid YAML: {where}{problem}"
+    problem = error.problem or error.context or "syntax error"
+    return f"invalid {language}: {where}{problem}"
 
 
 class _Budget:

@@ -43,16 +43,21 @@ def summary(report: ScanReport, paint: object = None) -> str:
     failed = report.count(Status.FAIL)
     unknown = report.count(Status.UNKNOWN)
     passed = report.count(Status.PASS, visible_only=False)
-    text = (f"{failed} failed, {unknown} unknown, {passed} passed: {len(result.rules)} rules over "
-            f"{result.resources} resources in {result.files_scanned} files "
-            f"({result.seconds:.2f}s)")
+    text = (f"{failed} failed, {unknown} unknown, {passed} passed: "
+            f"{_count(len(result.rules), 'rule')} over {_count(result.resources, 'resource')} "
+            f"in {_count(result.files_scanned, 'file')} ({result.seconds:.2f}s)")
     extras = []
     if report.below_threshold:
         extras.append(f"{report.below_threshold} below the {report.threshold} threshold not shown")
     if result.files_unrecognised:
-        extras.append(f"{result.files_unrecognised} files not recognised as infrastructure")
+        extras.append(f"{_count(result.files_unrecognised, 'file')} not recognised as "
+                      "infrastructure")
     if result.errors or report.rule_errors:
-        extras.append(f"{len(result.errors) + len(report.rule_errors)} errors")
+        extras.append(_count(len(result.errors) + len(report.rule_errors), "error"))
     if extras:
         text += "; " + "; ".join(extras)
     return text
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"

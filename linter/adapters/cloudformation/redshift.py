@@ -1,0 +1,20 @@
+"""AWS::Redshift::Cluster."""
+
+from __future__ import annotations
+
+from linter.adapters.cloudformation import TemplateContext
+from linter.adapters.fields import as_bool, field_at
+from linter.models.aws.redshift import Cluster
+from linter.resolve.cloudformation import ResolvedResource
+
+
+def build_cluster(resource: ResolvedResource, context: TemplateContext) -> list[Cluster]:
+    properties = resource.properties
+    return [Cluster(**context.identity(resource),
+                    encrypted=as_bool(field_at(properties, "Encrypted", resource.type,
+                                               attribute="Properties.Encrypted")),
+                    kms_key=field_at(properties, "KmsKeyId", resource.type,
+                                     attribute="Properties.KmsKeyId"))]
+
+
+BUILDERS = {"AWS::Redshift::Cluster": build_cluster}

@@ -1,0 +1,77 @@
+"""Service objects to k8s.core.Service, one ServicePort per load-balancer listener."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from linter.adapters.fields import blocks, field_at, value_field
+from linter.adapters.kubernetes import KubernetesContext
+from linter.adapters.kubernetes._fields import annotation_field, annotations_table
+from linter.models.base import Field, FieldState
+from linter.models.k8s.service import Service, ServicePort
+from linter.values import ConfigNode
+
+IN_TREE = "in-tree"
+LOAD_BALANCER_CONTROLLER = "aws-load-balancer-controller"
+
+
+def build_service(body: ConfigNode, context: KubernetesContext) -> list[Service]:
+    identity = context.identity(body)
+    source_type = identity["source_type"]
+    aws = annotations_table()["aws_load_balancer"]
+    names = aws["service_annotations"]
+
+    def annotation(name: str) -> Field:
+        return annotation_field(body, names[name], source_type)
+
+    service_type = field_at(body, "spec.type", source_type)
+    ssl_certificate = annotation("ssl_certificate")
+    ssl_ports = annotation("ssl_ports")
+    ports: tuple[ServicePort, ...] = ()
+    if service_type.value == "LoadBalancer":
+        listener_context = {
+            "ssl_certificate": ssl_certificate.state is FieldState.SET
+            and bool(ssl_certificate.value),
+            "ssl_ports": None if ssl_ports.value is None else str(ssl_ports.value),
+            "controller": _controller(body, annotation("load_balancer_type"), aws),
+        }
+        ports = tuple(_port(item, index, listener_context)
+                      for index, (item, _) in enumerate(blocks(body.get("spec"), "ports")))
+    return [Service(
+        **identity,
+        service_type=service_type,
+        ssl_certificate=ssl_certificate,
+        ssl_ports=ssl_ports,
+        ssl_negotiation_policy=annotation("ssl_negotiation_policy"),
+        backend_protocol=annotation("backend_protocol"),
+        load_balancer_ports=ports,
+    )]
+
+
+def _controller(body: ConfigNode, load_balancer_type: Field, aws: dict[str, Any]) -> str:
+    """Which controller builds the load balancer: they read `ssl-ports: "*"` differently."""
+    spec = body.get("spec")
+    load_balancer_class = spec.get("loadBalancerClass") if isinstance(spec, ConfigNode) else None
+    if (load_balancer_type.value in aws["controller_load_balancer_types"]
+            or load_balancer_class == aws["controller_load_balancer_class"]):
+        return LOAD_BALANCER_CONTROLLER
+    return IN_TREE
+
+
+def _port(item: ConfigNode, index: int, listener_context: dict[str, Any]) -> ServicePort:
+    label = f"spec.ports[{index}]"
+    port = (value_field(item.get("port"), f"{label}.port", item.line_of("port"))
+            if "port" in item else Field.absent(f"{label}.port"))
+    protocol = (value_field(item.get("protocol"), f"{label}.protocol",
+                            item.line_of("protocol"))
+                if "protocol" in item else Field.default("TCP", f"{label}.protocol",
+                                                         "Kubernetes default"))
+    # The finding for a plaintext listener points at the port it publishes.
+    line = item.line_of("port")
+    listener = Field.derived({"port": item.get("port"), "name": item.get("name"),
+                              "target_port": item.get("targetPort"), **listener_context},
+                             f"{label}.port", line)
+    return ServicePort(label=label, line=line, port=port, protocol=protocol, listener=listener)
+
+
+BUILDERS = {"Service": build_service}

@@ -1,0 +1,116 @@
+"""aws_db_instance, aws_rds_cluster and manual snapshots (aws_db_snapshot and friends)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from linter.adapters.fields import field_at
+from linter.adapters.terraform import TerraformContext
+from linter.models.aws.rds import DBCluster, DBInstance, Snapshot, storage_encryption
+from linter.models.base import Field, FieldState
+from linter.resolve.terraform import ResolvedBlock
+from linter.values import ResourceRef
+
+
+def build_instance(block: ResolvedBlock, context: TerraformContext) -> list[DBInstance]:
+    config = block.config
+    return [DBInstance(
+        **context.identity(block), storage_encrypted=_instance_encryption(block),
+        kms_key=field_at(config, "kms_key_id", block.type),
+        # aws_db_instance never joins an Aurora cluster (aws_rds_cluster_instance does).
+        cluster=Field.absent("cluster"),
+        replica_source=field_at(config, "replicate_source_db", block.type),
+        backup_retention_period=field_at(config, "backup_retention_period", block.type))]
+
+
+def build_cluster(block: ResolvedBlock, context: TerraformContext) -> list[DBCluster]:
+    config = block.config
+    return [DBCluster(
+        **context.identity(block), storage_encrypted=_cluster_encryption(block),
+        kms_key=field_at(config, "kms_key_id", block.type),
+        backup_retention_period=field_at(config, "backup_retention_period", block.type))]
+
+
+def _instance_encryption(block: ResolvedBlock) -> Field:
+    return storage_encryption(field_at(block.config, "storage_encrypted", block.type),
+                              field_at(block.config, "snapshot_identifier", block.type))
+
+
+def _cluster_encryption(block: ResolvedBlock) -> Field:
+    config = block.config
+    restored = field_at(config, "snapshot_identifier", block.type)
+    if restored.state is FieldState.ABSENT:
+        restored = field_at(config, "replication_source_identifier", block.type)
+    return storage_encryption(field_at(config, "storage_encrypted", block.type), restored,
+                              serverless=config.get("engine_mode") == "serverless")
+
+
+# --- snapshots ------------------------------------------------------------------------
+
+# Snapshot type -> (argument naming the source, source type, the source's own name).
+_SOURCES = {
+    "aws_db_snapshot": ("db_instance_identifier", "aws_db_instance", "identifier"),
+    "aws_db_cluster_snapshot": ("db_cluster_identifier", "aws_rds_cluster",
+                                "cluster_identifier"),
+}
+_ENCRYPTION = {"aws_db_instance": _instance_encryption, "aws_rds_cluster": _cluster_encryption}
+
+
+def build_snapshot(block: ResolvedBlock, context: TerraformContext) -> list[Snapshot]:
+    return [Snapshot(**context.identity(block), encrypted=_snapshot_encryption(block, context),
+                     kms_key=Field.absent("kms_key_id"))]
+
+
+def build_snapshot_copy(block: ResolvedBlock, context: TerraformContext) -> list[Snapshot]:
+    key = field_at(block.config, "kms_key_id", block.type)
+    if key.state is FieldState.SET:
+        # A copy with its own key is encrypted whatever its source was.
+        encrypted = Field.derived(True, "kms_key_id", key.line)
+    else:
+        argument = "source_db_snapshot_identifier"
+        source = _find(context, "aws_db_snapshot", "db_snapshot_identifier",
+                       block.config.get(argument))
+        encrypted = (_inherited(_snapshot_encryption(source, context), block, argument)
+                     if source else _outside(block, argument))
+    return [Snapshot(**context.identity(block), encrypted=encrypted, kms_key=key)]
+
+
+def _snapshot_encryption(block: ResolvedBlock, context: TerraformContext) -> Field:
+    argument, source_type, name_argument = _SOURCES[block.type]
+    source = _find(context, source_type, name_argument, block.config.get(argument))
+    if source is None:
+        return _outside(block, argument)
+    return _inherited(_ENCRYPTION[source_type](source), block, argument,
+                      f"{source.address}: ")
+
+
+def _inherited(source_field: Field, block: ResolvedBlock, argument: str,
+               prefix: str = "") -> Field:
+    """The source's encryption, shown at the argument of `block` that names the source."""
+    return Field(source_field.value, source_field.state, prefix + source_field.attribute,
+                 block.config.line_of(argument), source_field.reason)
+
+
+def _outside(block: ResolvedBlock, argument: str) -> Field:
+    return Field(None, FieldState.UNKNOWN, argument, block.config.line_of(argument),
+                 "the source is not declared in the scanned files")
+
+
+def _find(context: TerraformContext, source_type: str, name_argument: str,
+          value: Any) -> ResolvedBlock | None:
+    for candidate in context.of_type(source_type):
+        if isinstance(value, ResourceRef):
+            if value.resource_type == source_type and value.name == candidate.name:
+                return candidate
+        elif value is not None and candidate.config.get(name_argument) == value:
+            return candidate
+    return None
+
+
+BUILDERS = {
+    "aws_db_instance": build_instance,
+    "aws_rds_cluster": build_cluster,
+    "aws_db_snapshot": build_snapshot,
+    "aws_db_cluster_snapshot": build_snapshot,
+    "aws_db_snapshot_copy": build_snapshot_copy,
+}

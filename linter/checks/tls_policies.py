@@ -1,0 +1,89 @@
+"""What a named TLS security policy lets a client negotiate.
+
+Generic over the AWS service (opensearch, elb, cloudfront, ...): the policy name is
+looked up in tables/tls_policies.yaml under `services.<service>`. A name the table does
+not know is UNKNOWN, never PASS: AWS adds policies over time, and guessing from the
+name would let a weak policy through.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from linter.checks import CheckResult
+from linter.tables import (
+    cipher_is_aead,
+    cipher_is_forward_secret,
+    protocol_rank,
+    tls_default_policy,
+    tls_policy,
+)
+
+
+def _policy_name(value: Any, service: str) -> tuple[str | None, str]:
+    """The policy to judge and how it was chosen.
+
+    Adapters normally fill an absent policy from the defaults tables; the fallback to
+    the service's default here covers models whose adapters leave it absent.
+    """
+    if value is None:
+        default = tls_default_policy(service)
+        if default is None:
+            return None, ""
+        return default, f"no policy is set, so AWS applies {default}; "
+    return str(value), ""
+
+
+def _lookup(value: Any, service: str) -> tuple[str | None, dict[str, Any] | None, str]:
+    name, prefix = _policy_name(value, service)
+    if name is None:
+        return None, None, f"no TLS policy is set and the {service} default is not in the table"
+    return name, tls_policy(service, name), prefix
+
+
+def tls_policy_minimum(value: Any, *, service: str, minimum: str = "TLSv1.2",
+                       **_: Any) -> CheckResult:
+    """Passes when the oldest protocol the policy allows is `minimum` or newer."""
+    if protocol_rank(minimum) < 0:
+        # A misspelt minimum would rank below everything and pass every policy.
+        raise ValueError(f"tls_policy_minimum: unknown protocol {minimum!r}")
+    name, policy, prefix = _lookup(value, service)
+    if name is None:
+        return CheckResult(None, prefix)
+    if policy is None:
+        return CheckResult(None, f"policy {name} is not in the TLS policy table")
+    protocols = list(policy.get("protocols") or [])
+    if not protocols:
+        return CheckResult(None, f"the TLS policy table lists no protocols for {name}")
+    lowest = min(protocols, key=protocol_rank)
+    if protocol_rank(lowest) < protocol_rank(minimum):
+        return CheckResult(False, f"{prefix}{name} allows {lowest}, older than {minimum}")
+    return CheckResult(True, f"{prefix}{name} allows {lowest} at the oldest")
+
+
+def tls_policy_strong_ciphers(value: Any, *, service: str, **_: Any) -> CheckResult:
+    """Passes when every allowed suite is forward-secret and AEAD.
+
+    Static-RSA key exchange lets a later key compromise decrypt recorded ePHI traffic;
+    CBC suites with SHA-1 MACs are the ones padding-oracle attacks target.
+    """
+    name, policy, prefix = _lookup(value, service)
+    if name is None:
+        return CheckResult(None, prefix)
+    if policy is None:
+        return CheckResult(None, f"policy {name} is not in the TLS policy table")
+    ciphers = [str(cipher) for cipher in policy.get("ciphers") or []]
+    if not ciphers:
+        return CheckResult(None, f"the TLS policy table lists no ciphers for {name}")
+    weak = [cipher for cipher in ciphers
+            if not (cipher_is_forward_secret(cipher) and cipher_is_aead(cipher))]
+    if weak:
+        return CheckResult(False, f"{prefix}{name} allows suites without forward secrecy "
+                                  f"or AEAD: {', '.join(weak)}")
+    return CheckResult(True, f"{prefix}{name} allows only forward-secret AEAD suites")
+
+
+CHECKS = {
+    "tls_policy_minimum": tls_policy_minimum,
+    "tls_policy_strong_ciphers": tls_policy_strong_ciphers,
+}

@@ -1,0 +1,18 @@
+"""Amazon EFS file systems."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from linter.models.base import Field, Resource
+
+
+@dataclass(frozen=True, kw_only=True)
+class FileSystem(Resource):
+    MODEL = "aws.efs.FileSystem"
+
+    # True when the file system is encrypted at rest; false or absent: plaintext (the
+    # API default). Fixed at creation.
+    encrypted: Field
+    # The KMS key; absent: the AWS-managed alias/aws/elasticfilesystem key.
+    kms_key: Field

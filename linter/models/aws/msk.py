@@ -1,0 +1,19 @@
+"""Amazon MSK (managed Kafka) provisioned clusters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from linter.models.base import Field, Resource
+
+
+@dataclass(frozen=True, kw_only=True)
+class Cluster(Resource):
+    MODEL = "aws.msk.Cluster"
+
+    # Client-to-broker traffic: TLS (default), TLS_PLAINTEXT (both) or PLAINTEXT.
+    client_broker_encryption: Field
+    # TLS between brokers: true (default) or false.
+    in_cluster_encryption: Field
+    # The KMS key for data volumes; absent means the AWS-managed aws/kafka key.
+    kms_key: Field

@@ -1,0 +1,23 @@
+"""Amazon OpenSearch Service domains (and legacy Elasticsearch Service domains)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from linter.models.base import Field, Resource
+
+
+@dataclass(frozen=True, kw_only=True)
+class Domain(Resource):
+    MODEL = "aws.opensearch.Domain"
+
+    # Encryption at rest of indices, logs, swap and automated snapshots: true/false.
+    encrypted_at_rest: Field
+    # The KMS key for encryption at rest; absent means the AWS-managed aws/es key.
+    kms_key: Field
+    # TLS between the domain's nodes: true/false.
+    node_to_node_encryption: Field
+    # Whether the endpoint refuses plain HTTP: true/false.
+    enforce_https: Field
+    # Name of the endpoint's TLS security policy (Policy-Min-TLS-1-2-2019-07, ...).
+    tls_security_policy: Field

@@ -1,0 +1,17 @@
+"""Amazon Redshift provisioned clusters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from linter.models.base import Field, Resource
+
+
+@dataclass(frozen=True, kw_only=True)
+class Cluster(Resource):
+    MODEL = "aws.redshift.Cluster"
+
+    # True when the cluster and its snapshots are encrypted at rest; false: plaintext.
+    encrypted: Field
+    # The KMS key; absent: the AWS-managed (or AWS-owned) default key.
+    kms_key: Field

@@ -1,0 +1,45 @@
+"""Kubernetes Services, with the ports a cloud load balancer publishes for them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+from linter.models.base import Element, Field, Resource
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServicePort(Element):
+    """One spec.ports entry of a LoadBalancer Service: one listener on the load balancer."""
+
+    # The port the load balancer listens on (spec.ports[i].port).
+    port: Field
+    # The port's protocol: TCP (default), UDP or SCTP.
+    protocol: Field
+    # What decides whether this listener speaks TLS, as a mapping: port, name, target_port,
+    # ssl_certificate (bool: the ssl-cert annotation is set), ssl_ports (the ssl-ports
+    # annotation text or None) and controller ("aws-load-balancer-controller" or "in-tree").
+    listener: Field
+
+
+@dataclass(frozen=True, kw_only=True)
+class Service(Resource):
+    MODEL = "k8s.core.Service"
+    ELEMENTS: ClassVar[dict[str, type]] = {"load_balancer_ports": ServicePort}
+
+    # spec.type: ClusterIP (default), NodePort, LoadBalancer or ExternalName.
+    service_type: Field
+    # service.beta.kubernetes.io/aws-load-balancer-ssl-cert: ACM/IAM certificate ARN(s) the
+    # AWS load balancer terminates TLS with; absent means no TLS listener at all.
+    ssl_certificate: Field
+    # service.beta.kubernetes.io/aws-load-balancer-ssl-ports: the ports (numbers or names,
+    # comma-separated) that get TLS listeners; absent means every port.
+    ssl_ports: Field
+    # service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy: the ELB security
+    # policy of the TLS listeners (default ELBSecurityPolicy-2016-08, which allows TLS 1.0).
+    ssl_negotiation_policy: Field
+    # service.beta.kubernetes.io/aws-load-balancer-backend-protocol: ssl/https re-encrypt to
+    # the pods; tcp/http (default) send plaintext inside the VPC.
+    backend_protocol: Field
+    # The ports published by the load balancer; empty unless spec.type is LoadBalancer.
+    load_balancer_ports: tuple[ServicePort, ...]

@@ -1,0 +1,189 @@
+"""The command line as users drive it: exit codes, formats, selection, stdin."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from linter import __version__
+from tests.conftest import run_cli
+
+UNENCRYPTED_VOLUME_BUCKET = '''resource "aws_s3_bucket" "exports" {
+  bucket = "clinic-exports"
+}
+'''
+
+COMPLIANT = '''resource "aws_kms_key" "phi" {
+  enable_key_rotation = true
+}
+'''
+
+
+def _write(directory: Path, name: str, text: str) -> Path:
+    path = directory / name
+    path.write_text(text)
+    return path
+
+
+def test_version() -> None:
+    completed = run_cli("--version")
+    assert completed.returncode == 0
+    assert completed.stdout.strip() == f"ephi-lint {__version__}"
+
+
+def test_clean_scan_exits_0(tmp_path: Path) -> None:
+    _write(tmp_path, "main.tf", COMPLIANT)
+    completed = run_cli("scan", ".", "--include-rule", "KEY-00[234]", cwd=tmp_path)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert completed.stdout.startswith("0 failed, 0 unknown, 3 passed: 3 rules over 1 resource "
+                                       "in 1 file")
+
+
+def test_findings_exit_1_and_name_rule_resource_line(tmp_path: Path) -> None:
+    _write(tmp_path, "main.tf", UNENCRYPTED_VOLUME_BUCKET)
+    completed = run_cli("scan", "main.tf", "--no-color", cwd=tmp_path)
+    assert completed.returncode == 1
+    lines = completed.stdout.splitlines()
+    assert lines[0] == "main.tf"
+    assert lines[1].split() [:3] == ["1", "medium", "ENC-001"]
+    assert "aws_s3_bucket.exports" in lines[1]
+    assert "fix: Declare default encryption" in lines[2]
+
+
+def test_severity_threshold_hides_and_does_not_gate_lower_findings(tmp_path: Path) -> None:
+    _write(tmp_path, "main.tf", 'resource "aws_kms_key" "k" {}\n')  # KEY-002 is medium
+    completed = run_cli("scan", ".", "--severity-threshold", "high", "--format", "json",
+                        cwd=tmp_path)
+    assert completed.returncode == 0
+    report = json.loads(completed.stdout)
+    assert report["findings"] == []
+    assert report["summary"]["below_threshold"] == 1
+
+
+def test_include_and_exclude_rules(tmp_path: Path) -> None:
+    _write(tmp_path, "main.tf", UNENCRYPTED_VOLUME_BUCKET)
+    only = json.loads(run_cli("scan", ".", "--include-rule", "PLN-*", "-f", "json",
+                              cwd=tmp_path).stdout)
+    assert {item["rule"] for item in only["findings"]} == {"PLN-005"}
+    without = json.loads(run_cli("scan", ".", "--include-rule", "ENC-001", "--include-rule",
+                                 "KEY-001", "--include-rule", "PLN-005", "--exclude-rule",
+                                 "PLN-005", "-f", "json", cwd=tmp_path).stdout)
+    assert {item["rule"] for item in without["findings"]} == {"ENC-001", "KEY-001"}
+
+
+def test_unknown_rule_selection_is_a_usage_error(tmp_path: Path) -> None:
+    completed = run_cli("scan", ".", "--include-rule", "NOPE-999", cwd=tmp_path)
+    assert completed.returncode == 2
+    assert "no rule matches 'NOPE-999'" in completed.stderr
+
+
+def test_missing_path_is_a_usage_error(tmp_path: Path) -> None:
+    completed = run_cli("scan", "does-not-exist", cwd=tmp_path)
+    assert completed.returncode == 2
+    assert "does-not-exist: no such file or directory" in completed.stderr
+
+
+def test_bad_rule_file_names_file_and_schema_error(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    _write(rules, "ENC-900.yaml", "id: ENC-900\ntitle: too short\n")
+    _write(tmp_path, "main.tf", COMPLIANT)
+    completed = run_cli("scan", "main.tf", "--rules", str(rules), cwd=tmp_path)
+    assert completed.returncode == 2
+    assert "ENC-900.yaml" in completed.stderr
+    assert "is a required property" in completed.stderr
+
+
+def test_custom_rule_directory_adds_a_rule(tmp_path: Path) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    _write(rules, "KEY-900.yaml", """id: KEY-900
+title: KMS keys must have automatic rotation (practice policy)
+severity: high
+category: key-management
+hipaa: ["164.312(a)(2)(iv)"]
+model: aws.kms.Key
+condition: {field: rotation_enabled, equals: true}
+message: "Key {resource} does not rotate"
+rationale: The practice requires every key to rotate, whatever its purpose.
+remediation: {summary: Set enable_key_rotation = true on the key.}
+""")
+    _write(tmp_path, "main.tf", 'resource "aws_kms_key" "k" {}\n')
+    completed = run_cli("scan", ".", "--rules", str(rules), "--include-rule", "KEY-900",
+                        "-f", "json", cwd=tmp_path)
+    assert completed.returncode == 1
+    finding = json.loads(completed.stdout)["findings"][0]
+    assert (finding["rule"], finding["resource"], finding["line"]) == ("KEY-900",
+                                                                        "aws_kms_key.k", 1)
+
+
+def test_parse_error_exits_2_even_with_findings(tmp_path: Path) -> None:
+    _write(tmp_path, "main.tf", UNENCRYPTED_VOLUME_BUCKET)
+    _write(tmp_path, "broken.tf", "resource {\n")
+    completed = run_cli("scan", ".", "-f", "json", "--include-rule", "ENC-001", "--include-rule",
+                        "KEY-001", "--include-rule", "PLN-005", cwd=tmp_path)
+    assert completed.returncode == 2
+    report = json.loads(completed.stdout)
+    assert report["problems"][0]["file"] == "broken.tf"
+    assert {item["rule"] for item in report["findings"]} == {"ENC-001", "KEY-001", "PLN-005"}
+
+
+def test_stdin_needs_an_input_format() -> None:
+    completed = run_cli("scan", "-", stdin="apiVersion: v1\n")
+    assert completed.returncode == 2
+    assert "--input-format" in completed.stderr
+
+
+def test_stdin_cloudformation(tmp_path: Path) -> None:
+    template = "Resources:\n  Key:\n    Type: AWS::KMS::Key\n"
+    completed = run_cli("scan", "-", "--input-format", "cloudformation", "-f", "json",
+                        stdin=template, cwd=tmp_path)
+    assert completed.returncode == 1
+    finding = json.loads(completed.stdout)["findings"][0]
+    assert (finding["rule"], finding["file"], finding["line"], finding["resource"]) == (
+        "KEY-002", "stdin", 2, "Key")
+
+
+def test_stdin_terraform(tmp_path: Path) -> None:
+    completed = run_cli("scan", "-", "--input-format", "terraform", "-f", "json",
+                        stdin='resource "aws_kms_key" "k" {\n  enable_key_rotation = false\n}\n',
+                        cwd=tmp_path)
+    finding = json.loads(completed.stdout)["findings"][0]
+    assert (finding["rule"], finding["line"], finding["attribute"]) == (
+        "KEY-002", 2, "enable_key_rotation")
+
+
+def test_output_file_and_summary_on_stderr(tmp_path: Path) -> None:
+    _write(tmp_path, "main.tf", UNENCRYPTED_VOLUME_BUCKET)
+    completed = run_cli("scan", ".", "-f", "sarif", "-o", "out.sarif", "--include-rule", "ENC-001",
+                        cwd=tmp_path)
+    assert completed.returncode == 1
+    assert completed.stdout == ""
+    assert completed.stderr.startswith("1 failed")
+    assert json.loads((tmp_path / "out.sarif").read_text())["version"] == "2.1.0"
+
+
+def test_rules_json_lists_the_catalogue() -> None:
+    completed = run_cli("rules", "--format", "json")
+    assert completed.returncode == 0
+    rules = json.loads(completed.stdout)
+    enc = next(rule for rule in rules if rule["id"] == "ENC-001")
+    assert enc == {"id": "ENC-001", "title": "S3 buckets declare default server-side encryption",
+                   "severity": "medium", "category": "encryption-at-rest",
+                   "hipaa": ["164.312(a)(2)(iv)"], "models": ["aws.s3.Bucket"]}
+
+
+def test_explain_shows_rationale_fix_and_both_examples() -> None:
+    completed = run_cli("explain", "enc-001")
+    assert completed.returncode == 0
+    text = completed.stdout
+    for heading in ("ENC-001: S3 buckets declare default server-side encryption",
+                    "Why it matters", "How to fix", "Failing example (terraform",
+                    "Passing example (terraform", "Failing example (cloudformation",
+                    "45 CFR 164.312(a)(2)(iv)"):
+        assert heading in text
+
+
+def test_explain_unknown_rule() -> None:
+    completed = run_cli("explain", "ENC-999")
+    assert completed.returncode == 2

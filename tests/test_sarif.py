@@ -1,0 +1,122 @@
+"""SARIF from real scans: valid against the official schema, accepted by GitHub's rules."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from tests.conftest import REPOSITORY, run_cli
+
+GITHUB_CHECK = REPOSITORY.parent / "shared" / "tools" / "sarif-github-check"
+
+
+def _scan_sarif(tmp_path: Path, *args: str, cwd: Path = REPOSITORY) -> dict:
+    output = tmp_path / "results.sarif"
+    completed = run_cli("scan", *args, "--format", "sarif", "--output", str(output), cwd=cwd)
+    assert completed.returncode in (0, 1, 2), completed.stderr
+    return json.loads(output.read_text())
+
+
+def _validate(document: dict, schema: dict) -> None:
+    validator = jsonschema.Draft4Validator(schema, format_checker=jsonschema.FormatChecker())
+    errors = [f"{'/'.join(map(str, error.absolute_path))}: {error.message}"
+              for error in validator.iter_errors(document)]
+    assert errors == []
+
+
+def test_examples_sarif_is_schema_valid(tmp_path: Path, sarif_schema: dict) -> None:
+    document = _scan_sarif(tmp_path, "examples/")
+    _validate(document, sarif_schema)
+    run = document["runs"][0]
+    assert run["results"], "the examples hold findings"
+    rule_ids = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
+    for result in run["results"]:
+        assert rule_ids[result["ruleIndex"]] == result["ruleId"]
+        location = result["locations"][0]["physicalLocation"]
+        assert location["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
+        assert location["artifactLocation"]["uri"].startswith("examples/")
+        assert location["region"]["startLine"] >= 1
+        assert len(result["partialFingerprints"]["ephiLint/v1"]) == 32
+
+
+def test_rule_descriptors_carry_help_tags_and_severity(tmp_path: Path) -> None:
+    document = _scan_sarif(tmp_path, "examples/")
+    rules = {rule["id"]: rule for rule in document["runs"][0]["tool"]["driver"]["rules"]}
+    enc = rules["ENC-001"]
+    assert enc["name"] == "S3BucketsDeclareDefaultServerSideEncryption"
+    assert enc["properties"]["security-severity"] == "5.5"
+    assert enc["properties"]["tags"] == ["security", "encryption-at-rest", "hipaa",
+                                         "HIPAA-164.312(a)(2)(iv)"]
+    assert "45 CFR 164.312(a)(2)(iv)" in enc["help"]["markdown"]
+    assert "aws_s3_bucket_server_side_encryption_configuration" in enc["help"]["markdown"]
+
+
+def test_empty_scan_still_writes_results(tmp_path: Path, sarif_schema: dict) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    document = _scan_sarif(tmp_path, ".", cwd=empty)
+    _validate(document, sarif_schema)
+    assert document["runs"][0]["results"] == []
+    assert document["runs"][0]["invocations"][0]["executionSuccessful"] is True
+
+
+def test_unreadable_files_become_notifications(tmp_path: Path, sarif_schema: dict) -> None:
+    document = _scan_sarif(tmp_path, "tests/hostile/")
+    _validate(document, sarif_schema)
+    invocation = document["runs"][0]["invocations"][0]
+    assert invocation["executionSuccessful"] is False
+    texts = [note["message"]["text"] for note in invocation["toolExecutionNotifications"]]
+    assert "tests/hostile/binary.tf: binary file (contains NUL bytes)" in texts
+
+
+def test_fingerprint_survives_line_moves(tmp_path: Path) -> None:
+    source = 'resource "aws_kms_key" "phi" {\n  enable_key_rotation = false\n}\n'
+    (tmp_path / "main.tf").write_text(source)
+    before = _scan_sarif(tmp_path, ".", cwd=tmp_path)["runs"][0]["results"][0]
+    (tmp_path / "main.tf").write_text("\n\n# moved\n" + source.replace("  ", "    "))
+    after = _scan_sarif(tmp_path, ".", cwd=tmp_path)["runs"][0]["results"][0]
+    assert before["locations"][0]["physicalLocation"]["region"]["startLine"] == 2
+    assert after["locations"][0]["physicalLocation"]["region"]["startLine"] == 5
+    assert before["partialFingerprints"] == after["partialFingerprints"]
+
+
+def test_sarif_category(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text("")
+    document = _scan_sarif(tmp_path, ".", "--sarif-category", "iac/terraform", cwd=tmp_path)
+    assert document["runs"][0]["automationDetails"]["id"] == "iac/terraform/"
+
+
+def _github_check(paths: list[Path]) -> subprocess.CompletedProcess[str]:
+    if not GITHUB_CHECK.is_file() or shutil.which("npm") is None:
+        message = f"{GITHUB_CHECK} (or npm) not available"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return subprocess.run(["bash", str(GITHUB_CHECK), *map(str, paths)], capture_output=True,
+                          text=True, timeout=900)
+
+
+def test_github_code_scanning_accepts_our_sarif(tmp_path: Path) -> None:
+    """Microsoft's multitool with GitHub's ingestion rules: 0 errors on every kind of scan."""
+    outputs = []
+    for name, args, cwd in (("examples", ["examples/"], REPOSITORY),
+                            ("hostile", ["tests/hostile/"], REPOSITORY),
+                            ("fixtures", ["fixtures/"], REPOSITORY)):
+        output = tmp_path / f"{name}.sarif"
+        run_cli("scan", *args, "-f", "sarif", "-o", str(output), cwd=cwd)
+        outputs.append(output)
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    output = tmp_path / "empty.sarif"
+    run_cli("scan", ".", "-f", "sarif", "-o", str(output), cwd=empty)
+    outputs.append(output)
+    completed = _github_check(outputs)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    for output in outputs:
+        assert f"{output}: 0 error(s)" in completed.stdout
