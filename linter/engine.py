@@ -5,19 +5,18 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import importlib
-import json
 import pkgutil
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 import yaml
 
 from linter.checks import registry as check_registry
 from linter.conditions import Status, Verdict, evaluate
 from linter.models.base import Element, Field, Resource, SourceLocation
+from linter.schemas import validator
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -83,13 +82,7 @@ class Outcome:
 # --- loading --------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def rule_schema() -> dict[str, Any]:
-    with (PACKAGE_DIRECTORY / "schemas" / "rule.schema.json").open(encoding="utf-8") as handle:
-        return json.load(handle)
-
-
-@lru_cache(maxsize=None)
+@cache
 def model_classes() -> dict[str, type[Resource]]:
     """Every model class by its MODEL name (`aws.s3.Bucket`)."""
     import linter.models as models_package
@@ -122,9 +115,8 @@ def load_rule(path: Path) -> Rule:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise RuleError(f"{path}: cannot read rule file: {error}") from None
-    validator = jsonschema.Draft7Validator(rule_schema(),
-                                           format_checker=jsonschema.FormatChecker())
-    errors = sorted(validator.iter_errors(data), key=lambda error: list(error.absolute_path))
+    errors = sorted(validator("rule").iter_errors(data),
+                    key=lambda error: list(error.absolute_path))
     if errors:
         error = errors[0]
         where = "/".join(str(part) for part in error.absolute_path) or "(top level)"

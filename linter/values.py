@@ -67,7 +67,8 @@ class Branches:
     labels: tuple[str, ...]
 
     def __str__(self) -> str:
-        return " | ".join(f"{label}: {option!r}" for label, option in zip(self.labels, self.options))
+        pairs = zip(self.labels, self.options)
+        return " | ".join(f"{label}: {option!r}" for label, option in pairs)
 
 
 class ConfigNode:

@@ -11,13 +11,13 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 Builder = Callable[..., list[Any]]
 
 
-@lru_cache(maxsize=None)
+@cache
 def collect_builders(package_name: str) -> dict[str, tuple[Builder, ...]]:
     package = importlib.import_module(package_name)
     builders: dict[str, list[Builder]] = {}

@@ -68,8 +68,10 @@ def as_bool(field: Field) -> Field:
 
 def blocks(node: ConfigNode | None, path: str) -> list[tuple[ConfigNode, int]]:
     """Every item (with its line) of a repeated block or list of objects at `path`."""
+    if node is None:
+        return []
     value, line, found = lookup(node, path) if "." in path else (
-        (node.get(path), node.line_of(path), path in node) if node is not None else (None, None, False))
+        node.get(path), node.line_of(path), path in node)
     if not found or value is None:
         return []
     items = value if isinstance(value, list) else [value]

@@ -12,7 +12,7 @@ import importlib
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 
@@ -25,7 +25,7 @@ class CheckResult:
 Check = Callable[..., CheckResult]
 
 
-@lru_cache(maxsize=None)
+@cache
 def registry() -> dict[str, Check]:
     checks: dict[str, Check] = {}
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda item: item.name):

@@ -203,7 +203,8 @@ class TemplateScope:
 
     def _fn_sub(self, argument: Any) -> Any:
         variables: dict[str, Any] = {}
-        if isinstance(argument, list) and len(argument) == 2 and isinstance(argument[1], ConfigNode):
+        if (isinstance(argument, list) and len(argument) == 2
+                and isinstance(argument[1], ConfigNode)):
             text = argument[0]
             variables = {key: self.evaluate(item) for key, item in argument[1].items()}
         else:
@@ -265,7 +266,7 @@ class TemplateScope:
             keys = [self.evaluate(item) for item in argument[:3]]
             value: Any = self.mappings
             for key in keys:
-                if not isinstance(value, ConfigNode) or not isinstance(key, str) or key not in value:
+                if not (isinstance(value, ConfigNode) and isinstance(key, str) and key in value):
                     return Unknown("Fn::FindInMap with unknown keys")
                 value = value.get(key)
             return self.evaluate(value)

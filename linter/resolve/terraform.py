@@ -276,7 +276,8 @@ class ModuleScope:
                 if step not in value:
                     return Unknown(f"attribute {step} is not set")
                 value = value.get(step)
-            elif isinstance(value, list) and isinstance(step, int) and -len(value) <= step < len(value):
+            elif (isinstance(value, list) and isinstance(step, int)
+                  and -len(value) <= step < len(value)):
                 value = value[step]
             elif isinstance(value, (Unknown, Branches, ResourceRef)):
                 return value if isinstance(value, Unknown) else Unknown(f"attribute of {value}")

@@ -6,7 +6,7 @@ these functions, never through lists of their own.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +21,13 @@ TABLES_DIRECTORY = Path(__file__).parent
 PROTOCOL_ORDER = ("SSLv2", "SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3")
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_table(name: str) -> Any:
     with (TABLES_DIRECTORY / f"{name}.yaml").open(encoding="utf-8") as handle:
         return yaml.load(handle, Loader=_Loader)
 
 
-@lru_cache(maxsize=None)
+@cache
 def service_defaults() -> dict[str, dict[str, Any]]:
     """Provider and service defaults by source type, then attribute path.
 

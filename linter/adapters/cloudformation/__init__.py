@@ -22,8 +22,8 @@ class TemplateContext:
     def of_type(self, resource_type: str) -> list[ResolvedResource]:
         return self._by_type.get(resource_type, [])
 
-    def referencing(self, resource_type: str, property_name: str,
-                    target: ResolvedResource, names: tuple[Any, ...] = ()) -> list[ResolvedResource]:
+    def referencing(self, resource_type: str, property_name: str, target: ResolvedResource,
+                    names: tuple[Any, ...] = ()) -> list[ResolvedResource]:
         """Resources of `resource_type` whose property refers to `target` (Ref, GetAtt or name)."""
         found = []
         for resource in self.of_type(resource_type):
