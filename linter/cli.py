@@ -13,7 +13,6 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -95,7 +94,7 @@ def scan(
     paths: list[str] = typer.Argument(..., help="Files or directories; `-` reads one document "
                                                 "from standard input."),
     output_format: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f"),
-    output: Optional[Path] = typer.Option(None, "--output", "-o",
+    output: Path | None = typer.Option(None, "--output", "-o",
                                           help="Write the report to FILE instead of stdout."),
     severity_threshold: Severity = typer.Option(
         Severity.low, "--severity-threshold",
@@ -105,15 +104,15 @@ def scan(
                                             help="Run only these rule ids (glob, repeatable)."),
     exclude_rules: list[str] = typer.Option([], "--exclude-rule",
                                             help="Skip these rule ids (glob, repeatable)."),
-    input_format: Optional[InputFormat] = typer.Option(
+    input_format: InputFormat | None = typer.Option(
         None, "--input-format", help="Format of standard input (with `-`)."),
     fail_on_unknown: bool = typer.Option(
         False, "--fail-on-unknown", help="Exit 1 when a setting cannot be decided statically."),
     max_file_size: float = typer.Option(10.0, "--max-file-size",
                                         help="Skip (and report) files larger than this, in MiB."),
-    sarif_category: Optional[str] = typer.Option(
+    sarif_category: str | None = typer.Option(
         None, "--sarif-category", help="SARIF runAutomationDetails.id, for several uploads."),
-    color: Optional[bool] = typer.Option(None, "--color/--no-color",
+    color: bool | None = typer.Option(None, "--color/--no-color",
                                          help="Colour text output (default: on a terminal)."),
 ) -> None:
     """Scan infrastructure files for unencrypted ePHI and plaintext channels."""
@@ -173,7 +172,7 @@ def scan_root(paths: list[Path]) -> Path:
     return Path(os.path.commonpath([str(folder) for folder in folders]))
 
 
-def _write(rendered: str, output: Optional[Path]) -> None:
+def _write(rendered: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(rendered)
         return
