@@ -8,6 +8,7 @@ branch: all pass -> PASS, any fails -> FAIL naming that branch, otherwise UNKNOW
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from enum import Enum
@@ -112,7 +113,7 @@ def _show(value: Any) -> str:
         return "true" if value else "false"
     if value is None:
         return "null"
-    text = str(value)
+    text = json.dumps(value) if isinstance(value, (list, dict)) else str(value)
     return text if len(text) <= 80 else text[:77] + "..."
 
 
