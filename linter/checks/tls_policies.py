@@ -21,7 +21,7 @@ from linter.tables import (
 
 
 def _policy_name(value: Any, service: str) -> tuple[str | None, str]:
-    """The policy to judge and how it was chosen.
+    """The policy to judge, and how to name it in a finding.
 
     Adapters normally fill an absent policy from the defaults tables; the fallback to
     the service's default here covers models whose adapters leave it absent.
@@ -30,15 +30,15 @@ def _policy_name(value: Any, service: str) -> tuple[str | None, str]:
         default = tls_default_policy(service)
         if default is None:
             return None, ""
-        return default, f"no policy is set, so AWS applies {default}; "
-    return str(value), ""
+        return default, f"no policy is set, so the default {default}"
+    return str(value), str(value)
 
 
 def _lookup(value: Any, service: str) -> tuple[str | None, dict[str, Any] | None, str]:
-    name, prefix = _policy_name(value, service)
+    name, shown = _policy_name(value, service)
     if name is None:
         return None, None, f"no TLS policy is set and the {service} default is not in the table"
-    return name, tls_policy(service, name), prefix
+    return name, tls_policy(service, name), shown
 
 
 def tls_policy_minimum(value: Any, *, service: str, minimum: str = "TLSv1.2",
@@ -47,9 +47,9 @@ def tls_policy_minimum(value: Any, *, service: str, minimum: str = "TLSv1.2",
     if protocol_rank(minimum) < 0:
         # A misspelt minimum would rank below everything and pass every policy.
         raise ValueError(f"tls_policy_minimum: unknown protocol {minimum!r}")
-    name, policy, prefix = _lookup(value, service)
+    name, policy, shown = _lookup(value, service)
     if name is None:
-        return CheckResult(None, prefix)
+        return CheckResult(None, shown)
     if policy is None:
         return CheckResult(None, f"policy {name} is not in the TLS policy table")
     protocols = list(policy.get("protocols") or [])
@@ -57,8 +57,8 @@ def tls_policy_minimum(value: Any, *, service: str, minimum: str = "TLSv1.2",
         return CheckResult(None, f"the TLS policy table lists no protocols for {name}")
     lowest = min(protocols, key=protocol_rank)
     if protocol_rank(lowest) < protocol_rank(minimum):
-        return CheckResult(False, f"{prefix}{name} allows {lowest}, older than {minimum}")
-    return CheckResult(True, f"{prefix}{name} allows {lowest} at the oldest")
+        return CheckResult(False, f"{shown} allows {lowest}, older than {minimum}")
+    return CheckResult(True, f"{shown} allows {lowest} at the oldest")
 
 
 def tls_policy_strong_ciphers(value: Any, *, service: str, **_: Any) -> CheckResult:
@@ -67,9 +67,9 @@ def tls_policy_strong_ciphers(value: Any, *, service: str, **_: Any) -> CheckRes
     Static-RSA key exchange lets a later key compromise decrypt recorded ePHI traffic;
     CBC suites with SHA-1 MACs are the ones padding-oracle attacks target.
     """
-    name, policy, prefix = _lookup(value, service)
+    name, policy, shown = _lookup(value, service)
     if name is None:
-        return CheckResult(None, prefix)
+        return CheckResult(None, shown)
     if policy is None:
         return CheckResult(None, f"policy {name} is not in the TLS policy table")
     ciphers = [str(cipher) for cipher in policy.get("ciphers") or []]
@@ -78,9 +78,9 @@ def tls_policy_strong_ciphers(value: Any, *, service: str, **_: Any) -> CheckRes
     weak = [cipher for cipher in ciphers
             if not (cipher_is_forward_secret(cipher) and cipher_is_aead(cipher))]
     if weak:
-        return CheckResult(False, f"{prefix}{name} allows suites without forward secrecy "
+        return CheckResult(False, f"{shown} allows suites without forward secrecy "
                                   f"or AEAD: {', '.join(weak)}")
-    return CheckResult(True, f"{prefix}{name} allows only forward-secret AEAD suites")
+    return CheckResult(True, f"{shown} allows only forward-secret AEAD suites")
 
 
 CHECKS = {

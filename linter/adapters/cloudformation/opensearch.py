@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from linter.adapters.cloudformation import TemplateContext
 from linter.adapters.fields import as_bool, field_at
-from linter.adapters.terraform.opensearch import with_default_tls_policy
 from linter.models.aws.opensearch import Domain
 from linter.models.base import Field
 from linter.resolve.cloudformation import ResolvedResource
@@ -20,7 +19,7 @@ def build_domain(resource: ResolvedResource, context: TemplateContext) -> list[D
         kms_key=read("EncryptionAtRestOptions.KmsKeyId"),
         node_to_node_encryption=as_bool(read("NodeToNodeEncryptionOptions.Enabled")),
         enforce_https=as_bool(read("DomainEndpointOptions.EnforceHTTPS")),
-        tls_security_policy=with_default_tls_policy(read("DomainEndpointOptions.TLSSecurityPolicy")))]
+        tls_security_policy=read("DomainEndpointOptions.TLSSecurityPolicy"))]
 
 
 BUILDERS = {"AWS::OpenSearchService::Domain": build_domain,

@@ -5,9 +5,7 @@ from __future__ import annotations
 from linter.adapters.fields import as_bool, field_at
 from linter.adapters.terraform import TerraformContext
 from linter.models.aws.opensearch import Domain
-from linter.models.base import Field, FieldState
 from linter.resolve.terraform import ResolvedBlock
-from linter.tables import tls_default_policy
 
 
 def build_domain(block: ResolvedBlock, context: TerraformContext) -> list[Domain]:
@@ -20,17 +18,10 @@ def build_domain(block: ResolvedBlock, context: TerraformContext) -> list[Domain
             field_at(config, "node_to_node_encryption.enabled", source_type)),
         enforce_https=as_bool(
             field_at(config, "domain_endpoint_options.enforce_https", source_type)),
-        tls_security_policy=with_default_tls_policy(
-            field_at(config, "domain_endpoint_options.tls_security_policy", source_type)))]
-
-
-def with_default_tls_policy(policy: Field) -> Field:
-    """An absent policy is the TLS 1.0 one: domains created without it carry it, and the
-    provider does no drift detection on an absent value (tables/tls_policies.yaml)."""
-    default = tls_default_policy("opensearch")
-    if policy.state is FieldState.ABSENT and default is not None:
-        return Field.default(default, policy.attribute, "OpenSearch default policy")
-    return policy
+        # Left absent when unset: the TLS checks apply the service's default policy from
+        # tables/tls_policies.yaml and say so in the finding.
+        tls_security_policy=field_at(config, "domain_endpoint_options.tls_security_policy",
+                                     source_type))]
 
 
 BUILDERS = {"aws_opensearch_domain": build_domain, "aws_elasticsearch_domain": build_domain}

@@ -19,5 +19,5 @@ class Domain(Resource):
     node_to_node_encryption: Field
     # Whether the endpoint refuses plain HTTP: true/false.
     enforce_https: Field
-    # Name of the endpoint's TLS security policy (Policy-Min-TLS-1-2-2019-07, ...).
+    # Name of the endpoint's TLS security policy; absent means the service default policy.
     tls_security_policy: Field
