@@ -139,7 +139,7 @@ def _check_references(rule: Rule) -> None:
     for model in rule.models:
         if model not in classes:
             raise RuleError(f"{rule.path}: model {model} does not exist")
-        names = {field.name for field in dataclasses.fields(classes[model])}
+        names = _field_names(classes[model])
         if rule.each:
             if rule.each not in names:
                 raise RuleError(f"{rule.path}: model {model} has no field {rule.each}")
@@ -152,11 +152,17 @@ def _check_references(rule: Rule) -> None:
                     raise RuleError(f"{rule.path}: check {leaf['check']} does not exist")
 
 
+def _field_names(model: type) -> set[str]:
+    """Dataclass fields, plus read-only properties that derive a Field from them."""
+    properties = {name for name in dir(model) if isinstance(getattr(model, name), property)}
+    return {field.name for field in dataclasses.fields(model)} | properties
+
+
 def _element_fields(model: type[Resource], list_field: str) -> set[str]:
     element_type = getattr(model, "ELEMENTS", {}).get(list_field)
     if element_type is None:
         raise RuleError(f"model {model.MODEL} does not declare the element type of {list_field}")
-    return {field.name for field in dataclasses.fields(element_type)}
+    return _field_names(element_type)
 
 
 def _leaves(condition: dict[str, Any] | None) -> list[dict[str, Any]]:

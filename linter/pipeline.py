@@ -7,22 +7,17 @@ reason, and the rest of the scan goes on.
 
 from __future__ import annotations
 
+import os
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 from linter.adapters import cloudformation as cloudformation_adapters
 from linter.adapters import kubernetes as kubernetes_adapters
 from linter.adapters import terraform as terraform_adapters
-from linter.discover import (
-    DEFAULT_MAX_FILE_BYTES,
-    FileProblem,
-    SourceFile,
-    decode,
-    discover,
-    read_text,
-)
+from linter.discover import DEFAULT_MAX_FILE_BYTES, FileProblem, decode, discover, read_text
 from linter.engine import Evaluator, Outcome, Rule
 from linter.models.base import Resource
 from linter.parsers.documents import ParsedDocuments, might_be_infrastructure, parse_documents
@@ -49,6 +44,7 @@ class ScanRequest:
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     stdin_text: str | None = None  # `-` as a path: one document read from standard input
     stdin_format: str | None = None
+    workers: int | None = None  # parser processes; None: one per core (up to 8)
 
 
 @dataclass
@@ -81,10 +77,12 @@ def scan(request: ScanRequest) -> ScanResult:
     if request.paths:
         found = discover(request.paths, request.root)
         result.problems.extend(found.problems)
-        for source in found.files:
-            _parse_file(source, request, parsed, result)
+        jobs = [(source.path, source.display_path, source.kind, request.max_file_bytes)
+                for source in found.files]
+        for outcome in _parse_all(jobs, request.workers):
+            _collect(outcome, parsed, result)
     if request.stdin_text is not None:
-        _parse_stdin(request, parsed, result)
+        _collect(_parse_stdin(request), parsed, result)
     resources = _adapt(parsed, result)
     result.resources = len(resources)
     result.outcomes = Evaluator(request.rules).evaluate(resources)
@@ -92,63 +90,90 @@ def scan(request: ScanRequest) -> ScanResult:
     return result
 
 
-def _parse_file(source: SourceFile, request: ScanRequest, parsed: _Parsed,
-                result: ScanResult) -> None:
+# A parsed file travels back from a worker as (display path, kind, payload); the payload
+# is the parsed content, None for a file that is not infrastructure, or a FileProblem.
+ParseOutcome = tuple[str, str, Any]
+ParseJob = tuple[Path, str, str, int]
+
+# Below this many files, starting worker processes costs more than it saves.
+_PARALLEL_THRESHOLD = 24
+
+
+def _parse_all(jobs: list[ParseJob], workers: int | None) -> list[ParseOutcome]:
+    count = workers if workers is not None else min(os.cpu_count() or 1, 8)
+    if count <= 1 or len(jobs) < _PARALLEL_THRESHOLD:
+        return [_parse_job(job) for job in jobs]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # fork keeps worker start-up to a few milliseconds: the parsers are already imported.
+    context = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
+    chunk = max(1, len(jobs) // (count * 8))
+    with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+        return list(pool.map(_parse_job, jobs, chunksize=chunk))
+
+
+def _parse_job(job: ParseJob) -> ParseOutcome:
+    path, display_path, kind, max_file_bytes = job
     try:
-        text = read_text(source.path, request.max_file_bytes)
+        text = read_text(path, max_file_bytes)
     except ValueError as error:
-        result.problems.append(FileProblem(source.display_path, str(error)))
-        return
-    _parse_text(text, source.display_path, source.kind, None, parsed, result)
+        return display_path, kind, FileProblem(display_path, str(error))
+    return _parse_text(text, display_path, kind, None)
 
 
-def _parse_stdin(request: ScanRequest, parsed: _Parsed, result: ScanResult) -> None:
+def _parse_stdin(request: ScanRequest) -> ParseOutcome:
     text = request.stdin_text or ""
-    if len(text.encode()) > request.max_file_bytes:
-        result.problems.append(FileProblem("stdin", "input is over the size limit"))
-        return
     kind = "terraform" if request.stdin_format == "terraform" else "document"
-    _parse_text(text, "stdin", kind, request.stdin_format, parsed, result)
+    if len(text.encode()) > request.max_file_bytes:
+        return "stdin", kind, FileProblem("stdin", "input is over the size limit")
+    return _parse_text(text, "stdin", kind, request.stdin_format)
 
 
-def _parse_text(text: str, display_path: str, kind: str, expect: str | None,
-                parsed: _Parsed, result: ScanResult) -> None:
-    module_dir = str(PurePosixPath(display_path).parent)
+def _parse_text(text: str, display_path: str, kind: str, expect: str | None) -> ParseOutcome:
     try:
         if kind == "terraform":
-            parsed.terraform[module_dir].append(parse_hcl(text, display_path))
-        elif kind == "terraform_json":
-            parsed.terraform[module_dir].append(parse_json(text, display_path))
-        elif kind == "tfvars":
+            return display_path, kind, parse_hcl(text, display_path)
+        if kind == "terraform_json":
+            return display_path, kind, parse_json(text, display_path)
+        if kind == "tfvars":
             name = PurePosixPath(display_path).name
             # Terraform loads these two forms by itself; other var files need --var-file.
             if name == "terraform.tfvars" or name.endswith(".auto.tfvars"):
-                parsed.variables[module_dir].update(parse_variables_file(text, display_path))
-            else:
-                result.files_unrecognised += 1
-                return
-        else:
-            if expect is None and not might_be_infrastructure(text):
-                result.files_unrecognised += 1
-                return
-            json_mode = display_path.lower().endswith(".json")
-            documents = parse_documents(text, json_mode, expect)
-            if not documents.recognised:
-                result.files_unrecognised += 1
-                return
-            parsed.documents.append((display_path, documents))
+                return display_path, kind, parse_variables_file(text, display_path)
+            return display_path, kind, None
+        if expect is None and not might_be_infrastructure(text):
+            return display_path, kind, None
+        json_mode = display_path.lower().endswith(".json")
+        documents = parse_documents(text, json_mode, expect)
+        return display_path, kind, documents if documents.recognised else None
     except (TerraformSyntaxError, DocumentError) as error:
         if kind == "document" and "{{" in text:
-            result.problems.append(FileProblem(
+            return display_path, kind, FileProblem(
                 display_path, "looks like a Helm or Go template, not plain YAML; render it "
-                "(helm template ... | ephi-lint scan - --input-format kubernetes)", "warning"))
-            result.files_unrecognised += 1
-            return
-        result.problems.append(FileProblem(display_path, str(error)))
-        return
+                "(helm template ... | ephi-lint scan - --input-format kubernetes)", "warning")
+        return display_path, kind, FileProblem(display_path, str(error))
     except RecursionError:
-        result.problems.append(FileProblem(display_path, "nesting too deep to parse"))
+        return display_path, kind, FileProblem(display_path, "nesting too deep to parse")
+
+
+def _collect(outcome: ParseOutcome, parsed: _Parsed, result: ScanResult) -> None:
+    display_path, kind, payload = outcome
+    module_dir = str(PurePosixPath(display_path).parent)
+    if isinstance(payload, FileProblem):
+        result.problems.append(payload)
+        if payload.level != "error":
+            result.files_unrecognised += 1
         return
+    if payload is None:
+        result.files_unrecognised += 1
+        return
+    if kind in ("terraform", "terraform_json"):
+        parsed.terraform[module_dir].append(payload)
+    elif kind == "tfvars":
+        parsed.variables[module_dir].update(payload)
+    else:
+        parsed.documents.append((display_path, payload))
     result.files_scanned += 1
 
 

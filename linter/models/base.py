@@ -82,3 +82,21 @@ class Resource:
 def model_fields(model: Any) -> dict[str, Any]:
     """The model's judged attributes by name (Fields, Elements and lists of them)."""
     return {name: value for name, value in vars(model).items() if not name.startswith("_")}
+
+
+def derived_switch(field: Field, is_on: Any) -> Field:
+    """A yes/no view of a field (e.g. "encryption is on"), keeping its line and state.
+
+    Used for properties that let one rule read the same idea from models that store it
+    differently (a boolean here, an algorithm name there).
+    """
+    from linter.values import Branches
+
+    if field.state is FieldState.UNKNOWN:
+        return field
+    if isinstance(field.value, Branches):
+        options = tuple(bool(is_on(option)) for option in field.value.options)
+        return Field(Branches(options, field.value.labels), field.state, field.attribute,
+                     field.line, field.reason, field.path)
+    return Field(bool(is_on(field.value)), field.state, field.attribute, field.line,
+                 field.reason, field.path)

@@ -32,7 +32,7 @@ def build_security_group(resource: ResolvedResource,
     tolerated = redirect_only_ports(resource, context)
     rules = tuple(
         _ingress_rule(node, f"SecurityGroupIngress[{index}]", line, resource.type,
-                      "Properties.SecurityGroupIngress[{}].".format(index), tolerated)
+                      f"Properties.SecurityGroupIngress[{index}].", tolerated)
         for index, (node, line) in enumerate(
             blocks(resource.properties, "SecurityGroupIngress")))
     return [SecurityGroup(**context.identity(resource), ingress=rules)]
@@ -70,9 +70,8 @@ def _sources(node: ConfigNode, prefix: str) -> Field:
         return Field.absent(f"{prefix}CidrIp")
     opened = [name for name in written if node.get(name) in INTERNET]
     shown = (opened or written)[0]
-    field = value_field([node.get(name) for name in written], prefix + shown,
-                        node.line_of(shown))
-    return field
+    return value_field([node.get(name) for name in written], prefix + shown,
+                       node.line_of(shown))
 
 
 # --- port 80 behind a redirecting load balancer ---------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from linter.models.base import Field, Resource
+from linter.models.base import Field, Resource, derived_switch
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -16,3 +16,8 @@ class Table(Resource):
     kms_encryption_enabled: Field
     # The customer-managed key when KMS encryption is on; absent: alias/aws/dynamodb.
     kms_key: Field
+
+    @property
+    def encryption_enabled(self) -> Field:
+        """Whether data at rest is encrypted at all (KEY-001 judges the key only then)."""
+        return derived_switch(self.kms_encryption_enabled, lambda value: value is True)

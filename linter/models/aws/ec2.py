@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from linter.models.base import Element, Field, FieldState, Resource
+from linter.models.base import Element, Field, FieldState, Resource, derived_switch
 from linter.values import Unknown
 
 
@@ -18,6 +18,11 @@ class Volume(Resource):
     encrypted: Field
     # The KMS key that encrypts it; absent: the AWS-managed alias/aws/ebs key.
     kms_key: Field
+
+    @property
+    def encryption_enabled(self) -> Field:
+        """Whether data at rest is encrypted at all (KEY-001 judges the key only then)."""
+        return derived_switch(self.encrypted, lambda value: value is True)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from linter.models.base import Field, Resource
+from linter.models.base import Field, Resource, derived_switch
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -21,3 +21,8 @@ class ReplicationGroup(Resource):
     transit_encryption: Field
     # preferred (TLS and plaintext both accepted) or required (TLS only); absent when unset.
     transit_encryption_mode: Field
+
+    @property
+    def encryption_enabled(self) -> Field:
+        """Whether data at rest is encrypted at all (KEY-001 judges the key only then)."""
+        return derived_switch(self.at_rest_encryption, lambda value: value is True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from linter.models.base import Field, Resource
+from linter.models.base import Field, FieldState, Resource
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -17,3 +17,9 @@ class Cluster(Resource):
     in_cluster_encryption: Field
     # The KMS key for data volumes; absent means the AWS-managed aws/kafka key.
     kms_key: Field
+
+    @property
+    def encryption_enabled(self) -> Field:
+        """MSK always encrypts at rest; only the key is a choice."""
+        return Field(True, FieldState.DEFAULT, "encryption_info.encryption_at_rest_kms_key_arn",
+                     None, "MSK always encrypts data at rest")

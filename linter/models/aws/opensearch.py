@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from linter.models.base import Field, Resource
+from linter.models.base import Field, Resource, derived_switch
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -21,3 +21,8 @@ class Domain(Resource):
     enforce_https: Field
     # Name of the endpoint's TLS security policy; absent means the service default policy.
     tls_security_policy: Field
+
+    @property
+    def encryption_enabled(self) -> Field:
+        """Whether data at rest is encrypted at all (KEY-001 judges the key only then)."""
+        return derived_switch(self.encrypted_at_rest, lambda value: value is True)

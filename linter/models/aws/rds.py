@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from linter.models.base import Field, FieldState, Resource
+from linter.models.base import Field, FieldState, Resource, derived_switch
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -25,6 +25,11 @@ class DBInstance(Resource):
     # Days automated backups are kept; 0 turns automated backups off.
     backup_retention_period: Field
 
+    @property
+    def encryption_enabled(self) -> Field:
+        """Whether data at rest is encrypted at all (KEY-001 judges the key only then)."""
+        return derived_switch(self.storage_encrypted, lambda value: value is True)
+
 
 @dataclass(frozen=True, kw_only=True)
 class DBCluster(Resource):
@@ -36,6 +41,11 @@ class DBCluster(Resource):
     kms_key: Field
     # Days automated backups are kept (1 to 35 for clusters).
     backup_retention_period: Field
+
+    @property
+    def encryption_enabled(self) -> Field:
+        """Whether data at rest is encrypted at all (KEY-001 judges the key only then)."""
+        return derived_switch(self.storage_encrypted, lambda value: value is True)
 
 
 @dataclass(frozen=True, kw_only=True)

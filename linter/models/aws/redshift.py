@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from linter.models.base import Field, Resource
+from linter.models.base import Field, Resource, derived_switch
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -15,3 +15,8 @@ class Cluster(Resource):
     encrypted: Field
     # The KMS key; absent: the AWS-managed (or AWS-owned) default key.
     kms_key: Field
+
+    @property
+    def encryption_enabled(self) -> Field:
+        """Whether data at rest is encrypted at all (KEY-001 judges the key only then)."""
+        return derived_switch(self.encrypted, lambda value: value is True)

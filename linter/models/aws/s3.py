@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from linter.models.base import Field, Resource
+from linter.models.base import Field, Resource, derived_switch
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -17,3 +17,8 @@ class Bucket(Resource):
     kms_key: Field
     # The bucket policy as a normalised document ({"Statement": [...]}) or absent.
     policy: Field
+
+    @property
+    def encryption_enabled(self) -> Field:
+        """Whether data at rest is encrypted at all (KEY-001 judges the key only then)."""
+        return derived_switch(self.encryption_algorithm, lambda value: value is not None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from linter.models.base import Field, Resource
+from linter.models.base import Field, FieldState, Resource, derived_switch
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -15,3 +15,10 @@ class Queue(Resource):
     kms_key: Field
     # SSE-SQS (SQS-owned keys): true/false; AWS applies it to new queues by default.
     sqs_managed_encryption: Field
+
+    @property
+    def encryption_enabled(self) -> Field:
+        """Whether data at rest is encrypted at all (KEY-001 judges the key only then)."""
+        if self.kms_key.state is not FieldState.ABSENT:
+            return derived_switch(self.kms_key, lambda value: value is not None)
+        return derived_switch(self.sqs_managed_encryption, lambda value: value is True)
