@@ -13,10 +13,11 @@ from typing import Any
 
 import yaml
 
+from linter.cache import content_key, has_mark, set_mark
 from linter.checks import registry as check_registry
 from linter.conditions import Status, Verdict, evaluate
 from linter.models.base import Element, Field, Resource, SourceLocation
-from linter.schemas import validator
+from linter.schemas import schema_bytes, validator
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -112,15 +113,19 @@ def load_rules(directories: list[Path]) -> list[Rule]:
 
 def load_rule(path: Path) -> Rule:
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)
+        content = path.read_bytes()
+        data = yaml.load(content.decode("utf-8"), Loader=_Loader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise RuleError(f"{path}: cannot read rule file: {error}") from None
-    errors = sorted(validator("rule").iter_errors(data),
-                    key=lambda error: list(error.absolute_path))
-    if errors:
-        error = errors[0]
-        where = "/".join(str(part) for part in error.absolute_path) or "(top level)"
-        raise RuleError(f"{path}: {where}: {error.message}")
+    key = content_key(content, schema_bytes("rule"))
+    if not has_mark("validated-rules", key):
+        errors = sorted(validator("rule").iter_errors(data),
+                        key=lambda error: list(error.absolute_path))
+        if errors:
+            error = errors[0]
+            where = "/".join(str(part) for part in error.absolute_path) or "(top level)"
+            raise RuleError(f"{path}: {where}: {error.message}")
+        set_mark("validated-rules", key)
     models = data["model"] if isinstance(data["model"], list) else [data["model"]]
     rule = Rule(
         id=data["id"], title=data["title"], severity=data["severity"],

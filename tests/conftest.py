@@ -5,11 +5,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 REPOSITORY = Path(__file__).resolve().parents[1]
+
+# Tests never write outside temporary folders: the validation cache goes to one too.
+os.environ.setdefault("EPHI_LINT_CACHE_DIR", tempfile.mkdtemp(prefix="ephi-lint-cache-"))
 
 
 def run_cli(*args: str, cwd: Path | None = None, stdin: str | None = None,

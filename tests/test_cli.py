@@ -8,7 +8,7 @@ from pathlib import Path
 from linter import __version__
 from tests.conftest import run_cli
 
-UNENCRYPTED_VOLUME_BUCKET = '''resource "aws_s3_bucket" "exports" {
+UNDECLARED_BUCKET = '''resource "aws_s3_bucket" "exports" {
   bucket = "clinic-exports"
 }
 '''
@@ -40,7 +40,7 @@ def test_clean_scan_exits_0(tmp_path: Path) -> None:
 
 
 def test_findings_exit_1_and_name_rule_resource_line(tmp_path: Path) -> None:
-    _write(tmp_path, "main.tf", UNENCRYPTED_VOLUME_BUCKET)
+    _write(tmp_path, "main.tf", UNDECLARED_BUCKET)
     completed = run_cli("scan", "main.tf", "--no-color", cwd=tmp_path)
     assert completed.returncode == 1
     lines = completed.stdout.splitlines()
@@ -61,14 +61,14 @@ def test_severity_threshold_hides_and_does_not_gate_lower_findings(tmp_path: Pat
 
 
 def test_include_and_exclude_rules(tmp_path: Path) -> None:
-    _write(tmp_path, "main.tf", UNENCRYPTED_VOLUME_BUCKET)
+    _write(tmp_path, "main.tf", UNDECLARED_BUCKET)
     only = json.loads(run_cli("scan", ".", "--include-rule", "PLN-*", "-f", "json",
                               cwd=tmp_path).stdout)
     assert {item["rule"] for item in only["findings"]} == {"PLN-005"}
     without = json.loads(run_cli("scan", ".", "--include-rule", "ENC-001", "--include-rule",
                                  "KEY-001", "--include-rule", "PLN-005", "--exclude-rule",
                                  "PLN-005", "-f", "json", cwd=tmp_path).stdout)
-    assert {item["rule"] for item in without["findings"]} == {"ENC-001", "KEY-001"}
+    assert {item["rule"] for item in without["findings"]} == {"ENC-001"}
 
 
 def test_unknown_rule_selection_is_a_usage_error(tmp_path: Path) -> None:
@@ -118,14 +118,14 @@ remediation: {summary: Set enable_key_rotation = true on the key.}
 
 
 def test_parse_error_exits_2_even_with_findings(tmp_path: Path) -> None:
-    _write(tmp_path, "main.tf", UNENCRYPTED_VOLUME_BUCKET)
+    _write(tmp_path, "main.tf", UNDECLARED_BUCKET)
     _write(tmp_path, "broken.tf", "resource {\n")
     completed = run_cli("scan", ".", "-f", "json", "--include-rule", "ENC-001", "--include-rule",
                         "KEY-001", "--include-rule", "PLN-005", cwd=tmp_path)
     assert completed.returncode == 2
     report = json.loads(completed.stdout)
     assert report["problems"][0]["file"] == "broken.tf"
-    assert {item["rule"] for item in report["findings"]} == {"ENC-001", "KEY-001", "PLN-005"}
+    assert {item["rule"] for item in report["findings"]} == {"ENC-001", "PLN-005"}
 
 
 def test_stdin_needs_an_input_format() -> None:
@@ -154,7 +154,7 @@ def test_stdin_terraform(tmp_path: Path) -> None:
 
 
 def test_output_file_and_summary_on_stderr(tmp_path: Path) -> None:
-    _write(tmp_path, "main.tf", UNENCRYPTED_VOLUME_BUCKET)
+    _write(tmp_path, "main.tf", UNDECLARED_BUCKET)
     completed = run_cli("scan", ".", "-f", "sarif", "-o", "out.sarif", "--include-rule", "ENC-001",
                         cwd=tmp_path)
     assert completed.returncode == 1

@@ -12,7 +12,8 @@ from linter.pipeline import ScanRequest, scan
 RULES = load_rules([catalogue_directory("rules")])
 
 
-def _outcomes(tmp_path: Path, files: dict[str, str], rule_id: str) -> list[tuple[str, str, int]]:
+def _outcomes(tmp_path: Path, files: dict[str, str],
+              rule_id: str) -> list[tuple[str, str, int]]:
     for name, text in files.items():
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -100,9 +101,12 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "photos" {
     assert _outcomes(tmp_path, files, "KEY-001") == [("pass", "storage.tf", 9)]
 
 
+SEPARATE_ENCRYPTION = 'resource "aws_s3_bucket_server_side_encryption_configuration" "photos" {'
+
+
 def test_split_resource_in_another_file_is_where_the_finding_points(tmp_path: Path) -> None:
     files = {"bucket.tf": 'resource "aws_s3_bucket" "photos" {\n  bucket = "clinic-photos"\n}\n',
-             "encryption.tf": '''resource "aws_s3_bucket_server_side_encryption_configuration" "photos" {
+             "encryption.tf": SEPARATE_ENCRYPTION + '''
   bucket = "clinic-photos"
   rule {
     apply_server_side_encryption_by_default {

@@ -78,8 +78,9 @@ def tls_policy_strong_ciphers(value: Any, *, service: str, **_: Any) -> CheckRes
     weak = [cipher for cipher in ciphers
             if not (cipher_is_forward_secret(cipher) and cipher_is_aead(cipher))]
     if weak:
+        listed = ", ".join(weak[:4]) + (f" and {len(weak) - 4} more" if len(weak) > 4 else "")
         return CheckResult(False, f"{shown} allows suites without forward secrecy "
-                                  f"or AEAD: {', '.join(weak)}")
+                                  f"or AEAD: {listed}")
     return CheckResult(True, f"{shown} allows only forward-secret AEAD suites")
 
 

@@ -28,9 +28,13 @@ def _import_jsonschema() -> Any:
 
 
 @cache
+def schema_bytes(name: str) -> bytes:
+    return (SCHEMAS_DIRECTORY / f"{name}.schema.json").read_bytes()
+
+
+@cache
 def load_schema(name: str) -> dict[str, Any]:
-    with (SCHEMAS_DIRECTORY / f"{name}.schema.json").open(encoding="utf-8") as handle:
-        return json.load(handle)
+    return json.loads(schema_bytes(name))
 
 
 @cache
