@@ -13,6 +13,7 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -114,6 +115,18 @@ def scan(
         None, "--sarif-category", help="SARIF runAutomationDetails.id, for several uploads."),
     color: bool | None = typer.Option(None, "--color/--no-color",
                                          help="Colour text output (default: on a terminal)."),
+    variables: list[str] = typer.Option(
+        [], "--var", metavar="NAME=VALUE",
+        help="Terraform variable value (repeatable); overrides tfvars and TF_VAR_."),
+    variable_files: list[Path] = typer.Option(
+        [], "--var-file", help="Terraform variables file (repeatable); applied before --var."),
+    cfn_parameters: list[str] = typer.Option(
+        [], "--cfn-param", metavar="NAME=VALUE",
+        help="CloudFormation parameter value (repeatable)."),
+    cfn_parameter_files: list[Path] = typer.Option(
+        [], "--cfn-param-file",
+        help="CloudFormation parameters as JSON, in the `aws cloudformation` form "
+             '([{"ParameterKey": ..., "ParameterValue": ...}]) or a plain object.'),
 ) -> None:
     """Scan infrastructure files for unencrypted ePHI and plaintext channels."""
     from linter.pipeline import ScanRequest, read_stdin_bytes
@@ -137,7 +150,11 @@ def scan(
     request = ScanRequest(paths=file_paths, root=root, rules=rules,
                           max_file_bytes=int(max_file_size * 1024 * 1024),
                           stdin_text=stdin_text,
-                          stdin_format=input_format.value if input_format else None)
+                          stdin_format=input_format.value if input_format else None,
+                          command_line_variables=_terraform_variables(variable_files, variables),
+                          environment=dict(os.environ),
+                          cloudformation_parameters=_cloudformation_parameters(
+                              cfn_parameter_files, cfn_parameters))
     result = run_scan(request)
     report = ScanReport(result, severity_threshold.value, fail_on_unknown)
     if output_format is OutputFormat.sarif:
@@ -159,6 +176,50 @@ def scan(
 
         typer.echo(summary(report), err=True)
     raise typer.Exit(report.exit_code)
+
+
+def _terraform_variables(files: list[Path], assignments: list[str]) -> Any:
+    from linter.discover import read_text
+    from linter.parsers.terraform import TerraformSyntaxError, parse_variables_file
+    from linter.resolve.variables import CommandLineVariables, command_line_layer
+
+    layers = []
+    for path in files:
+        try:
+            layers.append(parse_variables_file(read_text(path), path.name))
+        except (ValueError, TerraformSyntaxError) as error:
+            raise _fail(f"--var-file {path}: {error}") from None
+    for assignment in assignments:
+        if "=" not in assignment:
+            raise _fail(f"--var {assignment!r}: expected NAME=VALUE")
+    layers.append(command_line_layer(assignments))
+    return CommandLineVariables(layers)
+
+
+def _cloudformation_parameters(files: list[Path], assignments: list[str]) -> dict[str, Any]:
+    parameters: dict[str, Any] = {}
+    for path in files:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise _fail(f"--cfn-param-file {path}: {error}") from None
+        if isinstance(data, dict) and isinstance(data.get("Parameters"), dict):
+            data = data["Parameters"]  # the CodePipeline template-configuration form
+        if isinstance(data, list):
+            try:
+                data = {item["ParameterKey"]: item["ParameterValue"] for item in data}
+            except (TypeError, KeyError):
+                raise _fail(f"--cfn-param-file {path}: expected a list of "
+                            "{ParameterKey, ParameterValue} objects") from None
+        if not isinstance(data, dict):
+            raise _fail(f"--cfn-param-file {path}: expected a JSON list or object")
+        parameters.update(data)
+    for assignment in assignments:
+        name, separator, value = assignment.partition("=")
+        if not separator:
+            raise _fail(f"--cfn-param {assignment!r}: expected NAME=VALUE")
+        parameters[name.strip()] = value
+    return parameters
 
 
 def scan_root(paths: list[Path]) -> Path:

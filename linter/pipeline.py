@@ -32,6 +32,12 @@ from linter.parsers.terraform import (
 from linter.parsers.yaml_source import DocumentError
 from linter.resolve.cloudformation import TemplateScope
 from linter.resolve.terraform import ModuleScope
+from linter.resolve.variables import (
+    CommandLineVariables,
+    environment_layer,
+    is_auto_loaded,
+    module_values,
+)
 
 INPUT_FORMATS = ("terraform", "cloudformation", "kubernetes")
 
@@ -45,6 +51,11 @@ class ScanRequest:
     stdin_text: str | None = None  # `-` as a path: one document read from standard input
     stdin_format: str | None = None
     workers: int | None = None  # parser processes; None: one per core (up to 8)
+    # Terraform: --var/--var-file layers and TF_VAR_ environment values.
+    command_line_variables: CommandLineVariables = field(default_factory=CommandLineVariables)
+    environment: dict[str, str] = field(default_factory=dict)
+    # CloudFormation: --cfn-param / --cfn-param-file values, for every template.
+    cloudformation_parameters: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -65,7 +76,8 @@ class ScanResult:
 @dataclass
 class _Parsed:
     terraform: dict[str, list[TerraformFile]] = field(default_factory=lambda: defaultdict(list))
-    variables: dict[str, dict[str, HclAttribute]] = field(
+    # module dir -> auto-loaded variables file path -> values
+    variables: dict[str, dict[str, dict[str, HclAttribute]]] = field(
         default_factory=lambda: defaultdict(dict))
     documents: list[tuple[str, ParsedDocuments]] = field(default_factory=list)
 
@@ -83,7 +95,7 @@ def scan(request: ScanRequest) -> ScanResult:
             _collect(outcome, parsed, result)
     if request.stdin_text is not None:
         _collect(_parse_stdin(request), parsed, result)
-    resources = _adapt(parsed, result)
+    resources = _adapt(parsed, result, request)
     result.resources = len(resources)
     result.outcomes = Evaluator(request.rules).evaluate(resources)
     result.seconds = time.perf_counter() - started
@@ -137,9 +149,7 @@ def _parse_text(text: str, display_path: str, kind: str, expect: str | None) -> 
         if kind == "terraform_json":
             return display_path, kind, parse_json(text, display_path)
         if kind == "tfvars":
-            name = PurePosixPath(display_path).name
-            # Terraform loads these two forms by itself; other var files need --var-file.
-            if name == "terraform.tfvars" or name.endswith(".auto.tfvars"):
+            if is_auto_loaded(PurePosixPath(display_path).name):
                 return display_path, kind, parse_variables_file(text, display_path)
             return display_path, kind, None
         if expect is None and not might_be_infrastructure(text):
@@ -171,18 +181,21 @@ def _collect(outcome: ParseOutcome, parsed: _Parsed, result: ScanResult) -> None
     if kind in ("terraform", "terraform_json"):
         parsed.terraform[module_dir].append(payload)
     elif kind == "tfvars":
-        parsed.variables[module_dir].update(payload)
+        parsed.variables[module_dir][display_path] = payload
     else:
         parsed.documents.append((display_path, payload))
     result.files_scanned += 1
 
 
-def _adapt(parsed: _Parsed, result: ScanResult) -> list[Resource]:
+def _adapt(parsed: _Parsed, result: ScanResult, request: ScanRequest) -> list[Resource]:
     resources: list[Resource] = []
+    environment = environment_layer(request.environment)
     for module_dir in sorted(parsed.terraform):
         files = parsed.terraform[module_dir]
         try:
-            scope = ModuleScope(module_dir, files, parsed.variables.get(module_dir))
+            values = module_values(parsed.variables.get(module_dir, {}), environment,
+                                   request.command_line_variables)
+            scope = ModuleScope(module_dir, files, values)
             resources.extend(terraform_adapters.build_models(scope.resolved_blocks()))
         except Exception as error:  # one broken module must not hide the others
             result.problems.append(FileProblem(
@@ -191,7 +204,7 @@ def _adapt(parsed: _Parsed, result: ScanResult) -> list[Resource]:
     for path, documents in parsed.documents:
         try:
             for template in documents.cloudformation:
-                scope_cfn = TemplateScope(template)
+                scope_cfn = TemplateScope(template, request.cloudformation_parameters)
                 resources.extend(cloudformation_adapters.build_models(
                     path, scope_cfn.resolved_resources()))
             if documents.kubernetes:

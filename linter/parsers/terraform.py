@@ -64,7 +64,9 @@ def parse_hcl(text: str, path: str) -> TerraformFile:
 
 
 def parse_variables_file(text: str, path: str) -> dict[str, HclAttribute]:
-    """A `.tfvars` file: top-level attributes only."""
+    """A `.tfvars` (HCL) or `.tfvars.json` file: top-level values only."""
+    if path.lower().endswith(".json"):
+        return _parse_variables_json(text)
     if not text.endswith("\n"):
         text += "\n"
     try:
@@ -75,6 +77,19 @@ def parse_variables_file(text: str, path: str) -> dict[str, HclAttribute]:
     except (LarkError, hx.ExpressionError, RecursionError):
         raise TerraformSyntaxError("invalid HCL") from None
     return attributes
+
+
+def _parse_variables_json(text: str) -> dict[str, HclAttribute]:
+    try:
+        documents = load_documents(text, json_mode=True)
+    except DocumentError as error:
+        raise TerraformSyntaxError(str(error)) from None
+    if len(documents) != 1 or not isinstance(documents[0], ConfigNode):
+        raise TerraformSyntaxError("a .tfvars.json file must hold one JSON object")
+    root = documents[0]
+    return {name: HclAttribute(name, _json_expression(value, root.line_of(name)),
+                               root.line_of(name))
+            for name, value in root.items()}
 
 
 def parse_expression(text: str, line: int) -> hx.Expr:
