@@ -92,6 +92,10 @@ def _check_depth(text: str, language: str) -> None:
 
 def _describe_yaml_error(error: yaml.MarkedYAMLError, language: str) -> str:
     mark = error.problem_mark or error.context_mark
+    if "nesting depth" in (error.problem or ""):
+        # libyaml 0.2.5+ (PyYAML >= 6.0.4 wheels) stops deep nesting itself, sometimes
+        # before our own depth check sees the events: same finding, same words.
+        return f"nesting deeper than {MAX_DEPTH} levels (line {mark.line + 1 if mark else 0})"
     where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
     problem = error.problem or error.context or "syntax error"
     return f"invalid {language}: {where}{problem}"
