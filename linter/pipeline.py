@@ -188,6 +188,13 @@ def _collect(outcome: ParseOutcome, parsed: _Parsed, result: ScanResult) -> None
 
 
 def _adapt(parsed: _Parsed, result: ScanResult, request: ScanRequest) -> list[Resource]:
+    return [*_adapt_terraform(parsed, result, request), *_adapt_plans(parsed, result, request),
+            *_adapt_documents(parsed, result, request)]
+
+
+def _adapt_terraform(parsed: _Parsed, result: ScanResult,
+                     request: ScanRequest) -> list[Resource]:
+    """Each directory of .tf files is evaluated as one module."""
     resources: list[Resource] = []
     environment = environment_layer(request.environment)
     for module_dir in sorted(parsed.terraform):
@@ -201,12 +208,23 @@ def _adapt(parsed: _Parsed, result: ScanResult, request: ScanRequest) -> list[Re
             result.problems.append(FileProblem(
                 module_dir, f"internal error while evaluating this Terraform module: "
                             f"{type(error).__name__}: {error}"))
+    return resources
+
+
+def _adapt_plans(parsed: _Parsed, result: ScanResult, request: ScanRequest) -> list[Resource]:
+    """Terraform plan JSON (`terraform show -json`): not read yet."""
+    return []
+
+
+def _adapt_documents(parsed: _Parsed, result: ScanResult,
+                     request: ScanRequest) -> list[Resource]:
+    resources: list[Resource] = []
     for path, documents in parsed.documents:
         try:
             for template in documents.cloudformation:
-                scope_cfn = TemplateScope(template, request.cloudformation_parameters)
+                scope = TemplateScope(template, request.cloudformation_parameters)
                 resources.extend(cloudformation_adapters.build_models(
-                    path, scope_cfn.resolved_resources()))
+                    path, scope.resolved_resources()))
             if documents.kubernetes:
                 resources.extend(kubernetes_adapters.build_models(path, documents.kubernetes))
         except Exception as error:
