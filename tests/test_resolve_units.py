@@ -196,14 +196,10 @@ def test_functions_with_unknown_arguments(expression: str, reason: str) -> None:
     assert _local(expression) == Unknown(reason)
 
 
-@pytest.mark.xfail(strict=True, reason="lookup() of an unknown map returns the default instead "
-                                       "of Unknown (a guess; the map has a value at plan time)")
 def test_lookup_in_unknown_map_is_unknown() -> None:
     assert isinstance(_local('lookup(var.nodefault, "k", "none")'), Unknown)
 
 
-@pytest.mark.xfail(strict=True, reason="lookup() with an unknown key returns the default instead "
-                                       "of Unknown")
 def test_lookup_with_unknown_key_is_unknown() -> None:
     assert isinstance(_local('lookup(var.tags, var.nodefault, "none")'), Unknown)
 

@@ -275,11 +275,15 @@ def _heredoc_template(body: str, line: int) -> Expr:
         end = _matching_brace(body, match.end())
         if end < 0:
             return Opaque(line, "unterminated interpolation")
-        parts.append(body[position:start].replace("$${", "${"))
+        parts.append(_unescape_template(body[position:start]))
         parts.append(parse_expression(body[match.end():end], line))
         position = end + 1
-    parts.append(body[position:].replace("$${", "${"))
+    parts.append(_unescape_template(body[position:]))
     return _template(line, [part for part in parts if part != ""])
+
+
+def _unescape_template(text: str) -> str:
+    return text.replace("$${", "${").replace("%%{", "%{")
 
 
 def _matching_brace(text: str, start: int) -> int:

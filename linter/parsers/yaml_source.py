@@ -136,19 +136,37 @@ def _convert(node: yaml.Node, budget: _Budget, depth: int, active: frozenset[int
         if tag.startswith("!") and not tag.startswith("!!"):
             return _intrinsic(tag, items, line)
         return items
-    mapping = ConfigNode(line, node.end_mark.line + 1)
+    mapping = ConfigNode(line, _last_line(node))
     for key_node, value_node in node.value:
         if key_node.tag == "tag:yaml.org,2002:merge":
             _merge(mapping, _convert(value_node, budget, depth + 1, inner))
             continue
-        key = _scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
-        if key is None and not isinstance(key_node, yaml.ScalarNode):
+        if not isinstance(key_node, yaml.ScalarNode):
             raise DocumentError(f"complex mapping key at line {key_node.start_mark.line + 1}")
-        mapping.set(str(key), _convert(value_node, budget, depth + 1, inner),
+        # Keys keep their written text: `on:` is a key named "on", not the boolean true.
+        key = key_node.value
+        mapping.set(key, _convert(value_node, budget, depth + 1, inner),
                     key_node.start_mark.line + 1)
     if tag.startswith("!") and not tag.startswith("!!"):
         return _intrinsic(tag, mapping, line)
     return mapping
+
+
+def _last_line(node: yaml.Node) -> int:
+    """The last line a node's own text is on.
+
+    PyYAML's end mark for a block collection is the start of the next token, which may
+    be the next sibling key several lines (and comments) later; a finding's region must
+    not run into the next resource.
+    """
+    for _ in range(MAX_DEPTH + 1):
+        if isinstance(node, yaml.ScalarNode) or getattr(node, "flow_style", False) \
+                or not node.value:
+            mark = node.end_mark
+            return mark.line + 1 if mark.column > 0 else max(mark.line, 1)
+        last = node.value[-1]
+        node = last[1] if isinstance(node, yaml.MappingNode) else last
+    return node.end_mark.line + 1
 
 
 def _merge(target: ConfigNode, source: Any) -> None:

@@ -34,6 +34,9 @@ def _tobool(value: Any) -> bool:
 
 
 def _lookup(mapping: Any, key: Any, *default: Any) -> Any:
+    # The default stands in for a missing key, not for a map or key nobody can know.
+    if not is_known(mapping) or not is_known(key):
+        raise _NotEvaluated
     if isinstance(mapping, ConfigNode) and key in mapping:
         return mapping.get(key)
     if default:
