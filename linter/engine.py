@@ -122,9 +122,9 @@ def load_rule(path: Path) -> Rule:
         errors = sorted(validator("rule").iter_errors(data),
                         key=lambda error: list(error.absolute_path))
         if errors:
-            error = errors[0]
-            where = "/".join(str(part) for part in error.absolute_path) or "(top level)"
-            raise RuleError(f"{path}: {where}: {error.message}")
+            first = errors[0]
+            where = "/".join(str(part) for part in first.absolute_path) or "(top level)"
+            raise RuleError(f"{path}: {where}: {first.message}")
         set_mark("validated-rules", key)
     models = data["model"] if isinstance(data["model"], list) else [data["model"]]
     rule = Rule(

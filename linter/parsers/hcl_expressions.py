@@ -132,7 +132,7 @@ def build(node: Tree | Token, depth: int = 0) -> Expr:
     line = _line(node)
     kind = node.data
     kind = kind.value if isinstance(kind, Token) else kind
-    children = node.children
+    children: list[Any] = node.children  # Lark types them Tree | Token; each rule knows
     next_depth = depth + 1
 
     if kind == "expr_term":
@@ -164,7 +164,7 @@ def build(node: Tree | Token, depth: int = 0) -> Expr:
     if kind == "binary_op":
         left, term = _trees(children)[:2]
         term_parts = _trees(term.children)
-        operator = term_parts[0].children[0].value
+        operator = _token_text(term_parts[0])
         return BinaryOp(line, operator, build(left, next_depth), build(term_parts[1], next_depth))
     if kind == "unary_op":
         operator = children[0].value
@@ -181,7 +181,7 @@ def build(node: Tree | Token, depth: int = 0) -> Expr:
     if kind == "function_call":
         names = [child for child in children if isinstance(child, Tree)
                  and child.data == "identifier"]
-        name = "::".join(identifier.children[0].value for identifier in names)
+        name = "::".join(_token_text(identifier) for identifier in names)
         arguments = [child for child in children if isinstance(child, Tree)
                      and child.data == "arguments"]
         args: tuple[Expr, ...] = ()
@@ -194,11 +194,11 @@ def build(node: Tree | Token, depth: int = 0) -> Expr:
     if kind == "get_attr_expr_term":
         target, accessor = _trees(children)
         name_node = _trees(accessor.children)[0]
-        return GetAttr(line, build(target, next_depth), name_node.children[0].value)
+        return GetAttr(line, build(target, next_depth), _token_text(name_node))
     if kind == "index_expr_term":
         target, index = _trees(children)
         if index.data == "short_index":
-            key: Expr = Literal(line, int(index.children[-1].value))
+            key: Expr = Literal(line, int(_token_text(index, -1)))
         else:
             key = build(_trees(index.children)[0], next_depth)
         return Index(line, build(target, next_depth), key)
@@ -207,6 +207,12 @@ def build(node: Tree | Token, depth: int = 0) -> Expr:
     if kind in ("for_tuple_expr", "for_object_expr"):
         return Opaque(line, "for expression")
     raise ExpressionError(f"unsupported expression '{kind}' at line {line}")
+
+
+def _token_text(node: Tree, position: int = 0) -> str:
+    """The text of a rule's token child (identifiers, operators, short indexes)."""
+    token: Any = node.children[position]
+    return str(token.value)
 
 
 def _string(node: Tree, line: int, depth: int) -> Expr:

@@ -138,7 +138,8 @@ def _name(node: Tree | Token) -> str:
     if node.data == "string":
         return "".join(part.children[0].value for part in node.children
                        if isinstance(part, Tree) and isinstance(part.children[0], Token))
-    return node.children[0].value
+    first: Any = node.children[0]  # identifier, keyword and literal_value hold one token
+    return str(first.value)
 
 
 def _body(body: Tree, depth: int) -> tuple[list[HclBlock], dict[str, HclAttribute]]:
