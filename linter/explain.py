@@ -31,7 +31,10 @@ def fixture_examples(rule_id: str) -> dict[str, dict[str, Path]]:
     examples: dict[str, dict[str, Path]] = {"fail": {}, "pass": {}}
     if not directory.is_dir():
         return examples
-    for path in sorted(directory.iterdir()):
+    # The plain `fail.tf` / `pass.cfn.yaml` come first: variants (`fail-sam.cfn.yaml`)
+    # show edge cases, not the rule's typical case.
+    for path in sorted(directory.iterdir(), key=lambda item: ("-" in item.name.split(".")[0],
+                                                              item.name)):
         fmt = fixture_format(path)
         kind = path.name.split(".")[0].split("-")[0]
         if path.is_file() and fmt and kind in examples:

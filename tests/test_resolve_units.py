@@ -545,9 +545,6 @@ def test_json_template_resolves_like_yaml() -> None:
         "B", 2, {"Name": "phi-prod"})
 
 
-@pytest.mark.xfail(strict=True, reason="Fn::Equals compares str(value): a YAML boolean `true` "
-                                       "becomes 'True', but CloudFormation stringifies it as "
-                                       "'true', so the condition is wrongly False")
 def test_equals_with_yaml_boolean_matches_string_parameter() -> None:
     [document] = load_documents('Parameters:\n  Flag:\n    Type: String\n    Default: "true"\n'
                                 "Conditions:\n  Enabled: !Equals [!Ref Flag, true]\n"

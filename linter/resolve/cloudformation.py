@@ -3,7 +3,9 @@
 Parameters resolve to their Default (or a value given on the command line), `Ref` and
 `Fn::GetAtt` to another resource of the template become ResourceRefs, `Fn::If` follows
 its condition or offers both branches, and what needs a deployed stack (pseudo
-parameters, imports, AZ lists) stays Unknown with a reason.
+parameters, imports, AZ lists, SSM parameter types, dynamic references) stays Unknown
+with a reason. SAM templates get their `Globals` merged into each serverless resource,
+as the SAM transform does before CloudFormation sees the template.
 """
 
 from __future__ import annotations
@@ -14,10 +16,28 @@ from dataclasses import dataclass
 from typing import Any
 
 from linter.parsers.yaml_source import MarkedList
-from linter.values import Branches, ConfigNode, PartialText, ResourceRef, Unknown, is_known
+from linter.values import Branches, ConfigNode, PartialText, ResourceRef, Unknown, is_known, plain
 
 _PSEUDO = {"AWS::AccountId", "AWS::NotificationARNs", "AWS::Partition", "AWS::Region",
            "AWS::StackId", "AWS::StackName", "AWS::URLSuffix"}
+# `Transform` value that marks a SAM template; Globals sections only mean something there.
+SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
+_SAM_PREFIX = "AWS::Serverless::"
+# `{{resolve:ssm:...}}`, `{{resolve:secretsmanager:...}}`: read by CloudFormation at deploy.
+_DYNAMIC_REFERENCE = re.compile(r"\{\{resolve:[^}]*\}\}")
+
+
+def cfn_text(value: Any) -> str | None:
+    """A scalar as CloudFormation turns it into a string (None for anything else).
+
+    Parameter values are always strings, while YAML reads `true` and `443` as a boolean
+    and a number: CloudFormation compares and substitutes their text, `true` not `True`.
+    """
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    return None
 
 
 class _Removed:
@@ -51,6 +71,7 @@ class TemplateScope:
         mappings = template.get("Mappings")
         self.mappings = mappings if isinstance(mappings, ConfigNode) else ConfigNode(0)
         self.parameter_values = dict(parameter_values or {})
+        self.globals = _sam_globals(template)
         self._properties: dict[str, ConfigNode] = {}
         self._in_progress: set[str] = set()
         self._condition_cache: dict[str, Any] = {}
@@ -78,6 +99,11 @@ class TemplateScope:
             return self._properties[logical_id]
         body = self.resources.get(logical_id)
         raw = body.get("Properties") if isinstance(body, ConfigNode) else None
+        resource_type = body.get("Type") if isinstance(body, ConfigNode) else None
+        if isinstance(resource_type, str) and resource_type.startswith(_SAM_PREFIX):
+            inherited = self.globals.get(resource_type[len(_SAM_PREFIX):])
+            if isinstance(inherited, ConfigNode):
+                raw = _merge_globals(inherited, raw if isinstance(raw, ConfigNode) else None)
         if not isinstance(raw, ConfigNode) or logical_id in self._in_progress:
             return ConfigNode(body.line if isinstance(body, ConfigNode) else 0)
         self._in_progress.add(logical_id)
@@ -101,7 +127,7 @@ class TemplateScope:
                     items.add(resolved, line)
             return items
         if not isinstance(value, ConfigNode):
-            return value
+            return self._leaf(value)
         keys = value.keys()
         if len(keys) == 1 and (keys[0] == "Ref" or keys[0].startswith("Fn::")):
             return self._intrinsic(keys[0], value.get(keys[0]))
@@ -125,16 +151,43 @@ class TemplateScope:
             return REMOVED
         if name in _PSEUDO:
             return Unknown(f"{name} is known only when deployed")
-        if name in self.parameter_values:
-            return self.parameter_values[name]
         if name in self.parameters:
-            parameter = self.parameters.get(name)
-            if isinstance(parameter, ConfigNode) and "Default" in parameter:
-                return parameter.get("Default")
-            return Unknown(f"parameter {name} has no Default and no value was given")
+            return self._parameter(name)
         if name in self.resources:
             return self._resource_ref(name, None)
         return Unknown(f"Ref to {name}, which the template does not declare")
+
+    def _parameter(self, name: str) -> Any:
+        """A parameter's value: given on the command line, else its Default.
+
+        Values given for parameters the template does not declare are ignored (the same
+        --cfn-param applies to every template of the scan).
+        """
+        declared = self.parameters.get(name)
+        declared = declared if isinstance(declared, ConfigNode) else ConfigNode(0)
+        parameter_type = declared.get("Type")
+        if name in self.parameter_values:
+            value = self.parameter_values[name]
+        elif "Default" in declared:
+            value = declared.get("Default")
+        else:
+            return Unknown(f"parameter {name} has no Default and no value was given")
+        if isinstance(parameter_type, str) and parameter_type.startswith("AWS::SSM::Parameter"):
+            # The value is the name of an SSM parameter; its content is read at deploy time.
+            return Unknown(f"parameter {name} is read from SSM parameter {value} when deployed")
+        if isinstance(value, (ConfigNode, list)):
+            return Unknown(f"parameter {name} has a value that is not a string")
+        text = cfn_text(value)
+        if isinstance(parameter_type, str) and text is not None and (
+                parameter_type == "CommaDelimitedList" or parameter_type.startswith("List<")):
+            return [item.strip() for item in text.split(",")]
+        return self._leaf(value)
+
+    def _leaf(self, value: Any) -> Any:
+        """A literal; strings holding a dynamic reference are read only when deployed."""
+        if isinstance(value, str) and _DYNAMIC_REFERENCE.search(value):
+            return PartialText("a dynamic reference is resolved only when deployed", value)
+        return value
 
     def _resource_ref(self, logical_id: str, attribute: str | None) -> ResourceRef:
         body = self.resources.get(logical_id)
@@ -186,10 +239,15 @@ class TemplateScope:
                 return self.condition(argument)
             if key == "Fn::Equals" and isinstance(argument, list) and len(argument) == 2:
                 left, right = self.evaluate(argument[0]), self.evaluate(argument[1])
-                if is_known(left) and is_known(right) and not isinstance(left, ResourceRef):
-                    return str(left) == str(right)
+                left_text, right_text = cfn_text(left), cfn_text(right)
+                if left_text is not None and right_text is not None:
+                    return left_text == right_text
+                if is_known(left) and is_known(right) and not isinstance(left, ResourceRef) \
+                        and not isinstance(right, ResourceRef):
+                    return plain(left) == plain(right)  # lists (CommaDelimitedList values)
                 return Unknown("Fn::Equals of unknown values")
-            if key in ("Fn::And", "Fn::Or", "Fn::Not") and isinstance(argument, list):
+            if key in ("Fn::And", "Fn::Or", "Fn::Not") and isinstance(argument, list) \
+                    and argument:
                 values = [self._condition_value(item) for item in argument]
                 if key == "Fn::Not":
                     return (not values[0]) if isinstance(values[0], bool) else values[0]
@@ -224,8 +282,9 @@ class TemplateScope:
                 value = self._fn_getatt(name.split(".", 1))
             else:
                 value = self._fn_ref(name)
-            if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-                return str(value)
+            text = cfn_text(value)
+            if text is not None:
+                return text
             complete = False
             return "${" + (str(value) if isinstance(value, ResourceRef) else name) + "}"
 
@@ -239,11 +298,11 @@ class TemplateScope:
         separator, items = argument[0], self.evaluate(argument[1])
         if not isinstance(items, list) or not isinstance(separator, str):
             return Unknown("Fn::Join of an unknown list")
-        texts = [item if isinstance(item, str) else
+        texts = [cfn_text(item) if cfn_text(item) is not None else
                  (item.text if isinstance(item, PartialText) else "${" + str(item) + "}")
                  for item in items]
         joined = separator.join(texts)
-        if all(isinstance(item, str) for item in items):
+        if all(cfn_text(item) is not None for item in items):
             return joined
         return PartialText("Fn::Join of values known only when deployed", joined)
 
@@ -262,14 +321,22 @@ class TemplateScope:
         return Unknown("Fn::Split of unknown values")
 
     def _fn_findinmap(self, argument: Any) -> Any:
-        if isinstance(argument, list) and len(argument) >= 3:
-            keys = [self.evaluate(item) for item in argument[:3]]
+        if isinstance(argument, list) and len(argument) in (3, 4):
+            keys = [cfn_text(self.evaluate(item)) for item in argument[:3]]
             value: Any = self.mappings
             for key in keys:
-                if not (isinstance(value, ConfigNode) and isinstance(key, str) and key in value):
+                if not (isinstance(value, ConfigNode) and key is not None and key in value):
+                    if key is not None and len(argument) == 4:
+                        return self._findinmap_default(argument[3])
                     return Unknown("Fn::FindInMap with unknown keys")
                 value = value.get(key)
             return self.evaluate(value)
+        return Unknown("malformed Fn::FindInMap")
+
+    def _findinmap_default(self, options: Any) -> Any:
+        """AWS::LanguageExtensions' `{DefaultValue: x}`: used when a known key is missing."""
+        if isinstance(options, ConfigNode) and "DefaultValue" in options:
+            return self.evaluate(options.get("DefaultValue"))
         return Unknown("malformed Fn::FindInMap")
 
     def _fn_base64(self, argument: Any) -> Any:
@@ -280,3 +347,48 @@ class TemplateScope:
 
     def _fn_importvalue(self, argument: Any) -> Any:
         return Unknown("Fn::ImportValue reads another stack's output")
+
+
+# --- SAM Globals ------------------------------------------------------------------------
+
+
+def _sam_globals(template: ConfigNode) -> ConfigNode:
+    """`Globals` by SAM resource kind (Function, Api, HttpApi, SimpleTable), SAM only."""
+    transform = template.get("Transform")
+    transforms = transform if isinstance(transform, list) else [transform]
+    found = template.get("Globals")
+    if SAM_TRANSFORM in transforms and isinstance(found, ConfigNode):
+        return found
+    return ConfigNode(0)
+
+
+def _is_intrinsic(value: Any) -> bool:
+    keys = value.keys() if isinstance(value, ConfigNode) else []
+    return len(keys) == 1 and (keys[0] == "Ref" or keys[0].startswith("Fn::"))
+
+
+def _merge_globals(inherited: ConfigNode, local: ConfigNode | None) -> ConfigNode:
+    """The SAM merge: maps merge key by key, lists add up, the resource's scalars win.
+
+    Inherited keys keep their Globals lines, so a finding points where the value is
+    written. An intrinsic on either side is taken whole (the resource's one wins).
+    """
+    if local is None:
+        return inherited
+    merged = ConfigNode(local.line, local.end_line)
+    for key, value in inherited.items():
+        merged.set(key, value, inherited.line_of(key))
+    for key, value in local.items():
+        base = merged.get(key) if key in inherited else None
+        if isinstance(base, ConfigNode) and isinstance(value, ConfigNode) \
+                and not _is_intrinsic(base) and not _is_intrinsic(value):
+            value = _merge_globals(base, value)
+        elif isinstance(base, list) and isinstance(value, list):
+            combined = MarkedList(getattr(value, "line", local.line))
+            for items in (base, value):
+                lines = getattr(items, "lines", None) or [combined.line] * len(items)
+                for item, line in zip(items, lines):
+                    combined.add(item, line)
+            value = combined
+        merged.set(key, value, local.line_of(key))
+    return merged
