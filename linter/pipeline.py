@@ -12,7 +12,7 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from linter.adapters import cloudformation as cloudformation_adapters
 from linter.adapters import kubernetes as kubernetes_adapters
@@ -29,15 +29,21 @@ from linter.parsers.terraform import (
     parse_json,
     parse_variables_file,
 )
+from linter.parsers.tfplan import PlanError, TerraformPlan, looks_like_plan, parse_plan
 from linter.parsers.yaml_source import DocumentError
 from linter.resolve.cloudformation import TemplateScope
 from linter.resolve.terraform import ModuleScope
+from linter.resolve.terraform_modules import ModuleLibrary, root_directories
+from linter.resolve.tfplan import PlanResolver, SourceIndex
 from linter.resolve.variables import (
     CommandLineVariables,
     environment_layer,
     is_auto_loaded,
     module_values,
 )
+
+if TYPE_CHECKING:
+    from linter.suppress import Policy
 
 INPUT_FORMATS = ("terraform", "cloudformation", "kubernetes")
 
@@ -80,14 +86,23 @@ class _Parsed:
     variables: dict[str, dict[str, dict[str, HclAttribute]]] = field(
         default_factory=lambda: defaultdict(dict))
     documents: list[tuple[str, ParsedDocuments]] = field(default_factory=list)
+    plans: list[TerraformPlan] = field(default_factory=list)
+    # (.tf path, line, scope) of resource blocks a scanned plan judged: see _drop_planned.
+    planned_declarations: set[tuple[str, int, str]] = field(default_factory=set)
 
 
-def scan(request: ScanRequest) -> ScanResult:
+def scan(request: ScanRequest, policy: Policy | None = None) -> ScanResult:
+    """`policy` (from the configuration) picks the files and applies the documented
+    exceptions (inline suppressions, waivers) after evaluation."""
     started = time.perf_counter()
     result = ScanResult(rules=request.rules)
     parsed = _Parsed()
+    sources: list[tuple[Path | None, str]] = []
     if request.paths:
         found = discover(request.paths, request.root)
+        if policy is not None:
+            found.files = policy.select_files(found.files)
+        sources = [(source.path, source.display_path) for source in found.files]
         result.problems.extend(found.problems)
         jobs = [(source.path, source.display_path, source.kind, request.max_file_bytes)
                 for source in found.files]
@@ -98,6 +113,10 @@ def scan(request: ScanRequest) -> ScanResult:
     resources = _adapt(parsed, result, request)
     result.resources = len(resources)
     result.outcomes = Evaluator(request.rules).evaluate(resources)
+    if policy is not None:
+        if request.stdin_text is not None:
+            sources.append((None, "stdin"))
+        result.outcomes = policy.apply(result.outcomes, sources, request.stdin_text)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -144,6 +163,12 @@ def _parse_stdin(request: ScanRequest) -> ParseOutcome:
 
 def _parse_text(text: str, display_path: str, kind: str, expect: str | None) -> ParseOutcome:
     try:
+        # A plan is JSON recognised by content: any .json file, or stdin given as terraform.
+        if kind in ("document", "terraform") and looks_like_plan(text) and (
+                kind == "terraform" or display_path.lower().endswith(".json")):
+            return display_path, "tfplan", parse_plan(text, display_path)
+        if kind == "terraform" and expect == "terraform" and text.lstrip().startswith("{"):
+            return display_path, kind, parse_json(text, display_path)
         if kind == "terraform":
             return display_path, kind, parse_hcl(text, display_path)
         if kind == "terraform_json":
@@ -157,7 +182,7 @@ def _parse_text(text: str, display_path: str, kind: str, expect: str | None) -> 
         json_mode = display_path.lower().endswith(".json")
         documents = parse_documents(text, json_mode, expect)
         return display_path, kind, documents if documents.recognised else None
-    except (TerraformSyntaxError, DocumentError) as error:
+    except (TerraformSyntaxError, DocumentError, PlanError) as error:
         if kind == "document" and "{{" in text:
             return display_path, kind, FileProblem(
                 display_path, "looks like a Helm or Go template, not plain YAML; render it "
@@ -182,38 +207,89 @@ def _collect(outcome: ParseOutcome, parsed: _Parsed, result: ScanResult) -> None
         parsed.terraform[module_dir].append(payload)
     elif kind == "tfvars":
         parsed.variables[module_dir][display_path] = payload
+    elif kind == "tfplan":
+        parsed.plans.append(payload)
     else:
         parsed.documents.append((display_path, payload))
     result.files_scanned += 1
 
 
 def _adapt(parsed: _Parsed, result: ScanResult, request: ScanRequest) -> list[Resource]:
-    return [*_adapt_terraform(parsed, result, request), *_adapt_plans(parsed, result, request),
-            *_adapt_documents(parsed, result, request)]
+    terraform = _adapt_terraform(parsed, result, request)
+    plans = _adapt_plans(parsed, result, request)
+    return [*_drop_planned(terraform, parsed), *plans, *_adapt_documents(parsed, result, request)]
 
 
 def _adapt_terraform(parsed: _Parsed, result: ScanResult,
                      request: ScanRequest) -> list[Resource]:
-    """Each directory of .tf files is evaluated as one module."""
+    """Each root module directory is evaluated with its module calls followed.
+
+    A scanned directory that is the local source of a module call in the scan is judged
+    only through its callers, once per call with the caller's arguments (see
+    linter.resolve.terraform_modules); a module directory scanned alone is a root.
+    """
     resources: list[Resource] = []
     environment = environment_layer(request.environment)
-    for module_dir in sorted(parsed.terraform):
+    library = ModuleLibrary(parsed.terraform, request.root, request.max_file_bytes)
+    for module_dir in root_directories(parsed.terraform):
         files = parsed.terraform[module_dir]
         try:
             values = module_values(parsed.variables.get(module_dir, {}), environment,
                                    request.command_line_variables)
-            scope = ModuleScope(module_dir, files, values)
+            scope = ModuleScope(module_dir, files, values, library=library)
             resources.extend(terraform_adapters.build_models(scope.resolved_blocks()))
         except Exception as error:  # one broken module must not hide the others
             result.problems.append(FileProblem(
                 module_dir, f"internal error while evaluating this Terraform module: "
                             f"{type(error).__name__}: {error}"))
+    result.problems.extend(library.problems)
     return resources
 
 
 def _adapt_plans(parsed: _Parsed, result: ScanResult, request: ScanRequest) -> list[Resource]:
-    """Terraform plan JSON (`terraform show -json`): not read yet."""
-    return []
+    """Terraform plan JSON (`terraform show -json`), judged with the Terraform adapters.
+
+    When the plan's configuration is scanned too, findings point at the .tf lines, and
+    the plan's judgement replaces the configuration's for those resources (the plan
+    knows every variable, module input and count): see _drop_planned.
+    """
+    resources: list[Resource] = []
+    sources = SourceIndex(parsed.terraform) if parsed.terraform else None
+    for plan in parsed.plans:
+        try:
+            resolver = PlanResolver(plan, sources)
+            groups: dict[str, list[Any]] = defaultdict(list)
+            for block in resolver.blocks():
+                # One context per module instance, as for .tf files: names are per module.
+                groups[block.module_address].append(block)
+                if block.declared_at is not None:
+                    parsed.planned_declarations.add(
+                        (*block.declared_at, resolver.root_directory or ""))
+            for module_address in sorted(groups):
+                resources.extend(terraform_adapters.build_models(groups[module_address]))
+        except Exception as error:  # one broken plan must not hide the rest of the scan
+            result.problems.append(FileProblem(
+                plan.path, f"internal error while evaluating this Terraform plan: "
+                           f"{type(error).__name__}: {error}"))
+    return resources
+
+
+def _drop_planned(resources: list[Resource], parsed: _Parsed) -> list[Resource]:
+    """The configuration's own findings for resource blocks a scanned plan judged.
+
+    A block is matched by its declaration (file and first line) within the plan's root
+    module directory, or a module directory it calls: the plan's values are the real
+    ones, so its findings win and the configuration's are not reported twice.
+    """
+    if not parsed.planned_declarations:
+        return resources
+    declared = {(path, line) for path, line, _ in parsed.planned_declarations}
+    scopes = {scope for _, _, scope in parsed.planned_declarations}
+    return [resource for resource in resources
+            if resource.source_format != "terraform"
+            or (resource.location.path, resource.location.start_line) not in declared
+            or not (resource.scope in scopes
+                    or resource.scope == str(PurePosixPath(resource.location.path).parent))]
 
 
 def _adapt_documents(parsed: _Parsed, result: ScanResult,

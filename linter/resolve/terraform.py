@@ -1,8 +1,10 @@
-"""Evaluate one Terraform module directory: variables, locals, references, conditionals.
+"""Evaluate one Terraform module: variables, locals, references, conditionals, instances.
 
-The result is one `ResolvedBlock` per resource and data source, whose arguments are a
-ConfigNode of values (see linter.values). What cannot be known statically stays
-`Unknown` with a reason, so rules say UNKNOWN instead of guessing.
+The result is one `ResolvedBlock` per resource and data source instance (`count` and
+`for_each` expanded, `dynamic` blocks expanded, module calls evaluated once per call
+and instance with the caller's arguments), whose arguments are a ConfigNode of values
+(see linter.values). What cannot be known statically stays `Unknown` with a reason, so
+rules say UNKNOWN instead of guessing.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from typing import Any
 from linter.parsers import hcl_expressions as hx
 from linter.parsers.terraform import HclAttribute, HclBlock, TerraformFile
 from linter.resolve.hcl_functions import call
+from linter.resolve.terraform_instances import InstancesMixin, append_block, pick
+from linter.resolve.terraform_modules import Instance, ModuleLibrary, key_suffix
 from linter.values import Branches, ConfigNode, PartialText, ResourceRef, Unknown, is_known, plain
 
 # Roots of references that are only known during a plan or apply.
@@ -36,27 +40,52 @@ class ResolvedBlock:
     line: int
     end_line: int
     config: ConfigNode
-    module_dir: str
+    module_dir: str  # the directory that declares it (a module's own directory)
+    # The module call path, `module.photos` or `module.a[0].module.b`; "" in a root module.
+    module_address: str = ""
+    # count/for_each instance key: None (neither), int, str, or UNKNOWN_KEY (`[*]`).
+    key: Any = None
+    # The root module whose evaluation produced it ("": module_dir); with the address it
+    # makes a finding's fingerprint unique when two roots call the same module.
+    root_dir: str = ""
 
     @property
     def address(self) -> str:
         prefix = "data." if self.mode == "data" else ""
-        return f"{prefix}{self.type}.{self.name}"
+        local = f"{prefix}{self.type}.{self.name}{key_suffix(self.key)}"
+        return f"{self.module_address}.{local}" if self.module_address else local
 
 
-class ModuleScope:
+class ModuleScope(InstancesMixin):
     """Everything one module directory declares, evaluated lazily and once."""
 
     def __init__(self, module_dir: str, files: Iterable[TerraformFile],
-                 variable_values: dict[str, HclAttribute] | None = None) -> None:
+                 variable_values: dict[str, HclAttribute] | None = None, *,
+                 library: ModuleLibrary | None = None, inputs: dict[str, Any] | None = None,
+                 call_path: tuple[str, ...] = (), module_address: str = "",
+                 root_dir: str | None = None) -> None:
+        """`variable_values` are a root module's tfvars/-var values (expressions);
+        `inputs` are a module call's arguments, already evaluated in the caller;
+        `library` finds module sources (None: module calls are not followed)."""
         self.module_dir = module_dir
+        self.library = library
+        self.call_path = call_path
+        self.module_address = module_address
+        self.root_dir = module_dir if root_dir is None else root_dir
         self._blocks: dict[tuple[str, str, str], tuple[HclBlock, str]] = {}
+        self._calls: dict[str, tuple[HclBlock, str]] = {}
+        self._outputs: dict[str, hx.Expr] = {}
         self._variable_defaults: dict[str, hx.Expr] = {}
         self._locals: dict[str, hx.Expr] = {}
         self._given = dict(variable_values or {})
-        self._cache: dict[tuple[str, str, str], ConfigNode] = {}
-        self._local_cache: dict[str, Any] = {}
+        self._inputs = dict(inputs or {})
+        self._cache: dict[tuple[Any, ...], ConfigNode] = {}
+        self._local_cache: dict[tuple[str, str], Any] = {}
+        self._instance_cache: dict[Any, list[Instance]] = {}
+        self._children: dict[tuple[str, Any], ModuleScope | Unknown] = {}
         self._in_progress: set[Any] = set()
+        # count / each / dynamic iterators of the instance being evaluated.
+        self._bindings: dict[str, Any] = {}
         for terraform_file in files:
             for block in terraform_file.blocks:
                 self._index(block, terraform_file.path)
@@ -71,27 +100,45 @@ class ModuleScope:
         elif block.type == "locals":
             for name, attribute in block.attributes.items():
                 self._locals[name] = attribute.expression
+        elif block.type == "module" and block.labels:
+            self._calls[block.labels[0]] = (block, path)
+        elif block.type == "output" and block.labels and "value" in block.attributes:
+            self._outputs[block.labels[0]] = block.attributes["value"].expression
 
     def resolved_blocks(self) -> list[ResolvedBlock]:
+        """Every resource and data source instance, then those of the module calls, in
+        declaration order (files sorted by path): the same input gives the same order."""
         resolved = []
         for (mode, block_type, name), (block, path) in self._blocks.items():
-            resolved.append(ResolvedBlock(mode, block_type, name, path, block.line,
-                                          block.end_line, self.block_config(mode, block_type, name),
-                                          self.module_dir))
+            for instance in self._instances((mode, block_type, name)):
+                config = self.block_config(mode, block_type, name, instance.key)
+                resolved.append(ResolvedBlock(
+                    mode, block_type, name, path, block.line, block.end_line, config,
+                    self.module_dir, self.module_address, instance.key, self.root_dir))
+        for call_name in self._calls:
+            for instance in self._instances(("module", call_name)):
+                child = self._child(call_name, instance)
+                if isinstance(child, ModuleScope):
+                    resolved.extend(child.resolved_blocks())
         return resolved
 
-    def block_config(self, mode: str, block_type: str, name: str) -> ConfigNode:
-        key = (mode, block_type, name)
+    def block_config(self, mode: str, block_type: str, name: str,
+                     instance_key: Any = None) -> ConfigNode:
+        key = (mode, block_type, name, instance_key)
         cached = self._cache.get(key)
         if cached is not None:
             return cached
-        block, _ = self._blocks[key]
+        block, _ = self._blocks[(mode, block_type, name)]
         if key in self._in_progress:  # a reference cycle: report the inner use as unknown
             return ConfigNode(block.line, block.end_line)
+        instance = next((item for item in self._instances((mode, block_type, name))
+                         if item.key == instance_key), Instance(instance_key))
         self._in_progress.add(key)
+        saved, self._bindings = self._bindings, dict(instance.bindings)
         try:
             config = self._block_node(block)
         finally:
+            self._bindings = saved
             self._in_progress.discard(key)
         self._cache[key] = config
         return config
@@ -102,16 +149,9 @@ class ModuleScope:
             node.set(name, self.evaluate(attribute.expression), attribute.line)
         for child in block.blocks:
             if child.type == "dynamic" and child.labels:
-                # The generated blocks depend on an iteration this linter does not expand.
-                node.set(child.labels[0], Unknown(f"dynamic \"{child.labels[0]}\" block"),
-                         child.line)
+                self._dynamic(node, child)
                 continue
-            existing = node.get(child.type)
-            child_node = self._block_node(child)
-            if isinstance(existing, list):
-                existing.append(child_node)
-            else:
-                node.set(child.type, [child_node], child.line)
+            append_block(node, child.type, self._block_node(child), child.line)
         return node
 
     # --- expressions -------------------------------------------------------------------
@@ -210,12 +250,14 @@ class ModuleScope:
             return self._walk(self.evaluate(node), steps)
         root = node.name
         names = [step for step in steps if isinstance(step, str)]
+        if root in self._bindings:  # count.index, each.value.x, a dynamic block's iterator
+            return self._walk(self._bindings[root], steps)
         if root == "var" and names:
             return self._walk(self._variable(steps[0]), steps[1:])
         if root == "local" and names:
             return self._walk(self._local(steps[0]), steps[1:])
         if root == "module" and names:
-            return Unknown(f"output of module {steps[0]}")
+            return self._module_output(steps)
         if root in _RUNTIME_ROOTS:
             return Unknown(_RUNTIME_ROOTS[root])
         if root == "data" and len(steps) >= 2 and isinstance(steps[1], str):
@@ -225,15 +267,24 @@ class ModuleScope:
         return Unknown(f"{root} is not a known reference")
 
     def _reference(self, mode: str, block_type: str, name: str, rest: list[Any]) -> Any:
-        # `aws_kms_key.phi[0].arn`: the instance index does not change which block it is.
-        rest = [step for step in rest if isinstance(step, str)]
         key = (mode, block_type, name)
         label = f"data.{block_type}" if mode == "data" else block_type
         if key not in self._blocks:
             return Unknown(f"{label}.{name} is not declared in the scanned files")
-        arguments = self.block_config(*key)
+        index = self.evaluate(rest[0]) if rest and isinstance(rest[0], hx.Expr) else None
+        instances = self._instances(key)
+        instance = pick(instances, index)
+        # With an unknown index into several instances, which one is meant is not known:
+        # the reference still names the resource, but none of its arguments is read back.
+        exact = len(instances) == 1 or (index is not None and is_known(index))
+        if instance is None:
+            return Unknown(f"{label}.{name}{key_suffix(index) if is_known(index) else ''} "
+                           "is not an instance (count is 0 or for_each is empty)")
+        # Further indexes (`.tags["x"]`) do not change which block it is.
+        rest = [step for step in rest if isinstance(step, str)]
+        arguments = self.block_config(*key, instance.key)
         attribute = rest[0] if rest else None
-        if attribute is not None and attribute in arguments and mode == "resource" \
+        if exact and attribute is not None and attribute in arguments and mode == "resource" \
                 and len(rest) == 1 and attribute not in ("id", "arn"):
             # An argument read back (`aws_s3_bucket.b.bucket`) is the argument's value.
             value = arguments.get(attribute)
@@ -244,10 +295,15 @@ class ModuleScope:
     def _variable(self, name: Any) -> Any:
         if not isinstance(name, str):
             return Unknown("variable name is not known")
+        if name in self._inputs:  # the module call's argument wins over the default
+            return self._inputs[name]
         if name in self._given:
             return self._cached_eval(("var", name), self._given[name].expression)
         if name in self._variable_defaults:
             return self._cached_eval(("var", name), self._variable_defaults[name])
+        if self.module_address:
+            return Unknown(f"var.{name} has no value ({self.module_address} does not pass it "
+                           "and it has no default)")
         return Unknown(f"var.{name} has no value (no default, no tfvars)")
 
     def _local(self, name: Any) -> Any:

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from linter.adapters.cloudformation import TemplateContext
 from linter.adapters.fields import as_bool, field_at
-from linter.models.aws.rds import DBCluster, DBInstance, storage_encryption
+from linter.models.aws.rds import (
+    DBCluster,
+    DBInstance,
+    GroupChoice,
+    ParameterGroup,
+    storage_encryption,
+    tls_fields,
+)
 from linter.models.base import Field, FieldState
 from linter.resolve.cloudformation import ResolvedResource
-from linter.values import ConfigNode
+from linter.values import Branches, ConfigNode, ResourceRef, Unknown
 
 
 def _field(properties: ConfigNode, path: str, source_type: str) -> Field:
@@ -23,7 +32,10 @@ def build_instance(resource: ResolvedResource, context: TemplateContext) -> list
         kms_key=_field(properties, "KmsKeyId", kind),
         cluster=_field(properties, "DBClusterIdentifier", kind),
         replica_source=_field(properties, "SourceDBInstanceIdentifier", kind),
-        backup_retention_period=_field(properties, "BackupRetentionPeriod", kind))]
+        backup_retention_period=_field(properties, "BackupRetentionPeriod", kind),
+        **_tls(resource, context, "DBParameterGroupName", "AWS::RDS::DBParameterGroup",
+               # An instance of an Aurora or Multi-AZ DB cluster follows the cluster's group.
+               cluster_member=properties.get("DBClusterIdentifier") is not None))]
 
 
 def build_cluster(resource: ResolvedResource, context: TemplateContext) -> list[DBCluster]:
@@ -37,7 +49,40 @@ def build_cluster(resource: ResolvedResource, context: TemplateContext) -> list[
     return [DBCluster(
         **context.identity(resource), storage_encrypted=encrypted,
         kms_key=_field(properties, "KmsKeyId", kind),
-        backup_retention_period=_field(properties, "BackupRetentionPeriod", kind))]
+        backup_retention_period=_field(properties, "BackupRetentionPeriod", kind),
+        **_tls(resource, context, "DBClusterParameterGroupName",
+               "AWS::RDS::DBClusterParameterGroup"))]
+
+
+def _tls(resource: ResolvedResource, context: TemplateContext, argument: str, group_type: str,
+         cluster_member: bool = False) -> dict[str, Field]:
+    properties, kind = resource.properties, resource.type
+    return tls_fields(_field(properties, "Engine", kind), _field(properties, "EngineVersion", kind),
+                      _parameter_group(properties.get(argument), group_type, argument, context),
+                      _field(properties, argument, kind), cluster_member)
+
+
+def _parameter_group(value: Any, group_type: str, name_property: str,
+                     context: TemplateContext) -> GroupChoice:
+    """The group a database names: in the template, a default group, or Unknown."""
+    if value is None or (isinstance(value, str) and value.startswith("default.")):
+        return value
+    if isinstance(value, Branches):
+        return Unknown("the parameter group is chosen by a condition")
+    if isinstance(value, Unknown):
+        return value
+    for candidate in context.of_type(group_type):
+        properties = candidate.properties
+        if (isinstance(value, ResourceRef) and value.name == candidate.logical_id) or \
+                properties.get(name_property) == value:
+            parameters = properties.get("Parameters")
+            if isinstance(parameters, Unknown):
+                return Unknown(f"the Parameters of {candidate.logical_id} are not known")
+            found = {name: (item, parameters.line_of(name)) for name, item in
+                     parameters.items()} if isinstance(parameters, ConfigNode) else {}
+            return ParameterGroup(candidate.logical_id, context.path, properties.get("Family"),
+                                  found)
+    return Unknown(f"parameter group {value} is not declared in the template")
 
 
 BUILDERS = {"AWS::RDS::DBInstance": build_instance, "AWS::RDS::DBCluster": build_cluster}

@@ -8,11 +8,13 @@ from typing import Any
 from linter.adapters import collect_builders
 from linter.models.base import Resource, SourceLocation
 from linter.resolve.terraform import ResolvedBlock
-from linter.values import ResourceRef
+from linter.values import ConfigNode, ResourceRef
 
 
 class TerraformContext:
-    """The other resources of the same module, for resources that configure another."""
+    """The other resources of the same module instance, for resources that configure
+    another (each module call is its own context: `aws_s3_bucket.this` in two calls of
+    one module are two buckets)."""
 
     def __init__(self, blocks: list[ResolvedBlock]) -> None:
         self.blocks = blocks
@@ -35,7 +37,8 @@ class TerraformContext:
         for block in self.of_type(source_type):
             value = block.config.get(argument)
             if isinstance(value, ResourceRef):
-                if value.resource_type == target.type and value.name == target.name:
+                if value.resource_type == target.type and value.name == target.name \
+                        and _same_instance(value, target):
                     found.append(block)
             elif value is not None and value in [name for name in names if name is not None]:
                 found.append(block)
@@ -43,21 +46,39 @@ class TerraformContext:
 
     @staticmethod
     def identity(block: ResolvedBlock) -> dict[str, Any]:
+        """The address names the module call path and instance (`module.photos.
+        aws_s3_bucket.this`, `aws_kms_key.phi["raw"]`); the scope is the root module, so
+        two roots calling the same module keep distinct fingerprints. The location is
+        the line inside the module's own file."""
         return {
             "address": block.address,
             "source_type": block.type,
             "source_format": "terraform",
             "location": SourceLocation(block.path, block.line, block.end_line),
-            "scope": block.module_dir,
+            "scope": block.root_dir or block.module_dir,
         }
+
+
+def _same_instance(reference: ResourceRef, target: ResolvedBlock) -> bool:
+    """`aws_s3_bucket.photos["raw"].id` refers to that instance only: the reference
+    carries the configuration of the instance it resolved to."""
+    if target.key is None or not isinstance(reference.arguments, ConfigNode):
+        return True
+    return reference.arguments is target.config
 
 
 def build_models(blocks: list[ResolvedBlock]) -> list[Resource]:
     builders = collect_builders(__name__)
-    context = TerraformContext(blocks)
-    models: list[Resource] = []
+    # One context per root module and module call instance, in first-seen order.
+    groups: dict[tuple[str, str, str], list[ResolvedBlock]] = {}
     for block in blocks:
-        key = f"data.{block.type}" if block.mode == "data" else block.type
-        for builder in builders.get(key, ()):
-            models.extend(builder(block, context))
+        groups.setdefault((block.root_dir, block.module_dir, block.module_address),
+                          []).append(block)
+    models: list[Resource] = []
+    for group in groups.values():
+        context = TerraformContext(group)
+        for block in group:
+            key = f"data.{block.type}" if block.mode == "data" else block.type
+            for builder in builders.get(key, ()):
+                models.extend(builder(block, context))
     return models

@@ -1,4 +1,4 @@
-"""aws_lb_listener and its alias aws_alb_listener."""
+"""aws_lb_listener (and its alias aws_alb_listener) with the listener rules attached to it."""
 
 from __future__ import annotations
 
@@ -23,7 +23,41 @@ def build_listener(block: ResolvedBlock, context: TerraformContext) -> list[List
         protocol = Field.absent("protocol")
     return [Listener(**context.identity(block), protocol=protocol,
                      ssl_policy=field_at(block.config, "ssl_policy", block.type),
-                     default_actions=_default_actions(block.config))]
+                     default_actions=_default_actions(block.config),
+                     rules=Field.derived([_rule(rule) for rule in _rules_of(block, context)],
+                                         "aws_lb_listener_rule"))]
+
+
+def _rules_of(block: ResolvedBlock, context: TerraformContext) -> list[ResolvedBlock]:
+    return [rule for rule_type in ("aws_lb_listener_rule", "aws_alb_listener_rule")
+            for rule in context.referencing(rule_type, "listener_arn", block)]
+
+
+def _rule(rule: ResolvedBlock) -> dict[str, Any]:
+    """A listener rule as the `redirects_all_traffic_to_https` check reads it."""
+    config = rule.config
+    priority = config.get("priority")
+    actions = _default_actions(config, "action")
+    patterns: list[Any] = []
+    catch_all = True
+    unknown = "" if actions.state is not FieldState.UNKNOWN else actions.reason
+    for condition, _ in blocks(config, "condition"):
+        values, _, found = lookup(condition, "path_pattern.values")
+        if not found or not isinstance(values, list):
+            # host_header, http_header, source_ip...: the rule matches only some requests.
+            catch_all = False
+            patterns.append({key: "..." for key in condition.keys()})
+            continue
+        if any(isinstance(value, Unknown) for value in values):
+            unknown = unknown or "its path pattern is not known"
+        patterns.extend(values)
+        catch_all = catch_all and any(value in ("*", "/*") for value in values)
+    if isinstance(config.get("condition"), Unknown):
+        unknown = unknown or "its conditions come from a dynamic block"
+    return {"address": rule.address, "priority": priority if isinstance(priority, int) else None,
+            "catch_all": catch_all and bool(patterns),
+            "conditions": f"path_pattern {patterns}" if patterns else "every path",
+            "actions": actions.value, "unknown": unknown}
 
 
 def _load_balancer_type(block: ResolvedBlock, context: TerraformContext) -> Any:
@@ -38,13 +72,13 @@ def _load_balancer_type(block: ResolvedBlock, context: TerraformContext) -> Any:
     return None
 
 
-def _default_actions(config: ConfigNode) -> Field:
-    value = config.get("default_action")
-    line = config.line_of("default_action") if "default_action" in config else None
+def _default_actions(config: ConfigNode, key: str = "default_action") -> Field:
+    value = config.get(key)
+    line = config.line_of(key) if key in config else None
     if isinstance(value, Unknown):
-        return Field(None, FieldState.UNKNOWN, "default_action", line, value.reason)
+        return Field(None, FieldState.UNKNOWN, key, line, value.reason)
     actions = []
-    for action, _ in blocks(config, "default_action"):
+    for action, _ in blocks(config, key):
         kind = action.get("type")
         protocol, _, _ = lookup(action, "redirect.protocol")
         if not isinstance(kind, str) or not isinstance(protocol, (str, type(None))):
@@ -52,8 +86,8 @@ def _default_actions(config: ConfigNode) -> Field:
                          "the action type or redirect protocol is not a literal")
         actions.append({"type": kind, "redirect_protocol": protocol})
     if not actions:
-        return Field.absent("default_action")
-    return Field(actions, FieldState.SET, "default_action", line)
+        return Field.absent(key)
+    return Field(actions, FieldState.SET, key, line)
 
 
 BUILDERS = {"aws_lb_listener": build_listener, "aws_alb_listener": build_listener}

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from linter.adapters.fields import field_at
+from linter.adapters.fields import blocks, field_at
 from linter.adapters.terraform import TerraformContext
-from linter.models.aws.rds import DBCluster, DBInstance, Snapshot, storage_encryption
+from linter.models.aws.rds import (
+    DBCluster,
+    DBInstance,
+    GroupChoice,
+    ParameterGroup,
+    Snapshot,
+    storage_encryption,
+    tls_fields,
+)
 from linter.models.base import Field, FieldState
 from linter.resolve.terraform import ResolvedBlock
-from linter.values import ResourceRef
+from linter.values import Branches, ResourceRef, Unknown
 
 
 def build_instance(block: ResolvedBlock, context: TerraformContext) -> list[DBInstance]:
@@ -20,7 +28,8 @@ def build_instance(block: ResolvedBlock, context: TerraformContext) -> list[DBIn
         # aws_db_instance never joins an Aurora cluster (aws_rds_cluster_instance does).
         cluster=Field.absent("cluster"),
         replica_source=field_at(config, "replicate_source_db", block.type),
-        backup_retention_period=field_at(config, "backup_retention_period", block.type))]
+        backup_retention_period=field_at(config, "backup_retention_period", block.type),
+        **_tls(block, context, "parameter_group_name", "aws_db_parameter_group"))]
 
 
 def build_cluster(block: ResolvedBlock, context: TerraformContext) -> list[DBCluster]:
@@ -28,7 +37,39 @@ def build_cluster(block: ResolvedBlock, context: TerraformContext) -> list[DBClu
     return [DBCluster(
         **context.identity(block), storage_encrypted=_cluster_encryption(block),
         kms_key=field_at(config, "kms_key_id", block.type),
-        backup_retention_period=field_at(config, "backup_retention_period", block.type))]
+        backup_retention_period=field_at(config, "backup_retention_period", block.type),
+        **_tls(block, context, "db_cluster_parameter_group_name",
+               "aws_rds_cluster_parameter_group"))]
+
+
+def _tls(block: ResolvedBlock, context: TerraformContext, argument: str,
+         group_type: str) -> dict[str, Field]:
+    config = block.config
+    return tls_fields(field_at(config, "engine", block.type),
+                      field_at(config, "engine_version", block.type),
+                      _parameter_group(config.get(argument), group_type, context),
+                      field_at(config, argument, block.type))
+
+
+def _parameter_group(value: Any, group_type: str, context: TerraformContext) -> GroupChoice:
+    """The group an instance or cluster names: in the scan, a default group, or Unknown."""
+    if value is None or (isinstance(value, str) and value.startswith("default.")):
+        return value
+    if isinstance(value, Branches):
+        return Unknown("the parameter group is chosen by a conditional")
+    if isinstance(value, Unknown):
+        return value
+    for candidate in context.of_type(group_type):
+        if (isinstance(value, ResourceRef) and value.resource_type == group_type
+                and value.name == candidate.name) or candidate.config.get("name") == value:
+            if isinstance(candidate.config.get("parameter"), Unknown):
+                return Unknown(f"the parameters of {candidate.address} come from a dynamic block")
+            parameters = {item.get("name"): (item.get("value"), item.line_of("value"))
+                          for item, _ in blocks(candidate.config, "parameter")
+                          if isinstance(item.get("name"), str)}
+            return ParameterGroup(candidate.address, candidate.path,
+                                  candidate.config.get("family"), parameters)
+    return Unknown(f"parameter group {value} is not declared in the scanned files")
 
 
 def _instance_encryption(block: ResolvedBlock) -> Field:

@@ -1,0 +1,291 @@
+"""Terraform module calls and resource instances: where a module's files are, which
+directories are root modules, and how `count` / `for_each` expand into instances.
+
+Module sources:
+- a local path (`./x`, `../x`) is joined to the calling module's directory; the files
+  come from the scan when the directory was scanned, else they are read from disk;
+- any other source (registry, git, http) is found through the root module's
+  `.terraform/modules/modules.json`, written by `terraform init`, whose `Key` is the
+  dotted chain of call names (`photos.inner`; since Terraform 1.1 the recorded `Source`
+  is normalised and need not equal the written one, so the key is what is matched);
+- anything else is not read: the run gets a warning naming the call and its source, the
+  module's resources are not guessed at, and its outputs are Unknown.
+
+Root modules: a scanned directory that is the local source of a module call found in
+the scan is evaluated only through its callers (once per call, with the caller's
+arguments), never again on its own defaults (trivy#10926). A directory no scanned
+caller reaches, including a module directory scanned alone, is a root module.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from linter.discover import DEFAULT_MAX_FILE_BYTES, FileProblem, read_text
+from linter.parsers.hcl_expressions import Literal
+from linter.parsers.terraform import (
+    HclBlock,
+    TerraformFile,
+    TerraformSyntaxError,
+    parse_hcl,
+    parse_json,
+)
+from linter.values import ConfigNode, Unknown, is_known
+
+# Module nesting deeper than this is a cycle (a module calling itself) or a mistake.
+MAX_MODULE_DEPTH = 16
+# Arguments of a module call that are Terraform's own, not the module's variables.
+META_ARGUMENTS = frozenset({"source", "version", "count", "for_each", "providers",
+                            "depends_on"})
+
+
+class _UnknownKey:
+    """The key of the single instance judged when count/for_each is not known."""
+
+    def __repr__(self) -> str:
+        return "*"
+
+
+# Shown as `[*]` in addresses: `aws_s3_bucket.photos[*]` means "every instance, however
+# many there are", judged once with count.index / each.* unknown (never dropped, trivy#7099).
+UNKNOWN_KEY: Any = _UnknownKey()
+
+
+@dataclass(frozen=True)
+class Instance:
+    key: Any  # None: no count/for_each; int (count); str (for_each); UNKNOWN_KEY
+    bindings: dict[str, Any] = field(default_factory=dict)  # "count"/"each" -> value
+
+
+def key_suffix(key: Any) -> str:
+    """`[0]`, `["raw"]`, `[*]`, or nothing for a block without count/for_each."""
+    if key is None:
+        return ""
+    if key is UNKNOWN_KEY:
+        return "[*]"
+    if isinstance(key, int):
+        return f"[{key}]"
+    return f"[{json.dumps(key)}]"
+
+
+def expand(count: Any, for_each: Any, has_count: bool, has_for_each: bool,
+           label: str) -> list[Instance]:
+    """The instances of a resource or module call, given its evaluated count/for_each."""
+    if has_count:
+        number = _count(count)
+        if number is None:
+            reason = count.reason if isinstance(count, Unknown) else "it is not a known number"
+            unknown = Unknown(f"count of {label} is not known ({reason})")
+            return [Instance(UNKNOWN_KEY, {"count": unknown})]
+        return [Instance(index, {"count": _node(index=index)}) for index in range(number)]
+    if has_for_each:
+        pairs = _for_each(for_each)
+        if pairs is None:
+            reason = (for_each.reason if isinstance(for_each, Unknown)
+                      else "it is not a known map or set of strings")
+            unknown = Unknown(f"for_each of {label} is not known ({reason})")
+            return [Instance(UNKNOWN_KEY, {"each": unknown})]
+        return [Instance(key, {"each": _node(key=key, value=value)}) for key, value in pairs]
+    return [Instance(None)]
+
+
+def _count(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int) and value >= 0:
+        return value
+    if isinstance(value, float) and value.is_integer() and value >= 0:
+        return int(value)
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return None
+
+
+def _for_each(value: Any) -> list[tuple[str, Any]] | None:
+    if isinstance(value, ConfigNode):
+        # Terraform orders map instances by key.
+        return sorted(value.items(), key=lambda item: item[0])
+    if isinstance(value, list):
+        keys = []
+        for item in value:
+            if isinstance(item, bool) or not isinstance(item, (str, int, float)):
+                return None  # an unknown member, or not a set of strings
+            keys.append(str(item))
+        return [(key, key) for key in sorted(set(keys))]
+    return None
+
+
+def _node(**values: Any) -> ConfigNode:
+    node = ConfigNode(0)
+    for name, value in values.items():
+        node.set(name, value, 0)
+    return node
+
+
+def is_local_source(source: str) -> bool:
+    return source.startswith(("./", "../")) or source in (".", "..")
+
+
+def local_calls(files: Iterable[TerraformFile], module_dir: str) -> list[str]:
+    """Directories that this module calls by a literal local source path."""
+    found = []
+    for terraform_file in files:
+        for block in terraform_file.blocks:
+            source = _literal_source(block)
+            if source is not None and is_local_source(source):
+                found.append(join(module_dir, source))
+    return found
+
+
+def root_directories(modules: dict[str, list[TerraformFile]]) -> list[str]:
+    """Scanned directories to evaluate as root modules, in a deterministic order.
+
+    A directory called by another scanned directory is left to its callers; directories
+    only reachable through a call cycle are still evaluated (nothing is dropped).
+    """
+    calls = {directory: [target for target in local_calls(files, directory)
+                         if target in modules and target != directory]
+             for directory, files in modules.items()}
+    called = {target for targets in calls.values() for target in targets}
+    roots = [directory for directory in sorted(modules) if directory not in called]
+    reached: set[str] = set()
+
+    def reach(directory: str) -> None:
+        pending = [directory]
+        while pending:
+            current = pending.pop()
+            if current not in reached:
+                reached.add(current)
+                pending.extend(calls.get(current, ()))
+
+    for root in roots:
+        reach(root)
+    for directory in sorted(modules):
+        if directory not in reached:
+            roots.append(directory)
+            reach(directory)
+    return roots
+
+
+def join(module_dir: str, source: str) -> str:
+    return posixpath.normpath(posixpath.join(module_dir, source))
+
+
+def _literal_source(block: HclBlock) -> str | None:
+    if block.type != "module" or not block.labels:
+        return None
+    attribute = block.attributes.get("source")
+    if attribute is None or not isinstance(attribute.expression, Literal):
+        return None
+    value = attribute.expression.value
+    return value if isinstance(value, str) else None
+
+
+@dataclass
+class ModuleSource:
+    """Where a module call's code is: its directory (as shown in findings) and files."""
+
+    directory: str
+    files: list[TerraformFile]
+
+
+class ModuleLibrary:
+    """Finds and reads module sources; collects what could not be read as problems."""
+
+    def __init__(self, scanned: dict[str, list[TerraformFile]], root: Path,
+                 max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> None:
+        self.scanned = scanned
+        self.root = root
+        self.max_file_bytes = max_file_bytes
+        self.problems: list[FileProblem] = []
+        self._read: dict[str, list[TerraformFile] | None] = {}
+        self._manifests: dict[str, dict[str, str]] = {}
+
+    def find(self, root_dir: str, call_path: tuple[str, ...], caller_dir: str,
+             source: Any, where: tuple[str, int]) -> ModuleSource | Unknown:
+        """The source of the call `call_path[-1]` made in `caller_dir`, or why not."""
+        name = call_path[-1]
+        if not isinstance(source, str) or not is_known(source):
+            return self._unread(where, f'module "{name}" has a source that is not a literal '
+                                       "string", name, "(not known)")
+        if len(call_path) > MAX_MODULE_DEPTH:
+            return self._unread(where, f'module "{name}" is nested more than '
+                                       f"{MAX_MODULE_DEPTH} deep (a module calling itself?)",
+                                name, source)
+        if is_local_source(source):
+            directory = join(caller_dir, source)
+            files = self._files(directory)
+            if files is None:
+                return self._unread(where, f'module "{name}" (source "{source}"): directory '
+                                           f"{directory} has no readable Terraform files",
+                                    name, source)
+            return ModuleSource(directory, files)
+        entry = self._manifest(root_dir).get(".".join(call_path))
+        if entry is not None:
+            directory = join(root_dir, entry)
+            files = self._files(directory)
+            if files is not None:
+                return ModuleSource(directory, files)
+        return self._unread(where, f'module "{name}" (source "{source}") was not read: it is '
+                                   "not a local path and .terraform/modules/modules.json has "
+                                   "no readable entry for it (run terraform init); its "
+                                   "resources are not judged", name, source)
+
+    def _unread(self, where: tuple[str, int], reason: str, name: str, source: str) -> Unknown:
+        path, line = where
+        problem = FileProblem(path, f"line {line}: {reason}", "warning")
+        if problem not in self.problems:
+            self.problems.append(problem)
+        return Unknown(f'output of module {name}, whose source "{source}" was not read')
+
+    def _files(self, directory: str) -> list[TerraformFile] | None:
+        if directory in self.scanned:
+            return self.scanned[directory]
+        if directory not in self._read:
+            self._read[directory] = self._read_directory(directory)
+        return self._read[directory]
+
+    def _read_directory(self, directory: str) -> list[TerraformFile] | None:
+        """A module directory outside the scan (`../modules/x`, `.terraform/modules/x`)."""
+        on_disk = self.root / directory
+        if not on_disk.is_dir():
+            return None
+        files = []
+        for path in sorted(on_disk.iterdir()):
+            lower = path.name.lower()
+            if not path.is_file() or not lower.endswith((".tf", ".tf.json")):
+                continue
+            shown = posixpath.join(directory, path.name)
+            try:
+                text = read_text(path, self.max_file_bytes)
+                parser = parse_json if lower.endswith(".json") else parse_hcl
+                files.append(parser(text, shown))
+            except (ValueError, TerraformSyntaxError, RecursionError) as error:
+                # A module file that cannot be parsed is an error like any other file.
+                self.problems.append(FileProblem(shown, str(error) or "invalid HCL"))
+                return None
+        return files or None
+
+    def _manifest(self, root_dir: str) -> dict[str, str]:
+        """`.terraform/modules/modules.json` of a root module: call key -> directory."""
+        if root_dir not in self._manifests:
+            entries: dict[str, str] = {}
+            path = self.root / root_dir / ".terraform" / "modules" / "modules.json"
+            if path.is_file():
+                try:
+                    data = json.loads(read_text(path, self.max_file_bytes))
+                    for module in data.get("Modules", []):
+                        if isinstance(module, dict) and module.get("Key") and \
+                                isinstance(module.get("Dir"), str):
+                            entries[module["Key"]] = module["Dir"]
+                except (ValueError, AttributeError) as error:
+                    self.problems.append(FileProblem(
+                        posixpath.join(root_dir, ".terraform/modules/modules.json"),
+                        f"cannot read the module manifest: {error}", "warning"))
+            self._manifests[root_dir] = entries
+        return self._manifests[root_dir]
