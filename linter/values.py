@@ -24,6 +24,15 @@ class Unknown:
 
 
 @dataclass(frozen=True)
+class EvaluationError(Unknown):
+    """An expression that would fail in Terraform itself (a missing attribute or index).
+
+    Unlike a value nobody can know yet, this is what `try()` falls back from and what
+    makes `can()` false.
+    """
+
+
+@dataclass(frozen=True)
 class PartialText(Unknown):
     """A string with unknown parts; `text` shows them as `${...}` placeholders.
 

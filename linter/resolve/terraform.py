@@ -19,7 +19,16 @@ from linter.parsers.terraform import HclAttribute, HclBlock, TerraformFile
 from linter.resolve.hcl_functions import call
 from linter.resolve.terraform_instances import InstancesMixin, append_block, pick
 from linter.resolve.terraform_modules import Instance, ModuleLibrary, key_suffix
-from linter.values import Branches, ConfigNode, PartialText, ResourceRef, Unknown, is_known, plain
+from linter.values import (
+    Branches,
+    ConfigNode,
+    EvaluationError,
+    PartialText,
+    ResourceRef,
+    Unknown,
+    is_known,
+    plain,
+)
 
 # Roots of references that are only known during a plan or apply.
 _RUNTIME_ROOTS = {
@@ -231,13 +240,17 @@ class ModuleScope(InstancesMixin):
                                                f"false branch (line {expression.if_false.line})"))
 
     def _try(self, expression: hx.Call) -> Any:
+        # Terraform falls back only from errors; a value that is merely unknown here
+        # (a variable with no value) may be fine at apply time, so it stays unknown.
         for arg in expression.args:
             value = self.evaluate(arg)
             if expression.name == "can":
+                if isinstance(value, EvaluationError):
+                    return False
                 return True if is_known(value) else Unknown("can() of an unknown value")
-            if is_known(value):
+            if not isinstance(value, EvaluationError):
                 return value
-        return Unknown("try() of unknown values")
+        return Unknown("every argument of try() fails")
 
     def _traversal(self, expression: hx.Expr) -> Any:
         steps: list[Any] = []
@@ -330,7 +343,7 @@ class ModuleScope(InstancesMixin):
                 step = self.evaluate(step)
             if isinstance(value, ConfigNode) and isinstance(step, str):
                 if step not in value:
-                    return Unknown(f"attribute {step} is not set")
+                    return EvaluationError(f"attribute {step} is not set")
                 value = value.get(step)
             elif (isinstance(value, list) and isinstance(step, int)
                   and -len(value) <= step < len(value)):
@@ -338,7 +351,7 @@ class ModuleScope(InstancesMixin):
             elif isinstance(value, (Unknown, Branches, ResourceRef)):
                 return value if isinstance(value, Unknown) else Unknown(f"attribute of {value}")
             else:
-                return Unknown("value has no such attribute or index")
+                return EvaluationError("value has no such attribute or index")
         return value
 
 
