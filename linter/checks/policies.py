@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import fnmatch
 from typing import Any
 
 from linter.checks import CheckResult
+from linter.tables import load_table
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -61,23 +63,39 @@ def _is_account_root(principal: str) -> bool:
     return principal.endswith(":root") or principal.isdigit()
 
 
-def no_full_access_beyond_root(document: Any, **_: Any) -> CheckResult:
-    """`kms:*` mixes key administration with key use; only the account root should hold it."""
-    for index, statement in enumerate(_statements(document)):
-        actions = [str(action) for action in _as_list(statement.get("Action", []))]
-        if statement.get("Effect") != "Allow" or not any(
-                action in ("kms:*", "*") for action in actions):
+def _granted(patterns: list[str], actions: list[str]) -> list[str]:
+    lowered = [pattern.lower() for pattern in patterns]
+    return [action for action in actions
+            if any(fnmatch.fnmatchcase(action.lower(), pattern) for pattern in lowered)]
+
+
+def administration_apart_from_use(document: Any, **_: Any) -> CheckResult:
+    """No principal but the account root may both administer the key and decrypt with it.
+
+    Whoever can change the key policy can grant themselves anything, so a principal that
+    also decrypts ePHI collapses the two duties; `kms:*` is the usual way it happens.
+    """
+    duties = load_table("kms_actions")
+    granted: dict[str, set[str]] = {}
+    for statement in _statements(document):
+        if statement.get("Effect") != "Allow" or "NotAction" in statement:
             continue
-        others = [principal for principal in _principals(statement)
-                  if not _is_account_root(principal)]
-        if others:
-            return CheckResult(False, f"statement {index + 1} grants kms:* to "
-                                      f"{', '.join(sorted(set(others))[:3])}")
-    return CheckResult(True, "kms:* is granted to the account root only")
+        patterns = [str(action) for action in _as_list(statement.get("Action", []))]
+        for principal in _principals(statement):
+            if not _is_account_root(principal):
+                granted.setdefault(principal, set()).update(patterns)
+    for principal, patterns in sorted(granted.items()):
+        administers = _granted(sorted(patterns), duties["administration"])
+        decrypts = _granted(sorted(patterns), duties["decryption"])
+        if administers and decrypts:
+            return CheckResult(False, f"{principal} can both administer the key "
+                                      f"({administers[0]}) and decrypt with it ({decrypts[0]})")
+    return CheckResult(True, "no principal but the account root both administers and uses "
+                             "the key")
 
 
 CHECKS = {
     "denies_insecure_transport": denies_insecure_transport,
     "no_unconditioned_public_principal": no_unconditioned_public_principal,
-    "no_full_access_beyond_root": no_full_access_beyond_root,
+    "administration_apart_from_use": administration_apart_from_use,
 }
