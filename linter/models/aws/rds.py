@@ -12,21 +12,15 @@ from linter.values import Branches, Unknown
 
 
 @dataclass(frozen=True, kw_only=True)
-class DBInstance(Resource):
-    MODEL = "aws.rds.DBInstance"
+class _Database(Resource):
+    """What DB instances and DB clusters share: storage, backups and TLS enforcement."""
 
     # True when storage (and so backups, replicas, snapshots) is encrypted; false or
     # absent: plaintext (the API default).
     storage_encrypted: Field
     # The KMS key of the storage; absent: the AWS-managed alias/aws/rds key.
     kms_key: Field
-    # The Aurora / Multi-AZ DB cluster the instance belongs to, which then owns storage
-    # encryption and backups; absent for a stand-alone instance.
-    cluster: Field
-    # The instance this one replicates (a read replica inherits encryption); absent
-    # for a primary.
-    replica_source: Field
-    # Days automated backups are kept; 0 turns automated backups off.
+    # Days automated backups are kept; 0 turns automated backups off (instances only).
     backup_retention_period: Field
     # The engine family whose parameter forces TLS (postgres, aurora-postgresql, mysql,
     # aurora-mysql, mariadb, sqlserver; other engines by name); absent for an instance
@@ -44,28 +38,20 @@ class DBInstance(Resource):
 
 
 @dataclass(frozen=True, kw_only=True)
-class DBCluster(Resource):
+class DBInstance(_Database):
+    MODEL = "aws.rds.DBInstance"
+
+    # The Aurora / Multi-AZ DB cluster the instance belongs to, which then owns storage
+    # encryption and backups; absent for a stand-alone instance.
+    cluster: Field
+    # The instance this one replicates (a read replica inherits encryption); absent
+    # for a primary.
+    replica_source: Field
+
+
+@dataclass(frozen=True, kw_only=True)
+class DBCluster(_Database):
     MODEL = "aws.rds.DBCluster"
-
-    # True when the cluster volume is encrypted; false: plaintext.
-    storage_encrypted: Field
-    # The KMS key of the storage; absent: the AWS-managed alias/aws/rds key.
-    kms_key: Field
-    # Days automated backups are kept (1 to 35 for clusters).
-    backup_retention_period: Field
-    # The engine family whose parameter forces TLS (postgres, aurora-postgresql, mysql,
-    # aurora-mysql, mariadb, sqlserver; other engines by name); absent for an instance
-    # of a DB cluster, which is judged through its cluster.
-    engine_family: Field
-    # True when the parameter group in force makes the engine refuse unencrypted
-    # connections (rds.force_ssl = 1, require_secure_transport = ON); the line is the
-    # parameter's, in the group's file, or the argument naming a default group.
-    tls_required: Field
-
-    @property
-    def encryption_enabled(self) -> Field:
-        """Whether data at rest is encrypted at all (KEY-001 judges the key only then)."""
-        return derived_switch(self.storage_encrypted, lambda value: value is True)
 
 
 @dataclass(frozen=True, kw_only=True)
