@@ -1,0 +1,217 @@
+"""Google Cloud predicates: SSL policy settings, KMS rotation periods, public IAM members.
+
+An SSL policy is judged by what it lets a client negotiate, read from
+tables/gcp_tls.yaml: the minimum TLS version and the profile (or custom feature list)
+together decide the oldest usable protocol and the suites on offer. A profile, version
+or feature the table does not know is UNKNOWN, never PASS.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from typing import Any
+
+from linter.checks import CheckResult
+from linter.tables import (
+    PROTOCOL_ORDER,
+    cipher_is_aead,
+    cipher_is_forward_secret,
+    load_table,
+    protocol_rank,
+)
+from linter.values import Branches, Unknown
+
+_SETTINGS = ("min_tls_version", "profile", "custom_features")
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)s")
+
+
+# --- SSL policies ----------------------------------------------------------------------
+
+
+def _variants(settings: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """One settings mapping per combination of conditional branches (usually just one)."""
+    choices = []
+    for key in _SETTINGS:
+        value = settings.get(key)
+        if isinstance(value, Branches):
+            choices.append([(f"{label}: ", option) for option, label
+                            in zip(value.options, value.labels)])
+        else:
+            choices.append([("", value)])
+    variants = []
+    for combination in itertools.product(*choices):
+        label = "".join(prefix for prefix, _ in combination)
+        values = dict(settings, **{key: value for key, (_, value)
+                                   in zip(_SETTINGS, combination)})
+        variants.append((label, values))
+    return variants
+
+
+def _describe(settings: dict[str, Any]) -> str:
+    """`profile MODERN with min_tls_version TLS_1_2`, naming the policy when it is another
+    resource's (a proxy's policy)."""
+    text = (f"profile {settings.get('profile')} with min_tls_version "
+            f"{settings.get('min_tls_version')}")
+    return f"{settings['name']} ({text})" if settings.get("name") else text
+
+
+def _features(settings: dict[str, Any]) -> tuple[list[str] | None, str]:
+    """The TLS 1.0-1.2 suites the profile enables, or None and why not known."""
+    profile = settings.get("profile")
+    if isinstance(profile, Unknown):
+        return None, f"the profile cannot be known statically ({profile.reason})"
+    if profile == "CUSTOM":
+        features = settings.get("custom_features")
+        items = features if isinstance(features, list) else ([] if features is None
+                                                            else [features])
+        if any(not isinstance(item, str) for item in items):
+            return None, "custom_features cannot be known statically"
+        return list(items), ""
+    profiles = load_table("gcp_tls")["profiles"]
+    if profile not in profiles:
+        return None, f"profile {profile} is not in the GCP TLS table"
+    return list(profiles[profile]), ""
+
+
+def _floor(settings: dict[str, Any]) -> tuple[str | None, str]:
+    version = settings.get("min_tls_version")
+    if isinstance(version, Unknown):
+        return None, f"min_tls_version cannot be known statically ({version.reason})"
+    protocol = load_table("gcp_tls")["min_tls_versions"].get(version)
+    if protocol is None:
+        return None, f"min_tls_version {version} is not in the GCP TLS table"
+    return protocol, ""
+
+
+def _allowed_protocols(floor: str) -> list[str]:
+    return [protocol for protocol in PROTOCOL_ORDER
+            if protocol_rank(protocol) >= max(protocol_rank(floor), protocol_rank("TLSv1"))]
+
+
+def _minimum_one(settings: dict[str, Any], minimum: str) -> CheckResult:
+    floor, why = _floor(settings)
+    features, why_features = _features(settings)
+    if floor is not None and protocol_rank(floor) >= protocol_rank(minimum):
+        return CheckResult(True, f"{_describe(settings)} allows {floor} at the oldest")
+    if floor is None:
+        # A profile whose suites all need TLS 1.2 (RESTRICTED) passes whatever the minimum.
+        older = None if features is None else _oldest_usable(features, "TLSv1")
+        if older is not None and protocol_rank(older) >= protocol_rank(minimum):
+            return CheckResult(True, f"{_describe(settings)} enables only suites that "
+                                     f"need {older} or newer")
+        return CheckResult(None, why)
+    if features is None:
+        return CheckResult(None, why_features)
+    oldest = _oldest_usable(features, floor)
+    if oldest is None:
+        return CheckResult(None, f"{_describe(settings)} enables suites the GCP TLS table "
+                                 "does not know")
+    if protocol_rank(oldest) < protocol_rank(minimum):
+        return CheckResult(False, f"{_describe(settings)} allows {oldest}, older than {minimum}")
+    return CheckResult(True, f"{_describe(settings)} allows {oldest} at the oldest: its "
+                             "suites need it")
+
+
+def _oldest_usable(features: list[str], floor: str) -> str | None:
+    """The oldest protocol at or above `floor` that some enabled suite works with;
+    None when an unknown suite might enable an older one."""
+    table = load_table("gcp_tls")["features"]
+    known = [table[feature] for feature in features if feature in table]
+    for protocol in _allowed_protocols(floor):
+        if protocol == "TLSv1.3" or any(protocol in protocols for protocols in known):
+            return protocol
+        if len(known) < len(features):
+            return None
+    return None
+
+
+def gcp_ssl_policy_minimum(value: Any, *, minimum: str = "TLSv1.2", **_: Any) -> CheckResult:
+    """Passes when the oldest protocol the policy lets a client use is `minimum` or newer."""
+    if protocol_rank(minimum) < 0:
+        raise ValueError(f"gcp_ssl_policy_minimum: unknown protocol {minimum!r}")
+    if isinstance(value, Unknown):
+        return CheckResult(None, value.reason)
+    return _judge_variants(value, lambda settings: _minimum_one(settings, minimum))
+
+
+def _strong_one(settings: dict[str, Any]) -> CheckResult:
+    floor, why = _floor(settings)
+    if floor is None:
+        return CheckResult(None, why)
+    if protocol_rank(floor) >= protocol_rank("TLSv1.3"):
+        return CheckResult(True, f"{_describe(settings)} allows only TLS 1.3 suites")
+    features, why = _features(settings)
+    if features is None:
+        return CheckResult(None, why)
+    table = load_table("gcp_tls")["features"]
+    allowed = set(_allowed_protocols(floor))
+    # A suite the table does not know is judged by its IANA name, which spells out the key
+    # exchange and the cipher mode.
+    offered = [feature for feature in features
+               if feature not in table or allowed.intersection(table[feature])]
+    weak = [feature for feature in offered
+            if not (cipher_is_forward_secret(feature) and cipher_is_aead(feature))]
+    if weak:
+        listed = ", ".join(weak[:4]) + (f" and {len(weak) - 4} more" if len(weak) > 4 else "")
+        return CheckResult(False, f"{_describe(settings)} offers suites without forward "
+                                  f"secrecy or AEAD: {listed}")
+    return CheckResult(True, f"{_describe(settings)} offers only forward-secret AEAD suites")
+
+
+def gcp_ssl_policy_strong_suites(value: Any, **_: Any) -> CheckResult:
+    """Passes when every suite a client can negotiate is forward-secret and AEAD."""
+    if isinstance(value, Unknown):
+        return CheckResult(None, value.reason)
+    return _judge_variants(value, _strong_one)
+
+
+def _judge_variants(value: Any, judge: Any) -> CheckResult:
+    if not isinstance(value, dict):
+        return CheckResult(None, "the SSL policy settings are not understood")
+    results = [(label, judge(settings)) for label, settings in _variants(value)]
+    for outcome in (False, None):
+        for label, result in results:
+            if result.passed is outcome:
+                return CheckResult(outcome, f"{label}{result.detail}")
+    return CheckResult(True, results[0][1].detail if len(results) == 1
+                       else "every branch complies")
+
+
+# --- KMS --------------------------------------------------------------------------------
+
+
+def gcp_rotation_period_at_most(value: Any, *, max_seconds: int, **_: Any) -> CheckResult:
+    """Passes when the key rotates automatically at least every `max_seconds`."""
+    if value is None:
+        return CheckResult(False, "no rotation_period is set, so the key never rotates "
+                                  "automatically")
+    match = _DURATION.fullmatch(str(value).strip())
+    if match is None:
+        return CheckResult(None, f"rotation_period {value!r} is not a duration in seconds")
+    seconds = float(match.group(1))
+    days = seconds / 86400
+    if seconds > max_seconds:
+        return CheckResult(False, f"rotation_period is {value} ({days:g} days), longer than "
+                                  f"{max_seconds / 86400:g} days")
+    return CheckResult(True, f"rotation_period is {value} ({days:g} days)")
+
+
+def gcp_no_public_members(value: Any, **_: Any) -> CheckResult:
+    """Passes when no member is a public principal (allUsers, allAuthenticatedUsers)."""
+    public_principals = set(load_table("gcp_iam")["public_principals"])
+    items = value if isinstance(value, list) else ([] if value is None else [value])
+    public = [item for item in items if isinstance(item, str) and item in public_principals]
+    if public:
+        return CheckResult(False, f"grants a role to {', '.join(public)}")
+    if any(not isinstance(item, str) for item in items):
+        return CheckResult(None, "some members cannot be known statically")
+    return CheckResult(True, "no public principal is granted a role")
+
+
+CHECKS = {
+    "gcp_ssl_policy_minimum": gcp_ssl_policy_minimum,
+    "gcp_ssl_policy_strong_suites": gcp_ssl_policy_strong_suites,
+    "gcp_rotation_period_at_most": gcp_rotation_period_at_most,
+    "gcp_no_public_members": gcp_no_public_members,
+}

@@ -1,0 +1,1 @@
+"""Google Cloud models, built from the google Terraform provider."""
