@@ -1,0 +1,1 @@
+"""Microsoft Azure models (built from the azurerm Terraform provider)."""

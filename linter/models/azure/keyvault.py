@@ -1,0 +1,20 @@
+"""Azure Key Vault: the keys that seal ePHI stores."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from linter.models.base import Field, Resource
+
+
+@dataclass(frozen=True, kw_only=True)
+class KeyVault(Resource):
+    MODEL = "azure.keyvault.KeyVault"
+
+    # True: a deleted vault or key cannot be purged before its retention ends; default
+    # false, and once on it cannot be turned off.
+    purge_protection: Field
+    # azurerm 2.x only: false turned soft delete off. Absent on 3.x/4.x (always on).
+    soft_delete_enabled: Field
+    # Days a deleted vault or key stays recoverable: 7 to 90 (default 90).
+    soft_delete_retention_days: Field
