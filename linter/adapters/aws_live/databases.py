@@ -1,0 +1,115 @@
+"""RDS instances, clusters and snapshots; ElastiCache; Redshift; OpenSearch."""
+
+from __future__ import annotations
+
+from linter.adapters.aws_live import BuildContext, api_field, complete, key_field, unknown
+from linter.live.collectors import Record
+from linter.models.aws.elasticache import ReplicationGroup
+from linter.models.aws.opensearch import Domain
+from linter.models.aws.rds import DBCluster, DBInstance, Snapshot, tls_fields
+from linter.models.aws.redshift import Cluster
+from linter.models.base import Field, FieldState
+
+
+def build_instance(record: Record, context: BuildContext) -> list[DBInstance]:
+    operation = "DescribeDBInstances"
+    return [complete(
+        DBInstance, record, context, "AWS::RDS::DBInstance",
+        storage_encrypted=api_field(record, operation, "StorageEncrypted"),
+        kms_key=key_field(record, operation, "KmsKeyId", context, DBInstance),
+        cluster=api_field(record, operation, "DBClusterIdentifier"),
+        replica_source=api_field(record, operation, "ReadReplicaSourceDBInstanceIdentifier"),
+        backup_retention_period=api_field(record, operation, "BackupRetentionPeriod"),
+        **_tls(record, operation, "DescribeDBParameters",
+               "DBParameterGroups[0].DBParameterGroupName",
+               cluster_member=bool(record.data[operation].get("DBClusterIdentifier"))))]
+
+
+def build_cluster(record: Record, context: BuildContext) -> list[DBCluster]:
+    operation = "DescribeDBClusters"
+    return [complete(
+        DBCluster, record, context, "AWS::RDS::DBCluster",
+        storage_encrypted=api_field(record, operation, "StorageEncrypted"),
+        kms_key=key_field(record, operation, "KmsKeyId", context, DBCluster),
+        backup_retention_period=api_field(record, operation, "BackupRetentionPeriod"),
+        **_tls(record, operation, "DescribeDBClusterParameters", "DBClusterParameterGroup"))]
+
+
+def _tls(record: Record, operation: str, parameters: str, group_path: str,
+         cluster_member: bool = False) -> dict[str, Field]:
+    """`engine_family` and `tls_required`, from the parameter group in force.
+
+    A custom group that sets the parameter decides; otherwise (a default group, or a
+    custom group that leaves it out) the engine default for the version applies, as in
+    the IaC models.
+    """
+    engine = api_field(record, operation, "Engine")
+    version = api_field(record, operation, "EngineVersion")
+    argument = api_field(record, operation, group_path)
+    group = argument.value if argument.state is FieldState.SET else None
+    fields = tls_fields(engine, version, group, argument, cluster_member)
+    if cluster_member or "tls_required" not in fields:
+        return fields
+    read = record.data.get(parameters) or {}
+    parameter = read.get("Parameter") or {}
+    attribute = f"rds:{parameters} {group} Parameters[{parameter.get('ParameterName')}]"
+    if parameters in record.unreadable:
+        fields["tls_required"] = unknown(attribute, record.unreadable[parameters])
+    elif parameter.get("ParameterValue") is not None:
+        forced = str(parameter["ParameterValue"]).strip().upper() in ("1", "ON", "TRUE")
+        fields["tls_required"] = Field(forced, FieldState.SET, attribute)
+    return fields
+
+
+def build_snapshot(record: Record, context: BuildContext) -> list[Snapshot]:
+    operation = ("DescribeDBSnapshots" if record.kind == "rds.snapshot"
+                 else "DescribeDBClusterSnapshots")
+    encrypted = "Encrypted" if record.kind == "rds.snapshot" else "StorageEncrypted"
+    source_type = ("AWS::RDS::DBSnapshot" if record.kind == "rds.snapshot"
+                   else "AWS::RDS::DBClusterSnapshot")
+    return [complete(Snapshot, record, context, source_type,
+                     encrypted=api_field(record, operation, encrypted),
+                     kms_key=key_field(record, operation, "KmsKeyId", context, Snapshot))]
+
+
+def build_replication_group(record: Record, context: BuildContext) -> list[ReplicationGroup]:
+    operation = "DescribeReplicationGroups"
+    return [complete(
+        ReplicationGroup, record, context, "AWS::ElastiCache::ReplicationGroup",
+        engine=api_field(record, operation, "Engine"),
+        at_rest_encryption=api_field(record, operation, "AtRestEncryptionEnabled"),
+        kms_key=key_field(record, operation, "KmsKeyId", context, ReplicationGroup),
+        transit_encryption=api_field(record, operation, "TransitEncryptionEnabled"),
+        transit_encryption_mode=api_field(record, operation, "TransitEncryptionMode"))]
+
+
+def build_redshift_cluster(record: Record, context: BuildContext) -> list[Cluster]:
+    return [complete(
+        Cluster, record, context, "AWS::Redshift::Cluster",
+        encrypted=api_field(record, "DescribeClusters", "Encrypted"),
+        kms_key=key_field(record, "DescribeClusters", "KmsKeyId", context, Cluster))]
+
+
+def build_domain(record: Record, context: BuildContext) -> list[Domain]:
+    operation = "DescribeDomains"
+    return [complete(
+        Domain, record, context, "AWS::OpenSearchService::Domain",
+        encrypted_at_rest=api_field(record, operation, "EncryptionAtRestOptions.Enabled"),
+        kms_key=key_field(record, operation, "EncryptionAtRestOptions.KmsKeyId", context,
+                          Domain),
+        node_to_node_encryption=api_field(record, operation,
+                                          "NodeToNodeEncryptionOptions.Enabled"),
+        enforce_https=api_field(record, operation, "DomainEndpointOptions.EnforceHTTPS"),
+        tls_security_policy=api_field(record, operation,
+                                      "DomainEndpointOptions.TLSSecurityPolicy"))]
+
+
+BUILDERS = {
+    "rds.instance": build_instance,
+    "rds.cluster": build_cluster,
+    "rds.snapshot": build_snapshot,
+    "rds.cluster_snapshot": build_snapshot,
+    "elasticache.replication_group": build_replication_group,
+    "redshift.cluster": build_redshift_cluster,
+    "opensearch.domain": build_domain,
+}

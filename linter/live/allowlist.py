@@ -1,0 +1,138 @@
+"""The only AWS operations a live scan may call, and the IAM policy that grants exactly them.
+
+One table serves two purposes: the read-only guard (linter.live.guard) refuses any call
+not listed here before it leaves the process, and docs/iam-policy.json is generated from
+it, so the permissions a user grants and the calls the scanner can make never drift
+apart (tests/test_live_guard.py holds the two together).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+# boto3 client name -> operation name -> the IAM action that authorises it (None: the
+# operation needs no permission). Only metadata reads: no call here returns stored data
+# (object bodies, secret values, parameter values) or creates credentials.
+READ_OPERATIONS: dict[str, dict[str, str | None]] = {
+    # GetCallerIdentity names the account for resource paths; it needs no permission.
+    "sts": {"GetCallerIdentity": None},
+    "ec2": {
+        "DescribeRegions": "ec2:DescribeRegions",
+        "DescribeVolumes": "ec2:DescribeVolumes",
+        "DescribeSecurityGroups": "ec2:DescribeSecurityGroups",
+        "GetEbsEncryptionByDefault": "ec2:GetEbsEncryptionByDefault",
+    },
+    "s3": {
+        # ListBuckets is authorised by s3:ListAllMyBuckets; GetBucketEncryption by
+        # s3:GetEncryptionConfiguration (S3's action names differ from its API names).
+        "ListBuckets": "s3:ListAllMyBuckets",
+        "GetBucketEncryption": "s3:GetEncryptionConfiguration",
+        "GetBucketPolicy": "s3:GetBucketPolicy",
+        "GetBucketVersioning": "s3:GetBucketVersioning",
+        "GetBucketLogging": "s3:GetBucketLogging",
+        # The bucket-level Block Public Access read is authorised by this action name.
+        "GetPublicAccessBlock": "s3:GetBucketPublicAccessBlock",
+    },
+    "rds": {
+        "DescribeDBInstances": "rds:DescribeDBInstances",
+        "DescribeDBClusters": "rds:DescribeDBClusters",
+        "DescribeDBSnapshots": "rds:DescribeDBSnapshots",
+        "DescribeDBClusterSnapshots": "rds:DescribeDBClusterSnapshots",
+        "DescribeDBParameters": "rds:DescribeDBParameters",
+        "DescribeDBClusterParameters": "rds:DescribeDBClusterParameters",
+    },
+    "kms": {
+        "ListKeys": "kms:ListKeys",
+        "ListAliases": "kms:ListAliases",
+        "DescribeKey": "kms:DescribeKey",
+        "GetKeyRotationStatus": "kms:GetKeyRotationStatus",
+        "GetKeyPolicy": "kms:GetKeyPolicy",
+    },
+    "cloudtrail": {
+        "DescribeTrails": "cloudtrail:DescribeTrails",
+        "GetTrailStatus": "cloudtrail:GetTrailStatus",
+    },
+    "dynamodb": {
+        "ListTables": "dynamodb:ListTables",
+        "DescribeTable": "dynamodb:DescribeTable",
+    },
+    "efs": {"DescribeFileSystems": "elasticfilesystem:DescribeFileSystems"},
+    "logs": {"DescribeLogGroups": "logs:DescribeLogGroups"},
+    "sqs": {
+        "ListQueues": "sqs:ListQueues",
+        "GetQueueAttributes": "sqs:GetQueueAttributes",
+    },
+    "sns": {
+        "ListTopics": "sns:ListTopics",
+        "GetTopicAttributes": "sns:GetTopicAttributes",
+    },
+    "kinesis": {
+        "ListStreams": "kinesis:ListStreams",
+        "DescribeStreamSummary": "kinesis:DescribeStreamSummary",
+    },
+    "elasticache": {"DescribeReplicationGroups": "elasticache:DescribeReplicationGroups"},
+    "redshift": {"DescribeClusters": "redshift:DescribeClusters"},
+    "opensearch": {
+        "ListDomainNames": "es:ListDomainNames",
+        "DescribeDomains": "es:DescribeDomains",
+    },
+    "backup": {"ListBackupVaults": "backup:ListBackupVaults"},
+    "elbv2": {
+        "DescribeLoadBalancers": "elasticloadbalancing:DescribeLoadBalancers",
+        "DescribeListeners": "elasticloadbalancing:DescribeListeners",
+        "DescribeRules": "elasticloadbalancing:DescribeRules",
+    },
+}
+
+# "Reads" that return stored data or mint credentials. The guard refuses them even if
+# someone adds them to READ_OPERATIONS by mistake: a HIPAA scanner must never read ePHI
+# (object bodies, secrets, decrypted parameters) or widen its own access.
+FORBIDDEN_OPERATIONS: frozenset[str] = frozenset({
+    "GetObject", "GetObjectTorrent", "SelectObjectContent", "GetSecretValue",
+    "BatchGetSecretValue", "GetParameter", "GetParameters", "GetParametersByPath",
+    "GetParameterHistory", "GetSessionToken", "GetFederationToken", "AssumeRole",
+    "AssumeRoleWithSAML", "AssumeRoleWithWebIdentity", "GetAccessKeyInfo", "Decrypt",
+    "GenerateDataKey", "GenerateDataKeyWithoutPlaintext", "GetItem", "BatchGetItem",
+    "Query", "Scan", "ReceiveMessage", "GetRecords", "GetShardIterator",
+    "GetLogEvents", "FilterLogEvents", "GetQueryResults", "GetPasswordData",
+    "GetConsoleOutput", "GetConsoleScreenshot", "DownloadDBLogFilePortion",
+    "GetAuthorizationToken", "GenerateDBAuthToken", "GetClusterCredentials",
+    "GetClusterCredentialsWithIAM",
+})
+
+
+def is_allowed(service: str, operation: str) -> bool:
+    return (operation not in FORBIDDEN_OPERATIONS
+            and operation in READ_OPERATIONS.get(service, {}))
+
+
+def iam_action(service: str, operation: str) -> str | None:
+    return READ_OPERATIONS.get(service, {}).get(operation)
+
+
+def iam_policy() -> dict[str, Any]:
+    """The minimal read-only IAM policy for a live scan, as docs/iam-policy.json holds it.
+
+    Resource "*" because every action listed is a List/Describe/Get-metadata action
+    that either has no resource type or must be allowed account-wide to enumerate.
+    """
+    actions = sorted({action for operations in READ_OPERATIONS.values()
+                      for action in operations.values() if action is not None})
+    return {
+        "Version": "2012-10-17",
+        "Statement": [{
+            "Sid": "EphiLintReadOnlyScan",
+            "Effect": "Allow",
+            "Action": actions,
+            "Resource": "*",
+        }],
+    }
+
+
+def iam_policy_text() -> str:
+    return json.dumps(iam_policy(), indent=2) + "\n"
+
+
+if __name__ == "__main__":  # python -m linter.live.allowlist > docs/iam-policy.json
+    print(iam_policy_text(), end="")

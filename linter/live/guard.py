@@ -1,0 +1,78 @@
+"""The read-only guard: every client a live scan creates refuses non-read operations.
+
+The guard is a botocore `before-call` handler registered on the botocore session before
+any client exists, so every client created from it (and every paginator, which calls
+through the client) inherits it. `before-call` runs after parameter validation and
+before the request is signed or sent: a refused operation never leaves the process.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from typing import Any
+
+from linter.live.allowlist import FORBIDDEN_OPERATIONS, is_allowed
+
+
+class ReadOnlyViolation(RuntimeError):
+    """An operation outside the read allow-list was attempted (a bug, never a finding)."""
+
+
+class CallCounter:
+    """API calls (one per operation call) and HTTP attempts (calls plus retries)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.calls: Counter[str] = Counter()  # "service:Operation" -> calls
+        self.attempts = 0
+
+    def add_call(self, name: str) -> None:
+        with self._lock:
+            self.calls[name] += 1
+
+    def add_attempt(self) -> None:
+        with self._lock:
+            self.attempts += 1
+
+    @property
+    def total_calls(self) -> int:
+        return sum(self.calls.values())
+
+    @property
+    def retries(self) -> int:
+        return max(0, self.attempts - self.total_calls)
+
+
+def refuse_unless_read(model: Any, **_: Any) -> None:
+    """`before-call` handler: raise for any operation not on the allow-list."""
+    service = model.service_model.service_name
+    operation = model.name
+    if not is_allowed(service, operation):
+        why = ("reads stored data or creates credentials" if operation in FORBIDDEN_OPERATIONS
+               else "is not on the read-only allow-list")
+        raise ReadOnlyViolation(f"refused {service}:{operation}: the operation {why} "
+                                "(linter/live/allowlist.py)")
+
+
+def install(botocore_session: Any, counter: CallCounter | None = None) -> None:
+    """Register the guard (and the call counter) on a botocore session.
+
+    Must run before the first client is created: clients copy the session's event
+    handlers when they are made.
+    """
+    # unique_id keeps a second install() from registering the guard twice.
+    botocore_session.register("before-call", refuse_unless_read,
+                              unique_id="ephi-lint-read-only-guard")
+    if counter is not None:
+        def count_call(model: Any, **_: Any) -> None:
+            counter.add_call(f"{model.service_model.service_name}:{model.name}")
+
+        def count_attempt(**_: Any) -> None:
+            counter.add_attempt()
+
+        # Registered after the guard, so a refused call is not counted as made.
+        botocore_session.register("before-call", count_call,
+                                  unique_id="ephi-lint-call-counter")
+        botocore_session.register("before-send", count_attempt,
+                                  unique_id="ephi-lint-attempt-counter")

@@ -1,0 +1,243 @@
+"""One live scan: read the selected services in every region, build models, judge them.
+
+Each (region, service) pair is one unit of work in a bounded thread pool. A unit that
+cannot be read (access denied, service not offered in the region, a connection that
+stays broken after the retries) becomes an ERROR problem at the virtual path
+`aws/ACCOUNT/REGION/SERVICE`, "not assessed", with what would clear it; the other
+units go on. Not assessed is never counted as a pass: any problem makes the exit code 2.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError
+
+from linter.adapters.aws_live import BuildContext, build_models
+from linter.adapters.aws_live.relations import relate_trails
+from linter.discover import FileProblem
+from linter.engine import Evaluator, Rule
+from linter.live.allowlist import iam_action
+from linter.live.collectors import (
+    DENIED_CODES,
+    UNAVAILABLE_CODES,
+    CollectContext,
+    Denial,
+    error_code,
+)
+from linter.live.collectors.security import KeyInventory, key_inventory
+from linter.live.guard import ReadOnlyViolation
+from linter.live.services import (
+    SERVICES,
+    STORE_MODELS,
+    Service,
+    judged_fields,
+    needed_operations,
+    selected_services,
+)
+from linter.live.session import LiveSession
+from linter.models.base import Resource
+from linter.pipeline import ScanResult
+
+
+@dataclass
+class LiveScanRequest:
+    rules: list[Rule]
+    regions: list[str] | None = None  # None: the session's region; ["all"]: every enabled one
+    services: list[str] | None = None  # None: every service some selected rule judges
+    profile: str | None = None
+    max_workers: int = 8
+    # Called once per service read with (its report, the log line, reads done, total).
+    progress: Callable[[UnitReport, str, int, int], None] | None = None
+
+
+@dataclass
+class UnitReport:
+    region: str
+    service: str
+    resources: int = 0
+    seconds: float = 0.0
+    problem: str = ""
+
+
+@dataclass
+class LiveScanResult(ScanResult):
+    account: str = ""
+    regions: list[str] = field(default_factory=list)
+    units: list[UnitReport] = field(default_factory=list)
+    api_calls: dict[str, int] = field(default_factory=dict)  # "service:Operation" -> calls
+    retries: int = 0
+
+
+class RegionState:
+    """What the services of one region share: the KMS key inventory, read at most once."""
+
+    def __init__(self, context: CollectContext) -> None:
+        self._context = context
+        self._lock = threading.Lock()
+        self._inventory: KeyInventory | None = None
+
+    def key_inventory(self) -> KeyInventory:
+        with self._lock:
+            if self._inventory is None:
+                self._inventory = key_inventory(self._context)
+            return self._inventory
+
+    @property
+    def inventory_problem(self) -> str:
+        inventory = self._inventory
+        return inventory.unreadable if inventory is not None else ""
+
+
+def run_live_scan(request: LiveScanRequest, session: LiveSession | None = None
+                  ) -> LiveScanResult:
+    started = time.perf_counter()
+    session = session or LiveSession(request.profile, max_pool=max(10, request.max_workers))
+    account = session.account_id()
+    regions = _regions(request.regions, session)
+    services = selected_services(request.rules, request.services)
+    judged = judged_fields(request.rules)
+    result = LiveScanResult(rules=request.rules, account=account, regions=regions)
+    states = {region: RegionState(_context(session, account, region, frozenset()))
+              for region in regions}
+    units = [(region, service) for region in regions for service in services]
+    models: list[Resource] = []
+    denials: list[tuple[str, Denial]] = []
+    lock = threading.Lock()
+
+    def run(region: str, service: Service) -> None:
+        report = UnitReport(region, service.name)
+        unit_started = time.perf_counter()
+        context = _context(session, account, region, needed_operations(service, judged))
+        state = states[region]
+        try:
+            records = service.collect(context, state)
+            build = BuildContext(account, region, state.key_inventory, judged)
+            built = build_models(records, build)
+            report.resources = len(built)
+            with lock:
+                models.extend(built)
+        except Exception as error:  # one unreadable service must not stop the others
+            report.problem = _explain(error, account, region, service.name)
+        report.seconds = time.perf_counter() - unit_started
+        with lock:
+            denials.extend((region, denial) for denial in context.denials)
+            result.units.append(report)
+            done = len(result.units)
+        if request.progress:
+            request.progress(report, _log_line(account, report), done, len(units))
+
+    with ThreadPoolExecutor(max_workers=max(1, request.max_workers),
+                            thread_name_prefix="ephi-lint-aws") as pool:
+        for future in [pool.submit(run, region, service) for region, service in units]:
+            future.result()
+
+    result.units.sort(key=lambda unit: (unit.region, unit.service))
+    result.problems.extend(_problems(result, account, states, denials))
+    # Threads finish in any order; outputs and messages must not depend on it.
+    models.sort(key=lambda model: (model.location.path, model.address))
+    models = relate_trails(models, _missing_stores(result, request))
+    result.outcomes = Evaluator(request.rules).evaluate(models)
+    result.resources = len(models)
+    result.files_scanned = sum(1 for unit in result.units if not unit.problem)
+    result.api_calls = dict(sorted(session.counter.calls.items()))
+    result.retries = session.counter.retries
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _missing_stores(result: LiveScanResult, request: LiveScanRequest) -> str:
+    """Why the scan's list of ePHI stores is incomplete ("" when it is complete)."""
+    stores = {name for name, service in SERVICES.items()
+              if any(model in STORE_MODELS for model in service.models)}
+    read = {unit.service for unit in result.units if not unit.problem}
+    failed = {unit.service for unit in result.units if unit.problem}
+    missing = sorted((stores - read) | (stores & failed))
+    if not missing:
+        return ""
+    return f"the {', '.join(missing)} stores (not read by this scan)"
+
+
+def _context(session: LiveSession, account: str, region: str,
+             operations: frozenset[str]) -> CollectContext:
+    return CollectContext(lambda name: session.client(name, region), account, region,
+                          operations)
+
+
+def _regions(asked: list[str] | None, session: LiveSession) -> list[str]:
+    if not asked:
+        return [session.default_region]
+    if [region.lower() for region in asked] == ["all"]:
+        return session.enabled_regions()
+    return sorted(set(asked))
+
+
+def _explain(error: Exception, account: str, region: str, service: str) -> str:
+    """Why a service was not assessed, and what would clear it."""
+    if isinstance(error, ClientError):
+        code = error_code(error)
+        operation = getattr(error, "operation_name", "") or "?"
+        client = _client_name(error) or service
+        if code in DENIED_CODES:
+            action = iam_action(client, operation) or f"{client}:{operation}"
+            return (f"not assessed: {client}:{operation} was denied ({code}); grant {action} "
+                    f"(docs/iam-policy.json) or leave {service} out with --services")
+        if code in UNAVAILABLE_CODES:
+            return (f"not assessed: {service} is not available in {region} ({code}); "
+                    "leave the region out with --regions or the service with --services")
+        return f"not assessed: {client}:{operation} failed ({code}: {error})"
+    if isinstance(error, EndpointConnectionError):
+        return (f"not assessed: no {service} endpoint answers in {region} ({error}); "
+                "leave the region out with --regions or the service with --services")
+    if isinstance(error, BotoCoreError):
+        return f"not assessed: {type(error).__name__}: {error} (after retries)"
+    if isinstance(error, ReadOnlyViolation):
+        return f"not assessed: internal error: {error}"
+    return f"not assessed: internal error: {type(error).__name__}: {error}"
+
+
+def _client_name(error: ClientError) -> str:
+    # ClientError names the operation but not the service: the allow-list knows which
+    # client owns each operation (the names are unique across the services read).
+    from linter.live.allowlist import READ_OPERATIONS
+
+    operation = getattr(error, "operation_name", "")
+    owners = [name for name, operations in READ_OPERATIONS.items() if operation in operations]
+    return owners[0] if len(owners) == 1 else ""
+
+
+def _problems(result: LiveScanResult, account: str, states: dict[str, RegionState],
+              denials: list[tuple[str, Denial]]) -> list[FileProblem]:
+    problems = [FileProblem(f"aws/{account}/{unit.region}/{unit.service}", unit.problem)
+                for unit in result.units if unit.problem]
+    grouped: dict[tuple[str, str, str, str], list[str]] = defaultdict(list)
+    for region, denial in denials:
+        grouped[(region, denial.service, denial.operation, denial.code)].append(denial.resource)
+    for (region, service, operation, code), names in sorted(grouped.items()):
+        action = iam_action(service, operation) or f"{service}:{operation}"
+        problems.append(FileProblem(
+            f"aws/{account}/{region}/{service}",
+            f"partly assessed: {service}:{operation} was denied ({code}) for "
+            f"{', '.join(sorted(names))}; the settings it reads are unknown; grant {action}"))
+    kms_not_assessed = {unit.region for unit in result.units
+                        if unit.service == "kms" and unit.problem}
+    for region, state in sorted(states.items()):
+        if state.inventory_problem and region not in kms_not_assessed:
+            problems.append(FileProblem(
+                f"aws/{account}/{region}/kms",
+                f"partly assessed: {state.inventory_problem}, so which key manages each "
+                "store's key is unknown; grant kms:ListKeys, kms:ListAliases, kms:DescribeKey"))
+    return problems
+
+
+def _log_line(account: str, unit: UnitReport) -> str:
+    where = f"aws/{account}/{unit.region}/{unit.service}"
+    if unit.problem:
+        return f"ephi-lint: {where}: {unit.problem}"
+    noun = "resource" if unit.resources == 1 else "resources"
+    return f"ephi-lint: {where}: {unit.resources} {noun} read in {unit.seconds:.2f}s"

@@ -1,0 +1,64 @@
+"""The boto3 session of a live scan: standard credentials, adaptive retries, guarded clients.
+
+boto3 is imported here and only here (lazily, by the `aws` command): a file scan never
+pays for it. AWS_ENDPOINT_URL (and the per-service AWS_ENDPOINT_URL_<SERVICE>) are
+honoured by boto3 itself, which is how the tests reach the local server.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from linter.live import guard
+
+# Adaptive mode adds client-side rate limiting on top of standard retries, so a throttled
+# call waits and is retried instead of being lost (prowler#7082). Ten attempts ride out
+# bursts of throttling on large accounts; timeouts keep a dead endpoint from hanging.
+RETRIES = {"mode": "adaptive", "max_attempts": 10}
+CONNECT_TIMEOUT = 10
+READ_TIMEOUT = 60
+
+
+class LiveSession:
+    """One account's credentials, with one guarded client per (service, region)."""
+
+    def __init__(self, profile: str | None = None, max_pool: int = 10) -> None:
+        import boto3
+        import botocore.session
+        from botocore.config import Config
+
+        core = botocore.session.Session(profile=profile)
+        self.counter = guard.CallCounter()
+        guard.install(core, self.counter)  # before any client exists: clients copy handlers
+        self._session = boto3.Session(botocore_session=core)
+        self._config = Config(retries=RETRIES, connect_timeout=CONNECT_TIMEOUT,
+                              read_timeout=READ_TIMEOUT, max_pool_connections=max_pool,
+                              user_agent_extra="ephi-lint")
+        self._clients: dict[tuple[str, str], Any] = {}
+        # boto3 sessions are not thread-safe while creating clients; clients themselves are.
+        self._lock = threading.Lock()
+        self._account: str | None = None
+
+    def client(self, service: str, region: str) -> Any:
+        key = (service, region)
+        with self._lock:
+            if key not in self._clients:
+                self._clients[key] = self._session.client(service, region_name=region,
+                                                          config=self._config)
+            return self._clients[key]
+
+    @property
+    def default_region(self) -> str:
+        return self._session.region_name or "us-east-1"
+
+    def account_id(self) -> str:
+        if self._account is None:
+            identity = self.client("sts", self.default_region).get_caller_identity()
+            self._account = str(identity["Account"])
+        return self._account
+
+    def enabled_regions(self) -> list[str]:
+        """The regions enabled for the account (opt-in regions only once opted in)."""
+        response = self.client("ec2", self.default_region).describe_regions(AllRegions=False)
+        return sorted(region["RegionName"] for region in response["Regions"])
