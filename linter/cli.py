@@ -11,6 +11,7 @@ import fnmatch
 import json
 import os
 import sys
+from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,9 @@ class OutputFormat(str, Enum):
     text = "text"
     json = "json"
     sarif = "sarif"
+    junit = "junit"
+    github = "github"
+    markdown = "markdown"
 
 
 class ListFormat(str, Enum):
@@ -90,16 +94,117 @@ def _load_rules(rules_dirs: list[Path], include: list[str], exclude: list[str]) 
             if not any(fnmatch.fnmatchcase(rule.id, pattern.upper()) for pattern in exclude)]
 
 
+@dataclass
+class _Run:
+    """The options every scanning command shares, resolved."""
+
+    paths: list[str]
+    rules_dirs: list[Path]
+    include_rules: list[str]
+    exclude_rules: list[str]
+    config_path: Path | None = None
+    no_config: bool = False
+    severity_threshold: str | None = None
+    fail_on_unknown: bool = False
+    input_format: str | None = None
+    max_file_size: float = 10.0
+    variables: list[str] = field(default_factory=list)
+    variable_files: list[Path] = field(default_factory=list)
+    cfn_parameters: list[str] = field(default_factory=list)
+    cfn_parameter_files: list[Path] = field(default_factory=list)
+    changed_files: bool = False
+    shard: str | None = None
+    baseline: frozenset[str] = frozenset()
+
+
+def _execute(run: _Run) -> tuple[Any, Path]:
+    """Configuration, rules, files, scan, exceptions: the ScanReport and the scan root."""
+    from linter.config import (
+        Config,
+        ConfigError,
+        Shard,
+        find_config,
+        load_config,
+        module_files,
+        select_files,
+    )
+    from linter.pipeline import ScanRequest, read_stdin_bytes
+    from linter.pipeline import scan as run_scan
+    from linter.report import ScanReport
+    from linter.suppress import Policy
+
+    file_paths = [Path(path) for path in run.paths if path != "-"]
+    for path in file_paths:
+        if not path.exists() and not path.is_symlink():
+            raise _fail(f"{path}: no such file or directory")
+    config = Config()
+    config_file = run.config_path or (None if run.no_config else find_config(file_paths))
+    if config_file is not None:
+        try:
+            config = load_config(config_file)
+        except ConfigError as error:
+            raise _fail(str(error)) from None
+    rules = _load_rules(run.rules_dirs, run.include_rules or list(config.enable),
+                        [*run.exclude_rules, *config.disable])
+    try:
+        shard = Shard.parse(run.shard) if run.shard else None
+    except ValueError as error:
+        raise _fail(str(error)) from None
+    stdin_text = None
+    if "-" in run.paths:
+        if run.input_format is None:
+            raise _fail("reading `-` needs --input-format terraform|cloudformation|kubernetes")
+        try:
+            stdin_text = read_stdin_bytes(sys.stdin.buffer.read())
+        except ValueError as error:
+            raise _fail(f"standard input: {error}") from None
+    root = scan_root(file_paths)
+    report_paths = None
+    if run.changed_files:
+        from linter.discover import display_path
+
+        report_paths = frozenset(display_path(path, root) for path in file_paths)
+        file_paths = module_files(file_paths)
+    policy = Policy(config, root, [rule.id for rule in rules],
+                    report_unused_waivers=not (run.changed_files or shard),
+                    select=lambda files: select_files(files, config, root, shard))
+    request = ScanRequest(paths=file_paths, root=root, rules=rules,
+                          max_file_bytes=int(run.max_file_size * 1024 * 1024),
+                          stdin_text=stdin_text, stdin_format=run.input_format,
+                          command_line_variables=_terraform_variables(run.variable_files,
+                                                                      run.variables),
+                          environment=dict(os.environ),
+                          cloudformation_parameters=_cloudformation_parameters(
+                              run.cfn_parameter_files, run.cfn_parameters))
+    result = run_scan(request, policy)
+    report = ScanReport(result, run.severity_threshold or config.severity_threshold or "low",
+                        run.fail_on_unknown, notices=policy.notices, baseline=run.baseline,
+                        report_paths=report_paths, parse_errors=config.parse_errors)
+    return report, root
+
+
+def _read_baseline(path: Path) -> frozenset[str]:
+    from linter.merge import SarifError, fingerprints, read_sarif
+
+    try:
+        return fingerprints(read_sarif(path))
+    except SarifError as error:
+        raise _fail(f"--baseline {error}") from None
+
+
 @app.command()
 def scan(
     paths: list[str] = typer.Argument(..., help="Files or directories; `-` reads one document "
                                                 "from standard input."),
     output_format: OutputFormat = typer.Option(OutputFormat.text, "--format", "-f"),
-    output: Path | None = typer.Option(None, "--output", "-o",
-                                          help="Write the report to FILE instead of stdout."),
-    severity_threshold: Severity = typer.Option(
-        Severity.low, "--severity-threshold",
-        help="Report and fail only on findings of this severity or higher."),
+    outputs: list[str] = typer.Option(
+        [], "--output", "-o", metavar="[FORMAT=]FILE|FORMAT",
+        help="Write the --format report to FILE, or FORMAT=FILE (repeatable: several "
+             "outputs in one run; FORMAT alone or FORMAT=- is standard output)."),
+    severity_threshold: Severity | None = typer.Option(
+        None, "--severity-threshold",
+        help="Report and fail only on findings of this severity or higher "
+             "(default: the config's, else low)."),
     rules_dirs: list[Path] = typer.Option([], "--rules", help="Extra rule directory (repeatable)."),
     include_rules: list[str] = typer.Option([], "--include-rule",
                                             help="Run only these rule ids (glob, repeatable)."),
@@ -127,55 +232,155 @@ def scan(
         [], "--cfn-param-file",
         help="CloudFormation parameters as JSON, in the `aws cloudformation` form "
              '([{"ParameterKey": ..., "ParameterValue": ...}]) or a plain object.'),
+    config_path: Path | None = typer.Option(
+        None, "--config", help="Configuration file (default: the nearest .ephi-lint.yaml "
+                               "in the scanned path's folder or above)."),
+    no_config: bool = typer.Option(False, "--no-config", help="Ignore .ephi-lint.yaml files."),
+    baseline: Path | None = typer.Option(
+        None, "--baseline", help="SARIF file of accepted findings: report only new ones."),
+    update_baseline: bool = typer.Option(
+        False, "--update-baseline",
+        help="Add this scan's findings to the --baseline file (kept findings stay)."),
+    changed_files: bool = typer.Option(
+        False, "--changed-files",
+        help="The paths are changed files (pre-commit): evaluate each Terraform file with "
+             "its whole module folder, report only findings in the given files."),
+    shard: str | None = typer.Option(
+        None, "--shard", metavar="K/N",
+        help="Scan only shard K of N (a stable partition of the files; a Terraform module "
+             "stays whole); combine the SARIF outputs with `ephi-lint merge`."),
 ) -> None:
     """Scan infrastructure files for unencrypted ePHI and plaintext channels."""
-    from linter.pipeline import ScanRequest, read_stdin_bytes
-    from linter.pipeline import scan as run_scan
-    from linter.report import ScanReport
+    from linter.report.outputs import parse_targets, render
 
-    rules = _load_rules(rules_dirs, include_rules, exclude_rules)
-    stdin_text = None
-    file_paths = [Path(path) for path in paths if path != "-"]
-    if "-" in paths:
-        if input_format is None:
-            raise _fail("reading `-` needs --input-format terraform|cloudformation|kubernetes")
-        try:
-            stdin_text = read_stdin_bytes(sys.stdin.buffer.read())
-        except ValueError as error:
-            raise _fail(f"standard input: {error}") from None
-    for path in file_paths:
-        if not path.exists() and not path.is_symlink():
-            raise _fail(f"{path}: no such file or directory")
-    root = scan_root(file_paths)
-    request = ScanRequest(paths=file_paths, root=root, rules=rules,
-                          max_file_bytes=int(max_file_size * 1024 * 1024),
-                          stdin_text=stdin_text,
-                          stdin_format=input_format.value if input_format else None,
-                          command_line_variables=_terraform_variables(variable_files, variables),
-                          environment=dict(os.environ),
-                          cloudformation_parameters=_cloudformation_parameters(
-                              cfn_parameter_files, cfn_parameters))
-    result = run_scan(request)
-    report = ScanReport(result, severity_threshold.value, fail_on_unknown)
-    if output_format is OutputFormat.sarif:
-        from linter.report import sarif
-
-        rendered = sarif.render(report, root, sarif_category)
-    elif output_format is OutputFormat.json:
-        from linter.report import json_format
-
-        rendered = json_format.render(report)
-    else:
-        from linter.report import text
-
-        use_colour = color if color is not None else (output is None and sys.stdout.isatty())
-        rendered = text.render(report, colour=use_colour)
-    _write(rendered, output)
-    if output is not None or output_format is not OutputFormat.text:
+    try:
+        targets = parse_targets(output_format.value, outputs)
+    except ValueError as error:
+        raise _fail(str(error)) from None
+    if update_baseline and baseline is None:
+        raise _fail("--update-baseline needs --baseline FILE")
+    known = _read_baseline(baseline) if baseline is not None and baseline.exists() \
+        else frozenset()
+    if baseline is not None and not baseline.exists() and not update_baseline:
+        raise _fail(f"--baseline {baseline}: no such file")
+    run = _Run(paths=paths, rules_dirs=rules_dirs, include_rules=include_rules,
+               exclude_rules=exclude_rules, config_path=config_path, no_config=no_config,
+               severity_threshold=severity_threshold.value if severity_threshold else None,
+               fail_on_unknown=fail_on_unknown,
+               input_format=input_format.value if input_format else None,
+               max_file_size=max_file_size, variables=variables, variable_files=variable_files,
+               cfn_parameters=cfn_parameters, cfn_parameter_files=cfn_parameter_files,
+               changed_files=changed_files, shard=shard, baseline=known)
+    report, root = _execute(run)
+    if update_baseline and baseline is not None:
+        report.baseline = _update_baseline(baseline, report, root, sarif_category)
+    use_colour = color if color is not None else sys.stdout.isatty()
+    for target in targets:
+        _write(render(target, report, root, sarif_category, use_colour), target.path)
+    if not any(target.format == "text" and target.path is None for target in targets):
         from linter.report.text import summary
 
         typer.echo(summary(report), err=True)
     raise typer.Exit(report.exit_code)
+
+
+def _update_baseline(path: Path, report: Any, root: Path,
+                     category: str | None) -> frozenset[str]:
+    """Old baseline entries stay and this scan's open findings join them (checkov#6858)."""
+    from linter.merge import SarifError, fingerprints, merge, read_sarif, write_sarif
+    from linter.report import sarif
+
+    if report.exit_code == 2:
+        raise _fail(f"--update-baseline: not updating {path}: the scan had errors")
+    current = sarif.build(report, root, category)
+    documents = [(str(path), read_sarif(path))] if path.exists() else []
+    try:
+        merged = merge([*documents, ("this scan", current)])
+        write_sarif(merged, path)
+    except (SarifError, OSError) as error:
+        raise _fail(f"--update-baseline: {error}") from None
+    return fingerprints(merged)
+
+
+baseline_app = typer.Typer(help="Accepted findings: scans with --baseline report only new ones.",
+                           no_args_is_help=True)
+app.add_typer(baseline_app, name="baseline")
+
+
+@baseline_app.command("create")
+def baseline_create(
+    paths: list[str] = typer.Argument(..., help="Files or directories to scan."),
+    output: Path = typer.Option(..., "--output", "-o", help="The baseline SARIF file to write."),
+    rules_dirs: list[Path] = typer.Option([], "--rules", help="Extra rule directory."),
+    include_rules: list[str] = typer.Option([], "--include-rule"),
+    exclude_rules: list[str] = typer.Option([], "--exclude-rule"),
+    config_path: Path | None = typer.Option(None, "--config"),
+    variables: list[str] = typer.Option([], "--var", metavar="NAME=VALUE"),
+    variable_files: list[Path] = typer.Option([], "--var-file"),
+) -> None:
+    """Write a baseline: a SARIF file of every current finding (any severity)."""
+    from linter.merge import write_sarif
+    from linter.report import sarif
+
+    run = _Run(paths=paths, rules_dirs=rules_dirs, include_rules=include_rules,
+               exclude_rules=exclude_rules, config_path=config_path, severity_threshold="low",
+               variables=variables, variable_files=variable_files)
+    report, root = _execute(run)
+    if report.exit_code == 2:
+        from linter.report.text import render
+
+        typer.echo(render(report), err=True)
+        raise _fail(f"not writing {output}: the scan had errors (a baseline of a partial "
+                    "scan would hide findings)")
+    try:
+        write_sarif(sarif.build(report, root), output)
+    except OSError as error:
+        raise _fail(f"cannot write {output}: {error.strerror}") from None
+    typer.echo(f"{output}: baseline of {len(report.findings)} findings", err=True)
+
+
+@app.command()
+def merge(
+    files: list[Path] = typer.Argument(..., help="SARIF files from sharded scans."),
+    output: Path | None = typer.Option(None, "--output", "-o",
+                                          help="Write the merged SARIF here (default: stdout)."),
+) -> None:
+    """Merge SARIF files (e.g. from --shard K/N) into one run for one upload."""
+    from linter.merge import SarifError, read_sarif
+    from linter.merge import merge as merge_documents
+
+    try:
+        merged = merge_documents([(str(path), read_sarif(path)) for path in files])
+    except SarifError as error:
+        raise _fail(str(error)) from None
+    _write(json.dumps(merged, indent=2) + "\n", output)
+    results = len(merged["runs"][0]["results"])
+    typer.echo(f"merged {len(files)} files: {results} results", err=True)
+
+
+@app.command()
+def init(
+    directory: Path = typer.Argument(Path("."), help="Where to write .ephi-lint.yaml."),
+) -> None:
+    """Write a commented starter .ephi-lint.yaml (never overwrites one)."""
+    from linter.config import STARTER_CONFIG
+
+    target = directory / ".ephi-lint.yaml"
+    if target.exists():
+        raise _fail(f"{target} already exists: not overwriting it")
+    try:
+        target.write_text(STARTER_CONFIG, encoding="utf-8")
+    except OSError as error:
+        raise _fail(f"cannot write {target}: {error.strerror}") from None
+    typer.echo(f"wrote {target}")
+
+
+# --- `aws` (live scans) --------------------------------------------------------------
+# linter.cli_aws imports only typer at import time: boto3 loads when the command runs.
+from linter.cli_aws import aws  # noqa: E402
+
+app.command("aws")(aws)
+# --------------------------------------------------------------------------------------
 
 
 def _terraform_variables(files: list[Path], assignments: list[str]) -> Any:

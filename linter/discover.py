@@ -22,6 +22,8 @@ DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024
 TERRAFORM_SUFFIXES = (".tf", ".tf.json")
 VARIABLES_SUFFIXES = (".tfvars", ".tfvars.json")
 DOCUMENT_SUFFIXES = (".yaml", ".yml", ".json", ".template")
+# Certificates and keys on disk, judged by the CRT rules (see linter/adapters/pem).
+PEM_SUFFIXES = (".pem", ".crt", ".cer", ".key")
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,7 @@ class FileProblem:
 class SourceFile:
     path: Path  # as found on disk
     display_path: str  # relative POSIX path from the root, used in every output
-    kind: str  # "terraform" | "terraform_json" | "tfvars" | "document"
+    kind: str  # "terraform" | "terraform_json" | "tfvars" | "document" | "pem"
 
 
 @dataclass
@@ -55,6 +57,8 @@ def kind_of(name: str) -> str | None:
         return "tfvars"
     if lower.endswith(DOCUMENT_SUFFIXES):
         return "document"
+    if lower.endswith(PEM_SUFFIXES):
+        return "pem"
     return None
 
 

@@ -71,6 +71,9 @@ class Outcome:
     location: SourceLocation  # where the finding points: the attribute, or the resource
     attribute: str  # the attribute judged, part of the fingerprint
     element: str = ""  # the repeated part judged (`ordered_cache_behavior[1]`), if any
+    # A linter.suppress.Suppression when a justified exception covers this finding: it is
+    # still reported (SARIF `suppressions`), but does not gate the exit code.
+    suppression: Any = None
 
     @property
     def fingerprint(self) -> str:
@@ -188,7 +191,7 @@ def supported_formats(model: str) -> set[str]:
     from linter.adapters import collect_builders
 
     formats = set()
-    for fmt in ("terraform", "cloudformation", "kubernetes"):
+    for fmt in ("terraform", "cloudformation", "kubernetes", "pem"):
         for builders in collect_builders(f"linter.adapters.{fmt}").values():
             for builder in builders:
                 returned = typing.get_type_hints(builder).get("return")

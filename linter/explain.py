@@ -14,6 +14,7 @@ from linter.engine import Rule, catalogue_directory
 FORMAT_SUFFIXES = (
     (".cfn.yaml", "cloudformation"), (".cfn.json", "cloudformation"),
     (".k8s.yaml", "kubernetes"), (".tf.json", "terraform"), (".tf", "terraform"),
+    (".pem", "pem"), (".crt", "pem"),
 )
 _LANGUAGE = {"terraform": "hcl", "cloudformation": "yaml", "kubernetes": "yaml"}
 

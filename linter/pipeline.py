@@ -16,7 +16,9 @@ from typing import TYPE_CHECKING, Any
 
 from linter.adapters import cloudformation as cloudformation_adapters
 from linter.adapters import kubernetes as kubernetes_adapters
+from linter.adapters import pem as pem_adapters
 from linter.adapters import terraform as terraform_adapters
+from linter.certificates import PemBlock, pem_blocks
 from linter.discover import DEFAULT_MAX_FILE_BYTES, FileProblem, decode, discover, read_text
 from linter.engine import Evaluator, Outcome, Rule
 from linter.models.base import Resource
@@ -89,6 +91,8 @@ class _Parsed:
     plans: list[TerraformPlan] = field(default_factory=list)
     # (.tf path, line, scope) of resource blocks a scanned plan judged: see _drop_planned.
     planned_declarations: set[tuple[str, int, str]] = field(default_factory=set)
+    # .pem/.crt/.cer/.key files: (path, the PEM blocks found in the file).
+    pem_files: list[tuple[str, list[PemBlock]]] = field(default_factory=list)
 
 
 def scan(request: ScanRequest, policy: Policy | None = None) -> ScanResult:
@@ -162,6 +166,8 @@ def _parse_stdin(request: ScanRequest) -> ParseOutcome:
 
 
 def _parse_text(text: str, display_path: str, kind: str, expect: str | None) -> ParseOutcome:
+    if kind == "pem":
+        return display_path, kind, pem_blocks(text) or None
     try:
         # A plan is JSON recognised by content: any .json file, or stdin given as terraform.
         if kind in ("document", "terraform") and looks_like_plan(text) and (
@@ -195,6 +201,10 @@ def _parse_text(text: str, display_path: str, kind: str, expect: str | None) -> 
 def _collect(outcome: ParseOutcome, parsed: _Parsed, result: ScanResult) -> None:
     display_path, kind, payload = outcome
     module_dir = str(PurePosixPath(display_path).parent)
+    if kind == "pem" and isinstance(payload, FileProblem) and payload.level == "error":
+        # A binary .cer/.der/.key (DER) is not text: noted, and not a failed scan.
+        payload = FileProblem(display_path, f"{payload.reason}; only PEM text is judged",
+                              "warning")
     if isinstance(payload, FileProblem):
         result.problems.append(payload)
         if payload.level != "error":
@@ -209,6 +219,8 @@ def _collect(outcome: ParseOutcome, parsed: _Parsed, result: ScanResult) -> None
         parsed.variables[module_dir][display_path] = payload
     elif kind == "tfplan":
         parsed.plans.append(payload)
+    elif kind == "pem":
+        parsed.pem_files.append((display_path, payload))
     else:
         parsed.documents.append((display_path, payload))
     result.files_scanned += 1
@@ -217,7 +229,8 @@ def _collect(outcome: ParseOutcome, parsed: _Parsed, result: ScanResult) -> None
 def _adapt(parsed: _Parsed, result: ScanResult, request: ScanRequest) -> list[Resource]:
     terraform = _adapt_terraform(parsed, result, request)
     plans = _adapt_plans(parsed, result, request)
-    return [*_drop_planned(terraform, parsed), *plans, *_adapt_documents(parsed, result, request)]
+    return [*_drop_planned(terraform, parsed), *plans, *_adapt_documents(parsed, result, request),
+            *_adapt_pem(parsed, result)]
 
 
 def _adapt_terraform(parsed: _Parsed, result: ScanResult,
@@ -303,6 +316,19 @@ def _adapt_documents(parsed: _Parsed, result: ScanResult,
                     path, scope.resolved_resources()))
             if documents.kubernetes:
                 resources.extend(kubernetes_adapters.build_models(path, documents.kubernetes))
+        except Exception as error:
+            result.problems.append(FileProblem(
+                path, f"internal error while evaluating this file: "
+                      f"{type(error).__name__}: {error}"))
+    return resources
+
+
+def _adapt_pem(parsed: _Parsed, result: ScanResult) -> list[Resource]:
+    """Certificates and private keys in PEM files (the CRT rules)."""
+    resources: list[Resource] = []
+    for path, blocks in parsed.pem_files:
+        try:
+            resources.extend(pem_adapters.build_models(path, blocks))
         except Exception as error:
             result.problems.append(FileProblem(
                 path, f"internal error while evaluating this file: "

@@ -41,7 +41,8 @@ def test_clean_scan_exits_0(tmp_path: Path) -> None:
 
 def test_findings_exit_1_and_name_rule_resource_line(tmp_path: Path) -> None:
     _write(tmp_path, "main.tf", UNDECLARED_BUCKET)
-    completed = run_cli("scan", "main.tf", "--no-color", cwd=tmp_path)
+    completed = run_cli("scan", "main.tf", "--no-color", "--include-rule", "ENC-001",
+                        cwd=tmp_path)
     assert completed.returncode == 1
     lines = completed.stdout.splitlines()
     assert lines[0] == "main.tf"

@@ -120,3 +120,42 @@ def test_github_code_scanning_accepts_our_sarif(tmp_path: Path) -> None:
     assert completed.returncode == 0, completed.stdout + completed.stderr
     for output in outputs:
         assert f"{output}: 0 error(s)" in completed.stdout
+
+
+def test_github_accepts_suppressed_and_baseline_filtered_scans(tmp_path: Path,
+                                                              sarif_schema: dict) -> None:
+    """Suppressions (inSource and external), exception notices and a baseline-filtered
+    run pass the schema and GitHub's ingestion rules."""
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_kms_key" "phi" { # ephi-lint: ignore[KEY-002] re-keyed yearly, RB-7\n'
+        "  enable_key_rotation = false\n}\n"
+        'resource "aws_kms_key" "archive" {\n  enable_key_rotation = false\n}\n'
+        'resource "aws_kms_key" "loose" {\n'
+        "  enable_key_rotation = false # ephi-lint: ignore[KEY-002]\n}\n")
+    (tmp_path / ".ephi-lint.yaml").write_text(
+        "waivers:\n  - rule: KEY-002\n    resource: aws_kms_key.archive\n"
+        "    justification: decrypt-only archive\n    expires: 2999-01-01\n")
+    suppressed = _scan_sarif(tmp_path, ".", cwd=tmp_path)
+    _validate(suppressed, sarif_schema)
+    kinds = {result["properties"]["resource"]: [s["kind"] for s in result.get("suppressions", [])]
+             for result in suppressed["runs"][0]["results"] if result["ruleId"] == "KEY-002"}
+    assert kinds == {"aws_kms_key.phi": ["inSource"], "aws_kms_key.archive": ["external"],
+                     "aws_kms_key.loose": []}
+    first = tmp_path / "first.sarif"
+    (first).write_text(json.dumps(suppressed))
+    baseline = tmp_path / "baseline.sarif"
+    assert run_cli("baseline", "create", ".", "-o", str(baseline), cwd=tmp_path).returncode == 0
+    (tmp_path / "more.tf").write_text('resource "aws_kms_key" "new" {\n'
+                                      "  enable_key_rotation = false\n}\n")
+    filtered_path = tmp_path / "filtered.sarif"
+    run_cli("scan", ".", "--baseline", str(baseline), "-o", f"sarif={filtered_path}",
+            cwd=tmp_path)
+    filtered = json.loads(filtered_path.read_text())
+    _validate(filtered, sarif_schema)
+    assert {(result["ruleId"], result["properties"]["resource"])
+            for result in filtered["runs"][0]["results"] if "suppressions" not in result} \
+        == {("KEY-002", "aws_kms_key.new")}
+    completed = _github_check([first, baseline, filtered_path])
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    for output in (first, baseline, filtered_path):
+        assert f"{output}: 0 error(s)" in completed.stdout

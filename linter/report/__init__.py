@@ -2,52 +2,114 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from linter.conditions import Status
+from linter.discover import FileProblem
 from linter.engine import SEVERITIES, Outcome
 from linter.pipeline import ScanResult
+from linter.suppress import Notice
 
 SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0"}
+_OPEN = (Status.FAIL, Status.UNKNOWN)
 
 
 @dataclass
 class ScanReport:
-    """What the outputs show: the scan plus the user's threshold."""
+    """What the outputs show: the scan plus the user's threshold, exceptions and baseline."""
 
     result: ScanResult
     threshold: str = "low"
     fail_on_unknown: bool = False
+    notices: list[Notice] = field(default_factory=list)  # about suppressions and waivers
+    baseline: frozenset[str] = frozenset()  # fingerprints already known (--baseline)
+    # pre-commit: report only findings located in these files (None: everywhere).
+    report_paths: frozenset[str] | None = None
+    parse_errors: str = "report"  # report | strict | quiet (config `parse_errors`)
 
     def at_threshold(self, outcome: Outcome) -> bool:
         return SEVERITIES.index(outcome.rule.severity) >= SEVERITIES.index(self.threshold)
 
+    def in_scope(self, outcome: Outcome) -> bool:
+        return self.report_paths is None or outcome.location.path in self.report_paths \
+            or outcome.resource.location.path in self.report_paths
+
+    def _shown(self, outcome: Outcome) -> bool:
+        return outcome.status in _OPEN and self.at_threshold(outcome) and self.in_scope(outcome)
+
+    @staticmethod
+    def _ordered(outcomes: list[Outcome]) -> list[Outcome]:
+        return sorted(outcomes, key=lambda outcome: (outcome.location.path,
+                                                     outcome.location.start_line,
+                                                     outcome.rule.id, outcome.resource.address,
+                                                     outcome.element))
+
     @property
     def findings(self) -> list[Outcome]:
-        """FAIL and UNKNOWN outcomes at or above the threshold, in file and line order."""
-        shown = [outcome for outcome in self.result.outcomes
-                 if outcome.status in (Status.FAIL, Status.UNKNOWN) and self.at_threshold(outcome)]
-        return sorted(shown, key=lambda outcome: (outcome.location.path,
-                                                  outcome.location.start_line, outcome.rule.id,
-                                                  outcome.resource.address))
+        """Open FAIL and UNKNOWN outcomes at or above the threshold, in file and line order:
+        neither suppressed nor in the baseline. These gate the exit code."""
+        return self._ordered([outcome for outcome in self.result.outcomes
+                              if self._shown(outcome) and outcome.suppression is None
+                              and outcome.fingerprint not in self.baseline])
+
+    @property
+    def suppressed(self) -> list[Outcome]:
+        """Findings a justified exception covers: still reported, never dropped."""
+        return self._ordered([outcome for outcome in self.result.outcomes
+                              if self._shown(outcome) and outcome.suppression is not None])
+
+    @property
+    def baselined(self) -> list[Outcome]:
+        return [outcome for outcome in self.result.outcomes
+                if self._shown(outcome) and outcome.suppression is None
+                and outcome.fingerprint in self.baseline]
 
     @property
     def rule_errors(self) -> list[Outcome]:
         return [outcome for outcome in self.result.outcomes if outcome.status is Status.ERROR]
 
+    @property
+    def problems(self) -> list[FileProblem]:
+        """Files that could not be scanned; `strict` makes warnings errors (exit 2)."""
+        if self.parse_errors == "strict":
+            return [FileProblem(problem.path, problem.reason, "error")
+                    for problem in self.result.problems]
+        return list(self.result.problems)
+
+    @property
+    def listed_problems(self) -> list[FileProblem]:
+        """`quiet` only counts warnings; errors are always listed."""
+        if self.parse_errors == "quiet":
+            return [problem for problem in self.problems if problem.level == "error"]
+        return self.problems
+
+    @property
+    def errors(self) -> list[FileProblem]:
+        return [problem for problem in self.problems if problem.level == "error"]
+
     def count(self, status: Status, visible_only: bool = True) -> int:
+        if status in _OPEN and visible_only:
+            return sum(1 for outcome in self.findings if outcome.status is status)
         return sum(1 for outcome in self.result.outcomes if outcome.status is status
                    and (not visible_only or self.at_threshold(outcome)))
 
     @property
     def below_threshold(self) -> int:
         return sum(1 for outcome in self.result.outcomes
-                   if outcome.status in (Status.FAIL, Status.UNKNOWN)
+                   if outcome.status in _OPEN and self.in_scope(outcome)
                    and not self.at_threshold(outcome))
 
     @property
+    def error_count(self) -> int:
+        return len(self.errors) + len(self.rule_errors)
+
+    @property
     def exit_code(self) -> int:
-        if self.result.errors or self.rule_errors:
-            return 2
+        if self.errors or self.rule_errors:
+            return 2  # an error is never masked, whatever else the run found
         gating = {Status.FAIL, Status.UNKNOWN} if self.fail_on_unknown else {Status.FAIL}
         return 1 if any(outcome.status in gating for outcome in self.findings) else 0
+
+
+Renderer = Callable[[ScanReport], str]

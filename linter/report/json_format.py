@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
 from linter import __version__
 from linter.conditions import Status
+from linter.engine import Outcome
 from linter.report import ScanReport
 
 
@@ -19,7 +21,10 @@ def render(report: ScanReport) -> str:
             "failed": report.count(Status.FAIL),
             "unknown": report.count(Status.UNKNOWN),
             "passed": report.count(Status.PASS, visible_only=False),
-            "errors": len(result.errors) + len(report.rule_errors),
+            "suppressed": len(report.suppressed),
+            "in_baseline": len(report.baselined),
+            "notices": len(report.notices),
+            "errors": report.error_count,
             "below_threshold": report.below_threshold,
             "threshold": report.threshold,
             "rules": len(result.rules),
@@ -29,34 +34,39 @@ def render(report: ScanReport) -> str:
             "seconds": round(result.seconds, 3),
             "exit_code": report.exit_code,
         },
-        "findings": [
-            {
-                "rule": outcome.rule.id,
-                "title": outcome.rule.title,
-                "status": outcome.status.value,
-                "severity": outcome.rule.severity,
-                "category": outcome.rule.category,
-                "hipaa": list(outcome.rule.hipaa),
-                "resource": outcome.resource.address,
-                "resource_type": outcome.resource.source_type,
-                "format": outcome.resource.source_format,
-                "element": outcome.element or None,
-                "attribute": outcome.attribute or None,
-                "file": outcome.location.path,
-                "line": outcome.location.start_line,
-                "end_line": outcome.location.end_line,
-                "message": outcome.message,
-                "fix": outcome.rule.remediation["summary"],
-                "fingerprint": outcome.fingerprint,
-            }
-            for outcome in report.findings
-        ],
+        "findings": [finding(outcome) for outcome in report.findings],
+        # Suppressed findings keep their place in the record, with who allowed them and why.
+        "suppressed": [finding(outcome) for outcome in report.suppressed],
+        "notices": [dataclasses.asdict(notice) for notice in report.notices],
         "problems": [
             {"file": problem.path, "level": problem.level, "reason": problem.reason}
-            for problem in result.problems
+            for problem in report.listed_problems
         ] + [
             {"file": outcome.location.path, "level": "error", "reason": outcome.message}
             for outcome in report.rule_errors
         ],
     }
     return json.dumps(document, indent=2) + "\n"
+
+
+def finding(outcome: Outcome) -> dict[str, Any]:
+    return {
+        "rule": outcome.rule.id,
+        "title": outcome.rule.title,
+        "status": outcome.status.value,
+        "severity": outcome.rule.severity,
+        "category": outcome.rule.category,
+        "hipaa": list(outcome.rule.hipaa),
+        "resource": outcome.resource.address,
+        "resource_type": outcome.resource.source_type,
+        "format": outcome.resource.source_format,
+        "element": outcome.element or None,
+        "attribute": outcome.attribute or None,
+        "file": outcome.location.path,
+        "line": outcome.location.start_line,
+        "end_line": outcome.location.end_line,
+        "message": outcome.message,
+        "fix": outcome.rule.remediation["summary"],
+        "fingerprint": outcome.fingerprint,
+        "suppression": dataclasses.asdict(outcome.suppression) if outcome.suppression else None,
+    }

@@ -17,13 +17,31 @@ from urllib.parse import quote
 
 from linter import __version__
 from linter.conditions import Status
-from linter.engine import Outcome, Rule
+from linter.engine import SEVERITIES, Outcome, Rule
 from linter.report import SECURITY_SEVERITY, ScanReport
+from linter.suppress import Suppression
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/ephi-lint/ephi-lint"
 FINGERPRINT_KEY = "ephiLint/v1"
 _LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
+# GitHub code scanning accepts at most 25,000 results per run and drops the rest
+# silently; we cut first, lowest severity first, and say so in a notification.
+MAX_RESULTS = 25_000
+
+
+def within_limit(outcomes: list[Outcome]) -> tuple[list[Outcome], list[Outcome]]:
+    """(kept in their original order, cut). Open findings outrank suppressed ones, FAIL
+    outranks UNKNOWN, then severity decides."""
+    if len(outcomes) <= MAX_RESULTS:
+        return outcomes, []
+    ranked = sorted(range(len(outcomes)), key=lambda position: (
+        outcomes[position].suppression is not None,
+        outcomes[position].status is not Status.FAIL,
+        -SEVERITIES.index(outcomes[position].rule.severity), position))
+    keep = set(ranked[:MAX_RESULTS])
+    return ([outcome for position, outcome in enumerate(outcomes) if position in keep],
+            [outcome for position, outcome in enumerate(outcomes) if position not in keep])
 
 
 def render(report: ScanReport, root: Path, category: str | None = None) -> str:
@@ -33,6 +51,7 @@ def render(report: ScanReport, root: Path, category: str | None = None) -> str:
 def build(report: ScanReport, root: Path, category: str | None = None) -> dict[str, Any]:
     rules = report.result.rules
     index = {rule.id: position for position, rule in enumerate(rules)}
+    kept, cut = within_limit(report.findings + report.suppressed)
     run: dict[str, Any] = {
         "tool": {"driver": {
             "name": "ephi-lint",
@@ -44,8 +63,8 @@ def build(report: ScanReport, root: Path, category: str | None = None) -> dict[s
         "automationDetails": {"id": f"{category or 'ephi-lint'}/"},
         "originalUriBaseIds": {"%SRCROOT%": {"uri": root.absolute().as_uri() + "/"}},
         "columnKind": "utf16CodeUnits",
-        "results": [_result(outcome, index) for outcome in report.findings],
-        "invocations": [_invocation(report)],
+        "results": [_result(outcome, index) for outcome in kept],
+        "invocations": [_invocation(report, len(cut))],
     }
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
@@ -102,7 +121,7 @@ def _artifact(path: str) -> dict[str, Any]:
 def _result(outcome: Outcome, index: dict[str, int]) -> dict[str, Any]:
     unknown = outcome.status is Status.UNKNOWN
     location = outcome.location
-    return {
+    result: dict[str, Any] = {
         "ruleId": outcome.rule.id,
         "ruleIndex": index[outcome.rule.id],
         "level": "note" if unknown else _LEVELS[outcome.rule.severity],
@@ -126,11 +145,31 @@ def _result(outcome: Outcome, index: dict[str, int]) -> dict[str, Any]:
             "hipaa": list(outcome.rule.hipaa),
         },
     }
+    if outcome.suppression is not None:
+        result["suppressions"] = [_suppression(outcome.suppression)]
+    return result
 
 
-def _invocation(report: ScanReport) -> dict[str, Any]:
-    notifications = []
-    for problem in report.result.problems:
+def _suppression(suppression: Suppression) -> dict[str, Any]:
+    entry: dict[str, Any] = {"kind": suppression.kind, "status": "accepted",
+                             "justification": suppression.justification,
+                             "properties": {"source": suppression.source}}
+    if suppression.kind == "inSource":
+        path, _, line = suppression.source.rpartition(":")
+        entry["location"] = {"physicalLocation": {"artifactLocation": _artifact(path),
+                                                  "region": {"startLine": int(line)}}}
+    for key, value in (("compensatingControl", suppression.compensating_control),
+                       ("approvedBy", suppression.approved_by),
+                       ("expires", suppression.expires)):
+        if value:
+            entry["properties"][key] = value
+    return entry
+
+
+def _invocation(report: ScanReport, cut: int) -> dict[str, Any]:
+    notifications: list[dict[str, Any]] = []
+    known_rules = {rule.id for rule in report.result.rules}
+    for problem in report.listed_problems:
         notifications.append({
             "level": problem.level,
             "message": {"text": f"{problem.path}: {problem.reason}"},
@@ -144,6 +183,23 @@ def _invocation(report: ScanReport) -> dict[str, Any]:
             "message": {"text": outcome.message},
             "descriptor": {"id": "rule-error"},
             "associatedRule": {"id": outcome.rule.id},
+        })
+    for notice in report.notices:
+        notifications.append({
+            "level": "warning",
+            "message": {"text": notice.message},
+            "locations": [{"physicalLocation": {"artifactLocation": _artifact(notice.path),
+                                                "region": {"startLine": notice.line}}}],
+            "descriptor": {"id": notice.kind},
+            **({"associatedRule": {"id": notice.rule}} if notice.rule in known_rules else {}),
+        })
+    if cut:
+        notifications.append({
+            "level": "warning",
+            "message": {"text": f"{cut} results of the lowest severities were left out: "
+                                f"GitHub code scanning accepts at most {MAX_RESULTS} results "
+                                "per run (use --format json for all of them)"},
+            "descriptor": {"id": "results-truncated"},
         })
     return {
         "executionSuccessful": report.exit_code != 2,

@@ -26,7 +26,20 @@ def render(report: ScanReport, colour: bool = False) -> str:
             if not unknown:
                 lines.append(paint(f"{'':>16}fix: {outcome.rule.remediation['summary']}", "dim"))
         lines.append("")
-    problems = report.result.problems
+    if report.suppressed:
+        lines.append(paint("Suppressed (documented exceptions, not failing the run):", "dim"))
+        for outcome in report.suppressed:
+            exception = outcome.suppression
+            lines.append(f"  {outcome.location.path}:{outcome.location.start_line}  "
+                         f"{outcome.rule.id}  {outcome.resource.address}: "
+                         f"{exception.justification} ({exception.source})")
+        lines.append("")
+    if report.notices:
+        lines.append(paint("Exceptions to review:", "medium"))
+        for notice in report.notices:
+            lines.append(f"  {notice.path}:{notice.line}  {notice.kind}: {notice.message}")
+        lines.append("")
+    problems = report.listed_problems
     if problems or report.rule_errors:
         lines.append(paint("Could not be scanned:", "error"))
         for problem in problems:
@@ -43,17 +56,22 @@ def summary(report: ScanReport, paint: object = None) -> str:
     failed = report.count(Status.FAIL)
     unknown = report.count(Status.UNKNOWN)
     passed = report.count(Status.PASS, visible_only=False)
-    text = (f"{failed} failed, {unknown} unknown, {passed} passed: "
+    suppressed = f", {len(report.suppressed)} suppressed" if report.suppressed else ""
+    text = (f"{failed} failed, {unknown} unknown, {passed} passed{suppressed}: "
             f"{_count(len(result.rules), 'rule')} over {_count(result.resources, 'resource')} "
             f"in {_count(result.files_scanned, 'file')} ({result.seconds:.2f}s)")
     extras = []
+    if report.baseline:
+        extras.append(f"{len(report.baselined)} in the baseline not shown")
+    if report.notices:
+        extras.append(_count(len(report.notices), "exception notice"))
     if report.below_threshold:
         extras.append(f"{report.below_threshold} below the {report.threshold} threshold not shown")
     if result.files_unrecognised:
         extras.append(f"{_count(result.files_unrecognised, 'file')} not recognised as "
                       "infrastructure")
-    if result.errors or report.rule_errors:
-        extras.append(_count(len(result.errors) + len(report.rule_errors), "error"))
+    if report.error_count:
+        extras.append(_count(report.error_count, "error"))
     if extras:
         text += "; " + "; ".join(extras)
     return text

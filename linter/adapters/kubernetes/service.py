@@ -9,6 +9,7 @@ from linter.adapters.kubernetes import KubernetesContext
 from linter.adapters.kubernetes._fields import annotation_field, annotations_table
 from linter.models.base import Field, FieldState
 from linter.models.k8s.service import Service, ServicePort
+from linter.tables import load_table
 from linter.values import ConfigNode
 
 IN_TREE = "in-tree"
@@ -28,12 +29,15 @@ def build_service(body: ConfigNode, context: KubernetesContext) -> list[Service]
     ssl_certificate = annotation("ssl_certificate")
     ssl_ports = annotation("ssl_ports")
     ports: tuple[ServicePort, ...] = ()
+    load_balancer_type = annotation("load_balancer_type")
+    controller = _controller(body, load_balancer_type, aws)
+    ssl_negotiation_policy = annotation("ssl_negotiation_policy")
     if service_type.value == "LoadBalancer":
         listener_context = {
             "ssl_certificate": ssl_certificate.state is FieldState.SET
             and bool(ssl_certificate.value),
             "ssl_ports": None if ssl_ports.value is None else str(ssl_ports.value),
-            "controller": _controller(body, annotation("load_balancer_type"), aws),
+            "controller": controller,
         }
         ports = tuple(_port(item, index, listener_context)
                       for index, (item, _) in enumerate(blocks(body.get("spec"), "ports")))
@@ -42,7 +46,9 @@ def build_service(body: ConfigNode, context: KubernetesContext) -> list[Service]
         service_type=service_type,
         ssl_certificate=ssl_certificate,
         ssl_ports=ssl_ports,
-        ssl_negotiation_policy=annotation("ssl_negotiation_policy"),
+        ssl_negotiation_policy=ssl_negotiation_policy,
+        tls_listener_policy=_tls_listener_policy(ssl_negotiation_policy, controller,
+                                                 load_balancer_type),
         backend_protocol=annotation("backend_protocol"),
         load_balancer_ports=ports,
     )]
@@ -56,6 +62,17 @@ def _controller(body: ConfigNode, load_balancer_type: Field, aws: dict[str, Any]
             or load_balancer_class == aws["controller_load_balancer_class"]):
         return LOAD_BALANCER_CONTROLLER
     return IN_TREE
+
+
+def _tls_listener_policy(policy: Field, controller: str, load_balancer_type: Field) -> Field:
+    """The policy with the table it belongs to: NLB (elbv2) or Classic Load Balancer."""
+    if policy.state is FieldState.UNKNOWN:
+        return policy
+    in_tree_network = load_table("k8s_control_plane")["in_tree_network_load_balancer_types"]
+    network = (controller == LOAD_BALANCER_CONTROLLER
+               or load_balancer_type.value in in_tree_network)
+    value = {"policy": policy.value, "service": "elbv2" if network else "elb_classic"}
+    return Field(value, policy.state, policy.attribute, policy.line, policy.reason)
 
 
 def _port(item: ConfigNode, index: int, listener_context: dict[str, Any]) -> ServicePort:

@@ -6,10 +6,12 @@ from typing import Any
 
 from linter.adapters.fields import as_bool, field_at, lookup
 from linter.adapters.terraform import TerraformContext
-from linter.models.aws.cloudtrail import Trail
+from linter.adapters.terraform.s3 import bucket_model, find_bucket
+from linter.models.aws.cloudtrail import Trail, log_bucket_fields
 from linter.models.base import Field
 from linter.resolve.terraform import ResolvedBlock
 from linter.tables import load_table
+from linter.values import Unknown
 
 
 def build_trail(block: ResolvedBlock, context: TerraformContext) -> list[Trail]:
@@ -23,7 +25,21 @@ def build_trail(block: ResolvedBlock, context: TerraformContext) -> list[Trail]:
                   multi_region=as_bool(field_at(config, "is_multi_region_trail", kind)),
                   log_file_validation=as_bool(
                       field_at(config, "enable_log_file_validation", kind)),
-                  store_keys=Field.derived(keys, "kms_key_id"))]
+                  store_keys=Field.derived(keys, "kms_key_id"),
+                  **_log_bucket(block, context))]
+
+
+def _log_bucket(block: ResolvedBlock, context: TerraformContext) -> dict[str, Field]:
+    """The bucket named by s3_bucket_name (a reference or a bucket name) in this module."""
+    value = block.config.get("s3_bucket_name")
+    line = block.config.line_of("s3_bucket_name")
+    if isinstance(value, Unknown):
+        return log_bucket_fields(value, "s3_bucket_name", line)
+    bucket = find_bucket(value, context)
+    if bucket is None:
+        return log_bucket_fields(f"bucket {value} is not declared in the scanned files",
+                                 "s3_bucket_name", line)
+    return log_bucket_fields(bucket_model(bucket, context), "s3_bucket_name", line)
 
 
 def store_key(store: ResolvedBlock, context: TerraformContext) -> Any:

@@ -2,19 +2,62 @@
 
 from __future__ import annotations
 
-from linter.adapters.fields import field_at
+from typing import Any
+
+from linter.adapters.fields import as_bool, field_at, lookup
 from linter.adapters.policy_documents import normalise
 from linter.adapters.terraform import TerraformContext
-from linter.models.aws.s3 import Bucket
+from linter.models.aws.s3 import Bucket, all_true
 from linter.models.base import Field, FieldState
 from linter.resolve.terraform import ResolvedBlock
-from linter.values import Unknown
+from linter.tables import default_for
+from linter.values import ConfigNode, ResourceRef, Unknown
 
 _BY_DEFAULT = "rule.apply_server_side_encryption_by_default"
+PUBLIC_ACCESS_FLAGS = ("block_public_acls", "block_public_policy", "ignore_public_acls",
+                       "restrict_public_buckets")
+_BUCKET_BLOCK = "aws_s3_bucket_public_access_block"
+_ACCOUNT_BLOCK = "aws_s3_account_public_access_block"
 
 
 def build_bucket(block: ResolvedBlock, context: TerraformContext) -> list[Bucket]:
+    return [bucket_model(block, context)]
+
+
+def bucket_model(block: ResolvedBlock, context: TerraformContext) -> Bucket:
+    """The bucket with every resource of its module that configures it."""
     names = (block.config.get("bucket"),)
+    algorithm, key = _encryption(block, context, names)
+    return Bucket(**context.identity(block), encryption_algorithm=algorithm, kms_key=key,
+                  policy=_policy(block, context, names),
+                  **_public_access(block, context, names),
+                  account_public_access_blocked=account_public_access(context),
+                  versioning_status=_versioning(block, context, names),
+                  access_logging=_logging(block, context, names),
+                  is_log_target=_log_target(block, context, names))
+
+
+def find_bucket(value: Any, context: TerraformContext) -> ResolvedBlock | None:
+    """The aws_s3_bucket a reference or a bucket name denotes, if this module declares it."""
+    for candidate in context.of_type("aws_s3_bucket"):
+        if names_bucket(value, candidate, (candidate.config.get("bucket"),)):
+            return candidate
+    return None
+
+
+def names_bucket(value: Any, bucket: ResolvedBlock, names: tuple[Any, ...]) -> bool:
+    """`aws_s3_bucket.logs.id` (that instance) or the literal bucket name."""
+    if isinstance(value, ResourceRef):
+        if value.resource_type != bucket.type or value.name != bucket.name:
+            return False
+        # With count/for_each the reference carries the configuration of its instance.
+        return bucket.key is None or not isinstance(value.arguments, ConfigNode) \
+            or value.arguments is bucket.config
+    return isinstance(value, str) and value in [name for name in names if name is not None]
+
+
+def _encryption(block: ResolvedBlock, context: TerraformContext,
+                names: tuple[Any, ...]) -> tuple[Field, Field]:
     configurations = context.referencing(
         "aws_s3_bucket_server_side_encryption_configuration", "bucket", block, names)
     if configurations:
@@ -22,21 +65,20 @@ def build_bucket(block: ResolvedBlock, context: TerraformContext) -> list[Bucket
         source = configurations[0]
         algorithm = field_at(source.config, f"{_BY_DEFAULT}.sse_algorithm", source.type)
         key = field_at(source.config, f"{_BY_DEFAULT}.kms_master_key_id", source.type)
-        algorithm, key = _located(algorithm, source), _located(key, source)
-    else:
-        inline = f"server_side_encryption_configuration.{_BY_DEFAULT}"
-        algorithm = field_at(block.config, f"{inline}.sse_algorithm", block.type)
-        key = field_at(block.config, f"{inline}.kms_master_key_id", block.type)
-        if algorithm.state is FieldState.ABSENT:
-            algorithm = Field(None, FieldState.ABSENT, "server_side_encryption_configuration",
-                              None, "no aws_s3_bucket_server_side_encryption_configuration for "
-                                    "this bucket in the scanned files")
-    return [Bucket(**context.identity(block), encryption_algorithm=algorithm, kms_key=key,
-                   policy=_policy(block, context, names))]
+        return _located(algorithm, source), _located(key, source)
+    inline = f"server_side_encryption_configuration.{_BY_DEFAULT}"
+    algorithm = field_at(block.config, f"{inline}.sse_algorithm", block.type)
+    key = field_at(block.config, f"{inline}.kms_master_key_id", block.type)
+    if algorithm.state is FieldState.ABSENT:
+        algorithm = Field(None, FieldState.ABSENT, "server_side_encryption_configuration",
+                          None, "no aws_s3_bucket_server_side_encryption_configuration for "
+                                "this bucket in the scanned files")
+    return algorithm, key
 
 
 def _located(field: Field, source: ResolvedBlock) -> Field:
-    """A field read from another resource names it, so the message says where to look."""
+    """A field read from another resource names it, so the message says where to look;
+    an omitted (defaulted) argument points at that resource's first line."""
     return Field(field.value, field.state, f"{source.address}: {field.attribute}",
                  field.line or source.line, field.reason, source.path)
 
@@ -58,6 +100,74 @@ def _policy(block: ResolvedBlock, context: TerraformContext, names: tuple[object
     if isinstance(document, Unknown):
         return Field(None, FieldState.UNKNOWN, attribute, line, document.reason, path)
     return Field(document, FieldState.SET, attribute, line, "", path)
+
+
+def _public_access(block: ResolvedBlock, context: TerraformContext,
+                   names: tuple[Any, ...]) -> dict[str, Field]:
+    sources = context.referencing(_BUCKET_BLOCK, "bucket", block, names)
+    if sources:
+        source = sources[0]
+        return {flag: _located(as_bool(field_at(source.config, flag, source.type)), source)
+                for flag in PUBLIC_ACCESS_FLAGS}
+    # No block declared: what S3 applies to a new bucket (tables/defaults/aws_s3.yaml).
+    found, value, note = default_for(block.type, _BUCKET_BLOCK)
+    field = (Field(value, FieldState.DEFAULT, _BUCKET_BLOCK, None, note) if found
+             else Field.absent(_BUCKET_BLOCK))
+    return dict.fromkeys(PUBLIC_ACCESS_FLAGS, field)
+
+
+def account_public_access(context: TerraformContext) -> Field:
+    """Whether an account-level block of this configuration turns on all four flags."""
+    sources = context.of_type(_ACCOUNT_BLOCK)
+    if not sources:
+        return Field.absent(_ACCOUNT_BLOCK)
+    source = sources[0]
+    flags = [as_bool(field_at(source.config, flag, source.type)) for flag in PUBLIC_ACCESS_FLAGS]
+    return all_true(flags, source.address)
+
+
+def _versioning(block: ResolvedBlock, context: TerraformContext,
+                names: tuple[Any, ...]) -> Field:
+    sources = context.referencing("aws_s3_bucket_versioning", "bucket", block, names)
+    if sources:
+        source = sources[0]
+        return _located(field_at(source.config, "versioning_configuration.status",
+                                 source.type), source)
+    inline = as_bool(field_at(block.config, "versioning.enabled", block.type))
+    if inline.state is FieldState.ABSENT:
+        return Field(None, FieldState.ABSENT, "versioning", None,
+                     "no aws_s3_bucket_versioning for this bucket in the scanned files")
+    return inline
+
+
+def _logging(block: ResolvedBlock, context: TerraformContext, names: tuple[Any, ...]) -> Field:
+    sources = context.referencing("aws_s3_bucket_logging", "bucket", block, names)
+    if sources:
+        # Configured, whatever the target (its name may come from a variable).
+        source = sources[0]
+        return Field(True, FieldState.SET, f"{source.address}: target_bucket",
+                     source.config.line_of("target_bucket") or source.line, "", source.path)
+    if "logging" in block.config and block.config.get("logging") not in (None, []):
+        return Field.derived(True, "logging", block.config.line_of("logging"))
+    return Field(None, FieldState.ABSENT, "logging", None,
+                 "no aws_s3_bucket_logging for this bucket in the scanned files")
+
+
+def _log_target(block: ResolvedBlock, context: TerraformContext,
+                names: tuple[Any, ...]) -> Field:
+    targets = [(source.config.get("target_bucket"), source)
+               for source in context.of_type("aws_s3_bucket_logging")]
+    targets += [(lookup(other.config, "logging.target_bucket")[0], other)
+                for other in context.of_type("aws_s3_bucket") if other is not block]
+    unknown = None
+    for value, source in targets:
+        if names_bucket(value, block, names):
+            return Field.derived(True, f"{source.address}: target_bucket")
+        if isinstance(value, Unknown) and unknown is None:
+            unknown = f"the access-log target of {source.address} is unknown ({value.reason})"
+    if unknown:
+        return Field(None, FieldState.UNKNOWN, "is_log_target", None, unknown)
+    return Field.derived(False, "is_log_target")
 
 
 BUILDERS = {"aws_s3_bucket": build_bucket}

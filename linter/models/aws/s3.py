@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from linter.models.base import Field, Resource, derived_switch
+from linter.models.base import Field, FieldState, Resource, derived_switch
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -17,8 +17,43 @@ class Bucket(Resource):
     kms_key: Field
     # The bucket policy as a normalised document ({"Statement": [...]}) or absent.
     policy: Field
+    # The four bucket-level Block Public Access flags (true blocks). With no public access
+    # block declared they hold S3's default for new buckets (DEFAULT state, see
+    # tables/defaults/aws_s3.yaml); a declared block's omitted flag is false.
+    block_public_acls: Field
+    block_public_policy: Field
+    ignore_public_acls: Field
+    restrict_public_buckets: Field
+    # True when an account-level public access block in the same configuration sets all
+    # four flags (it overrides the bucket's own); absent when none is declared.
+    account_public_access_blocked: Field
+    # Versioning: "Enabled", "Suspended" or "Disabled" (aws_s3_bucket_versioning,
+    # VersioningConfiguration.Status), or true/false from the legacy inline
+    # `versioning.enabled`; absent when never configured (S3 buckets start unversioned).
+    versioning_status: Field
+    # True when server access logging is configured (to whatever target); absent if not.
+    access_logging: Field
+    # True when another bucket of the configuration delivers its access logs here.
+    is_log_target: Field
 
     @property
     def encryption_enabled(self) -> Field:
         """Whether data at rest is encrypted at all (KEY-001 judges the key only then)."""
         return derived_switch(self.encryption_algorithm, lambda value: value is not None)
+
+
+def all_true(flags: list[Field], attribute: str, line: int | None = None) -> Field:
+    """One yes/no Field for "every flag is true": false as soon as one flag (or one branch
+    of a conditional) is not, UNKNOWN when that depends on a value the scan cannot know."""
+    from linter.values import Branches, Unknown
+
+    unknown = [flag for flag in flags if flag.state is FieldState.UNKNOWN]
+    options = [option for flag in flags if flag.state is not FieldState.UNKNOWN
+               for option in (flag.value.options if isinstance(flag.value, Branches)
+                              else (flag.value,))]
+    if any(option is not True and not isinstance(option, Unknown) for option in options):
+        return Field.derived(False, attribute, line)
+    if unknown or any(isinstance(option, Unknown) for option in options):
+        reason = unknown[0].reason if unknown else "a conditional branch is unknown"
+        return Field(None, FieldState.UNKNOWN, attribute, line, reason)
+    return Field.derived(True, attribute, line)

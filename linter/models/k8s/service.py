@@ -38,6 +38,11 @@ class Service(Resource):
     # service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy: the ELB security
     # policy of the TLS listeners (default ELBSecurityPolicy-2016-08, which allows TLS 1.0).
     ssl_negotiation_policy: Field
+    # The negotiation policy with the policy table it is looked up in, as a mapping:
+    # policy (the annotation's value or default) and service ("elbv2" for NLBs,
+    # "elb_classic" for the in-tree provider's Classic Load Balancer). Line and state are
+    # the annotation's.
+    tls_listener_policy: Field
     # service.beta.kubernetes.io/aws-load-balancer-backend-protocol: ssl/https re-encrypt to
     # the pods; tcp/http (default) send plaintext inside the VPC.
     backend_protocol: Field

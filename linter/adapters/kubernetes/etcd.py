@@ -1,0 +1,24 @@
+"""etcd static Pods to k8s.controlplane.Etcd (see _static_pods for flags)."""
+
+from __future__ import annotations
+
+from linter.adapters.kubernetes import KubernetesContext
+from linter.adapters.kubernetes._static_pods import component_flags
+from linter.models.k8s.control_plane import Etcd
+from linter.values import ConfigNode
+
+
+def build_etcd(body: ConfigNode, context: KubernetesContext) -> list[Etcd]:
+    return [Etcd(
+        **context.identity(body),
+        cert_file=flags.field("cert-file"),
+        key_file=flags.field("key-file"),
+        client_cert_auth=flags.boolean("client-cert-auth"),
+        peer_client_cert_auth=flags.boolean("peer-client-cert-auth"),
+        auto_tls=flags.boolean("auto-tls"),
+        peer_auto_tls=flags.boolean("peer-auto-tls"),
+        listen_client_urls=flags.comma_list("listen-client-urls"),
+    ) for flags in component_flags(body, "etcd")]
+
+
+BUILDERS = {"Pod": build_etcd}

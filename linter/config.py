@@ -1,0 +1,373 @@
+"""The project configuration file `.ephi-lint.yaml` and which files a run scans.
+
+The file is found by walking up from the scanned path (or named with --config) and
+validated against `schemas/config.schema.json`; a mistake is a usage error (exit 2)
+that names the file, the line and the key. Path globs in the file are relative to the
+folder that holds it, whatever folder the scan is started from.
+"""
+
+from __future__ import annotations
+
+import datetime
+import fnmatch
+import functools
+import hashlib
+import posixpath
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import yaml
+
+from linter.discover import SourceFile
+
+CONFIG_NAMES = (".ephi-lint.yaml", ".ephi-lint.yml")
+
+
+class _Loader(yaml.SafeLoader):
+    """Dates stay strings (`2026-13-01` must be a schema error with a line, not a crash)."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+
+
+class ConfigError(ValueError):
+    """A configuration file that cannot be used: `FILE:LINE: key: problem`."""
+
+
+@dataclass(frozen=True)
+class Waiver:
+    """An exception written in the reviewed config file (SARIF kind `external`)."""
+
+    index: int  # position in `waivers`, for messages
+    line: int
+    rule: str  # rule id or glob
+    justification: str
+    resource: str = "*"  # address or glob
+    paths: tuple[str, ...] = ()  # empty: anywhere
+    compensating_control: str = ""
+    approved_by: str = ""
+    expires: datetime.date | None = None
+
+
+@dataclass(frozen=True)
+class Override:
+    paths: tuple[str, ...]
+    enable: tuple[str, ...] = ()
+    disable: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path | None = None  # None: no configuration file
+    severity_threshold: str | None = None
+    enable: tuple[str, ...] = ()
+    disable: tuple[str, ...] = ()
+    overrides: tuple[Override, ...] = ()
+    exclude: tuple[str, ...] = ()
+    parse_errors: str = "report"
+    forbid_inline_suppressions: bool = False
+    unsuppressible_rules: tuple[str, ...] = ()
+    waivers: tuple[Waiver, ...] = field(default=())
+
+    @property
+    def base(self) -> Path:
+        return self.path.parent.absolute() if self.path else Path.cwd()
+
+    @property
+    def label(self) -> str:
+        return self.path.name if self.path else "configuration"
+
+    def relative(self, display_path: str, root: Path) -> str:
+        """A finding's path (relative to the scan root) as seen from the config folder."""
+        absolute = Path(posixpath.normpath((root / display_path).absolute().as_posix()))
+        try:
+            return absolute.relative_to(self.base).as_posix()
+        except ValueError:
+            return display_path
+
+    def rule_selected(self, rule_id: str, relative_path: str) -> bool:
+        """Per-path selection; the global enable/disable are applied when rules load."""
+        for override in self.overrides:
+            if not any(path_matches(relative_path, pattern) for pattern in override.paths):
+                continue
+            if override.enable and not rule_matches(rule_id, override.enable):
+                return False
+            if rule_matches(rule_id, override.disable):
+                return False
+        return True
+
+    def excluded(self, relative_path: str) -> bool:
+        return any(path_matches(relative_path, pattern) for pattern in self.exclude)
+
+
+def rule_matches(rule_id: str, patterns: tuple[str, ...] | list[str]) -> bool:
+    return any(fnmatch.fnmatchcase(rule_id, pattern.upper()) for pattern in patterns)
+
+
+def path_matches(path: str, pattern: str) -> bool:
+    """gitignore-like globs: `*` stays within a folder, `**` spans folders; a pattern
+    without `/` (`*.tf`) matches at any depth; `legacy/` or `legacy` matches a folder and
+    everything under it; a leading `/` anchors at the config folder."""
+    pattern = pattern.strip().removeprefix("./")
+    anchored = pattern.startswith("/") or "/" in pattern.strip("/")
+    pattern = pattern.strip("/")
+    if not anchored:
+        pattern = "**/" + pattern
+    return _glob_regex(pattern).fullmatch(path) is not None
+
+
+@functools.cache
+def _glob_regex(pattern: str) -> re.Pattern[str]:
+    parts = []
+    position = 0
+    while position < len(pattern):
+        if pattern.startswith("**/", position):
+            parts.append("(?:.*/)?")
+            position += 3
+        elif pattern.startswith("**", position):
+            parts.append(".*")
+            position += 2
+        elif pattern[position] == "*":
+            parts.append("[^/]*")
+            position += 1
+        elif pattern[position] == "?":
+            parts.append("[^/]")
+            position += 1
+        else:
+            parts.append(re.escape(pattern[position]))
+            position += 1
+    # A folder pattern covers what is under it.
+    return re.compile("".join(parts) + "(?:/.*)?")
+
+
+# --- loading --------------------------------------------------------------------------
+
+
+def find_config(paths: list[Path]) -> Path | None:
+    """The nearest `.ephi-lint.yaml` in the first scanned path's folder or above it."""
+    start = (paths[0] if paths else Path.cwd()).absolute()
+    folder = start if start.is_dir() else start.parent
+    for candidate_folder in (folder, *folder.parents):
+        for name in CONFIG_NAMES:
+            candidate = candidate_folder / name
+            if candidate.is_file():
+                return candidate
+    return None
+
+
+def load_config(path: Path) -> Config:
+    try:
+        text = path.read_text(encoding="utf-8")
+        node = yaml.compose(text, Loader=_Loader)
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read: {error}") from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark else ""
+        raise ConfigError(f"{path}{where}: not valid YAML: "
+                          f"{getattr(error, 'problem', None) or error}") from None
+    if node is None:
+        return Config(path=path)
+    data = _plain(_Loader(text).construct_document(node))
+    _validate(data, node, path)
+    return _build(data, node, path)
+
+
+def _plain(value: Any) -> Any:
+    """YAML reads `2026-01-31` as a date; the schema checks dates written as strings."""
+    if isinstance(value, dict):
+        return {str(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    return value
+
+
+def _validate(data: Any, node: yaml.Node, path: Path) -> None:
+    from linter.schemas import validator
+
+    errors = sorted(validator("config").iter_errors(data),
+                    key=lambda error: [str(part) for part in error.absolute_path])
+    if not errors:
+        return
+    error = errors[0]
+    keys = list(error.absolute_path)
+    line = _line_of(node, keys)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        # Point at the first unexpected key itself, which is what the user must fix.
+        allowed = set(error.schema.get("properties", {}))
+        unexpected = [key for key in error.instance if key not in allowed]
+        if unexpected:
+            keys.append(unexpected[0])
+            line = _line_of(node, keys)
+            raise ConfigError(f"{path}:{line}: {_dotted(keys)}: unknown key (allowed: "
+                              f"{', '.join(sorted(allowed))})")
+    message = error.message
+    if error.validator == "pattern" and keys and keys[-1] == "justification":
+        message = "a waiver must say why it is acceptable (the justification is empty)"
+    elif error.validator == "format" and keys and keys[-1] == "expires":
+        message = f"{error.instance!r} is not a date (write YYYY-MM-DD)"
+    raise ConfigError(f"{path}:{line}: {_dotted(keys) or '(top level)'}: {message}")
+
+
+def _dotted(keys: list[Any]) -> str:
+    text = ""
+    for key in keys:
+        text += f"[{key}]" if isinstance(key, int) else (f".{key}" if text else str(key))
+    return text
+
+
+def _line_of(node: yaml.Node, keys: list[Any]) -> int:
+    """The 1-based line of the value at `keys` (of its key, for a mapping entry)."""
+    line = node.start_mark.line + 1
+    for key in keys:
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if key_node.value == str(key):
+                    line, node = key_node.start_mark.line + 1, value_node
+                    break
+            else:
+                return line
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) \
+                and key < len(node.value):
+            node = node.value[key]
+            line = node.start_mark.line + 1
+        else:
+            return line
+    return line
+
+
+def _build(data: dict[str, Any], node: yaml.Node, path: Path) -> Config:
+    rules = data.get("rules", {})
+    waivers = []
+    for index, item in enumerate(data.get("waivers", [])):
+        expires = item.get("expires")
+        waivers.append(Waiver(
+            index=index, line=_line_of(node, ["waivers", index]), rule=item["rule"].upper(),
+            justification=item["justification"].strip(), resource=item.get("resource", "*"),
+            paths=tuple(item.get("paths", ())),
+            compensating_control=item.get("compensating_control", ""),
+            approved_by=item.get("approved_by", ""),
+            expires=datetime.date.fromisoformat(expires) if expires else None))
+    return Config(
+        path=path, severity_threshold=data.get("severity_threshold"),
+        enable=tuple(rules.get("enable", ())), disable=tuple(rules.get("disable", ())),
+        overrides=tuple(Override(tuple(item["paths"]), tuple(item.get("enable", ())),
+                                 tuple(item.get("disable", ())))
+                        for item in data.get("overrides", [])),
+        exclude=tuple(data.get("exclude", ())), parse_errors=data.get("parse_errors", "report"),
+        forbid_inline_suppressions=bool(data.get("forbid_inline_suppressions", False)),
+        unsuppressible_rules=tuple(data.get("unsuppressible_rules", ())),
+        waivers=tuple(waivers))
+
+
+# --- which files a run scans ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Shard:
+    index: int  # 1-based K of K/N
+    count: int
+
+    @classmethod
+    def parse(cls, text: str) -> Shard:
+        index, separator, count = text.partition("/")
+        if not separator or not index.isdigit() or not count.isdigit() \
+                or not 1 <= int(index) <= int(count):
+            raise ValueError(f"--shard {text!r}: expected K/N with 1 <= K <= N")
+        return cls(int(index), int(count))
+
+    def holds(self, source: SourceFile) -> bool:
+        """Stable across runs and machines (no Python hash randomisation). A Terraform
+        module's files share their folder's key so the module is evaluated whole."""
+        key = source.display_path
+        if source.kind in ("terraform", "terraform_json", "tfvars"):
+            key = str(PurePosixPath(key).parent) + "/"
+        digest = hashlib.sha256(key.encode()).digest()
+        return int.from_bytes(digest[:8], "big") % self.count == self.index - 1
+
+
+def select_files(files: list[SourceFile], config: Config, root: Path,
+                 shard: Shard | None) -> list[SourceFile]:
+    # The configuration file itself is YAML in the tree, never infrastructure.
+    kept = [source for source in files if PurePosixPath(source.display_path).name
+            not in CONFIG_NAMES and not config.excluded(config.relative(source.display_path,
+                                                                        root))]
+    if shard is not None:
+        kept = [source for source in kept if shard.holds(source)]
+    return kept
+
+
+def module_files(changed: list[Path]) -> list[Path]:
+    """pre-commit passes only the changed files; a Terraform file is evaluated with its
+    whole module folder (variables, locals and the resources it references live in the
+    sibling files), so those siblings are scanned too (checkov#3515)."""
+    from linter.discover import kind_of
+
+    paths: list[Path] = []
+    seen: set[Path] = set()
+    for path in changed:
+        kind = kind_of(path.name)
+        siblings = [path]
+        if kind in ("terraform", "terraform_json", "tfvars") and path.parent.is_dir():
+            siblings += sorted(sibling for sibling in path.parent.iterdir()
+                               if sibling.is_file() and kind_of(sibling.name) in
+                               ("terraform", "terraform_json", "tfvars"))
+        for sibling in siblings:
+            if sibling.absolute() not in seen:
+                seen.add(sibling.absolute())
+                paths.append(sibling)
+    return paths
+
+
+STARTER_CONFIG = """\
+# ephi-lint configuration: https://github.com/ephi-lint/ephi-lint#configuration
+# Found by walking up from the scanned path (or named with --config). Paths and globs
+# below are relative to this file's folder. Command-line options win over this file.
+version: 1
+
+# Report and fail only on findings of this severity or higher: low | medium | high | critical
+severity_threshold: low
+
+# Which rules run (rule ids or globs such as TLS-*). `enable` empty: all rules.
+rules:
+  enable: []
+  disable: []
+
+# Per-path rule selection: for files under these paths, run only `enable` (if given)
+# minus `disable`.
+overrides: []
+#  - paths: ["sandbox/**"]
+#    disable: ["TLS-006"]
+
+# Files never scanned (gitignore-like globs).
+exclude:
+  - "**/.terragrunt-cache/**"
+
+# Files that cannot be parsed always fail the run (exit 2). This only changes how much
+# is reported: report (list them) | strict (warnings count as errors too) | quiet (list
+# only errors, count warnings).
+parse_errors: report
+
+# Security-team policy: refuse `# ephi-lint: ignore[...]` comments in the code, and/or
+# name rules that no exception may cover.
+forbid_inline_suppressions: false
+unsuppressible_rules: []
+
+# Documented exceptions (HIPAA: document the equivalent alternative). A waiver needs a
+# justification; after `expires` it stops suppressing; a waiver that matches nothing is
+# reported.
+waivers: []
+#  - rule: ENC-003
+#    resource: aws_s3_bucket.public_assets      # address or glob (module.cdn.*)
+#    paths: ["terraform/static/**"]
+#    justification: Public marketing images only; no ePHI is ever written here.
+#    compensating_control: Bucket policy denies uploads except from the CMS role.
+#    approved_by: security@clinic.example
+#    expires: 2026-12-31
+"""

@@ -1,0 +1,27 @@
+"""AWS Database Migration Service endpoints."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from linter.models.base import Field, Resource, derived_switch
+from linter.tables import load_table
+
+
+@dataclass(frozen=True, kw_only=True)
+class Endpoint(Resource):
+    MODEL = "aws.dms.Endpoint"
+
+    # The database engine (mysql, postgres, oracle, sqlserver, mongodb, s3, ...).
+    engine_name: Field
+    # True when the engine takes an SSL mode (tables/defaults/aws_dms.yaml); false for
+    # engines reached over HTTPS APIs (S3, DynamoDB, Kinesis), which need none.
+    ssl_configurable: Field
+    # none (plaintext, the default), require, verify-ca or verify-full.
+    ssl_mode: Field
+
+
+def ssl_configurable(engine: Field) -> Field:
+    """Whether the engine's connections are protected by the endpoint's SSL mode."""
+    engines = load_table("defaults/aws_dms")["dms_ssl_mode_engines"]["engines"]
+    return derived_switch(engine, lambda value: value in engines)

@@ -1,0 +1,79 @@
+"""Amazon EMR security configurations (the JSON document clusters name)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from linter.models.base import Field, FieldState, Resource
+from linter.values import Branches, ConfigNode, PartialText, Unknown
+
+
+@dataclass(frozen=True, kw_only=True)
+class SecurityConfiguration(Resource):
+    MODEL = "aws.emr.SecurityConfiguration"
+
+    # EncryptionConfiguration.EnableAtRestEncryption: true encrypts EMRFS data in S3 and
+    # local disks as configured below; false or absent: neither is encrypted.
+    at_rest_encryption: Field
+    # True when AtRestEncryptionConfiguration.LocalDiskEncryptionConfiguration is present
+    # (instance store and EBS volumes of the nodes are encrypted).
+    local_disk_encryption: Field
+    # EncryptionConfiguration.EnableInTransitEncryption: true makes Hadoop, Spark, Tez and
+    # Presto traffic between nodes use TLS; false or absent: plaintext.
+    in_transit_encryption: Field
+
+
+def encryption_fields(document: Any, attribute: str, line: int | None,
+                      path: str = "EncryptionConfiguration") -> dict[str, Field]:
+    """The three switches read from a security configuration document, any format.
+
+    Terraform passes the JSON text (from jsonencode or a heredoc), CloudFormation the
+    object itself; text with unknown parts keeps its skeleton, and a switch that is one
+    of those parts is UNKNOWN.
+    """
+    names = ("at_rest_encryption", "local_disk_encryption", "in_transit_encryption")
+    if isinstance(document, PartialText):
+        document = document.text
+    elif isinstance(document, (Unknown, Branches)):
+        reason = getattr(document, "reason", "the document is chosen by a conditional")
+        return {name: Field(None, FieldState.UNKNOWN, attribute, line, reason)
+                for name in names}
+    if isinstance(document, ConfigNode):
+        document = document.to_plain()
+    if isinstance(document, str):
+        try:
+            document = json.loads(document)
+        except ValueError:
+            return {name: Field(None, FieldState.UNKNOWN, attribute, line,
+                                "the document is not valid JSON") for name in names}
+    settings = document.get("EncryptionConfiguration") if isinstance(document, dict) else None
+    if not isinstance(settings, dict):
+        return {name: Field(None, FieldState.ABSENT, f"{attribute} {path}", line)
+                for name in names}
+    at_rest = settings.get("AtRestEncryptionConfiguration")
+    local_disk = isinstance(at_rest, dict) and isinstance(
+        at_rest.get("LocalDiskEncryptionConfiguration"), dict)
+    return {
+        "at_rest_encryption": _switch(settings, "EnableAtRestEncryption", attribute, path, line),
+        "local_disk_encryption": Field.derived(
+            local_disk, f"{attribute} {path}.AtRestEncryptionConfiguration."
+                        "LocalDiskEncryptionConfiguration", line),
+        "in_transit_encryption": _switch(settings, "EnableInTransitEncryption", attribute,
+                                         path, line),
+    }
+
+
+def _switch(settings: dict[str, Any], key: str, attribute: str, path: str,
+            line: int | None) -> Field:
+    shown = f"{attribute} {path}.{key}"
+    value = settings.get(key)
+    if value is None:
+        # Point at the document, where the switch has to be written.
+        return Field(None, FieldState.ABSENT, shown, line)
+    if isinstance(value, str) and value.startswith("${"):
+        return Field(None, FieldState.UNKNOWN, shown, line, "the value is not known statically")
+    if isinstance(value, str) and value.lower() in ("true", "false"):
+        value = value.lower() == "true"
+    return Field.derived(value, shown, line)

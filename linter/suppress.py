@@ -1,0 +1,265 @@
+"""Documented exceptions: inline `ephi-lint: ignore[...]` comments and config waivers.
+
+HIPAA lets a practice choose an equivalent alternative to encryption if it writes down
+why, so an exception here is an auditable act, never a silent ignore:
+- a suppression needs a justification; without one it does not suppress and is reported;
+- an expired waiver stops suppressing and says so;
+- a suppression or waiver that matches no finding is reported (stale exceptions are a
+  finding for auditors, like ruff's RUF100);
+- the config can forbid inline suppressions or name rules that cannot be suppressed.
+Suppressed findings are kept (with their suppression), never dropped.
+
+Where an inline suppression attaches (tfsec#1406): a comment `# ephi-lint: ignore[ID]
+why` (HCL `#` or `//`, YAML `#`) applies to the line it ends; a comment alone on its
+line applies to the next line that is not blank or a comment. When that line is the
+resource's first line (`resource "t" "n" {`, a CloudFormation logical id, a Kubernetes
+document's first line) the suppression covers every finding of that resource for the
+named rules; on any other line it covers the findings reported at that line (the
+attribute's line, or a repeated block's first line).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from linter.conditions import Status
+from linter.config import Config, Waiver, path_matches, rule_matches
+from linter.discover import SourceFile, display_path, read_text
+from linter.engine import Outcome
+
+_DIRECTIVE = re.compile(r"(?:#|//)\s*ephi-lint:\s*(?P<body>.*)$")
+_CLAUSE = re.compile(r"ignore\[(?P<ids>[^\]]*)\]")
+_COMMENT_LINE = re.compile(r"^\s*(?:#|//)")
+
+
+@dataclass(frozen=True)
+class Suppression:
+    kind: str  # SARIF suppression kind: "inSource" (a comment) or "external" (a waiver)
+    justification: str
+    source: str  # where it is written: `main.tf:12` or `.ephi-lint.yaml:30`
+    compensating_control: str = ""
+    approved_by: str = ""
+    expires: str = ""
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something about the exceptions an auditor must see; shown by every output."""
+
+    kind: str  # missing-justification | expired-waiver | unused-suppression | unused-waiver
+    #            | inline-forbidden | unsuppressible
+    message: str
+    path: str
+    line: int
+    rule: str = ""
+
+
+@dataclass(frozen=True)
+class Directive:
+    path: str  # display path of the file holding the comment
+    line: int  # the comment's line
+    target: int  # the line it attaches to
+    rule: str
+    justification: str
+
+    @property
+    def where(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+def parse_directives(text: str, path: str) -> list[Directive]:
+    """Every `ignore[...]` clause in the file; one Directive per rule id."""
+    if "ephi-lint:" not in text:
+        return []
+    lines = text.splitlines()
+    found: list[Directive] = []
+    for number, line in enumerate(lines, start=1):
+        match = _DIRECTIVE.search(line)
+        if match is None:
+            continue
+        target = number
+        if _COMMENT_LINE.match(line):  # a comment alone attaches to the next code line
+            target = next((later for later in range(number + 1, len(lines) + 1)
+                           if lines[later - 1].strip()
+                           and not _COMMENT_LINE.match(lines[later - 1])), number)
+        body = match.group("body")
+        clauses = list(_CLAUSE.finditer(body))
+        for position, clause in enumerate(clauses):
+            # The justification is the text up to the next clause: several clauses on one
+            # line each carry their own reason (checkov#7170).
+            end = clauses[position + 1].start() if position + 1 < len(clauses) else len(body)
+            justification = body[clause.end():end].strip(" \t;,-:")
+            for rule_id in clause.group("ids").split(","):
+                if rule_id.strip():
+                    found.append(Directive(path, number, target, rule_id.strip().upper(),
+                                           justification))
+    return found
+
+
+class Policy:
+    """Applies per-path rule selection and exceptions to a scan's outcomes."""
+
+    def __init__(self, config: Config, root: Path, rule_ids: Iterable[str],
+                 today: datetime.date | None = None, report_unused_waivers: bool = True,
+                 select: Callable[[list[SourceFile]], list[SourceFile]] | None = None) -> None:
+        self.config = config
+        self.root = root
+        self.rule_ids = set(rule_ids)
+        self.today = today or datetime.date.today()
+        # A partial scan (changed files, one shard) cannot tell that a waiver is unused.
+        self.report_unused_waivers = report_unused_waivers
+        self.select = select
+        self.notices: list[Notice] = []
+        # Notices about waivers point at the config file, relative to the scan root.
+        self.config_path = display_path(config.path, root) if config.path else config.label
+
+    def select_files(self, files: list[SourceFile]) -> list[SourceFile]:
+        return self.select(files) if self.select else files
+
+    def apply(self, outcomes: list[Outcome], sources: list[tuple[Path | None, str]],
+              stdin_text: str | None = None) -> list[Outcome]:
+        kept = [outcome for outcome in outcomes
+                if self.config.rule_selected(outcome.rule.id, self._relative(outcome))]
+        directives = self._directives(sources, stdin_text)
+        by_place: dict[tuple[str, int], list[Directive]] = {}
+        for directive in directives:
+            by_place.setdefault((directive.path, directive.target), []).append(directive)
+        used_directives: set[Directive] = set()
+        used_waivers: set[int] = set()
+        notified: set[tuple[str, str, int, str]] = set()
+        result = []
+        for outcome in kept:
+            if outcome.status in (Status.FAIL, Status.UNKNOWN):
+                suppression = self._inline(outcome, by_place, used_directives, notified) \
+                    or self._waiver(outcome, used_waivers, notified)
+                if suppression is not None:
+                    outcome = dataclasses.replace(outcome, suppression=suppression)
+            result.append(outcome)
+        self._report_unused(directives, used_directives, used_waivers)
+        return result
+
+    # --- matching -----------------------------------------------------------------
+
+    def _relative(self, outcome: Outcome) -> str:
+        return self.config.relative(outcome.resource.location.path, self.root)
+
+    def _notify(self, notified: set[tuple[str, str, int, str]], notice: Notice) -> None:
+        key = (notice.kind, notice.path, notice.line, notice.rule)
+        if key not in notified:
+            notified.add(key)
+            self.notices.append(notice)
+
+    def _inline(self, outcome: Outcome, by_place: dict[tuple[str, int], list[Directive]],
+                used: set[Directive], notified: set[tuple[str, str, int, str]]
+                ) -> Suppression | None:
+        places = [(outcome.location.path, outcome.location.start_line),
+                  (outcome.resource.location.path, outcome.resource.location.start_line)]
+        for place in dict.fromkeys(places):
+            for directive in by_place.get(place, ()):
+                if directive.rule != outcome.rule.id:
+                    continue
+                used.add(directive)
+                refusal = self._refusal(directive)
+                if refusal:
+                    self._notify(notified, Notice(refusal[0], refusal[1], directive.path,
+                                                  directive.line, directive.rule))
+                    continue
+                return Suppression("inSource", directive.justification, directive.where)
+        return None
+
+    def _refusal(self, directive: Directive) -> tuple[str, str] | None:
+        label = self.config.label
+        if self.config.forbid_inline_suppressions:
+            return ("inline-forbidden", f"inline suppression of {directive.rule} at "
+                    f"{directive.where} is not honoured: {label} forbids inline suppressions "
+                    "(add a reviewed waiver there instead)")
+        if rule_matches(directive.rule, self.config.unsuppressible_rules):
+            return ("unsuppressible", f"inline suppression of {directive.rule} at "
+                    f"{directive.where} is not honoured: {label} marks {directive.rule} as "
+                    "not suppressible")
+        if not directive.justification:
+            return ("missing-justification", f"inline suppression of {directive.rule} at "
+                    f"{directive.where} has no justification, so it does not suppress: write "
+                    f"`ephi-lint: ignore[{directive.rule}] <why this is acceptable>`")
+        return None
+
+    def _waiver(self, outcome: Outcome, used: set[int],
+                notified: set[tuple[str, str, int, str]]) -> Suppression | None:
+        config = self.config
+        where = config.label
+        paths = {self._relative(outcome),
+                 config.relative(outcome.location.path, self.root)}
+        for waiver in config.waivers:
+            if not self._waiver_matches(waiver, outcome, paths):
+                continue
+            used.add(waiver.index)
+            source = f"{where}:{waiver.line}"
+            if rule_matches(outcome.rule.id, config.unsuppressible_rules):
+                self._notify(notified, Notice(
+                    "unsuppressible", f"waiver {waiver.index + 1} ({source}) is not honoured: "
+                    f"{where} marks {outcome.rule.id} as not suppressible", self.config_path,
+                    waiver.line, outcome.rule.id))
+                continue
+            if waiver.expires is not None and waiver.expires < self.today:
+                self._notify(notified, Notice(
+                    "expired-waiver", f"waiver {waiver.index + 1} ({source}) for "
+                    f"{waiver.rule} on {waiver.resource} expired on "
+                    f"{waiver.expires.isoformat()}: its findings are reported again",
+                    self.config_path, waiver.line, waiver.rule))
+                continue
+            return Suppression("external", waiver.justification, source,
+                               waiver.compensating_control, waiver.approved_by,
+                               waiver.expires.isoformat() if waiver.expires else "")
+        return None
+
+    @staticmethod
+    def _waiver_matches(waiver: Waiver, outcome: Outcome, paths: set[str]) -> bool:
+        import fnmatch
+
+        if not rule_matches(outcome.rule.id, [waiver.rule]):
+            return False
+        address = outcome.resource.address
+        if not (fnmatch.fnmatchcase(address, waiver.resource)
+                or fnmatch.fnmatchcase(f"{address} {outcome.element}".strip(), waiver.resource)):
+            return False
+        return not waiver.paths or any(path_matches(path, pattern)
+                                       for path in paths for pattern in waiver.paths)
+
+    # --- inputs and leftovers -----------------------------------------------------
+
+    def _directives(self, sources: list[tuple[Path | None, str]],
+                    stdin_text: str | None) -> list[Directive]:
+        directives: list[Directive] = []
+        for path, shown in sources:
+            try:
+                text = (stdin_text or "") if path is None else read_text(path)
+            except ValueError:
+                continue  # the pipeline already reported why this file cannot be read
+            directives.extend(parse_directives(text, shown))
+        return directives
+
+    def _report_unused(self, directives: list[Directive], used_directives: set[Directive],
+                       used_waivers: set[int]) -> None:
+        for directive in directives:
+            if directive in used_directives or directive.rule not in self.rule_ids:
+                continue
+            self.notices.append(Notice(
+                "unused-suppression", f"inline suppression of {directive.rule} at "
+                f"{directive.where} matches no finding: remove it (or move it to the "
+                "resource's first line or the attribute's line)", directive.path,
+                directive.line, directive.rule))
+        if not self.report_unused_waivers:
+            return
+        for waiver in self.config.waivers:
+            if waiver.index in used_waivers or not any(
+                    rule_matches(rule_id, [waiver.rule]) for rule_id in self.rule_ids):
+                continue
+            self.notices.append(Notice(
+                "unused-waiver", f"waiver {waiver.index + 1} ({self.config.label}:"
+                f"{waiver.line}) for {waiver.rule} on {waiver.resource} matches no finding: "
+                "remove it", self.config_path, waiver.line, waiver.rule))

@@ -1,0 +1,123 @@
+"""CI outputs: several in one run, JUnit, GitHub workflow commands, Markdown summary, and
+SARIF's cut at GitHub's 25,000 results per run."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ElementTree
+from pathlib import Path
+
+import pytest
+
+from linter.engine import catalogue_directory, load_rules
+from linter.pipeline import ScanRequest, scan
+from linter.report import ScanReport, sarif
+from linter.report.github import command
+from tests.conftest import run_cli
+
+STACK = ('resource "aws_kms_key" "phi" {\n  enable_key_rotation = false\n}\n\n'
+         'resource "aws_kms_key" "ok" {\n  enable_key_rotation = true\n}\n\n'
+         'resource "aws_ebs_volume" "scratch" {\n  availability_zone = "us-east-1a"\n'
+         "  size = 10\n  encrypted = false\n}\n")
+RULES = ("--include-rule", "KEY-002", "--include-rule", "ENC-002")
+
+
+@pytest.fixture()
+def stack(tmp_path: Path) -> Path:
+    (tmp_path / "main.tf").write_text(STACK)
+    return tmp_path
+
+
+def test_several_outputs_in_one_run(stack: Path) -> None:
+    completed = run_cli("scan", ".", *RULES, "-o", "sarif=out.sarif", "-o", "junit=out.xml",
+                        "-o", "json=out.json", "-o", "text", "--no-color", cwd=stack)
+    assert completed.returncode == 1
+    assert completed.stdout.splitlines()[0] == "main.tf"
+    assert completed.stdout.splitlines()[-1].startswith("2 failed, 0 unknown, 1 passed:")
+    results = json.loads((stack / "out.sarif").read_text())["runs"][0]["results"]
+    assert {(r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"])
+            for r in results} == {("KEY-002", 2), ("ENC-002", 12)}
+    findings = json.loads((stack / "out.json").read_text())["findings"]
+    assert {(f["rule"], f["line"], f["resource"]) for f in findings} == {
+        ("KEY-002", 2, "aws_kms_key.phi"), ("ENC-002", 12, "aws_ebs_volume.scratch")}
+    assert (stack / "out.xml").read_text().startswith('<?xml version="1.0"')
+
+
+def test_only_one_output_on_stdout(stack: Path) -> None:
+    completed = run_cli("scan", ".", "-o", "text", "-o", "json", cwd=stack)
+    assert completed.returncode == 2
+    assert "only one --output can go to standard output" in completed.stderr
+
+
+def test_junit_one_testcase_per_rule_and_resource(stack: Path) -> None:
+    completed = run_cli("scan", ".", *RULES, "-f", "junit", cwd=stack)
+    assert completed.returncode == 1
+    suites = ElementTree.fromstring(completed.stdout)
+    assert (suites.get("tests"), suites.get("failures"), suites.get("errors")) == ("3", "2", "0")
+    cases = {(case.get("classname"), case.get("name")): case for case in suites.iter("testcase")}
+    assert set(cases) == {("KEY-002", "aws_kms_key.phi"), ("KEY-002", "aws_kms_key.ok"),
+                          ("ENC-002", "aws_ebs_volume.scratch")}
+    failure = cases[("KEY-002", "aws_kms_key.phi")].find("failure")
+    assert failure is not None
+    assert failure.get("message") == ("KMS key aws_kms_key.phi does not rotate its key "
+                                      "material: `enable_key_rotation` is false")
+    assert failure.get("type") == "medium"
+    assert failure.text.startswith("main.tf:2: KMS key aws_kms_key.phi")
+    assert cases[("KEY-002", "aws_kms_key.ok")].find("failure") is None
+    assert cases[("ENC-002", "aws_ebs_volume.scratch")].get("line") == "12"
+
+
+def test_junit_reports_unscannable_files_as_errors(tmp_path: Path) -> None:
+    (tmp_path / "broken.tf").write_text("resource {\n")
+    completed = run_cli("scan", ".", "-f", "junit", cwd=tmp_path)
+    assert completed.returncode == 2
+    case = ElementTree.fromstring(completed.stdout).find(".//testcase")
+    assert (case.get("name"), case.find("error").get("type")) == ("broken.tf", "not-scanned")
+
+
+def test_github_workflow_commands(stack: Path) -> None:
+    completed = run_cli("scan", ".", *RULES, "-f", "github", cwd=stack)
+    assert completed.returncode == 1
+    lines = completed.stdout.splitlines()
+    # Most severe first: ENC-002 (high) is an error, KEY-002 (medium) a warning.
+    assert lines[0].startswith("::error file=main.tf,line=12,endLine=12,title=ENC-002 ")
+    assert lines[1] == (
+        "::warning file=main.tf,line=2,endLine=2,title=KEY-002 Customer-managed KMS keys "
+        "rotate automatically::KMS key aws_kms_key.phi does not rotate its key material: "
+        "`enable_key_rotation` is false%0Afix: Enable automatic rotation on every symmetric "
+        "customer-managed key.")
+
+
+def test_github_escaping() -> None:
+    assert command("error", "50% done\r\nnext", file="a,b:c.tf", line=3, title="T: x, y") == \
+        "::error file=a%2Cb%3Ac.tf,line=3,title=T%3A x%2C y::50%25 done%0D%0Anext"
+    assert command("notice", "plain") == "::notice::plain"
+
+
+def test_markdown_summary_counts_per_citation_and_severity(stack: Path) -> None:
+    completed = run_cli("scan", ".", *RULES, "-f", "markdown", cwd=stack)
+    assert completed.returncode == 1
+    lines = completed.stdout.splitlines()
+    assert lines[0].startswith("## ephi-lint: 2 failed, 0 unknown, 1 passed:")
+    assert "| HIPAA citation (45 CFR) | critical | high | medium | low | unknown | suppressed |" \
+        in lines
+    assert "| 164.312(a)(2)(iv) | 0 | 1 | 1 | 0 | 0 | 0 |" in lines
+    assert ("| medium | KEY-002 | `aws_kms_key.phi` | `main.tf:2` | KMS key aws_kms_key.phi "
+            "does not rotate its key material: `enable_key_rotation` is false |") in lines
+
+
+def test_sarif_cut_at_the_result_limit_keeps_the_most_severe(
+        stack: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rules = [rule for rule in load_rules([catalogue_directory("rules")])
+             if rule.id in ("KEY-002", "ENC-002")]
+    result = scan(ScanRequest(paths=[stack], root=stack, rules=rules))
+    monkeypatch.setattr(sarif, "MAX_RESULTS", 1)
+    document = sarif.build(ScanReport(result), stack)
+    run = document["runs"][0]
+    assert [(r["ruleId"], r["properties"]["resource"]) for r in run["results"]] == [
+        ("ENC-002", "aws_ebs_volume.scratch")]
+    notes = run["invocations"][0]["toolExecutionNotifications"]
+    assert [(note["descriptor"]["id"], note["level"]) for note in notes] == [
+        ("results-truncated", "warning")]
+    assert notes[0]["message"]["text"].startswith("1 results of the lowest severities were "
+                                                  "left out")
