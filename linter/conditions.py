@@ -31,6 +31,7 @@ class Verdict:
     status: Status
     field: Field | None = None  # the field that decided the verdict, for the finding's line
     detail: str = ""
+    facts: tuple[tuple[str, Any], ...] = ()  # from a named check, for coverage figures
 
 
 OPERATORS = ("equals", "not_equals", "in", "not_in", "exists", "matches", "gte", "lte",
@@ -123,7 +124,7 @@ def _compare(condition: dict[str, Any], field: Field, value: Any) -> Verdict:
     if operator == "check":
         result = run_check(expected, plain(value), condition.get("arguments", {}))
         status = {True: Status.PASS, False: Status.FAIL, None: Status.UNKNOWN}[result.passed]
-        return Verdict(status, field, result.detail or describe(field, value))
+        return Verdict(status, field, result.detail or describe(field, value), result.facts)
     passed = _operator(operator, expected, value, field)
     return Verdict(Status.PASS if passed else Status.FAIL, field, describe(field, value))
 

@@ -74,6 +74,9 @@ class Outcome:
     # A linter.suppress.Suppression when a justified exception covers this finding: it is
     # still reported (SARIF `suppressions`), but does not gate the exit code.
     suppression: Any = None
+    # Facts the deciding check recorded ({"tls13": True} for TLS policies), for the
+    # coverage figures in JSON and SARIF.
+    facts: tuple[tuple[str, Any], ...] = ()
 
     @property
     def fingerprint(self) -> str:
@@ -265,4 +268,5 @@ class Evaluator:
         else:
             message = f"{rule.message.format(resource=subject)}: {verdict.detail}"
         return Outcome(rule, resource, verdict.status, message, location,
-                       field.attribute if field else "", element.label if element else "")
+                       field.attribute if field else "", element.label if element else "",
+                       facts=verdict.facts)

@@ -20,6 +20,8 @@ from typing import Any
 class CheckResult:
     passed: bool | None  # None: cannot be decided (an UNKNOWN outcome)
     detail: str = ""
+    # Facts learnt on the way that reports count (e.g. {"tls13": True}), whatever passed.
+    facts: tuple[tuple[str, Any], ...] = ()
 
 
 Check = Callable[..., CheckResult]

@@ -56,9 +56,11 @@ def tls_policy_minimum(value: Any, *, service: str, minimum: str = "TLSv1.2",
     if not protocols:
         return CheckResult(None, f"the TLS policy table lists no protocols for {name}")
     lowest = min(protocols, key=protocol_rank)
+    # TLS 1.3 adoption is one of the coverage figures HIPAA guidance asks for.
+    facts = (("tls13", "TLSv1.3" in protocols),)
     if protocol_rank(lowest) < protocol_rank(minimum):
-        return CheckResult(False, f"{shown} allows {lowest}, older than {minimum}")
-    return CheckResult(True, f"{shown} allows {lowest} at the oldest")
+        return CheckResult(False, f"{shown} allows {lowest}, older than {minimum}", facts)
+    return CheckResult(True, f"{shown} allows {lowest} at the oldest", facts)
 
 
 def tls_policy_strong_ciphers(value: Any, *, service: str, **_: Any) -> CheckResult:

@@ -113,3 +113,15 @@ class ScanReport:
 
 
 Renderer = Callable[[ScanReport], str]
+
+
+def tls13_coverage(result: ScanResult) -> dict[str, int]:
+    """TLS endpoints whose policy was judged, and how many of them offer TLS 1.3."""
+    endpoints: dict[tuple[str, str, str], bool] = {}
+    for outcome in result.outcomes:
+        facts = dict(outcome.facts)
+        if "tls13" in facts:
+            key = (outcome.resource.scope, outcome.resource.address, outcome.element)
+            endpoints[key] = endpoints.get(key, False) or bool(facts["tls13"])
+    return {"tls_endpoints_judged": len(endpoints),
+            "tls_1_3_available": sum(endpoints.values())}

@@ -9,7 +9,7 @@ from typing import Any
 from linter import __version__
 from linter.conditions import Status
 from linter.engine import Outcome
-from linter.report import ScanReport
+from linter.report import ScanReport, tls13_coverage
 
 
 def render(report: ScanReport) -> str:
@@ -33,6 +33,7 @@ def render(report: ScanReport) -> str:
             "files_unrecognised": result.files_unrecognised,
             "seconds": round(result.seconds, 3),
             "exit_code": report.exit_code,
+            "coverage": tls13_coverage(result),
         },
         "findings": [finding(outcome) for outcome in report.findings],
         # Suppressed findings keep their place in the record, with who allowed them and why.
