@@ -156,7 +156,7 @@ def _check_references(rule: Rule) -> None:
                 raise RuleError(f"{rule.path}: model {model} has no field {rule.each}")
             names = _element_fields(classes[model], rule.each)
         for condition in (rule.condition, rule.when):
-            for leaf in _leaves(condition):
+            for leaf in condition_leaves(condition):
                 if leaf["field"] not in names:
                     raise RuleError(f"{rule.path}: model {model} has no field {leaf['field']}")
                 if "check" in leaf and leaf["check"] not in check_registry():
@@ -176,14 +176,14 @@ def _element_fields(model: type[Resource], list_field: str) -> set[str]:
     return _field_names(element_type)
 
 
-def _leaves(condition: dict[str, Any] | None) -> list[dict[str, Any]]:
+def condition_leaves(condition: dict[str, Any] | None) -> list[dict[str, Any]]:
     if not condition:
         return []
     for key in ("all", "any"):
         if key in condition:
-            return [leaf for item in condition[key] for leaf in _leaves(item)]
+            return [leaf for item in condition[key] for leaf in condition_leaves(item)]
     if "not" in condition:
-        return _leaves(condition["not"])
+        return condition_leaves(condition["not"])
     return [condition]
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from linter.checks import CheckResult
 from linter.checks.tls_policies import tls_policy_minimum, tls_policy_strong_ciphers
-from linter.tables import cipher_is_aead, cipher_is_forward_secret, protocol_rank
+from linter.tables import list_suites, protocol_rank, weak_suites
 
 _SERVICE = "elb_classic"
 _NOT_CIPHERS = ("Server-Defined-Cipher-Order",)
@@ -46,12 +46,10 @@ def classic_policy_strong_ciphers(value: Any, **_: Any) -> CheckResult:
                if enabled and not name.startswith("Protocol-") and name not in _NOT_CIPHERS]
     if not ciphers:
         return CheckResult(None, "the policy names no predefined policy and enables no cipher")
-    weak = [cipher for cipher in ciphers
-            if not (cipher_is_forward_secret(cipher) and cipher_is_aead(cipher))]
+    weak = weak_suites(ciphers)
     if weak:
         return CheckResult(False, "the custom policy enables suites without forward secrecy "
-                                  f"or AEAD: {', '.join(weak[:4])}"
-                                  + (f" and {len(weak) - 4} more" if len(weak) > 4 else ""))
+                                  f"or AEAD: {list_suites(weak)}")
     return CheckResult(True, "the custom policy enables only forward-secret AEAD suites")
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from linter.checks import CheckResult
-from linter.tables import cipher_is_aead, cipher_is_forward_secret, load_table, protocol_rank
+from linter.tables import list_suites, load_table, protocol_rank, weak_suites
 from linter.values import Unknown
 
 _CUSTOM_TYPES = ("Custom", "CustomV2")
@@ -121,10 +121,9 @@ def azure_gateway_policy_strong_ciphers(value: Any, **_: Any) -> CheckResult:
     if protocols is None or ciphers is None:
         detail = shown if protocols is None else f"{shown}: its cipher suites are not listed"
         return CheckResult(False if value is None else None, detail)
-    weak = [cipher for cipher in ciphers
-            if not (cipher_is_forward_secret(cipher) and cipher_is_aead(cipher))]
+    weak = weak_suites(ciphers)
     if weak:
-        listed = ", ".join(weak[:3]) + (f" and {len(weak) - 3} more" if len(weak) > 3 else "")
+        listed = list_suites(weak, 3)
         return CheckResult(False, f"{shown} offers suites without forward secrecy or "
                                   f"AEAD: {listed}")
     return CheckResult(True, f"{shown} offers only forward-secret AEAD suites")

@@ -15,10 +15,10 @@ from typing import Any
 from linter.checks import CheckResult
 from linter.tables import (
     PROTOCOL_ORDER,
-    cipher_is_aead,
-    cipher_is_forward_secret,
+    list_suites,
     load_table,
     protocol_rank,
+    weak_suites,
 )
 from linter.values import Branches, Unknown
 
@@ -150,10 +150,9 @@ def _strong_one(settings: dict[str, Any]) -> CheckResult:
     # exchange and the cipher mode.
     offered = [feature for feature in features
                if feature not in table or allowed.intersection(table[feature])]
-    weak = [feature for feature in offered
-            if not (cipher_is_forward_secret(feature) and cipher_is_aead(feature))]
+    weak = weak_suites(offered)
     if weak:
-        listed = ", ".join(weak[:4]) + (f" and {len(weak) - 4} more" if len(weak) > 4 else "")
+        listed = list_suites(weak)
         return CheckResult(False, f"{_describe(settings)} offers suites without forward "
                                   f"secrecy or AEAD: {listed}")
     return CheckResult(True, f"{_describe(settings)} offers only forward-secret AEAD suites")

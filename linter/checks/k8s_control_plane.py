@@ -13,20 +13,11 @@ from typing import Any
 
 from linter.checks import CheckResult
 from linter.checks.tls_policies import tls_policy_minimum
-from linter.tables import cipher_is_aead, cipher_is_forward_secret, load_table, protocol_rank
+from linter.tables import list_suites, load_table, protocol_rank, weak_suites
 
 
 def _table() -> dict[str, Any]:
     return load_table("k8s_control_plane")
-
-
-def _listed(items: list[str]) -> str:
-    return ", ".join(items[:4]) + (f" and {len(items) - 4} more" if len(items) > 4 else "")
-
-
-def _weak(ciphers: list[str]) -> list[str]:
-    return [cipher for cipher in ciphers
-            if not (cipher_is_forward_secret(cipher) and cipher_is_aead(cipher))]
 
 
 def go_tls_min_version(value: Any, *, minimum: str = "TLSv1.2", **_: Any) -> CheckResult:
@@ -46,13 +37,13 @@ def go_cipher_suites_strong(value: Any, **_: Any) -> CheckResult:
     """Passes when every listed Go (IANA-named) suite is forward-secret and AEAD."""
     if not isinstance(value, list) or not value:
         return CheckResult(None, "the cipher suite list cannot be read")
-    weak = _weak([str(item) for item in value])
+    weak = weak_suites([str(item) for item in value])
     defaults = _table()["components"]["kube-apiserver"]["defaults"]["tls-cipher-suites"]
     origin = ("no list is set, so Go's default list applies, which" if value == defaults["value"]
               else "the list")
     if weak:
         return CheckResult(False, f"{origin} allows suites without forward secrecy or AEAD: "
-                                  f"{_listed(weak)}")
+                                  f"{list_suites(weak)}")
     return CheckResult(True, "allows only forward-secret AEAD suites")
 
 
@@ -78,12 +69,12 @@ def openssl_cipher_string_strong(value: Any, **_: Any) -> CheckResult:
             keywords.append(token)
         else:
             concrete.append(token)
-    weak = _weak(concrete)
+    weak = weak_suites(concrete)
     if weak:
         return CheckResult(False, f"{origin} allows suites without forward secrecy or AEAD: "
-                                  f"{_listed(weak)}")
+                                  f"{list_suites(weak)}")
     if keywords:
-        return CheckResult(None, f"{origin} uses OpenSSL keywords ({_listed(keywords)}) whose "
+        return CheckResult(None, f"{origin} uses OpenSSL keywords ({list_suites(keywords)}) whose "
                                  f"expansion depends on the controller's OpenSSL build")
     if not concrete:
         return CheckResult(None, "the cipher string names no suite")
@@ -132,9 +123,9 @@ def urls_use_tls(value: Any, **_: Any) -> CheckResult:
     other = [str(url) for url in value
              if not str(url).lower().startswith(("http://", "https://", "unix://", "unixs://"))]
     if plain:
-        return CheckResult(False, f"plaintext URLs: {_listed(plain)}")
+        return CheckResult(False, f"plaintext URLs: {list_suites(plain)}")
     if other:
-        return CheckResult(None, f"URLs with an unrecognised scheme: {_listed(other)}")
+        return CheckResult(None, f"URLs with an unrecognised scheme: {list_suites(other)}")
     return CheckResult(True, "every URL uses TLS or a local socket")
 
 
@@ -144,7 +135,7 @@ def no_credential_keys(value: Any, **_: Any) -> CheckResult:
         return CheckResult(None, "the ConfigMap's keys cannot be read")
     if value:
         return CheckResult(False, f"keys that look like credentials hold values: "
-                                  f"{_listed([str(key) for key in value])}")
+                                  f"{list_suites([str(key) for key in value])}")
     return CheckResult(True, "no key looks like a credential")
 
 

@@ -12,11 +12,11 @@ from typing import Any
 
 from linter.checks import CheckResult
 from linter.tables import (
-    cipher_is_aead,
-    cipher_is_forward_secret,
+    list_suites,
     protocol_rank,
     tls_default_policy,
     tls_policy,
+    weak_suites,
 )
 
 
@@ -77,10 +77,9 @@ def tls_policy_strong_ciphers(value: Any, *, service: str, **_: Any) -> CheckRes
     ciphers = [str(cipher) for cipher in policy.get("ciphers") or []]
     if not ciphers:
         return CheckResult(None, f"the TLS policy table lists no ciphers for {name}")
-    weak = [cipher for cipher in ciphers
-            if not (cipher_is_forward_secret(cipher) and cipher_is_aead(cipher))]
+    weak = weak_suites(ciphers)
     if weak:
-        listed = ", ".join(weak[:4]) + (f" and {len(weak) - 4} more" if len(weak) > 4 else "")
+        listed = list_suites(weak)
         return CheckResult(False, f"{shown} allows suites without forward secrecy "
                                   f"or AEAD: {listed}")
     return CheckResult(True, f"{shown} allows only forward-secret AEAD suites")

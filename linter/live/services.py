@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from linter.engine import Rule, model_classes
+from linter.engine import Rule, condition_leaves, model_classes
 from linter.live.collectors import (
     CollectContext,
     Record,
@@ -120,7 +120,7 @@ def judged_fields(rules: list[Rule]) -> dict[str, set[str]]:
     judged: dict[str, set[str]] = {}
     for rule in rules:
         names = {leaf["field"] for condition in (rule.condition, rule.when)
-                 for leaf in _leaves(condition)}
+                 for leaf in condition_leaves(condition)}
         if rule.each:
             names.add(rule.each)
         for model in rule.models:
@@ -149,14 +149,3 @@ def live_models() -> set[str]:
     known = model_classes()
     return {model for service in SERVICES.values() for model in service.models
             if model in known}
-
-
-def _leaves(condition: dict[str, Any] | None) -> list[dict[str, Any]]:
-    if not condition:
-        return []
-    for key in ("all", "any"):
-        if key in condition:
-            return [leaf for item in condition[key] for leaf in _leaves(item)]
-    if "not" in condition:
-        return _leaves(condition["not"])
-    return [condition]

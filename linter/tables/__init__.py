@@ -77,3 +77,15 @@ def cipher_is_forward_secret(cipher: str) -> bool:
 
 def cipher_is_aead(cipher: str) -> bool:
     return any(mode in cipher for mode in ("GCM", "CHACHA20", "CCM"))
+
+
+def weak_suites(ciphers: list[str]) -> list[str]:
+    """The suites that lack forward secrecy or AEAD, in the order given."""
+    return [cipher for cipher in ciphers
+            if not (cipher_is_forward_secret(cipher) and cipher_is_aead(cipher))]
+
+
+def list_suites(suites: list[str], shown: int = 4) -> str:
+    """A short, readable list for a finding's message."""
+    more = f" and {len(suites) - shown} more" if len(suites) > shown else ""
+    return ", ".join(suites[:shown]) + more
