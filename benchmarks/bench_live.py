@@ -1,0 +1,83 @@
+"""Wall time of a one-region live scan: ephi-lint against prowler, same moto server.
+
+Run on demand (not part of the test suite):
+
+    python benchmarks/bench_live.py [--prowler PATH] [--services s3,ec2,rds,kms,cloudtrail]
+
+Starts moto's server on 127.0.0.1 (as the tests do), seeds compliant and non-compliant
+resources, then times `ephi-lint aws` and `prowler aws` against it in the same run and
+reports the ratio. prowler is optional (install it in its own virtual environment).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPOSITORY))
+
+from tests.live_server import FAKE_ENVIRONMENT, MotoServer  # noqa: E402
+
+
+def seed(url: str) -> None:
+    import boto3
+
+    def client(service: str):  # noqa: ANN202 - a boto3 client
+        return boto3.session.Session(**{"region_name": "us-east-1"}).client(
+            service, endpoint_url=url)
+
+    s3, ec2, kms = client("s3"), client("ec2"), client("kms")
+    key = kms.create_key(Description="phi")["KeyMetadata"]["KeyId"]
+    kms.enable_key_rotation(KeyId=key)
+    kms.create_key(Description="no rotation")
+    for index in range(5):
+        s3.create_bucket(Bucket=f"clinic-photos-{index}")
+        ec2.create_volume(AvailabilityZone="us-east-1a", Size=8, Encrypted=index % 2 == 0)
+    s3.create_bucket(Bucket="clinic-trail")
+    client("cloudtrail").create_trail(Name="audit", S3BucketName="clinic-trail")
+
+
+def timed(command: list[str], environment: dict[str, str]) -> tuple[float, int]:
+    started = time.perf_counter()
+    completed = subprocess.run(command, env=environment, capture_output=True, text=True,
+                               timeout=1800)
+    return time.perf_counter() - started, completed.returncode
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--prowler", default=shutil.which("prowler"))
+    parser.add_argument("--services", default="s3,ec2,rds,kms,cloudtrail")
+    options = parser.parse_args()
+    server = MotoServer()
+    try:
+        environment = {**os.environ, **FAKE_ENVIRONMENT, "AWS_ENDPOINT_URL": server.url,
+                       "PYTHONPATH": str(REPOSITORY)}
+        os.environ.update(FAKE_ENVIRONMENT)
+        seed(server.url)
+        with tempfile.TemporaryDirectory(prefix="ephi-live-bench-") as folder:
+            ours, our_code = timed([sys.executable, "-m", "linter.cli", "aws", "--regions",
+                                    "us-east-1", "--services", options.services, "-f", "json",
+                                    "-o", f"{folder}/ours.json"], environment)
+            line = f"one-region live scan: ephi-lint {ours:.2f}s (exit {our_code})"
+            if options.prowler:
+                theirs, their_code = timed(
+                    [options.prowler, "aws", "-f", "us-east-1", "--services",
+                     *options.services.split(","), "-M", "json-ocsf", "-o", folder,
+                     "--no-banner"], environment)
+                line += (f"; prowler {theirs:.2f}s (exit {their_code}); "
+                         f"ratio ephi-lint/prowler = {ours / theirs:.3f}")
+            print(line)
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()
