@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -45,9 +45,15 @@ def aws(
         "--format", "-f")] = LiveOutputFormat.text,
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Write the report to FILE instead of stdout.")] = None,
+    org_role: Annotated[str | None, typer.Option(
+        "--org-role", help="Scan the organization's accounts through this role, assumed "
+                           "in each (arn:aws:iam::ACCOUNT:role/ROLE_NAME).")] = None,
+    accounts: Annotated[list[str] | None, typer.Option(
+        "--accounts", help="With --org-role: comma-separated account ids (default: every "
+                           "ACTIVE account of the organization).")] = None,
     max_workers: Annotated[int, typer.Option(
         "--max-workers", min=1, max=64,
-        help="Services and regions read at the same time.")] = 8,
+        help="Accounts, services and regions read at the same time.")] = 8,
     severity_threshold: Annotated[LiveSeverity, typer.Option(
         "--severity-threshold",
         help="Report and fail only on findings of this severity or higher.")] = LiveSeverity.low,
@@ -71,6 +77,7 @@ def aws(
         raise _fail("the aws command needs boto3: pip install 'ephi-lint[aws]'") from None
     from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
+    from linter.live.progress import ScanProgress, summary
     from linter.live.scan import LiveScanRequest, run_live_scan
     from linter.live.services import SERVICES, selected_services
     from linter.report import ScanReport
@@ -83,19 +90,36 @@ def aws(
                     f"(known: {', '.join(sorted(SERVICES))})")
     if not selected_services(rules, service_names or None):
         raise _fail("no selected rule judges the selected services: nothing would be assessed")
-    progress = _Progress()
+    account_ids = _split(accounts or [])
+    if account_ids and not org_role:
+        raise _fail("--accounts needs --org-role: the role to assume in each account")
+    malformed = [account for account in account_ids
+                 if not (account.isdigit() and len(account) == 12)]
+    if malformed:
+        raise _fail(f"--accounts: not a 12-digit account id: {', '.join(malformed)}")
+    progress = ScanProgress()
     request = LiveScanRequest(rules=rules, regions=_split(regions or []) or None,
                               services=service_names or None, profile=profile,
-                              max_workers=max_workers, progress=progress.update)
+                              max_workers=max_workers)
     try:
+        from linter.live.session import LiveSession
+
+        session = LiveSession(profile, max_pool=max(10, max_workers))
         with progress:
-            result = run_live_scan(request)
+            if org_role:
+                from linter.live.accounts import run_org_scan
+
+                result = run_org_scan(request, org_role, account_ids or None,
+                                      progress.for_account, session)
+            else:
+                request.progress = progress.for_account(session.account_id())
+                result = run_live_scan(request, session)
     except NoCredentialsError:
         raise _fail("no AWS credentials found (environment, --profile, SSO, instance "
                     "role)") from None
     except (ClientError, BotoCoreError) as error:
-        # Only the account lookup and the region list can fail here: without them there
-        # is nothing to scan.
+        # Only the account lookup, the organization's account list and the region list
+        # can fail here: without them there is nothing to scan.
         raise _fail(f"cannot start the AWS scan: {error}") from None
     report = ScanReport(result, severity_threshold.value, fail_on_unknown)
     if output_format is LiveOutputFormat.sarif:
@@ -111,61 +135,9 @@ def aws(
 
         rendered = text.render(report, colour=output is None and sys.stdout.isatty())
     _write(rendered, output)
-    typer.echo(_summary(result), err=True)
+    typer.echo(summary(result), err=True)
     if output is not None or output_format is not LiveOutputFormat.text:
         from linter.report.text import summary
 
         typer.echo(summary(report), err=True)
     raise typer.Exit(report.exit_code)
-
-
-class _Progress:
-    """A progress bar on a terminal; a plain line per service read otherwise (CI logs)."""
-
-    def __init__(self) -> None:
-        self._bar: Any = None
-        self._task: Any = None
-        if sys.stderr.isatty():
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-            self._bar = Progress(TextColumn("{task.description}"), BarColumn(),
-                                 MofNCompleteColumn(), transient=True)
-
-    def __enter__(self) -> _Progress:
-        if self._bar is not None:
-            self._bar.start()
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        if self._bar is not None:
-            self._bar.stop()
-
-    def update(self, unit: Any, line: str, done: int, total: int) -> None:
-        if self._bar is None:
-            sys.stderr.write(line + "\n")
-            sys.stderr.flush()
-            return
-        if self._task is None:
-            self._task = self._bar.add_task("reading", total=total)
-        self._bar.update(self._task, completed=done,
-                         description=f"aws {unit.region} {unit.service}")
-        if unit.problem:  # a not-assessed service stays visible above the bar
-            self._bar.console.print(line)
-
-
-def _summary(result: object) -> str:
-    from linter.live.scan import LiveScanResult
-
-    assert isinstance(result, LiveScanResult)
-    read = [unit for unit in result.units if not unit.problem]
-    per_service: dict[str, int] = {}
-    for unit in read:
-        per_service[unit.service] = per_service.get(unit.service, 0) + unit.resources
-    counts = ", ".join(f"{name} {count}" for name, count in sorted(per_service.items()))
-    calls = sum(result.api_calls.values())
-    text = (f"aws {result.account} in {', '.join(result.regions)}: resources: {counts or 'none'}; "
-            f"{calls} API calls ({result.retries} retried)")
-    missed = len(result.units) - len(read)
-    if missed:
-        text += f"; {missed} service reads not assessed (see above)"
-    return text

@@ -26,7 +26,13 @@ _FAMILIES = {
 
 
 def formats_of(rule: Rule) -> list[str]:
-    return sorted(set().union(*(supported_formats(model) for model in rule.models)))
+    formats = sorted(set().union(*(supported_formats(model) for model in rule.models)))
+    if not formats:
+        from linter.live.services import live_models
+
+        if set(rule.models) <= live_models():
+            return ["aws"]  # judged only by a live scan (`ephi-lint aws`)
+    return formats
 
 
 def render(rules: list[Rule]) -> str:
@@ -55,10 +61,14 @@ def _section(rule: Rule) -> list[str]:
              + ", ".join(f"`{model}`" for model in rule.models), "",
              "### Why it matters", "", rule.rationale, ""]
     examples = fixture_examples(rule.id)
+    from linter.live.collectors.live_only import EXAMPLES
+
     for kind, heading in (("fail", "Failing example"), ("pass", "Passing example")):
         for fmt, path in examples[kind].items():
             lines += [f"### {heading} ({fmt})", "", f"```{_LANGUAGE.get(fmt, 'text')}",
                       path.read_text(encoding="utf-8").rstrip(), "```", ""]
+        if rule.id in EXAMPLES:  # a live-only rule: what the AWS API answers
+            lines += [f"### {heading} (aws)", "", "```text", EXAMPLES[rule.id][kind], "```", ""]
     lines += ["### Fix", "", rule.remediation["summary"], ""]
     for fmt in ("terraform", "cloudformation", "kubernetes"):
         snippet = rule.remediation.get(fmt)

@@ -78,6 +78,10 @@ READ_OPERATIONS: dict[str, dict[str, str | None]] = {
         "DescribeDomains": "es:DescribeDomains",
     },
     "backup": {"ListBackupVaults": "backup:ListBackupVaults"},
+    "acm": {
+        "ListCertificates": "acm:ListCertificates",
+        "DescribeCertificate": "acm:DescribeCertificate",
+    },
     "elbv2": {
         "DescribeLoadBalancers": "elasticloadbalancing:DescribeLoadBalancers",
         "DescribeListeners": "elasticloadbalancing:DescribeListeners",
@@ -102,37 +106,82 @@ FORBIDDEN_OPERATIONS: frozenset[str] = frozenset({
 })
 
 
+# `--org-role` without `--accounts`: the organization's account list, read with the
+# caller's own credentials (the management or delegated administrator account).
+ORGANIZATION_OPERATIONS: dict[str, dict[str, str | None]] = {
+    "organizations": {"ListAccounts": "organizations:ListAccounts"},
+}
+
+# `--org-role`: the one credential-creating call a scan makes. It stays in
+# FORBIDDEN_OPERATIONS, so no collector client can make it; only the dedicated STS client
+# of linter.live.accounts.RoleAssumer, guarded by guard.install_role_assumer, may, and only
+# for the role named on the command line.
+ASSUME_ROLE_OPERATIONS: dict[str, dict[str, str | None]] = {
+    "sts": {"AssumeRole": "sts:AssumeRole"},
+}
+
+# The role the shipped policy lets the scanning account assume in each member account
+# (`--org-role ephi-lint-scan`); regenerate with --org-role NAME for another name.
+DEFAULT_ORG_ROLE = "ephi-lint-scan"
+
+
 def is_allowed(service: str, operation: str) -> bool:
     return (operation not in FORBIDDEN_OPERATIONS
-            and operation in READ_OPERATIONS.get(service, {}))
+            and (operation in READ_OPERATIONS.get(service, {})
+                 or operation in ORGANIZATION_OPERATIONS.get(service, {})))
+
+
+def is_role_assumption(service: str, operation: str) -> bool:
+    return operation in ASSUME_ROLE_OPERATIONS.get(service, {})
 
 
 def iam_action(service: str, operation: str) -> str | None:
-    return READ_OPERATIONS.get(service, {}).get(operation)
+    for table in (READ_OPERATIONS, ORGANIZATION_OPERATIONS, ASSUME_ROLE_OPERATIONS):
+        if operation in table.get(service, {}):
+            return table[service][operation]
+    return None
 
 
-def iam_policy() -> dict[str, Any]:
+def _actions(table: dict[str, dict[str, str | None]]) -> list[str]:
+    return sorted({action for operations in table.values()
+                   for action in operations.values() if action is not None})
+
+
+def iam_policy(org_role: str = DEFAULT_ORG_ROLE) -> dict[str, Any]:
     """The minimal read-only IAM policy for a live scan, as docs/iam-policy.json holds it.
 
-    Resource "*" because every action listed is a List/Describe/Get-metadata action
-    that either has no resource type or must be allowed account-wide to enumerate.
+    The first statement is all a scanned account needs (attach it to the role named by
+    `--org-role` in each member account). Resource "*" because every action listed is a
+    List/Describe/Get-metadata action that either has no resource type or must be allowed
+    account-wide to enumerate. The other two are needed only where `--org-role` runs: the
+    organization's account list, and AssumeRole limited to the named role.
     """
-    actions = sorted({action for operations in READ_OPERATIONS.values()
-                      for action in operations.values() if action is not None})
     return {
         "Version": "2012-10-17",
         "Statement": [{
             "Sid": "EphiLintReadOnlyScan",
             "Effect": "Allow",
-            "Action": actions,
+            "Action": _actions(READ_OPERATIONS),
             "Resource": "*",
+        }, {
+            "Sid": "EphiLintListOrganizationAccounts",
+            "Effect": "Allow",
+            "Action": _actions(ORGANIZATION_OPERATIONS),
+            "Resource": "*",
+        }, {
+            "Sid": "EphiLintAssumeScanRole",
+            "Effect": "Allow",
+            "Action": _actions(ASSUME_ROLE_OPERATIONS),
+            "Resource": f"arn:aws:iam::*:role/{org_role}",
         }],
     }
 
 
-def iam_policy_text() -> str:
-    return json.dumps(iam_policy(), indent=2) + "\n"
+def iam_policy_text(org_role: str = DEFAULT_ORG_ROLE) -> str:
+    return json.dumps(iam_policy(org_role), indent=2) + "\n"
 
 
-if __name__ == "__main__":  # python -m linter.live.allowlist > docs/iam-policy.json
-    print(iam_policy_text(), end="")
+if __name__ == "__main__":  # python -m linter.live.allowlist [ROLE] > docs/iam-policy.json
+    import sys
+
+    print(iam_policy_text(*sys.argv[1:2]), end="")

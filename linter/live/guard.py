@@ -8,11 +8,12 @@ before the request is signed or sent: a refused operation never leaves the proce
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import Counter
 from typing import Any
 
-from linter.live.allowlist import FORBIDDEN_OPERATIONS, is_allowed
+from linter.live.allowlist import FORBIDDEN_OPERATIONS, is_allowed, is_role_assumption
 
 
 class ReadOnlyViolation(RuntimeError):
@@ -55,6 +56,37 @@ def refuse_unless_read(model: Any, **_: Any) -> None:
                                 "(linter/live/allowlist.py)")
 
 
+def install_role_assumer(botocore_session: Any, role_name: str,
+                         counter: CallCounter | None = None) -> None:
+    """Guard the dedicated STS session of `--org-role`: AssumeRole of that role, nothing else.
+
+    The collectors' sessions (install) refuse AssumeRole like every credential-creating
+    call; this session is never handed to a collector, and its guard allows exactly one
+    operation, for `arn:aws:iam::ACCOUNT:role/ROLE_NAME` only.
+    """
+    role_arn = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/" + re.escape(role_name))
+
+    def refuse_unless_assume_role(model: Any, **_: Any) -> None:
+        service = model.service_model.service_name
+        if not is_role_assumption(service, model.name):
+            raise ReadOnlyViolation(f"refused {service}:{model.name}: the role-assuming "
+                                    "client may only call sts:AssumeRole")
+
+    def check_role(params: Any, **_: Any) -> None:
+        arn = str((params or {}).get("RoleArn", ""))
+        if not role_arn.fullmatch(arn):
+            raise ReadOnlyViolation(f"refused sts:AssumeRole of {arn or 'no role'}: only the "
+                                    f"role named by --org-role ({role_name}) may be assumed")
+
+    botocore_session.register("before-call", refuse_unless_assume_role,
+                              unique_id="ephi-lint-role-assumer-guard")
+    # before-parameter-build sees the API parameters, before they are serialised.
+    botocore_session.register("before-parameter-build.sts.AssumeRole", check_role,
+                              unique_id="ephi-lint-role-arn-guard")
+    if counter is not None:
+        _count(botocore_session, counter)
+
+
 def install(botocore_session: Any, counter: CallCounter | None = None) -> None:
     """Register the guard (and the call counter) on a botocore session.
 
@@ -65,14 +97,17 @@ def install(botocore_session: Any, counter: CallCounter | None = None) -> None:
     botocore_session.register("before-call", refuse_unless_read,
                               unique_id="ephi-lint-read-only-guard")
     if counter is not None:
-        def count_call(model: Any, **_: Any) -> None:
-            counter.add_call(f"{model.service_model.service_name}:{model.name}")
+        _count(botocore_session, counter)
 
-        def count_attempt(**_: Any) -> None:
-            counter.add_attempt()
 
-        # Registered after the guard, so a refused call is not counted as made.
-        botocore_session.register("before-call", count_call,
-                                  unique_id="ephi-lint-call-counter")
-        botocore_session.register("before-send", count_attempt,
-                                  unique_id="ephi-lint-attempt-counter")
+def _count(botocore_session: Any, counter: CallCounter) -> None:
+    def count_call(model: Any, **_: Any) -> None:
+        counter.add_call(f"{model.service_model.service_name}:{model.name}")
+
+    def count_attempt(**_: Any) -> None:
+        counter.add_attempt()
+
+    # Registered after the guard, so a refused call is not counted as made.
+    botocore_session.register("before-call", count_call, unique_id="ephi-lint-call-counter")
+    botocore_session.register("before-send", count_attempt,
+                              unique_id="ephi-lint-attempt-counter")

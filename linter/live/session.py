@@ -21,24 +21,34 @@ READ_TIMEOUT = 60
 
 
 class LiveSession:
-    """One account's credentials, with one guarded client per (service, region)."""
+    """One account's credentials, with one guarded client per (service, region).
 
-    def __init__(self, profile: str | None = None, max_pool: int = 10) -> None:
+    `credentials` (botocore credentials, e.g. refreshable ones from an assumed role)
+    replace the standard chain; the profile still supplies the region and config.
+    `account` is the account the credentials are known to belong to (an assumed role's),
+    which saves the GetCallerIdentity call.
+    """
+
+    def __init__(self, profile: str | None = None, max_pool: int = 10,
+                 credentials: Any = None, account: str | None = None,
+                 region: str | None = None) -> None:
         import boto3
         import botocore.session
         from botocore.config import Config
 
         core = botocore.session.Session(profile=profile)
+        if credentials is not None:
+            core._credentials = credentials  # botocore's documented way to inject credentials
         self.counter = guard.CallCounter()
         guard.install(core, self.counter)  # before any client exists: clients copy handlers
-        self._session = boto3.Session(botocore_session=core)
+        self._session = boto3.Session(botocore_session=core, region_name=region)
         self._config = Config(retries=RETRIES, connect_timeout=CONNECT_TIMEOUT,
                               read_timeout=READ_TIMEOUT, max_pool_connections=max_pool,
                               user_agent_extra="ephi-lint")
         self._clients: dict[tuple[str, str], Any] = {}
         # boto3 sessions are not thread-safe while creating clients; clients themselves are.
         self._lock = threading.Lock()
-        self._account: str | None = None
+        self._account: str | None = account
 
     def client(self, service: str, region: str) -> Any:
         key = (service, region)

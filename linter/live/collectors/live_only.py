@@ -1,0 +1,77 @@
+"""Collectors for the live-only checks: what is deployed now, which no template can say.
+
+- KMS key state (KEY-090) and CloudTrail trail status (LOG-010) come from the records
+  the kms and cloudtrail collectors already make (DescribeKey, GetTrailStatus); only the
+  service map names the extra need.
+- EBS default encryption (ENC-090) is one setting per account and Region, read beside
+  the ec2 service's volumes and security groups.
+- ACM certificates (CRT-090): ListCertificates and DescribeCertificate.
+"""
+
+from __future__ import annotations
+
+from linter.live.collectors import CollectContext, Record, arn, paginate
+from linter.live.collectors.storage import collect_ec2 as _collect_ec2
+
+# Every key type ACM issues or imports: without Includes, ListCertificates returns only
+# RSA_1024 and RSA_2048 certificates.
+ACM_KEY_TYPES = ["RSA_1024", "RSA_2048", "RSA_3072", "RSA_4096", "EC_prime256v1",
+                 "EC_secp384r1", "EC_secp521r1"]
+
+
+def collect_ec2(context: CollectContext) -> list[Record]:
+    """The ec2 service: volumes and security groups, and the Region's EBS default."""
+    records = _collect_ec2(context)
+    if context.wants("GetEbsEncryptionByDefault"):
+        ec2 = context.client_for("ec2")
+        # AWS gives the setting no ARN; the address names it in ARN form all the same.
+        record = Record("ec2.ebs_default", "ec2", "ebs-encryption-by-default",
+                        arn(context, "ec2", "ebs-encryption-by-default"))
+        record.data["GetEbsEncryptionByDefault"] = context.call(
+            record, "ec2", "GetEbsEncryptionByDefault", ec2.get_ebs_encryption_by_default)
+        records.append(record)
+    return records
+
+
+def collect_acm(context: CollectContext) -> list[Record]:
+    acm = context.client_for("acm")
+    records = []
+    for summary in paginate(acm, "list_certificates", "CertificateSummaryList",
+                            Includes={"keyTypes": ACM_KEY_TYPES}):
+        certificate_arn = summary["CertificateArn"]
+        name = f"{summary.get('DomainName', 'certificate')}-{certificate_arn.rsplit('/', 1)[-1]}"
+        record = Record("acm.certificate", "acm", name, certificate_arn)
+        response = context.call(record, "acm", "DescribeCertificate",
+                                acm.describe_certificate, CertificateArn=certificate_arn)
+        record.data["DescribeCertificate"] = (response or {}).get("Certificate")
+        records.append(record)
+    return records
+
+
+# What the API answers for a failing and a passing resource, shown in docs/rules.md
+# (these rules have no IaC fixtures: no template can hold the deployed state).
+EXAMPLES: dict[str, dict[str, str]] = {
+    "KEY-090": {
+        "fail": '// kms:DescribeKey\n{"KeyMetadata": {"KeyId": "1234abcd-...", '
+                '"KeyManager": "CUSTOMER",\n  "KeyState": "PendingDeletion", '
+                '"DeletionDate": "2026-12-01T00:00:00Z"}}',
+        "pass": '// kms:DescribeKey\n{"KeyMetadata": {"KeyId": "1234abcd-...", '
+                '"KeyManager": "CUSTOMER",\n  "KeyState": "Enabled"}}',
+    },
+    "LOG-010": {
+        "fail": '// cloudtrail:GetTrailStatus (Name=clinic-trail)\n{"IsLogging": false}',
+        "pass": '// cloudtrail:GetTrailStatus (Name=clinic-trail)\n{"IsLogging": true}',
+    },
+    "ENC-090": {
+        "fail": '// ec2:GetEbsEncryptionByDefault (us-east-1)\n{"EbsEncryptionByDefault": false}',
+        "pass": '// ec2:GetEbsEncryptionByDefault (us-east-1)\n{"EbsEncryptionByDefault": true}',
+    },
+    "CRT-090": {
+        "fail": '// acm:DescribeCertificate\n{"Certificate": {"DomainName": "portal.example.com",'
+                '\n  "Status": "ISSUED", "KeyAlgorithm": "RSA_1024", '
+                '"NotAfter": "(in 12 days)"}}',
+        "pass": '// acm:DescribeCertificate\n{"Certificate": {"DomainName": "portal.example.com",'
+                '\n  "Status": "ISSUED", "KeyAlgorithm": "RSA_2048", '
+                '"NotAfter": "(in 300 days)"}}',
+    },
+}
