@@ -4,6 +4,11 @@ Run on demand (not part of the test suite):
 
     python benchmarks/bench_live.py [--prowler PATH] [--services s3,ec2,rds,kms,cloudtrail]
 
+Run it inside a network namespace that has only loopback, so neither tool can reach
+anything but the local server:
+
+    unshare -n sh -c 'ip link set lo up; python benchmarks/bench_live.py'
+
 Starts moto's server on 127.0.0.1 (as the tests do), seeds compliant and non-compliant
 resources, then times `ephi-lint aws` and `prowler aws` against it in the same run and
 reports the ratio. prowler is optional (install it in its own virtual environment).
@@ -51,6 +56,19 @@ def timed(command: list[str], environment: dict[str, str]) -> tuple[float, int]:
     return time.perf_counter() - started, completed.returncode
 
 
+def _prowler_results(folder: Path) -> int:
+    """How many prowler results name a seeded resource: proof it read this server."""
+    import json
+
+    count = 0
+    for path in folder.rglob("*.ocsf.json"):
+        for item in json.loads(path.read_text() or "[]"):
+            if "clinic-" in json.dumps(item.get("resources", [])) or "vol-" in json.dumps(
+                    item.get("resources", [])):
+                count += 1
+    return count
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--prowler", default=shutil.which("prowler"))
@@ -72,7 +90,8 @@ def main() -> None:
                     [options.prowler, "aws", "-f", "us-east-1", "--services",
                      *options.services.split(","), "-M", "json-ocsf", "-o", folder,
                      "--no-banner"], environment)
-                line += (f"; prowler {theirs:.2f}s (exit {their_code}); "
+                line += (f"; prowler {theirs:.2f}s (exit {their_code}, "
+                         f"{_prowler_results(Path(folder))} results naming seeded resources); "
                          f"ratio ephi-lint/prowler = {ours / theirs:.3f}")
             print(line)
     finally:
