@@ -67,6 +67,10 @@ def aws(
         "--fail-on-unknown", help="Exit 1 when a setting cannot be decided.")] = False,
     sarif_category: Annotated[str | None, typer.Option(
         "--sarif-category", help="SARIF runAutomationDetails.id.")] = None,
+    templates: Annotated[Path | None, typer.Option(
+        "--templates", exists=True, help="Directory of the CloudFormation templates: "
+        "resources tagged aws:cloudformation:logical-id point at the line that "
+        "declared them.")] = None,
 ) -> None:
     """Scan a live AWS account, read-only, with the same rules as the file scan."""
     from linter.cli import _fail, _load_rules, _write
@@ -101,6 +105,10 @@ def aws(
     request = LiveScanRequest(rules=rules, regions=_split(regions or []) or None,
                               services=service_names or None, profile=profile,
                               max_workers=max_workers)
+    if templates is not None:
+        from linter.live.templates import load_templates
+
+        request.templates = load_templates(templates)
     try:
         from linter.live.session import LiveSession
 

@@ -41,6 +41,7 @@ from linter.live.services import (
     selected_services,
 )
 from linter.live.session import LiveSession
+from linter.live.templates import TemplateIndex
 from linter.models.base import Resource
 from linter.pipeline import ScanResult
 
@@ -54,6 +55,8 @@ class LiveScanRequest:
     max_workers: int = 8
     # Called once per service read with (its report, the log line, reads done, total).
     progress: Callable[[UnitReport, str, int, int], None] | None = None
+    # `--templates DIR`: anchor CloudFormation-tagged resources in their template.
+    templates: TemplateIndex | None = None
 
 
 @dataclass
@@ -117,7 +120,8 @@ def run_live_scan(request: LiveScanRequest, session: LiveSession | None = None
         state = states[region]
         try:
             records = service.collect(context, state)
-            build = BuildContext(account, region, state.key_inventory, judged)
+            build = BuildContext(account, region, state.key_inventory, judged,
+                                 request.templates)
             built = build_models(records, build)
             report.resources = len(built)
             with lock:

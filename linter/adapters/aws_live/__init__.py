@@ -3,8 +3,9 @@
 The rules never learn that a model came from an API: a field holds the API's value and
 its `attribute` names the API call and response field it came from (`s3:GetBucket
 Encryption ServerSideEncryptionConfiguration.Rules[0]...SSEAlgorithm`). A resource's
-location is a virtual path `aws/ACCOUNT/REGION/SERVICE/NAME` (line 1) and its address
-is its ARN, which is what text, JSON and SARIF outputs show.
+location is a virtual path `aws/ACCOUNT/REGION/SERVICE/NAME` (line 1), or with
+`--templates` the template line that declared it (linter/live/templates.py), and its
+address is its ARN, which is what text, JSON and SARIF outputs show.
 
 Every builder module declares `BUILDERS = {record kind: builder}`, like the IaC adapters.
 """
@@ -21,6 +22,7 @@ from linter.adapters import collect_builders
 from linter.adapters.policy_documents import normalise
 from linter.live.collectors import Record
 from linter.live.collectors.security import KeyInventory
+from linter.live.templates import TemplateIndex, resource_tags
 from linter.models.base import Field, FieldState, Resource, SourceLocation
 from linter.values import Unknown
 
@@ -41,6 +43,8 @@ class BuildContext:
     key_inventory: Callable[[], KeyInventory]
     # Field names that some selected rule judges, per model name.
     judged: dict[str, set[str]]
+    # `--templates`: where tagged resources were declared (None: virtual paths only).
+    templates: TemplateIndex | None = None
 
     def judges(self, model: type[Resource], name: str) -> bool:
         return name in self.judged.get(model.MODEL, set())
@@ -58,8 +62,11 @@ def build_models(records: list[Record], context: BuildContext) -> list[Resource]
 def identity(record: Record, context: BuildContext, source_type: str) -> dict[str, Any]:
     service = record.kind.split(".")[0]
     path = f"aws/{context.account}/{context.region}/{service}/{record.name.strip('/')}"
+    location = SourceLocation(path, 1, 1)
+    if context.templates is not None:
+        location = context.templates.locate(resource_tags(record.data)) or location
     return {"address": record.arn, "source_type": source_type,
-            "source_format": SOURCE_FORMAT, "location": SourceLocation(path, 1, 1),
+            "source_format": SOURCE_FORMAT, "location": location,
             "scope": f"aws/{context.account}/{context.region}"}
 
 

@@ -1,0 +1,89 @@
+"""`ephi-lint aws --templates DIR`: findings on CloudFormation-tagged resources point at
+the template line that declared them (moto server), and the index's matching rules."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from linter.live.templates import LOGICAL_ID_TAG, STACK_NAME_TAG, load_templates
+from tests.live_server import MotoServer, client, moto_server  # noqa: F401 - fixture
+
+TEMPLATE = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Queue:
+    Type: AWS::SQS::Queue
+  PatientDataVolume:
+    Type: AWS::EC2::Volume
+    Properties:
+      AvailabilityZone: us-east-1a
+      Size: 8
+"""
+
+
+def run_aws(*args: str) -> Any:
+    import typer
+
+    from linter.cli_aws import aws
+
+    app = typer.Typer()
+    app.command("aws")(aws)
+    app.command("version")(lambda: None)
+    return CliRunner().invoke(app, ["aws", "--services", "ec2", "--include-rule", "ENC-002",
+                                    *args])
+
+
+@pytest.fixture
+def tagged_volume(moto_server: MotoServer, tmp_path: Path,  # noqa: F811
+                  monkeypatch: pytest.MonkeyPatch) -> str:
+    moto_server.reset()
+    volume = client("ec2").create_volume(
+        AvailabilityZone="us-east-1a", Size=8, TagSpecifications=[{
+            "ResourceType": "volume", "Tags": [
+                {"Key": LOGICAL_ID_TAG, "Value": "PatientDataVolume"},
+                {"Key": STACK_NAME_TAG, "Value": "clinic"}]}])
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "clinic.yaml").write_text(TEMPLATE)
+    monkeypatch.chdir(tmp_path)
+    return f"arn:aws:ec2:us-east-1:123456789012:volume/{volume['VolumeId']}"
+
+
+def test_finding_points_at_the_template_line(tagged_volume: str) -> None:
+    result = run_aws("--templates", "templates", "--format", "json")
+    finding = [item for item in json.loads(result.stdout)["findings"]
+               if item["rule"] == "ENC-002" and item["resource"] == tagged_volume]
+    assert len(finding) == 1 and finding[0]["status"] == "fail"
+    assert (finding[0]["file"], finding[0]["line"]) == ("templates/clinic.yaml", 5)
+
+
+def test_sarif_physical_location_is_the_template(tagged_volume: str) -> None:
+    result = run_aws("--templates", "templates", "--format", "sarif")
+    results = json.loads(result.stdout)["runs"][0]["results"]
+    location = next(item["locations"][0] for item in results
+                    if item["ruleId"] == "ENC-002"
+                    and item["properties"]["resource"] == tagged_volume)
+    assert location["physicalLocation"]["artifactLocation"]["uri"] == "templates/clinic.yaml"
+    assert location["physicalLocation"]["region"]["startLine"] == 5
+    assert location["logicalLocations"][0]["fullyQualifiedName"] == tagged_volume
+
+
+def test_without_templates_the_path_stays_virtual(tagged_volume: str) -> None:
+    result = run_aws("--format", "json")
+    finding = next(item for item in json.loads(result.stdout)["findings"]
+                   if item["resource"] == tagged_volume)
+    assert finding["file"].startswith("aws/123456789012/us-east-1/ec2/")
+
+
+def test_ambiguous_logical_id_needs_the_stack_name(tmp_path: Path) -> None:
+    for stem in ("clinic", "billing"):
+        (tmp_path / f"{stem}.yaml").write_text(TEMPLATE)
+    index = load_templates(tmp_path, tmp_path)
+    found = index.locate({LOGICAL_ID_TAG: "PatientDataVolume", STACK_NAME_TAG: "billing"})
+    assert found is not None and (found.path, found.start_line) == ("billing.yaml", 5)
+    assert index.locate({LOGICAL_ID_TAG: "PatientDataVolume", STACK_NAME_TAG: "other"}) is None
+    assert index.locate({LOGICAL_ID_TAG: "Missing"}) is None
