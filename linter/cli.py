@@ -128,7 +128,8 @@ def _execute(run: _Run) -> tuple[Any, Path]:
         module_files,
         select_files,
     )
-    from linter.pipeline import ScanRequest, read_stdin_bytes
+    from linter.discover import decode
+    from linter.pipeline import ScanRequest
     from linter.pipeline import scan as run_scan
     from linter.report import ScanReport
     from linter.suppress import Policy
@@ -155,7 +156,7 @@ def _execute(run: _Run) -> tuple[Any, Path]:
         if run.input_format is None:
             raise _fail("reading `-` needs --input-format terraform|cloudformation|kubernetes")
         try:
-            stdin_text = read_stdin_bytes(sys.stdin.buffer.read())
+            stdin_text = decode(sys.stdin.buffer.read())
         except ValueError as error:
             raise _fail(f"standard input: {error}") from None
     root = scan_root(file_paths)

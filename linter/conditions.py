@@ -16,7 +16,7 @@ from typing import Any
 
 from linter.checks import run_check
 from linter.models.base import Field, FieldState
-from linter.values import Branches, PartialText, Unknown, is_known, plain
+from linter.values import Branches, Unknown, is_known, plain
 
 
 class Status(str, Enum):
@@ -77,7 +77,7 @@ def _leaf(condition: dict[str, Any], field: Field) -> Verdict:
     value = field.value
     if isinstance(value, Branches):
         return _branches(condition, field, value)
-    if isinstance(value, PartialText) or (isinstance(value, Unknown)):
+    if isinstance(value, Unknown):  # PartialText included
         return Verdict(Status.UNKNOWN, field, f"`{field.attribute}` cannot be known statically"
                                               f" ({value.reason})")
     return _compare(condition, field, value)

@@ -14,9 +14,8 @@ from collections import Counter
 from pathlib import Path
 
 from linter.engine import Rule, catalogue_directory, load_rules, supported_formats
-from linter.explain import fixture_examples
+from linter.explain import SNIPPET_LANGUAGE, fixture_examples
 
-_LANGUAGE = {"terraform": "hcl", "cloudformation": "yaml", "kubernetes": "yaml", "pem": "text"}
 _FAMILIES = {
     "ENC": "Encryption at rest", "KEY": "Key management and separation",
     "TLS": "Weak TLS protocols and ciphers", "PLN": "Plaintext services",
@@ -65,7 +64,7 @@ def _section(rule: Rule) -> list[str]:
 
     for kind, heading in (("fail", "Failing example"), ("pass", "Passing example")):
         for fmt, path in examples[kind].items():
-            lines += [f"### {heading} ({fmt})", "", f"```{_LANGUAGE.get(fmt, 'text')}",
+            lines += [f"### {heading} ({fmt})", "", f"```{SNIPPET_LANGUAGE.get(fmt, 'text')}",
                       path.read_text(encoding="utf-8").rstrip(), "```", ""]
         if rule.id in EXAMPLES:  # a live-only rule: what the AWS API answers
             lines += [f"### {heading} (aws)", "", "```text", EXAMPLES[rule.id][kind], "```", ""]
@@ -73,7 +72,7 @@ def _section(rule: Rule) -> list[str]:
     for fmt in ("terraform", "cloudformation", "kubernetes"):
         snippet = rule.remediation.get(fmt)
         if snippet:
-            lines += [f"```{_LANGUAGE[fmt]}", snippet.rstrip(), "```", ""]
+            lines += [f"```{SNIPPET_LANGUAGE[fmt]}", snippet.rstrip(), "```", ""]
     if rule.limits:
         lines += ["### Known limits", "", rule.limits, ""]
     peers = [f"{tool}: {', '.join(ids)}" for tool, ids in sorted(rule.equivalents.items())

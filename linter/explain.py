@@ -16,7 +16,9 @@ FORMAT_SUFFIXES = (
     (".k8s.yaml", "kubernetes"), (".tf.json", "terraform"), (".tf", "terraform"),
     (".pem", "pem"), (".crt", "pem"),
 )
-_LANGUAGE = {"terraform": "hcl", "cloudformation": "yaml", "kubernetes": "yaml"}
+# The code-fence language of each format, for Markdown (docs/rules.md, SARIF help).
+SNIPPET_LANGUAGE = {"terraform": "hcl", "cloudformation": "yaml", "kubernetes": "yaml",
+                    "pem": "text"}
 
 
 def fixture_format(path: Path) -> str | None:

@@ -19,7 +19,7 @@ from linter.adapters import kubernetes as kubernetes_adapters
 from linter.adapters import pem as pem_adapters
 from linter.adapters import terraform as terraform_adapters
 from linter.certificates import PemBlock, pem_blocks
-from linter.discover import DEFAULT_MAX_FILE_BYTES, FileProblem, decode, discover, read_text
+from linter.discover import DEFAULT_MAX_FILE_BYTES, FileProblem, discover, read_text
 from linter.engine import Evaluator, Outcome, Rule
 from linter.models.base import Resource
 from linter.parsers.documents import ParsedDocuments, might_be_infrastructure, parse_documents
@@ -334,7 +334,3 @@ def _adapt_pem(parsed: _Parsed, result: ScanResult) -> list[Resource]:
                 path, f"internal error while evaluating this file: "
                       f"{type(error).__name__}: {error}"))
     return resources
-
-
-def read_stdin_bytes(data: bytes) -> str:
-    return decode(data)

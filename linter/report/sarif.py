@@ -18,6 +18,7 @@ from urllib.parse import quote
 from linter import __version__
 from linter.conditions import Status
 from linter.engine import SEVERITIES, Outcome, Rule
+from linter.explain import SNIPPET_LANGUAGE
 from linter.report import SECURITY_SEVERITY, ScanReport
 from linter.suppress import Suppression
 
@@ -82,7 +83,7 @@ def help_markdown(rule: Rule) -> str:
     for fmt in ("terraform", "cloudformation", "kubernetes"):
         snippet = rule.remediation.get(fmt)
         if snippet:
-            language = {"terraform": "hcl", "cloudformation": "yaml", "kubernetes": "yaml"}[fmt]
+            language = SNIPPET_LANGUAGE[fmt]
             parts += ["", f"{fmt.capitalize()}:", f"```{language}", snippet.rstrip(), "```"]
     if rule.limits:
         parts += ["", f"Known limits: {rule.limits}"]
