@@ -33,6 +33,8 @@ READ_OPERATIONS: dict[str, dict[str, str | None]] = {
         "GetBucketLogging": "s3:GetBucketLogging",
         # The bucket-level Block Public Access read is authorised by this action name.
         "GetPublicAccessBlock": "s3:GetBucketPublicAccessBlock",
+        # Only to find the aws:cloudformation:* tags that anchor a bucket (--templates).
+        "GetBucketTagging": "s3:GetBucketTagging",
     },
     "rds": {
         "DescribeDBInstances": "rds:DescribeDBInstances",
@@ -87,6 +89,66 @@ READ_OPERATIONS: dict[str, dict[str, str | None]] = {
         "DescribeListeners": "elasticloadbalancing:DescribeListeners",
         "DescribeRules": "elasticloadbalancing:DescribeRules",
     },
+    # Classic Load Balancers: same IAM actions as ELBv2, another API version.
+    "elb": {
+        "DescribeLoadBalancers": "elasticloadbalancing:DescribeLoadBalancers",
+        "DescribeLoadBalancerPolicies": "elasticloadbalancing:DescribeLoadBalancerPolicies",
+        "DescribeTags": "elasticloadbalancing:DescribeTags",
+    },
+    "cloudfront": {"ListDistributions": "cloudfront:ListDistributions"},
+    # API Gateway authorises reads by HTTP method on the resource path: apigateway:GET.
+    "apigateway": {
+        "GetDomainNames": "apigateway:GET",
+        "GetRestApis": "apigateway:GET",
+        "GetStages": "apigateway:GET",
+    },
+    "apigatewayv2": {"GetDomainNames": "apigateway:GET"},
+    "ecr": {"DescribeRepositories": "ecr:DescribeRepositories"},
+    # ListSecrets returns names, key ids and rotation settings, never a secret value.
+    "secretsmanager": {"ListSecrets": "secretsmanager:ListSecrets"},
+    "eks": {
+        "ListClusters": "eks:ListClusters",
+        "DescribeCluster": "eks:DescribeCluster",
+    },
+    "kafka": {"ListClustersV2": "kafka:ListClustersV2"},
+    "transfer": {
+        "ListServers": "transfer:ListServers",
+        "DescribeServer": "transfer:DescribeServer",
+    },
+    # DocumentDB and Neptune clusters are managed through the RDS API and its actions.
+    "docdb": {"DescribeDBClusters": "rds:DescribeDBClusters"},
+    "neptune": {"DescribeDBClusters": "rds:DescribeDBClusters"},
+    "dax": {"DescribeClusters": "dax:DescribeClusters"},
+    "dms": {"DescribeEndpoints": "dms:DescribeEndpoints"},
+    "mq": {
+        "ListBrokers": "mq:ListBrokers",
+        "DescribeBroker": "mq:DescribeBroker",
+    },
+    "athena": {
+        "ListWorkGroups": "athena:ListWorkGroups",
+        "GetWorkGroup": "athena:GetWorkGroup",
+    },
+    "glue": {
+        "GetDataCatalogEncryptionSettings": "glue:GetDataCatalogEncryptionSettings",
+        "GetSecurityConfigurations": "glue:GetSecurityConfigurations",
+    },
+    "emr": {
+        "ListSecurityConfigurations": "elasticmapreduce:ListSecurityConfigurations",
+        "DescribeSecurityConfiguration": "elasticmapreduce:DescribeSecurityConfiguration",
+    },
+    "sagemaker": {
+        "ListNotebookInstances": "sagemaker:ListNotebookInstances",
+        "DescribeNotebookInstance": "sagemaker:DescribeNotebookInstance",
+        "ListEndpointConfigs": "sagemaker:ListEndpointConfigs",
+        "DescribeEndpointConfig": "sagemaker:DescribeEndpointConfig",
+    },
+    "fsx": {"DescribeFileSystems": "fsx:DescribeFileSystems"},
+    "workspaces": {"DescribeWorkspaces": "workspaces:DescribeWorkspaces"},
+    # Parameter metadata (name, type, key id), never a value: GetParameter* is forbidden.
+    "ssm": {"DescribeParameters": "ssm:DescribeParameters"},
+    # ListFunctions also returns environment variable values, which may be credentials:
+    # the collector keeps only the variable names and drops the answer's values at once.
+    "lambda": {"ListFunctions": "lambda:ListFunctions"},
 }
 
 # "Reads" that return stored data or mint credentials. The guard refuses them even if

@@ -46,6 +46,9 @@ from linter.models.base import Resource
 from linter.pipeline import ScanResult
 
 
+GLOBAL = "global"  # the Region name global services' resources are reported under
+
+
 @dataclass
 class LiveScanRequest:
     rules: list[Rule]
@@ -106,9 +109,15 @@ def run_live_scan(request: LiveScanRequest, session: LiveSession | None = None
     services = selected_services(request.rules, request.services)
     judged = judged_fields(request.rules)
     result = LiveScanResult(rules=request.rules, account=account, regions=regions)
-    states = {region: RegionState(_context(session, account, region, frozenset()))
-              for region in regions}
-    units = [(region, service) for region in regions for service in services]
+    # A global service is one unit per account, under the Region name "global".
+    units = [(region, service) for region in regions for service in services
+             if not service.home_region]
+    units += [(GLOBAL, service) for service in services if service.home_region and regions]
+    endpoints = {region: region for region in regions}
+    endpoints.update({GLOBAL: service.home_region for service in services
+                      if service.home_region})
+    states = {region: RegionState(_context(session, account, endpoint, frozenset()))
+              for region, endpoint in endpoints.items()}
     models: list[Resource] = []
     denials: list[tuple[str, Denial]] = []
     lock = threading.Lock()
@@ -116,7 +125,8 @@ def run_live_scan(request: LiveScanRequest, session: LiveSession | None = None
     def run(region: str, service: Service) -> None:
         report = UnitReport(region, service.name)
         unit_started = time.perf_counter()
-        context = _context(session, account, region, needed_operations(service, judged))
+        context = _context(session, account, endpoints[region],
+                           needed_operations(service, judged))
         state = states[region]
         try:
             records = service.collect(context, state)

@@ -4,6 +4,11 @@ A collector makes only List/Describe/Get-metadata calls (the guard enforces it),
 paginator wherever the API has one, and skips the optional per-resource calls that no
 selected rule needs. A denied per-resource call does not stop the service: the record
 remembers it (the fields it feeds become UNKNOWN) and the scan reports it as an error.
+
+Every collector module declares `SERVICES`, the `--services` it reads, each with the
+models it yields and the calls each field needs (linter.live.services collects them by
+listing the modules, as the adapters collect `BUILDERS`). Every call a collector makes
+must also be on the one audited allow-list, linter/live/allowlist.py.
 """
 
 from __future__ import annotations
@@ -26,6 +31,34 @@ UNAVAILABLE_CODES = frozenset({
     "OptInRequired", "UnrecognizedClientException", "InvalidClientTokenId",
     "SubscriptionRequiredException", "UnsupportedOperation",
 })
+
+
+# operation -> (model, the fields it feeds; empty: every field of the model)
+Needs = dict[str, tuple[str, frozenset[str]]]
+ALL_FIELDS: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Service:
+    """One `--services` name: what it reads and which selected rules make it worth reading."""
+
+    name: str
+    needs: Needs
+    collect: Callable[..., list[Record]]  # (CollectContext, RegionState) -> Records
+    # A global service (CloudFront) is read once per account through this Region's
+    # endpoint, and its resources are reported under the Region name "global".
+    home_region: str = ""
+    models: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "models", tuple(sorted({m for m, _ in self.needs.values()})))
+
+
+def plain(collect: Callable[[CollectContext], list[Record]]) -> Callable[..., list[Record]]:
+    """A collector that needs nothing from the Region beyond its clients."""
+    def run(context: CollectContext, _: Any) -> list[Record]:
+        return collect(context)
+    return run
 
 
 @dataclass

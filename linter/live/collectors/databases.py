@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from linter.live.collectors import CollectContext, Record, arn, paginate
+from linter.live.collectors import ALL_FIELDS, CollectContext, Record, Service, arn, paginate, plain
 
 
 def collect_rds(context: CollectContext) -> list[Record]:
@@ -123,3 +123,23 @@ def collect_opensearch(context: CollectContext) -> list[Record]:
                                                            f"domain/{status['DomainName']}"),
                                   {"DescribeDomains": status}))
     return records
+
+
+SERVICES = (
+    Service("rds", {"DescribeDBInstances": ("aws.rds.DBInstance", ALL_FIELDS),
+                    "DescribeDBClusters": ("aws.rds.DBCluster", ALL_FIELDS),
+                    "DescribeDBSnapshots": ("aws.rds.Snapshot", ALL_FIELDS),
+                    "DescribeDBClusterSnapshots": ("aws.rds.Snapshot", ALL_FIELDS),
+                    "DescribeDBParameters": ("aws.rds.DBInstance",
+                                             frozenset({"tls_required"})),
+                    "DescribeDBClusterParameters": ("aws.rds.DBCluster",
+                                                    frozenset({"tls_required"}))},
+            plain(collect_rds)),
+    Service("elasticache", {"DescribeReplicationGroups":
+                            ("aws.elasticache.ReplicationGroup", ALL_FIELDS)},
+            plain(collect_elasticache)),
+    Service("redshift", {"DescribeClusters": ("aws.redshift.Cluster", ALL_FIELDS)},
+            plain(collect_redshift)),
+    Service("opensearch", {"DescribeDomains": ("aws.opensearch.Domain", ALL_FIELDS)},
+            plain(collect_opensearch)),
+)

@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from linter.live.collectors import CollectContext, Record, arn, paginate
+from linter.live.collectors import ALL_FIELDS, CollectContext, Record, Service, arn, paginate, plain
 from linter.live.collectors.storage import collect_ec2 as _collect_ec2
 
 # Every key type ACM issues or imports: without Includes, ListCertificates returns only
@@ -75,3 +75,14 @@ EXAMPLES: dict[str, dict[str, str]] = {
                 '"NotAfter": "(in 300 days)"}}',
     },
 }
+
+
+SERVICES = (
+    Service("ec2", {"DescribeVolumes": ("aws.ec2.Volume", ALL_FIELDS),
+                    "DescribeSecurityGroups": ("aws.ec2.SecurityGroup", ALL_FIELDS),
+                    "GetEbsEncryptionByDefault": ("aws.live.EbsDefaultEncryption", ALL_FIELDS)},
+            plain(collect_ec2)),
+    Service("acm", {"ListCertificates": ("aws.live.Certificate", ALL_FIELDS),
+                    "DescribeCertificate": ("aws.live.Certificate", ALL_FIELDS)},
+            plain(collect_acm)),
+)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from linter.live.collectors import CollectContext, Record, arn, paginate
+from linter.live.collectors import ALL_FIELDS, CollectContext, Record, Service, arn, paginate, plain
 
 
 def collect_sqs(context: CollectContext) -> list[Record]:
@@ -71,3 +71,15 @@ def collect_backup(context: CollectContext) -> list[Record]:
                        context, "backup", f"backup-vault:{vault['BackupVaultName']}"),
                    {"ListBackupVaults": vault})
             for vault in paginate(backup, "list_backup_vaults", "BackupVaultList")]
+
+
+SERVICES = (
+    Service("logs", {"DescribeLogGroups": ("aws.logs.LogGroup", ALL_FIELDS)},
+            plain(collect_logs)),
+    Service("sqs", {"ListQueues": ("aws.sqs.Queue", ALL_FIELDS)}, plain(collect_sqs)),
+    Service("sns", {"ListTopics": ("aws.sns.Topic", ALL_FIELDS)}, plain(collect_sns)),
+    Service("kinesis", {"ListStreams": ("aws.kinesis.Stream", ALL_FIELDS)},
+            plain(collect_kinesis)),
+    Service("backup", {"ListBackupVaults": ("aws.backup.Vault", ALL_FIELDS)},
+            plain(collect_backup)),
+)

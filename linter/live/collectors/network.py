@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from linter.live.collectors import CollectContext, Record, paginate
+from linter.live.collectors import ALL_FIELDS, CollectContext, Record, Service, paginate, plain
 
 
 def collect_elbv2(context: CollectContext) -> list[Record]:
@@ -23,3 +23,11 @@ def collect_elbv2(context: CollectContext) -> list[Record]:
                 record.skipped.add("DescribeRules")
             records.append(record)
     return records
+
+
+SERVICES = (
+    Service("elbv2", {"DescribeListeners": ("aws.elbv2.Listener", ALL_FIELDS),
+                      "DescribeRules": ("aws.elbv2.Listener",
+                                        frozenset({"http_handling", "default_actions"}))},
+            plain(collect_elbv2)),
+)

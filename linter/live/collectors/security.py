@@ -7,7 +7,16 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from linter.live.collectors import DENIED_CODES, CollectContext, Record, error_code, paginate
+from linter.live.collectors import (
+    ALL_FIELDS,
+    DENIED_CODES,
+    CollectContext,
+    Record,
+    Service,
+    error_code,
+    paginate,
+    plain,
+)
 
 
 @dataclass
@@ -101,3 +110,18 @@ def collect_cloudtrail(context: CollectContext) -> list[Record]:
         records.append(record)
     return records
 
+
+def _collect_kms(context: CollectContext, region: Any) -> list[Record]:
+    return collect_kms(context, region.key_inventory())
+
+
+SERVICES = (
+    Service("kms", {"ListKeys": ("aws.kms.Key", ALL_FIELDS),
+                    "GetKeyRotationStatus": ("aws.kms.Key", frozenset({"rotation_enabled"})),
+                    "GetKeyPolicy": ("aws.kms.Key", frozenset({"policy"})),
+                    "DescribeKey": ("aws.live.KeyStatus", ALL_FIELDS)},
+            _collect_kms),
+    Service("cloudtrail", {"DescribeTrails": ("aws.cloudtrail.Trail", ALL_FIELDS),
+                           "GetTrailStatus": ("aws.live.TrailStatus", ALL_FIELDS)},
+            plain(collect_cloudtrail)),
+)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from linter.live.collectors import CollectContext, Record, arn, paginate
+from linter.live.collectors import ALL_FIELDS, CollectContext, Record, Service, arn, paginate, plain
 
 
 def collect_s3(context: CollectContext) -> list[Record]:
@@ -94,3 +94,23 @@ def collect_dynamodb(context: CollectContext) -> list[Record]:
             record.data["DescribeTable"] = response["Table"]
         records.append(record)
     return records
+
+
+_ENCRYPTION = frozenset({"encryption_algorithm", "kms_key", "encryption_enabled"})
+
+SERVICES = (
+    Service("s3", {"ListBuckets": ("aws.s3.Bucket", ALL_FIELDS),
+                   "GetBucketEncryption": ("aws.s3.Bucket", _ENCRYPTION),
+                   "GetBucketPolicy": ("aws.s3.Bucket", frozenset({"policy"})),
+                   "GetBucketVersioning": ("aws.s3.Bucket", frozenset({"versioning_status"})),
+                   "GetBucketLogging": ("aws.s3.Bucket",
+                                        frozenset({"access_logging", "is_log_target"})),
+                   "GetPublicAccessBlock": ("aws.s3.Bucket", frozenset({
+                       "block_public_acls", "block_public_policy", "ignore_public_acls",
+                       "restrict_public_buckets"}))},
+            plain(collect_s3)),
+    Service("dynamodb", {"ListTables": ("aws.dynamodb.Table", ALL_FIELDS)},
+            plain(collect_dynamodb)),
+    Service("efs", {"DescribeFileSystems": ("aws.efs.FileSystem", ALL_FIELDS)},
+            plain(collect_efs)),
+)
