@@ -73,13 +73,21 @@ def load_templates(directory: Path, root: Path | None = None) -> TemplateIndex:
 
 
 def resource_tags(data: dict[str, Any]) -> dict[str, str]:
-    """The tags in a collector's API answers (`Tags` / `TagList` of Key/Value pairs)."""
+    """The tags in a collector's API answers.
+
+    APIs give them as a list of Key/Value pairs (`Tags`, `TagList`, `TagSet`) or, in the
+    newer JSON APIs (EKS, MSK, Transfer...), as a plain map under `Tags` or `tags`.
+    """
     tags: dict[str, str] = {}
     for answer in data.values():
         if not isinstance(answer, dict):
             continue
-        for key in ("Tags", "TagList", "TagSet"):
-            for tag in answer.get(key) or ():
+        for key in ("Tags", "TagList", "TagSet", "tags"):
+            found = answer.get(key) or ()
+            if isinstance(found, dict):
+                tags.update((str(name), str(value)) for name, value in found.items())
+                continue
+            for tag in found:
                 if isinstance(tag, dict) and isinstance(tag.get("Key"), str):
                     tags[tag["Key"]] = str(tag.get("Value", ""))
     return tags
