@@ -9,6 +9,7 @@
 - `FaultProxy`: a tiny loopback HTTP proxy in front of moto that answers AccessDenied
   or throttling for chosen services (read from the SigV4 credential scope) and counts
   the requests that reached it; used for the fault tests, which moto cannot simulate.
+  Its `stand_in` answers the one call a test names where moto cannot answer as AWS does.
 """
 
 from __future__ import annotations
@@ -201,8 +202,13 @@ class FaultProxy:
 
     def __init__(self, upstream: str, deny: frozenset[str] = frozenset(),
                  throttle_first: int = 0, drop_first: int = 0,
-                 deny_request: Callable[[str, str, str], bool] | None = None) -> None:
+                 deny_request: Callable[[str, str, str], bool] | None = None,
+                 stand_in: Callable[[str, str, str], tuple[int, str, bytes] | None]
+                 | None = None) -> None:
         self.upstream = urlsplit(upstream)
+        # (service, method, path with query) -> (status, content type, body) for a call
+        # moto cannot answer as AWS does; None: forward to moto.
+        self.stand_in = stand_in
         self.deny = deny  # SigV4 service names answered with AccessDenied
         # (service, method, path with query) -> True: answer that one request AccessDenied
         self.deny_request = deny_request
@@ -228,6 +234,11 @@ class FaultProxy:
                 if fault == "drop":
                     self.close_connection = True
                     self.connection.shutdown(socket.SHUT_RDWR)
+                    return
+                answer = proxy.stand_in and proxy.stand_in(service, self.command, self.path)
+                if answer:
+                    status, content_type, payload = answer
+                    self._reply(status, {"Content-Type": content_type}, payload)
                     return
                 if fault is not None:
                     status, code = fault

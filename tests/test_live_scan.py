@@ -235,6 +235,13 @@ def test_access_denied_on_one_service_is_an_error_and_the_rest_is_reported(
         ("PLN-005", "fail", "arn:aws:s3:::clinic-exports")}
     assert document["summary"]["errors"] == 1
     assert proxy.injected == {"rds:AccessDenied": 1}
+    # The JSON record says what was and was not assessed, for the auditor's file.
+    services = {(item["service"], item["status"], item["resources"])
+                for item in document["live"]["services"]}
+    assert services == {("rds", "not assessed", 0), ("s3", "read", 3)}  # 3 seeded buckets
+    assert document["live"]["accounts"] == [ACCOUNT]
+    assert document["live"]["regions"] == ["us-east-1"]
+    assert document["live"]["api_calls"]["rds:DescribeDBInstances"] == 1
 
 
 def _scan_s3(proxy: FaultProxy, monkeypatch: pytest.MonkeyPatch) -> Any:

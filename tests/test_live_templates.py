@@ -11,7 +11,12 @@ import pytest
 from typer.testing import CliRunner
 
 from linter.live.templates import LOGICAL_ID_TAG, STACK_NAME_TAG, load_templates
-from tests.live_server import MotoServer, client, moto_server  # noqa: F401 - fixture
+from tests.live_server import (  # noqa: F401 - moto_server is a fixture
+    FaultProxy,
+    MotoServer,
+    client,
+    moto_server,
+)
 
 TEMPLATE = """\
 AWSTemplateFormatVersion: "2010-09-09"
@@ -23,10 +28,12 @@ Resources:
     Properties:
       AvailabilityZone: us-east-1a
       Size: 8
+  PatientPhotos:
+    Type: AWS::S3::Bucket
 """
 
 
-def run_aws(*args: str) -> Any:
+def run_aws(*args: str, service: str = "ec2", rule: str = "ENC-002") -> Any:
     import typer
 
     from linter.cli_aws import aws
@@ -34,7 +41,7 @@ def run_aws(*args: str) -> Any:
     app = typer.Typer()
     app.command("aws")(aws)
     app.command("version")(lambda: None)
-    return CliRunner().invoke(app, ["aws", "--services", "ec2", "--include-rule", "ENC-002",
+    return CliRunner().invoke(app, ["aws", "--services", service, "--include-rule", rule,
                                     *args])
 
 
@@ -77,6 +84,47 @@ def test_without_templates_the_path_stays_virtual(tagged_volume: str) -> None:
     finding = next(item for item in json.loads(result.stdout)["findings"]
                    if item["resource"] == tagged_volume)
     assert finding["file"].startswith("aws/123456789012/us-east-1/ec2/")
+
+
+# Only CloudFormation may set aws: tags, and moto (like S3) refuses them from
+# PutBucketTagging: a stand-in answers GetBucketTagging for patient-photos as S3 does
+# for a bucket its stack created.
+_STACK_TAG_SET = (
+    '<?xml version="1.0" encoding="UTF-8"?><Tagging><TagSet>'
+    f'<Tag><Key>{LOGICAL_ID_TAG}</Key><Value>PatientPhotos</Value></Tag>'
+    f'<Tag><Key>{STACK_NAME_TAG}</Key><Value>clinic</Value></Tag></TagSet></Tagging>')
+
+
+def _stack_tags(service: str, method: str, path: str) -> tuple[int, str, bytes] | None:
+    if service == "s3" and method == "GET" and path.startswith("/patient-photos?tagging"):
+        return 200, "application/xml", _STACK_TAG_SET.encode()
+    return None
+
+
+def test_buckets_are_anchored_through_their_tag_set(
+        tagged_volume: str, moto_server: MotoServer,  # noqa: F811
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # S3 returns tags only through GetBucketTagging, which the scan calls only with
+    # --templates; an untagged bucket (NoSuchTagSet) keeps its virtual path.
+    s3 = client("s3")
+    s3.create_bucket(Bucket="patient-photos")
+    s3.create_bucket(Bucket="untagged-photos")
+    proxy = FaultProxy(moto_server.url, stand_in=_stack_tags)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
+    try:
+        result = run_aws("--templates", "templates", "--format", "json", service="s3",
+                         rule="BAK-004")
+        plain = run_aws("--format", "json", service="s3", rule="BAK-004")
+    finally:
+        proxy.close()
+    document = json.loads(result.stdout)
+    assert document["problems"] == []
+    where = {item["resource"]: (item["file"], item["line"]) for item in document["findings"]}
+    assert where == {
+        "arn:aws:s3:::patient-photos": ("templates/clinic.yaml", 10),
+        "arn:aws:s3:::untagged-photos": ("aws/123456789012/us-east-1/s3/untagged-photos", 1)}
+    assert "s3:GetBucketTagging" in document["live"]["api_calls"]
+    assert "s3:GetBucketTagging" not in json.loads(plain.stdout)["live"]["api_calls"]
 
 
 def test_ambiguous_logical_id_needs_the_stack_name(tmp_path: Path) -> None:

@@ -45,7 +45,6 @@ from linter.live.templates import TemplateIndex
 from linter.models.base import Resource
 from linter.pipeline import ScanResult
 
-
 GLOBAL = "global"  # the Region name global services' resources are reported under
 
 
@@ -69,6 +68,7 @@ class UnitReport:
     resources: int = 0
     seconds: float = 0.0
     problem: str = ""
+    account: str = ""
 
 
 @dataclass
@@ -113,21 +113,21 @@ def run_live_scan(request: LiveScanRequest, session: LiveSession | None = None
     units = [(region, service) for region in regions for service in services
              if not service.home_region]
     units += [(GLOBAL, service) for service in services if service.home_region and regions]
-    endpoints = {region: region for region in regions}
-    endpoints.update({GLOBAL: service.home_region for service in services
-                      if service.home_region})
-    states = {region: RegionState(_context(session, account, endpoint, frozenset()))
-              for region, endpoint in endpoints.items()}
+    endpoints = set(regions) | {service.home_region for service in services
+                                if service.home_region and regions}
+    states = {endpoint: RegionState(_context(session, account, endpoint, frozenset()))
+              for endpoint in sorted(endpoints)}
     models: list[Resource] = []
     denials: list[tuple[str, Denial]] = []
     lock = threading.Lock()
 
     def run(region: str, service: Service) -> None:
-        report = UnitReport(region, service.name)
+        report = UnitReport(region, service.name, account=account)
         unit_started = time.perf_counter()
-        context = _context(session, account, endpoints[region],
-                           needed_operations(service, judged))
-        state = states[region]
+        endpoint = service.home_region or region
+        context = _context(session, account, endpoint, needed_operations(service, judged),
+                           request.templates is not None)
+        state = states[endpoint]
         try:
             records = service.collect(context, state)
             build = BuildContext(account, region, state.key_inventory, judged,
@@ -178,9 +178,9 @@ def _missing_stores(result: LiveScanResult, request: LiveScanRequest) -> str:
 
 
 def _context(session: LiveSession, account: str, region: str,
-             operations: frozenset[str]) -> CollectContext:
+             operations: frozenset[str], anchoring: bool = False) -> CollectContext:
     return CollectContext(lambda name: session.client(name, region), account, region,
-                          operations)
+                          operations, anchoring)
 
 
 def _regions(asked: list[str] | None, session: LiveSession) -> list[str]:

@@ -47,7 +47,30 @@ def render(report: ScanReport) -> str:
             for outcome in report.rule_errors
         ],
     }
+    if hasattr(result, "units"):
+        document["live"] = live_summary(result)
     return json.dumps(document, indent=2) + "\n"
+
+
+def live_summary(result: Any) -> dict[str, Any]:
+    """What a live scan read: each account/Region/service, and the API calls it made.
+
+    Auditors need to see what was assessed as much as what failed: a service that could
+    not be read is listed here as "not assessed" with the reason, never left out.
+    """
+    return {
+        "accounts": sorted({unit.account for unit in result.units if unit.account}),
+        "regions": list(result.regions),
+        "services": [{
+            "account": unit.account, "region": unit.region, "service": unit.service,
+            "status": "not assessed" if unit.problem else "read",
+            "resources": unit.resources, "seconds": round(unit.seconds, 3),
+            **({"reason": unit.problem} if unit.problem else {}),
+        } for unit in sorted(result.units, key=lambda unit: (unit.account, unit.region,
+                                                             unit.service))],
+        "api_calls": dict(result.api_calls),
+        "retries": result.retries,
+    }
 
 
 def finding(outcome: Outcome) -> dict[str, Any]:

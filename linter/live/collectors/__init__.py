@@ -96,6 +96,8 @@ class CollectContext:
     account: str
     region: str
     operations: frozenset[str]  # optional operations some selected rule needs
+    # `--templates` was given: read tags where only a separate call returns them (S3).
+    anchoring: bool = False
     denials: list[Denial] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 

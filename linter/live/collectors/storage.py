@@ -36,6 +36,11 @@ def collect_s3(context: CollectContext) -> list[Record]:
                                                       (absent,), Bucket=name)
             else:
                 record.skipped.add(operation)
+        if context.anchoring:
+            # Unlike most APIs, S3 returns a bucket's tags only through their own call.
+            record.data["GetBucketTagging"] = context.call(
+                record, "s3", "GetBucketTagging", s3.get_bucket_tagging, ("NoSuchTagSet",),
+                Bucket=name)
         records.append(record)
     _mark_log_targets(records)
     return records
