@@ -7,6 +7,8 @@ reason, and the rest of the scan goes on.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
 import time
 from collections import defaultdict
@@ -14,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+from linter import cache
 from linter.adapters import cloudformation as cloudformation_adapters
 from linter.adapters import kubernetes as kubernetes_adapters
 from linter.adapters import pem as pem_adapters
@@ -135,26 +138,60 @@ _PARALLEL_THRESHOLD = 24
 
 
 def _parse_all(jobs: list[ParseJob], workers: int | None) -> list[ParseOutcome]:
+    """Every file parsed, from the parse cache where its content was parsed before."""
     count = workers if workers is not None else min(os.cpu_count() or 1, 8)
+    fingerprint = parser_fingerprint()
+    keyed = [(job, fingerprint) for job in jobs]
     if count <= 1 or len(jobs) < _PARALLEL_THRESHOLD:
-        return [_parse_job(job) for job in jobs]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+        parsed = [_parse_job(item) for item in keyed]
+    else:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
 
-    # fork keeps worker start-up to a few milliseconds: the parsers are already imported.
-    context = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
-    chunk = max(1, len(jobs) // (count * 8))
-    with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
-        return list(pool.map(_parse_job, jobs, chunksize=chunk))
+        # fork keeps worker start-up to a few milliseconds: the parsers are imported.
+        context = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
+        chunk = max(1, len(jobs) // (count * 8))
+        with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
+            parsed = list(pool.map(_parse_job, keyed, chunksize=chunk))
+    if any(stored for _, stored in parsed):
+        cache.prune("parsed", cache.MAX_PARSED_ENTRIES)
+    return [outcome for outcome, _ in parsed]
 
 
-def _parse_job(job: ParseJob) -> ParseOutcome:
-    path, display_path, kind, max_file_bytes = job
+def _parse_job(item: tuple[ParseJob, bytes]) -> tuple[ParseOutcome, bool]:
+    """The file's parse outcome, and whether it was newly stored in the cache."""
+    (path, display_path, kind, max_file_bytes), fingerprint = item
     try:
         text = read_text(path, max_file_bytes)
     except ValueError as error:
-        return display_path, kind, FileProblem(display_path, str(error))
-    return _parse_text(text, display_path, kind, None)
+        return (display_path, kind, FileProblem(display_path, str(error))), False
+    # The outcome names the file, and a tfvars file's name decides whether it is read.
+    key = cache.content_key(fingerprint, kind.encode(), display_path.encode(), text.encode())
+    outcome = cache.load_object("parsed", key)
+    if outcome is not None:
+        return outcome, False
+    outcome = _parse_text(text, display_path, kind, None)
+    return outcome, cache.store_object("parsed", key, outcome)
+
+
+_PARSER_SOURCES = ("parsers", "values.py", "certificates.py", "discover.py")
+
+
+@functools.cache
+def parser_fingerprint() -> bytes:
+    """A hash of the code a parse result depends on: an edited parser misses the cache
+    even before the version changes (a development checkout), as do other library
+    versions."""
+    import hcl2
+    import yaml
+
+    digest = hashlib.sha256(f"{hcl2.__version__} {yaml.__version__}".encode())
+    package = Path(__file__).parent
+    for name in _PARSER_SOURCES:
+        target = package / name
+        for source in sorted(target.glob("*.py")) if target.is_dir() else [target]:
+            digest.update(source.read_bytes())
+    return digest.digest()
 
 
 def _parse_stdin(request: ScanRequest) -> ParseOutcome:

@@ -1,6 +1,14 @@
-"""The scan pipeline as a whole: parallel parsing changes nothing but the wall time."""
+"""The scan pipeline as a whole: parallel parsing and the parse cache change nothing but
+the wall time."""
 
 from __future__ import annotations
+
+import os
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
 
 from linter.engine import catalogue_directory, load_rules
 from linter.pipeline import ScanRequest, scan
@@ -9,17 +17,85 @@ from tests.conftest import REPOSITORY
 RULES = load_rules([catalogue_directory("rules")])
 
 
-def _signature(workers: int) -> tuple[list[tuple[str, ...]], list[tuple[str, str]], int]:
-    result = scan(ScanRequest(paths=[REPOSITORY / "fixtures", REPOSITORY / "tests" / "hostile"],
-                              root=REPOSITORY, rules=RULES, workers=workers))
+def _signature(workers: int, paths: list[Path] | None = None,
+               root: Path = REPOSITORY) -> tuple[list[tuple[str, ...]], list[tuple[str, str]], int]:
+    paths = paths or [REPOSITORY / "fixtures", REPOSITORY / "tests" / "hostile"]
+    result = scan(ScanRequest(paths=paths, root=root, rules=RULES, workers=workers))
     outcomes = sorted((o.rule.id, o.status.value, o.location.path, str(o.location.start_line),
                        o.resource.address, o.fingerprint) for o in result.outcomes)
     problems = sorted((problem.path, problem.reason) for problem in result.problems)
     return outcomes, problems, result.files_scanned
 
 
-def test_parallel_parsing_gives_the_same_result_as_sequential() -> None:
+def test_parallel_parsing_gives_the_same_result_as_sequential(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EPHI_LINT_CACHE_DIR", "off")  # both runs must really parse
     sequential = _signature(workers=1)
     parallel = _signature(workers=2)
     assert sequential[2] > 24  # enough files for the process pool to be used
     assert parallel == sequential
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    directory = tmp_path / "cache"
+    monkeypatch.setenv("EPHI_LINT_CACHE_DIR", str(directory))
+    return directory
+
+
+def _entries(directory: Path) -> set[str]:
+    return {path.name for path in (directory / "parsed").rglob("*") if path.is_file()}
+
+
+def test_a_warm_run_reads_the_parse_cache_and_gives_the_same_result(cache_dir: Path) -> None:
+    cold = _signature(workers=2)
+    stored = _entries(cache_dir)
+    assert len(stored) >= cold[2]  # every scanned file, and the unreadable ones' problems
+    warm = _signature(workers=2)
+    assert warm == cold
+    assert _entries(cache_dir) == stored  # nothing new was parsed
+
+
+def test_an_edited_file_is_parsed_again(cache_dir: Path, tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(REPOSITORY / "fixtures" / "ENC-001", project)
+    before = _signature(workers=1, paths=[project], root=project)
+    stored = _entries(cache_dir)
+    failing = next(project.glob("fail*.tf"))
+    failing.write_text(failing.read_text() + "\n# edited\n")
+    after = _signature(workers=1, paths=[project], root=project)
+    assert len(_entries(cache_dir) - stored) == 1  # only the edited file
+    assert after == before
+
+
+def test_a_cache_others_may_write_to_is_never_loaded(cache_dir: Path) -> None:
+    # Loading a parse result runs pickle: a folder another user can write to could hold
+    # a crafted entry, so it is not read at all.
+    from linter import cache
+
+    assert cache.store_object("parsed", "ab" + "0" * 62, ("path", "kind", None))
+    assert cache.load_object("parsed", "ab" + "0" * 62) == ("path", "kind", None)
+    mode = stat.S_IMODE(os.stat(cache_dir / "parsed").st_mode)
+    os.chmod(cache_dir / "parsed", mode | stat.S_IWOTH)
+    assert cache.load_object("parsed", "ab" + "0" * 62) is None
+
+
+def test_the_cache_can_be_switched_off(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("EPHI_LINT_CACHE_DIR", "off")
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    _signature(workers=1, paths=[REPOSITORY / "fixtures" / "ENC-001"],
+               root=REPOSITORY / "fixtures" / "ENC-001")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_pruning_keeps_the_newest_entries(cache_dir: Path) -> None:
+    from linter import cache
+
+    keys = [f"{index:02x}" + "0" * 62 for index in range(5)]
+    for age, key in enumerate(keys):
+        cache.store_object("parsed", key, age)
+        entry = cache_dir / "parsed" / key[:2] / key
+        os.utime(entry, (1_000_000 + age, 1_000_000 + age))
+    assert cache.prune("parsed", 3) == 2
+    assert _entries(cache_dir) == set(keys[2:])
