@@ -25,12 +25,13 @@ _FAMILIES = {
 
 
 def formats_of(rule: Rule) -> list[str]:
-    formats = sorted(set().union(*(supported_formats(model) for model in rule.models)))
-    if not formats:
-        from linter.live.services import live_models
+    """The file formats a rule judges, then `aws` when a live scan (`ephi-lint aws`)
+    judges it too (alone for the live-only rules)."""
+    from linter.live.services import live_models
 
-        if set(rule.models) <= live_models():
-            return ["aws"]  # judged only by a live scan (`ephi-lint aws`)
+    formats = sorted(set().union(*(supported_formats(model) for model in rule.models)))
+    if set(rule.models) & live_models():
+        formats.append("aws")
     return formats
 
 

@@ -163,9 +163,11 @@ def test_two_region_scan_reports_exactly_the_seeded_mistakes(seeded: dict[str, s
     assert legacy["attribute"] == ("s3:GetBucketEncryption ServerSideEncryptionConfiguration"
                                    ".Rules[0].ApplyServerSideEncryptionByDefault.SSEAlgorithm")
     # 4 buckets, 3 volumes, 2 instances, 2 snapshots, 2 customer keys, 2 trails (the
-    # multi-Region trail is judged once, in its home Region); the default security group
+    # multi-Region trail is judged once, in its home Region), and in each Region the
+    # built-in Athena workgroup `primary` and the Glue Data Catalog settings (KEY-001
+    # judges both; this seed gives them nothing to judge). The default security group
     # is not read because no selected rule judges security groups.
-    assert document["summary"]["resources"] == 15
+    assert document["summary"]["resources"] == 19
     # Passes: photos ENC-001/KEY-001/PLN-005, exports ENC-001, eu-archive ENC-001/PLN-005,
     # volume_ok ENC-002/KEY-001, volume_aws_key ENC-002, ehr-primary ENC-003/BAK-003/
     # KEY-001, ehr-primary-manual BAK-001, phi key KEY-002, audit-main LOG-001/LOG-002/

@@ -33,12 +33,11 @@ from linter.live.collectors import (
 from linter.live.collectors.security import KeyInventory, key_inventory
 from linter.live.guard import ReadOnlyViolation
 from linter.live.services import (
-    SERVICES,
-    STORE_MODELS,
     Service,
     judged_fields,
     needed_operations,
     selected_services,
+    store_services,
 )
 from linter.live.session import LiveSession
 from linter.live.templates import TemplateIndex
@@ -167,8 +166,7 @@ def run_live_scan(request: LiveScanRequest, session: LiveSession | None = None
 
 def _missing_stores(result: LiveScanResult, request: LiveScanRequest) -> str:
     """Why the scan's list of ePHI stores is incomplete ("" when it is complete)."""
-    stores = {name for name, service in SERVICES.items()
-              if any(model in STORE_MODELS for model in service.models)}
+    stores = store_services()
     read = {unit.service for unit in result.units if not unit.problem}
     failed = {unit.service for unit in result.units if unit.problem}
     missing = sorted((stores - read) | (stores & failed))

@@ -32,13 +32,13 @@ def all_services() -> dict[str, Service]:
 SERVICES = all_services()
 
 
-# The models whose keys KEY-006 compares a trail's key with (those KEY-001 judges).
-STORE_MODELS = frozenset({
-    "aws.s3.Bucket", "aws.ec2.Volume", "aws.rds.DBInstance", "aws.rds.DBCluster",
-    "aws.dynamodb.Table", "aws.efs.FileSystem", "aws.redshift.Cluster",
-    "aws.elasticache.ReplicationGroup", "aws.opensearch.Domain", "aws.sqs.Queue",
-    "aws.kinesis.Stream",
-})
+def store_services() -> set[str]:
+    """The services that read ePHI stores (KEY-006 compares a trail's key with theirs)."""
+    from linter.adapters.aws_live.relations import is_store
+
+    stores = {name for name, model in model_classes().items() if is_store(model)}
+    return {name for name, service in SERVICES.items()
+            if any(model in stores for model in service.models)}
 
 
 def judged_fields(rules: list[Rule]) -> dict[str, set[str]]:

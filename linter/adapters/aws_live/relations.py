@@ -16,9 +16,12 @@ from linter.models.aws.cloudtrail import Trail
 from linter.models.base import Field, FieldState, Resource
 
 
-def is_store(model: Resource) -> bool:
-    """ePHI stores are the models KEY-001 judges: they say whether they encrypt at rest."""
-    return hasattr(type(model), "encryption_enabled") and hasattr(model, "kms_key")
+def is_store(model: Resource | type[Resource]) -> bool:
+    """ePHI stores are the models KEY-001 judges: they say whether they encrypt at rest,
+    and with which key."""
+    kind = model if isinstance(model, type) else type(model)
+    return hasattr(kind, "encryption_enabled") and "kms_key" in getattr(
+        kind, "__dataclass_fields__", {})
 
 
 def relate_trails(models: list[Resource], missing_stores: str) -> list[Resource]:

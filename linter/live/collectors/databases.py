@@ -6,6 +6,10 @@ from typing import Any
 
 from linter.live.collectors import ALL_FIELDS, CollectContext, Record, Service, arn, paginate, plain
 
+# The RDS API also lists DocumentDB and Neptune databases; their own collectors
+# (data_services.py) build their models, which have their own rules.
+OTHER_SERVICE_ENGINES = frozenset({"docdb", "neptune"})
+
 
 def collect_rds(context: CollectContext) -> list[Record]:
     rds = context.client_for("rds")
@@ -13,6 +17,8 @@ def collect_rds(context: CollectContext) -> list[Record]:
     parameters = _TlsParameters(context, rds)
     if context.wants("DescribeDBInstances"):
         for instance in paginate(rds, "describe_db_instances", "DBInstances"):
+            if instance.get("Engine") in OTHER_SERVICE_ENGINES:
+                continue
             record = Record("rds.instance", "rds", instance["DBInstanceIdentifier"],
                             instance["DBInstanceArn"], {"DescribeDBInstances": instance})
             if not instance.get("DBClusterIdentifier"):  # members use the cluster's group
@@ -22,6 +28,8 @@ def collect_rds(context: CollectContext) -> list[Record]:
             records.append(record)
     if context.wants("DescribeDBClusters"):
         for cluster in paginate(rds, "describe_db_clusters", "DBClusters"):
+            if cluster.get("Engine") in OTHER_SERVICE_ENGINES:
+                continue
             record = Record("rds.cluster", "rds", cluster["DBClusterIdentifier"],
                             cluster["DBClusterArn"], {"DescribeDBClusters": cluster})
             parameters.read(record, "DescribeDBClusterParameters", cluster.get("Engine"),
