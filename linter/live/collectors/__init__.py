@@ -123,6 +123,23 @@ class CollectContext:
             raise
 
 
+    def describe(self, record: Record, service: str, operation: str,
+                 method: Callable[..., Any], key: str = "",
+                 gone: tuple[str, ...] = ("ResourceNotFoundException",),
+                 **arguments: Any) -> bool:
+        """Keep `operation`'s answer (under `key`, or all of it) about a listed resource.
+
+        False when the resource was deleted since it was listed (`gone` codes: it is not
+        reported); a denied call keeps the resource, with the fields it feeds UNKNOWN.
+        """
+        response = self.call(record, service, operation, method, gone, **arguments)
+        if response is None:
+            return operation in record.unreadable
+        response.pop("ResponseMetadata", None)
+        record.data[operation] = response[key] if key else response
+        return True
+
+
 def error_code(error: Exception) -> str:
     response = getattr(error, "response", None) or {}
     return str(response.get("Error", {}).get("Code", ""))

@@ -24,8 +24,8 @@ def collect_athena(context: CollectContext) -> list[Record]:
         record = Record("athena.workgroup", "athena", name,
                         arn(context, "athena", f"workgroup/{name}"))
         # ListWorkGroups omits the configuration; GetWorkGroup answers it.
-        if _described(context, record, "athena", "GetWorkGroup", "WorkGroup",
-                      athena.get_work_group, ("InvalidRequestException",), WorkGroup=name):
+        if context.describe(record, "athena", "GetWorkGroup", athena.get_work_group,
+                            "WorkGroup", ("InvalidRequestException",), WorkGroup=name):
             records.append(record)
     return records
 
@@ -75,9 +75,9 @@ def collect_emr(context: CollectContext) -> list[Record]:
                         arn(context, "elasticmapreduce", f"security-configuration/{name}"))
         # The list names configurations only; the document (a JSON string) comes from
         # DescribeSecurityConfiguration. A deleted one answers InvalidRequestException.
-        if _described(context, record, "emr", "DescribeSecurityConfiguration",
-                      "", emr.describe_security_configuration, ("InvalidRequestException",),
-                      Name=name):
+        if context.describe(record, "emr", "DescribeSecurityConfiguration",
+                            emr.describe_security_configuration, "",
+                            ("InvalidRequestException",), Name=name):
             records.append(record)
     return records
 
@@ -92,36 +92,20 @@ def collect_sagemaker(context: CollectContext) -> list[Record]:
             name = summary["NotebookInstanceName"]
             record = Record("sagemaker.notebook_instance", "sagemaker", name,
                             summary["NotebookInstanceArn"])
-            if _described(context, record, "sagemaker", "DescribeNotebookInstance", "",
-                          sagemaker.describe_notebook_instance, ("ValidationException",),
-                          NotebookInstanceName=name):
+            if context.describe(record, "sagemaker", "DescribeNotebookInstance",
+                                sagemaker.describe_notebook_instance, "",
+                                ("ValidationException",), NotebookInstanceName=name):
                 records.append(record)
     if context.wants("ListEndpointConfigs"):
         for summary in paginate(sagemaker, "list_endpoint_configs", "EndpointConfigs"):
             name = summary["EndpointConfigName"]
             record = Record("sagemaker.endpoint_config", "sagemaker", name,
                             summary["EndpointConfigArn"])
-            if _described(context, record, "sagemaker", "DescribeEndpointConfig", "",
-                          sagemaker.describe_endpoint_config, ("ValidationException",),
-                          EndpointConfigName=name):
+            if context.describe(record, "sagemaker", "DescribeEndpointConfig",
+                                sagemaker.describe_endpoint_config, "",
+                                ("ValidationException",), EndpointConfigName=name):
                 records.append(record)
     return records
-
-
-def _described(context: CollectContext, record: Record, service: str, operation: str,
-               key: str, method: Callable[..., Any], gone: tuple[str, ...],
-               **arguments: Any) -> bool:
-    """Keep `operation`'s answer (under `key`, or all of it) about a listed resource.
-
-    False when the resource was deleted since it was listed (it is not reported); a
-    denied call keeps the resource, with the fields that call feeds UNKNOWN.
-    """
-    response = context.call(record, service, operation, method, gone, **arguments)
-    if response is None:
-        return operation in record.unreadable
-    response.pop("ResponseMetadata", None)
-    record.data[operation] = response[key] if key else response
-    return True
 
 
 def collect_fsx(context: CollectContext) -> list[Record]:

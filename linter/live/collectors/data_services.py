@@ -9,9 +9,8 @@ same operation and IAM action, rds:DescribeDBClusterParameters).
 
 from __future__ import annotations
 
-from typing import Any
-
 from linter.live.collectors import ALL_FIELDS, CollectContext, Record, Service, paginate, plain
+from linter.live.collectors.databases import ParameterGroups
 
 DOCDB_TLS_PARAMETER = "tls"
 
@@ -26,53 +25,16 @@ def _engine_clusters(context: CollectContext, client_name: str, engine: str) -> 
 
 def collect_docdb(context: CollectContext) -> list[Record]:
     records = _engine_clusters(context, "docdb", "docdb")
-    parameters = _ClusterParameter(context, DOCDB_TLS_PARAMETER)
+    parameters = ParameterGroups(context)
     for record in records:
-        parameters.read(record, record.data["DescribeDBClusters"].get("DBClusterParameterGroup"))
+        parameters.read(record, "DescribeDBClusterParameters",
+                        record.data["DescribeDBClusters"].get("DBClusterParameterGroup"),
+                        DOCDB_TLS_PARAMETER)
     return records
 
 
 def collect_neptune(context: CollectContext) -> list[Record]:
     return _engine_clusters(context, "neptune", "neptune")
-
-
-class _ClusterParameter:
-    """One parameter of each custom cluster parameter group, read once per group.
-
-    Default groups (`default.*`) are not read: the model applies their documented value
-    (tables/defaults/aws_docdb.yaml), as it does for templates that name them.
-    """
-
-    OPERATION = "DescribeDBClusterParameters"
-
-    def __init__(self, context: CollectContext, parameter: str) -> None:
-        self._context, self._parameter = context, parameter
-        self._cache: dict[str, tuple[Any, str | None]] = {}
-
-    def read(self, record: Record, group: Any) -> None:
-        if not self._context.wants(self.OPERATION) or not isinstance(group, str):
-            record.skipped.add(self.OPERATION)
-            return
-        if group.startswith("default."):
-            return
-        if group not in self._cache:
-            found = self._context.call(record, "rds", self.OPERATION, self._find,
-                                       DBClusterParameterGroupName=group)
-            self._cache[group] = (found, record.unreadable.get(self.OPERATION))
-        found, unreadable = self._cache[group]
-        if unreadable:
-            record.unreadable[self.OPERATION] = unreadable
-        record.data[self.OPERATION] = {"Group": group, "Parameter": found}
-
-    def _find(self, **arguments: Any) -> Any:
-        """The one parameter the rules need; pages stop once it is found."""
-        rds = self._context.client_for("rds")
-        pages = rds.get_paginator("describe_db_cluster_parameters").paginate(**arguments)
-        for page in pages:
-            for item in page.get("Parameters", []):
-                if item.get("ParameterName") == self._parameter:
-                    return item
-        return None
 
 
 def collect_dax(context: CollectContext) -> list[Record]:
@@ -97,14 +59,11 @@ def collect_mq(context: CollectContext) -> list[Record]:
                         {"ListBrokers": summary})
         if not context.wants("DescribeBroker"):
             record.skipped.add("DescribeBroker")
-        else:
-            # The encryption options (and the tags that anchor a broker to its template)
-            # are only in the broker's description, not in the list.
-            response = context.call(record, "mq", "DescribeBroker", mq.describe_broker,
-                                    ("NotFoundException",), BrokerId=summary["BrokerId"])
-            if response is not None:
-                response.pop("ResponseMetadata", None)
-                record.data["DescribeBroker"] = response
+        # The encryption options (and the tags that anchor a broker to its template) are
+        # only in the broker's description, not in the list.
+        elif not context.describe(record, "mq", "DescribeBroker", mq.describe_broker,
+                                  gone=("NotFoundException",), BrokerId=summary["BrokerId"]):
+            continue
         records.append(record)
     return records
 

@@ -14,7 +14,7 @@ OTHER_SERVICE_ENGINES = frozenset({"docdb", "neptune"})
 def collect_rds(context: CollectContext) -> list[Record]:
     rds = context.client_for("rds")
     records = []
-    parameters = _TlsParameters(context, rds)
+    parameters = ParameterGroups(context)
     if context.wants("DescribeDBInstances"):
         for instance in paginate(rds, "describe_db_instances", "DBInstances"):
             if instance.get("Engine") in OTHER_SERVICE_ENGINES:
@@ -23,8 +23,9 @@ def collect_rds(context: CollectContext) -> list[Record]:
                             instance["DBInstanceArn"], {"DescribeDBInstances": instance})
             if not instance.get("DBClusterIdentifier"):  # members use the cluster's group
                 groups = instance.get("DBParameterGroups") or [{}]
-                parameters.read(record, "DescribeDBParameters", instance.get("Engine"),
-                                groups[0].get("DBParameterGroupName"))
+                parameters.read(record, "DescribeDBParameters",
+                                groups[0].get("DBParameterGroupName"),
+                                _tls_parameter(instance.get("Engine")))
             records.append(record)
     if context.wants("DescribeDBClusters"):
         for cluster in paginate(rds, "describe_db_clusters", "DBClusters"):
@@ -32,8 +33,9 @@ def collect_rds(context: CollectContext) -> list[Record]:
                 continue
             record = Record("rds.cluster", "rds", cluster["DBClusterIdentifier"],
                             cluster["DBClusterArn"], {"DescribeDBClusters": cluster})
-            parameters.read(record, "DescribeDBClusterParameters", cluster.get("Engine"),
-                            cluster.get("DBClusterParameterGroup"))
+            parameters.read(record, "DescribeDBClusterParameters",
+                            cluster.get("DBClusterParameterGroup"),
+                            _tls_parameter(cluster.get("Engine")))
             records.append(record)
     if context.wants("DescribeDBSnapshots"):
         # Manual snapshots only, like the IaC models: automated snapshots follow their
@@ -51,37 +53,40 @@ def collect_rds(context: CollectContext) -> list[Record]:
     return records
 
 
-class _TlsParameters:
-    """The TLS-forcing parameter (rds.force_ssl, require_secure_transport) of each group.
+class ParameterGroups:
+    """One parameter of each custom DB parameter group, read once per group however many
+    databases use it (RDS, Aurora and DocumentDB groups, through the RDS API).
 
     Default groups (`default.*`) are not read: their values are the documented engine
-    defaults (tables/defaults/aws_rds.yaml), which the model applies by engine version.
-    A custom group is read once, however many databases use it.
+    defaults (linter/tables/defaults/), which the models apply by engine and version, as
+    they do for templates that name a default group.
     """
 
-    def __init__(self, context: CollectContext, rds: Any) -> None:
-        self._context, self._rds = context, rds
-        self._cache: dict[tuple[str, str], Any] = {}
+    # operation -> (paginator, the argument naming the group)
+    _READS = {
+        "DescribeDBParameters": ("describe_db_parameters", "DBParameterGroupName"),
+        "DescribeDBClusterParameters": ("describe_db_cluster_parameters",
+                                        "DBClusterParameterGroupName"),
+    }
 
-    def read(self, record: Record, operation: str, engine: Any, group: Any) -> None:
-        from linter.models.aws.rds import engine_family
-        from linter.tables import load_table
+    def __init__(self, context: CollectContext) -> None:
+        self._context = context
+        self._cache: dict[tuple[str, str, str], tuple[Any, str | None]] = {}
 
-        spec = load_table("defaults/aws_rds")["engine_tls_parameters"].get(
-            engine_family(engine))
-        if not self._context.wants(operation) or spec is None or not isinstance(group, str):
+    def read(self, record: Record, operation: str, group: Any, parameter: str | None) -> None:
+        """Store {"Group", "Parameter"} under `operation` in the record (or mark it
+        skipped: no selected rule needs it, or the engine has no such parameter)."""
+        if not self._context.wants(operation) or parameter is None or not isinstance(group,
+                                                                                     str):
             record.skipped.add(operation)
             return
         if group.startswith("default."):
             return
-        key = (operation, group)
+        key = (operation, group, parameter)
         if key not in self._cache:
-            method = ("describe_db_parameters" if operation == "DescribeDBParameters"
-                      else "describe_db_cluster_parameters")
-            argument = ("DBParameterGroupName" if operation == "DescribeDBParameters"
-                        else "DBClusterParameterGroupName")
+            paginator, argument = self._READS[operation]
             found = self._context.call(record, "rds", operation, self._find,
-                                       paginator=method, parameter=spec["parameter"],
+                                       paginator=paginator, parameter=parameter,
                                        **{argument: group})
             self._cache[key] = (found, record.unreadable.get(operation))
         found, unreadable = self._cache[key]
@@ -91,11 +96,21 @@ class _TlsParameters:
 
     def _find(self, paginator: str, parameter: str, **arguments: Any) -> Any:
         """The one parameter the rules need; pages stop once it is found."""
-        for page in self._rds.get_paginator(paginator).paginate(**arguments):
+        rds = self._context.client_for("rds")
+        for page in rds.get_paginator(paginator).paginate(**arguments):
             for item in page.get("Parameters", []):
                 if item.get("ParameterName") == parameter:
                     return item
         return None
+
+
+def _tls_parameter(engine: Any) -> str | None:
+    """The parameter that forces TLS for the engine (rds.force_ssl, require_secure_...)."""
+    from linter.models.aws.rds import engine_family
+    from linter.tables import load_table
+
+    spec = load_table("defaults/aws_rds")["engine_tls_parameters"].get(engine_family(engine))
+    return spec["parameter"] if spec else None
 
 
 def collect_elasticache(context: CollectContext) -> list[Record]:

@@ -7,9 +7,6 @@ secret value), and the encryption and protocol settings of clusters and servers.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 from linter.live.collectors import ALL_FIELDS, CollectContext, Record, Service, arn, paginate, plain
 
 
@@ -35,8 +32,8 @@ def collect_eks(context: CollectContext) -> list[Record]:
     records = []
     for name in paginate(eks, "list_clusters", "clusters"):
         record = Record("eks.cluster", "eks", name, arn(context, "eks", f"cluster/{name}"))
-        if _described(context, record, "eks", "DescribeCluster", "cluster",
-                      eks.describe_cluster, name=name):
+        if context.describe(record, "eks", "DescribeCluster", eks.describe_cluster,
+                            "cluster", name=name):
             record.arn = record.data.get("DescribeCluster", {}).get("arn", record.arn)
             records.append(record)
     return records
@@ -62,25 +59,10 @@ def collect_transfer(context: CollectContext) -> list[Record]:
         record = Record("transfer.server", "transfer", server["ServerId"], server["Arn"])
         # ListServers omits the protocols and the security policy: only DescribeServer
         # answers them (with the server's tags).
-        if _described(context, record, "transfer", "DescribeServer", "Server",
-                      transfer.describe_server, ServerId=server["ServerId"]):
+        if context.describe(record, "transfer", "DescribeServer", transfer.describe_server,
+                            "Server", ServerId=server["ServerId"]):
             records.append(record)
     return records
-
-
-def _described(context: CollectContext, record: Record, service: str, operation: str,
-               key: str, method: Callable[..., Any], **arguments: Any) -> bool:
-    """Keep `operation`'s answer about the listed resource; False when it is gone.
-
-    A resource deleted between the list and the describe call is not reported; one whose
-    describe call is denied is, with the fields that call feeds UNKNOWN.
-    """
-    response = context.call(record, service, operation, method,
-                            ("ResourceNotFoundException",), **arguments)
-    if response is not None:
-        record.data[operation] = response[key]
-        return True
-    return operation in record.unreadable
 
 
 SERVICES = (
