@@ -3,28 +3,23 @@
 moto isolates accounts: sts.assume_role into `arn:aws:iam::ID:role/NAME` returns
 credentials that moto maps to account ID (the role need not exist), so each member
 account is seeded through its own assumed credentials and holds its own resources.
-moto does not evaluate IAM or trust policies, so the account whose role cannot be
-assumed is answered by `DenyingStsStandIn`, a loopback stand-in in front of moto for
-STS only (AWS_ENDPOINT_URL_STS) that answers AccessDenied to AssumeRole into that
-account and forwards every other request to moto.
+moto does not evaluate IAM or trust policies, so the loopback `StandIn` in front of
+moto for STS only (AWS_ENDPOINT_URL_STS) answers AccessDenied to AssumeRole into the
+account whose role cannot be assumed; every other request reaches moto.
 """
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
 from tests.live_server import (  # noqa: F401 - moto_server is a fixture
-    LOOPBACK,
     MotoServer,
+    StandIn,
     client,
     moto_server,
 )
@@ -103,75 +98,22 @@ def test_every_active_account_is_scanned_through_the_role(
                    for line in lines), lines
 
 
-class DenyingStsStandIn:
-    """Loopback STS stand-in: AccessDenied to AssumeRole into `denied`, moto for the rest."""
-
-    def __init__(self, upstream: str, denied: str) -> None:
-        target = urlsplit(upstream)
-        assert target.hostname in LOOPBACK
-        self.assume_calls: list[str] = []
-        stand_in = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *_: Any) -> None:
-                pass
-
-            def do_POST(self) -> None:  # noqa: N802 - STS speaks the query protocol
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                form = parse_qs(body.decode())
-                role = form.get("RoleArn", [""])[0]
-                if form.get("Action") == ["AssumeRole"]:
-                    stand_in.assume_calls.append(role)
-                if form.get("Action") == ["AssumeRole"] and f"::{denied}:" in role:
-                    self._reply(403, (
-                        "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>"
-                        f"<Message>not authorized to perform sts:AssumeRole on {role}"
-                        "</Message></Error><RequestId>stand-in</RequestId></ErrorResponse>"
-                    ).encode(), {"Content-Type": "text/xml"})
-                    return
-                connection = http.client.HTTPConnection(target.hostname, target.port,
-                                                        timeout=30)
-                try:
-                    connection.request("POST", self.path, body=body, headers=dict(self.headers))
-                    response = connection.getresponse()
-                    self._reply(response.status, response.read(),
-                                {"Content-Type": response.getheader("Content-Type") or ""})
-                finally:
-                    connection.close()
-
-            def _reply(self, status: int, payload: bytes, headers: dict[str, str]) -> None:
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
 DENIED = "999999999999"
 
 
 @pytest.fixture()
-def denying_sts(moto_server: MotoServer,  # noqa: F811
-                monkeypatch: pytest.MonkeyPatch) -> Iterator[DenyingStsStandIn]:
-    stand_in = DenyingStsStandIn(moto_server.url, DENIED)
-    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", stand_in.url)
+def sts(moto_server: MotoServer,  # noqa: F811
+        monkeypatch: pytest.MonkeyPatch) -> Iterator[StandIn]:
+    stand_in = StandIn(moto_server.url, deny_request=lambda call: (
+        # moto evaluates no trust policy: AssumeRole into DENIED is denied, as AWS would.
+        call.operation == "AssumeRole" and f"::{DENIED}:" in call.params["RoleArn"]))
+    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", stand_in.url)  # STS only; the rest is moto
     yield stand_in
     stand_in.close()
 
 
 def test_an_account_whose_role_is_denied_is_an_error_and_the_others_are_scanned(
-        organization: dict[str, Any], denying_sts: DenyingStsStandIn) -> None:
+        organization: dict[str, Any], sts: StandIn) -> None:
     a, b = organization["active"]
     result, document = _scan("--accounts", f"{a},{DENIED}", "--accounts", b)
     assert result.exit_code == 2, result.stderr  # an account not assessed is an ERROR
@@ -188,7 +130,8 @@ def test_an_account_whose_role_is_denied_is_an_error_and_the_others_are_scanned(
     assert f"not assessed: {DENIED}" in summary
     # Only the listed accounts, no organization lookup; one AssumeRole each (the
     # collectors' clients never assume a role: their guard refuses it).
-    assert sorted(denying_sts.assume_calls) == sorted(
+    assert sorted(call.params["RoleArn"] for call in sts.calls
+                  if call.operation == "AssumeRole") == sorted(
         f"arn:aws:iam::{account}:role/{ROLE}" for account in (a, b, DENIED))
 
 

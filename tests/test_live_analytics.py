@@ -2,16 +2,14 @@
 SSM and Lambda, one compliant and one non-compliant resource (at least) each.
 
 Seeded in us-west-2 through boto3. Two calls moto cannot answer as AWS does are answered
-by `StandIn`, a loopback proxy in front of moto for the EMR and Lambda endpoints only
+by hooks on the loopback `StandIn`, in front of moto for the EMR and Lambda endpoints only
 (AWS_ENDPOINT_URL_EMR / AWS_ENDPOINT_URL_LAMBDA); every other call reaches moto:
-- emr:ListSecurityConfigurations is not implemented by moto: the stand-in lists the
+- emr:ListSecurityConfigurations is not implemented by moto: the hook lists the
   configurations the test created (their documents still come from moto's
   DescribeSecurityConfiguration).
 - lambda:ListFunctions: moto drops KMSKeyArn on CreateFunction and never returns it;
-  the stand-in forwards moto's answer and adds the key the test gave the function.
-The stand-in also answers AccessDeniedException to the JSON-protocol operations a test
-names, which the FaultProxy of tests/live_server.py cannot single out (it sees only the
-service, and every JSON call is a POST to /).
+  the hook adds the key the test gave the function to moto's answer.
+The denial test denies emr:DescribeSecurityConfiguration by operation name.
 Other moto differences: moto leaves out KmsKeyId of an FSx file system created without
 one (AWS names its aws/fsx key) and the volume switches of a WorkSpace created without
 them; both read as ABSENT, which the rules judge as the AWS defaults they stand for.
@@ -19,19 +17,23 @@ them; both read as ABSENT, which the rules judge as the AWS defaults they stand 
 
 from __future__ import annotations
 
-import http.client
 import io
 import json
-import threading
 import zipfile
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable, Iterator
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 
-from tests.live_server import LOOPBACK, MotoServer, client, moto_server  # noqa: F401
+from tests.live_server import (  # noqa: F401 - moto_server is a fixture
+    Call,
+    Hook,
+    MotoServer,
+    Reply,
+    StandIn,
+    client,
+    moto_server,
+)
 from tests.test_live_scan import run_aws
 
 REGION = "us-west-2"
@@ -44,77 +46,31 @@ SERVICES = "athena,glue,emr,sagemaker,fsx,workspaces,ssm,lambda"
 SECRET_VALUE = "pw-9f3Kq2-DO-NOT-PRINT"
 
 
-class StandIn:
-    """Loopback proxy to moto for the calls moto gets wrong, and chosen denials (module doc)."""
+def _list_security_configurations(names: list[str]) -> Hook:
+    def hook(call: Call, forward: Callable[[], Reply]) -> Reply | None:
+        # moto lacks emr:ListSecurityConfigurations: it lists `names`, seeded in moto.
+        if call.service != "elasticmapreduce" or call.operation != "ListSecurityConfigurations":
+            return None
+        listed = [{"Name": name, "CreationDateTime": 0} for name in names]
+        return Reply(200, {"Content-Type": "application/x-amz-json-1.1"},
+                     json.dumps({"SecurityConfigurations": listed}).encode())
+    return hook
 
-    def __init__(self, upstream: str, emr_configurations: list[str]) -> None:
-        target = urlsplit(upstream)
-        assert target.hostname in LOOPBACK  # the stand-in only ever talks to moto
-        self.denied: set[str] = set()  # X-Amz-Target values answered AccessDeniedException
-        self.function_keys: dict[str, str] = {}  # function name -> KMSKeyArn to report
-        stand_in = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *_: Any) -> None:
-                pass
-
-            def _handle(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                operation = self.headers.get("X-Amz-Target")
-                if operation in stand_in.denied:
-                    self._reply(400, "application/x-amz-json-1.1", json.dumps({
-                        "__type": "AccessDeniedException",
-                        "message": f"not authorized to perform {operation}"}).encode())
-                    return
-                if operation == "ElasticMapReduce.ListSecurityConfigurations":
-                    listed = [{"Name": name, "CreationDateTime": 0}
-                              for name in emr_configurations]
-                    self._reply(200, "application/x-amz-json-1.1",
-                                json.dumps({"SecurityConfigurations": listed}).encode())
-                    return
-                status, content_type, payload = stand_in.forward(
-                    self.command, self.path, dict(self.headers), body)
-                if self.command == "GET" and urlsplit(self.path).path.rstrip("/") == (
-                        "/2015-03-31/functions"):
-                    answer = json.loads(payload)
-                    for function in answer.get("Functions", []):
-                        key = stand_in.function_keys.get(function["FunctionName"])
-                        if key:
-                            function["KMSKeyArn"] = key
-                    payload = json.dumps(answer).encode()
-                self._reply(status, content_type, payload)
-
-            def _reply(self, status: int, content_type: str, payload: bytes) -> None:
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            do_GET = do_POST = _handle  # noqa: N815
-
-        self.target = target
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def forward(self, method: str, path: str, headers: dict[str, str],
-                body: bytes) -> tuple[int, str, bytes]:
-        connection = http.client.HTTPConnection(self.target.hostname, self.target.port,
-                                                timeout=30)
-        try:
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            return (response.status, response.getheader("Content-Type") or "",
-                    response.read())
-        finally:
-            connection.close()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+def _with_function_keys(keys: dict[str, str]) -> Hook:
+    def hook(call: Call, forward: Callable[[], Reply]) -> Reply | None:
+        # moto drops KMSKeyArn on CreateFunction: lambda:ListFunctions gets `keys` back.
+        if call.service != "lambda" or call.method != "GET" or (
+                call.url_path.rstrip("/") != "/2015-03-31/functions"):
+            return None
+        reply = forward()
+        answer = reply.json()
+        for function in answer.get("Functions", []):
+            if function["FunctionName"] in keys:
+                function["KMSKeyArn"] = keys[function["FunctionName"]]
+        reply.body = json.dumps(answer).encode()
+        return reply
+    return hook
 
 
 def seed() -> dict[str, Any]:
@@ -231,18 +187,19 @@ def _seed_lambda(key: str) -> None:
 @pytest.fixture(scope="module")
 def stand_in(moto_server: MotoServer) -> Iterator[StandIn]:  # noqa: F811
     moto_server.reset()
-    stand_in = StandIn(moto_server.url, ["analytics", "analytics-plain"])
+    proxy = StandIn(moto_server.url,
+                    hooks=[_list_security_configurations(["analytics", "analytics-plain"])])
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("AWS_ENDPOINT_URL_EMR", stand_in.url)
-        patch.setenv("AWS_ENDPOINT_URL_LAMBDA", stand_in.url)
-        yield stand_in
-    stand_in.close()
+        patch.setenv("AWS_ENDPOINT_URL_EMR", proxy.url)
+        patch.setenv("AWS_ENDPOINT_URL_LAMBDA", proxy.url)
+        yield proxy
+    proxy.close()
 
 
 @pytest.fixture(scope="module")
 def seeded(stand_in: StandIn) -> dict[str, Any]:
     arns = seed()
-    stand_in.function_keys["lab-results"] = arns["key"]  # given to CreateFunction too
+    stand_in.hooks.append(_with_function_keys({"lab-results": arns["key"]}))  # as created
     return arns
 
 
@@ -339,12 +296,12 @@ def test_the_lambda_record_keeps_variable_names_only(seeded: dict[str, Any]) -> 
 
 def test_a_denied_describe_call_leaves_its_configuration_unknown(
         seeded: dict[str, Any], stand_in: StandIn) -> None:
-    stand_in.denied = {"ElasticMapReduce.DescribeSecurityConfiguration"}
+    stand_in.deny_operations = {"elasticmapreduce:DescribeSecurityConfiguration"}
     try:
         result = run_aws("--regions", REGION, "--services", "emr", "--format", "json",
                          rules=("ENC-026", "PLN-018"))
     finally:
-        stand_in.denied = set()
+        stand_in.deny_operations = set()
     assert result.exit_code == 2, result.stderr  # a setting not read is an ERROR, never a pass
     document = json.loads(result.stdout)
     assert [(problem["file"], problem["reason"]) for problem in document["problems"]] == [(

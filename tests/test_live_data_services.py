@@ -2,10 +2,10 @@
 
 Seeded in us-west-2 through boto3, one compliant and one non-compliant resource per
 service. moto differences the seed and the expectations account for:
-- moto's RDS backend refuses the docdb engine, so DocumentDB clusters come from a
-  loopback stand-in (`DocumentDBStandIn`) that answers DescribeDBClusters with moto's
-  clusters plus the DocumentDB clusters below; every other call, the docdb cluster
-  parameter groups included, reaches moto.
+- moto's RDS backend refuses the docdb engine, so DocumentDB clusters come from a hook
+  on the loopback `StandIn` that adds the DocumentDB clusters below to moto's
+  DescribeDBClusters answer; every other call, the docdb cluster parameter groups
+  included, reaches moto unchanged.
 - moto leaves SslMode out of DescribeEndpoints for an endpoint created without one
   (AWS answers `none`): `src-plain` reads as not set, which fails PLN-016 just the same.
 """
@@ -13,13 +13,20 @@ service. moto differences the seed and the expectations account for:
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
-from urllib.parse import parse_qsl
 
 import pytest
 
-from tests.live_server import FaultProxy, MotoServer, client, moto_server  # noqa: F401
+from tests.live_server import (  # noqa: F401 - moto_server is a fixture
+    Call,
+    Hook,
+    MotoServer,
+    Reply,
+    StandIn,
+    client,
+    moto_server,
+)
 from tests.test_live_scan import run_aws
 
 REGION = "us-west-2"
@@ -40,26 +47,19 @@ def _docdb_cluster(name: str, encrypted: bool, key: str, group: str) -> str:
             "<BackupRetentionPeriod>7</BackupRetentionPeriod></DBCluster>")
 
 
-class DocumentDBStandIn(FaultProxy):
-    """moto in front, with DocumentDB clusters added to every DescribeDBClusters answer
-    whose engine filter (the only filter the scan sends) asks for them or is absent."""
-
-    def __init__(self, upstream: str, clusters: str) -> None:
-        super().__init__(upstream)
-        self.clusters = clusters
-
-    def _forward(self, method: str, path: str, headers: dict[str, str],
-                 body: bytes) -> tuple[int, dict[str, str], bytes]:
-        status, answer_headers, payload = super()._forward(method, path, headers, body)
-        form = parse_qsl(body.decode())
-        if ("Action", "DescribeDBClusters") not in form:
-            return status, answer_headers, payload
-        engines = {value for name, value in form if ".Values.Value." in name}
-        if engines and "docdb" not in engines:
-            return status, answer_headers, payload
-        text = payload.decode().replace("<DBClusters/>", "<DBClusters></DBClusters>")
-        return status, answer_headers, text.replace(
-            "</DBClusters>", f"{self.clusters}</DBClusters>").encode()
+def _with_documentdb_clusters(clusters: str) -> Hook:
+    """Adds `clusters` to each DescribeDBClusters answer whose engine filter (the only
+    filter the scan sends) is absent or asks for docdb."""
+    def hook(call: Call, forward: Callable[[], Reply]) -> Reply | None:
+        # moto's RDS refuses the docdb engine: rds:DescribeDBClusters lists no DocumentDB.
+        engines = {value for name, value in call.params.items() if ".Values.Value." in name}
+        if call.operation != "DescribeDBClusters" or (engines and "docdb" not in engines):
+            return None
+        reply = forward()
+        text = reply.body.decode().replace("<DBClusters/>", "<DBClusters></DBClusters>")
+        reply.body = text.replace("</DBClusters>", f"{clusters}</DBClusters>").encode()
+        return reply
+    return hook
 
 
 def seed() -> dict[str, str]:
@@ -153,8 +153,8 @@ def seeded(moto_server: MotoServer) -> dict[str, str]:  # noqa: F811
 
 @pytest.fixture()
 def stand_in(seeded: dict[str, str], moto_server: MotoServer,  # noqa: F811
-             monkeypatch: pytest.MonkeyPatch) -> Iterator[DocumentDBStandIn]:
-    proxy = DocumentDBStandIn(moto_server.url, seeded["clusters"])
+             monkeypatch: pytest.MonkeyPatch) -> Iterator[StandIn]:
+    proxy = StandIn(moto_server.url, hooks=[_with_documentdb_clusters(seeded["clusters"])])
     monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
     try:
         yield proxy
@@ -177,7 +177,7 @@ def _findings(document: dict[str, Any]) -> set[tuple[str, str, str, str]]:
 
 
 def test_the_collectors_feed_the_same_rules(seeded: dict[str, str],
-                                            stand_in: DocumentDBStandIn) -> None:
+                                            stand_in: StandIn) -> None:
     document = _scan("docdb,neptune,dax,dms,mq", RULES)
     dax = f"arn:aws:dax:{REGION}:{ACCOUNT}:cache/cache-plain"
     assert _findings(document) == {
@@ -207,7 +207,7 @@ def test_the_collectors_feed_the_same_rules(seeded: dict[str, str],
 
 
 def test_parameters_and_broker_details_are_read_only_when_judged(
-        stand_in: DocumentDBStandIn) -> None:
+        stand_in: StandIn) -> None:
     document = _scan("docdb,mq", ("ENC-016",))
     assert "rds:DescribeDBClusterParameters" not in document["live"]["api_calls"]
     assert "mq:ListBrokers" not in document["live"]["api_calls"]  # no rule judges brokers
@@ -216,7 +216,7 @@ def test_parameters_and_broker_details_are_read_only_when_judged(
 
 
 def test_documentdb_and_neptune_are_not_judged_as_rds(seeded: dict[str, str],
-                                                      stand_in: DocumentDBStandIn) -> None:
+                                                      stand_in: StandIn) -> None:
     # The RDS API lists DocumentDB and Neptune clusters (and Neptune's instances) too;
     # only the Aurora cluster may be judged by the RDS rules.
     document = _scan("rds,docdb,neptune", ("ENC-004", "ENC-003", "ENC-016", "ENC-017"))

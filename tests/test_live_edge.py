@@ -3,30 +3,37 @@
 Seeded in us-west-2 through boto3, one compliant and one non-compliant resource each.
 moto differences the seed and the test account for, each named where it matters:
 - moto's ListDistributions summaries carry only Id, ARN and status, not the certificate,
-  behaviours and origins AWS returns (and its ARNs lack the empty Region field): a
-  loopback stand-in answers that one call with AWS-shaped summaries, over two pages.
+  behaviours and origins AWS returns (and its ARNs lack the empty Region field): a hook
+  on the loopback `StandIn` answers that one call with AWS-shaped summaries, over two
+  pages.
 - moto turns cache encryption on for every API Gateway method setting (AWS leaves it
   off): the unencrypted stage writes `caching/dataEncrypted = false` explicitly.
-- FaultProxy answers API Gateway's REST-JSON calls in XML, which botocore cannot read as
-  AccessDeniedException: the denial test makes it answer that service in JSON.
+- moto cannot deny: the denial tests put the `StandIn` in front of it, denying
+  apigateway:GetStages by its request (REST-JSON names no operation) and
+  elb:DescribeLoadBalancerPolicies by its operation (query protocol).
 """
 
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
 import pytest
 
 from linter.live.templates import LOGICAL_ID_TAG
-from tests import live_server
-from tests.live_server import FaultProxy, MotoServer, client, moto_server  # noqa: F401
+from tests.live_server import (  # noqa: F401 - moto_server is a fixture
+    Call,
+    Hook,
+    MotoServer,
+    Reply,
+    StandIn,
+    client,
+    moto_server,
+)
 from tests.test_live_scan import run_aws
 
 REGION = "us-west-2"
@@ -100,55 +107,39 @@ def _xml(shape: Any, value: Any, name: str) -> str:
     return f"<{name}>{inner}</{name}>"
 
 
-class DistributionList:
-    """Loopback stand-in for cloudfront:ListDistributions, one distribution per page."""
+def _distribution_pages(distributions: list[dict[str, Any]]) -> Hook:
+    """cloudfront:ListDistributions answered with `distributions`, one a page."""
+    import botocore.session
 
-    def __init__(self, distributions: list[dict[str, Any]]) -> None:
-        import botocore.session
+    shape = (botocore.session.get_session().get_service_model("cloudfront")
+             .operation_model("ListDistributions").output_shape.members["DistributionList"])
+    pages = {}
+    for index, summary in enumerate(distributions):
+        page: dict[str, Any] = {"Marker": summary["Id"] if index else "", "MaxItems": 1,
+                                "IsTruncated": index + 1 < len(distributions),
+                                "Quantity": 1, "Items": [summary]}
+        if page["IsTruncated"]:
+            page["NextMarker"] = distributions[index + 1]["Id"]
+        pages[page["Marker"]] = _xml(shape, page, "DistributionList").replace(
+            "<DistributionList>",
+            '<DistributionList xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/">', 1)
 
-        shape = (botocore.session.get_session().get_service_model("cloudfront")
-                 .operation_model("ListDistributions").output_shape.members["DistributionList"])
-        self.requests: list[str] = []
-        pages = {}
-        for index, summary in enumerate(distributions):
-            page: dict[str, Any] = {"Marker": summary["Id"] if index else "", "MaxItems": 1,
-                                    "IsTruncated": index + 1 < len(distributions),
-                                    "Quantity": 1, "Items": [summary]}
-            if page["IsTruncated"]:
-                page["NextMarker"] = distributions[index + 1]["Id"]
-            pages[page["Marker"]] = _xml(shape, page, "DistributionList").replace(
-                "<DistributionList>",
-                '<DistributionList xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/">', 1)
-        stand_in = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *_: Any) -> None:
-                pass
-
-            def do_GET(self) -> None:  # noqa: N802 - the http.server hook name
-                stand_in.requests.append(self.path)
-                url = urlsplit(self.path)
-                marker = parse_qs(url.query).get("Marker", [""])[0]
-                found = url.path.endswith("/distribution") and marker in pages
-                body = (pages[marker] if found else "<Error/>").encode()
-                self.send_response(200 if found else 404)
-                self.send_header("Content-Type", "text/xml")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+    def hook(call: Call, forward: Callable[[], Reply]) -> Reply | None:
+        # moto's ListDistributions summaries lack certificate, behaviours and origins.
+        if call.service != "cloudfront" or call.method != "GET" or not call.url_path.endswith(
+                "/distribution"):
+            return None
+        marker = call.params.get("Marker", "")
+        if marker not in pages:
+            return call.error("InvalidArgument", f"no page starts at {marker}", 400)
+        return Reply(200, {"Content-Type": "text/xml"}, pages[marker].encode())
+    return hook
 
 
 @pytest.fixture
-def cloudfront(monkeypatch: pytest.MonkeyPatch) -> Iterator[DistributionList]:
-    stand_in = DistributionList(DISTRIBUTIONS)
+def cloudfront(moto_server: MotoServer,  # noqa: F811
+               monkeypatch: pytest.MonkeyPatch) -> Iterator[StandIn]:
+    stand_in = StandIn(moto_server.url, hooks=[_distribution_pages(DISTRIBUTIONS)])
     # boto3 prefers a service's own endpoint variable to AWS_ENDPOINT_URL.
     monkeypatch.setenv("AWS_ENDPOINT_URL_CLOUDFRONT", stand_in.url)
     yield stand_in
@@ -254,8 +245,7 @@ def _found(document: dict[str, Any]) -> set[tuple[str, str, str, str]]:
 # --- tests ------------------------------------------------------------------------------
 
 
-def test_the_edge_collectors_feed_the_same_rules(seeded: str,
-                                                 cloudfront: DistributionList) -> None:
+def test_the_edge_collectors_feed_the_same_rules(seeded: str, cloudfront: StandIn) -> None:
     document = _scan("elb", "cloudfront", "apigateway")
     assert document["problems"] == []
     policies = "elasticloadbalancing:DescribeLoadBalancerPolicies PolicyAttributeDescriptions"
@@ -290,7 +280,8 @@ def test_the_edge_collectors_feed_the_same_rules(seeded: str,
     assert document["summary"]["passed"] == 13
     assert document["summary"]["resources"] == 12
     # CloudFront is global: read once, through its stand-in, over both pages.
-    assert [urlsplit(path).query for path in cloudfront.requests] == ["", "Marker=E2LEAFLETS"]
+    assert [urlsplit(call.path).query for call in cloudfront.calls
+            if call.service == "cloudfront"] == ["", "Marker=E2LEAFLETS"]
 
 
 def test_optional_calls_follow_the_selected_rules(seeded: str) -> None:
@@ -308,14 +299,9 @@ def test_optional_calls_follow_the_selected_rules(seeded: str) -> None:
 
 def test_denied_stages_are_unknown_not_passed(seeded: str, moto_server: MotoServer,  # noqa: F811
                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    real_error = live_server._error
-
-    def as_json(service: str, json_protocol: bool, code: str, message: str) -> Any:
-        return real_error(service, json_protocol or service == "apigateway", code, message)
-
-    monkeypatch.setattr(live_server, "_error", as_json)
-    proxy = FaultProxy(moto_server.url, deny_request=lambda service, method, path:
-                       service == "apigateway" and path.endswith("/stages"))
+    # API Gateway speaks REST-JSON: GetStages is matched on its request and denied in JSON.
+    proxy = StandIn(moto_server.url, deny_request=lambda call:
+                    call.service == "apigateway" and call.url_path.endswith("/stages"))
     monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
     try:
         document = _scan("apigateway", rules=("ENC-029",))
@@ -350,40 +336,36 @@ def test_policies_are_anchored_with_their_balancer(seeded: str, tmp_path: Path,
     assert "elb:DescribeTags" not in _scan("elb", rules=("PLN-017",))["live"]["api_calls"]
 
 
-def test_denied_policies_are_unknown_not_passed() -> None:
-    # FaultProxy cannot tell ELB's query-protocol actions apart (the action is in the
-    # body), so botocore's Stubber answers here: the balancer list, then AccessDenied.
-    import boto3
-    from botocore.stub import Stubber
-
-    from linter.adapters.aws_live import BuildContext, build_models
-    from linter.live.collectors import CollectContext
-    from linter.live.collectors.edge import collect_elb
-    from linter.live.collectors.security import KeyInventory
-
-    elb = boto3.client("elb", region_name=REGION, aws_access_key_id="testing",
-                       aws_secret_access_key="testing")
-    stubber = Stubber(elb)
-    stubber.add_response("describe_load_balancers", {"LoadBalancerDescriptions": [{
-        "LoadBalancerName": "fax-classic",
-        "ListenerDescriptions": [{"Listener": {
-            "Protocol": "HTTPS", "LoadBalancerPort": 443, "InstanceProtocol": "HTTP",
-            "InstancePort": 8080}, "PolicyNames": ["fax-legacy", "fax-sticky"]}],
-        "Policies": {"LBCookieStickinessPolicies": [{"PolicyName": "fax-sticky"}],
-                     "OtherPolicies": ["fax-legacy"]}}]})
-    stubber.add_client_error("describe_load_balancer_policies", "AccessDenied",
-                             http_status_code=403)
-    context = CollectContext(lambda _: elb, ACCOUNT, REGION,
-                             frozenset({"DescribeLoadBalancerPolicies"}))
-    with stubber:
-        records = collect_elb(context)
-    stubber.assert_no_pending_responses()
-    # The stickiness policy is named as such by the balancer: only fax-legacy may be an
-    # SSL policy, and what it allows is unknown. The denial is reported for the balancer.
-    models = build_models(records, BuildContext(ACCOUNT, REGION, KeyInventory, {}))
-    assert [(model.address, vars(model)["settings"].state.value, vars(model)["settings"].reason)
-            for model in models] == [(f"{ELB}/fax-classic/policy/fax-legacy", "unknown",
-                                      "elb:DescribeLoadBalancerPolicies was denied "
-                                      "(AccessDenied)")]
-    assert [(denial.operation, denial.resource) for denial in context.denials] == [
-        ("DescribeLoadBalancerPolicies", "fax-classic")]
+def test_denied_policies_are_unknown_not_passed(seeded: str, moto_server: MotoServer,  # noqa: F811
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    # ELB speaks the query protocol: the stand-in denies DescribeLoadBalancerPolicies by
+    # its Action; DescribeLoadBalancers (the balancers and their listeners) goes to moto.
+    proxy = StandIn(moto_server.url,
+                    deny_operations={"elasticloadbalancing:DescribeLoadBalancerPolicies"})
+    monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
+    try:
+        result = run_aws("--regions", REGION, "--services", "elb", "--format", "json",
+                         rules=("TLS-008", "TLS-009"))
+    finally:
+        proxy.close()
+    assert result.exit_code == 2, result.stderr
+    document = json.loads(result.stdout)
+    assert proxy.injected == {"elasticloadbalancing:AccessDenied": 2}  # one per balancer
+    assert document["problems"] == [{
+        "file": f"aws/{ACCOUNT}/{REGION}/elb", "level": "error",
+        "reason": "partly assessed: elb:DescribeLoadBalancerPolicies was denied (AccessDenied) "
+                  "for fax-classic, portal-classic; the settings it reads are unknown; grant "
+                  "elasticloadbalancing:DescribeLoadBalancerPolicies"}]
+    # Only the policies a balancer names on an HTTPS/SSL listener may be SSL policies: the
+    # stickiness policy (named as such by its balancer) and portal-unused are not judged.
+    # What each allows is unknown, for the denial.
+    policies = "elasticloadbalancing:DescribeLoadBalancerPolicies PolicyAttributeDescriptions"
+    assert _found(document) == {
+        (rule, "unknown", f"{ELB}/{balancer}/policy/{policy}", policies)
+        for rule in ("TLS-008", "TLS-009")
+        for balancer, policy in (("fax-classic", "fax-legacy"),
+                                 ("portal-classic", "portal-strong"),
+                                 ("portal-classic", "portal-tls12"))}
+    reasons = {item["message"].rpartition(" is not known ")[2] for item in document["findings"]}
+    assert reasons == {"(elb:DescribeLoadBalancerPolicies was denied (AccessDenied))"}
+    assert (document["summary"]["passed"], document["summary"]["resources"]) == (0, 3)

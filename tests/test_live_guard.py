@@ -8,9 +8,9 @@ import pytest
 
 from tests.conftest import REPOSITORY
 from tests.live_server import (  # noqa: F401 - moto_server is a fixture
-    FaultProxy,
     MotoServer,
     NonLoopbackRequest,
+    StandIn,
     client,
     moto_server,
 )
@@ -52,13 +52,13 @@ def test_every_allowed_operation_exists_in_botocore() -> None:
 
 @pytest.fixture()
 def proxy(moto_server: MotoServer, monkeypatch: pytest.MonkeyPatch):  # noqa: F811
-    fault_proxy = FaultProxy(moto_server.url)
-    monkeypatch.setenv("AWS_ENDPOINT_URL", fault_proxy.url)
-    yield fault_proxy
-    fault_proxy.close()
+    stand_in = StandIn(moto_server.url)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", stand_in.url)
+    yield stand_in
+    stand_in.close()
 
 
-def test_guard_refuses_a_mutating_call_before_it_is_sent(proxy: FaultProxy) -> None:
+def test_guard_refuses_a_mutating_call_before_it_is_sent(proxy: StandIn) -> None:
     from linter.live.guard import ReadOnlyViolation
     from linter.live.session import LiveSession
 
@@ -70,7 +70,7 @@ def test_guard_refuses_a_mutating_call_before_it_is_sent(proxy: FaultProxy) -> N
     assert proxy.requests == {}  # nothing left the process
 
 
-def test_guard_refuses_data_reads_and_credential_reads(proxy: FaultProxy) -> None:
+def test_guard_refuses_data_reads_and_credential_reads(proxy: StandIn) -> None:
     from linter.live.guard import ReadOnlyViolation
     from linter.live.session import LiveSession
 
@@ -89,7 +89,7 @@ def test_guard_refuses_data_reads_and_credential_reads(proxy: FaultProxy) -> Non
     assert proxy.requests == {}
 
 
-def test_guard_lets_allowed_reads_through(proxy: FaultProxy) -> None:
+def test_guard_lets_allowed_reads_through(proxy: StandIn) -> None:
     from linter.live.session import LiveSession
 
     session = LiveSession()

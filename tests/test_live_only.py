@@ -122,10 +122,10 @@ def test_a_live_only_rule_makes_only_its_own_calls(seeded: dict[str, str]) -> No
 def test_denied_live_only_reads_are_errors_never_passes(
         seeded: dict[str, str], moto_server: MotoServer,  # noqa: F811
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from tests.live_server import FaultProxy
+    from tests.live_server import StandIn
 
-    # The loopback proxy denies every ACM and EC2 call (moto cannot deny).
-    proxy = FaultProxy(moto_server.url, deny=frozenset({"acm", "ec2"}))
+    # The stand-in denies every ACM and EC2 call (moto cannot deny).
+    proxy = StandIn(moto_server.url, deny=frozenset({"acm", "ec2"}))
     monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
     try:
         result = run_aws("--regions", "us-east-1", "--format", "json", rules=RULES)

@@ -14,14 +14,13 @@ moto differences the seed and the expectations account for:
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from linter.live.templates import LOGICAL_ID_TAG, STACK_NAME_TAG
-from tests.live_server import FaultProxy, MotoServer, client, moto_server  # noqa: F401
+from tests.live_server import MotoServer, StandIn, client, moto_server  # noqa: F401
 from tests.test_live_scan import run_aws
 
 REGION = "us-west-2"
@@ -143,11 +142,11 @@ def test_the_platform_collectors_feed_the_same_rules(seeded: dict[str, str]) -> 
 def test_a_denied_describe_call_is_unknown_never_a_pass(
         seeded: dict[str, str], moto_server: MotoServer,  # noqa: F811
         monkeypatch: pytest.MonkeyPatch) -> None:
-    # The loopback proxy denies eks:DescribeCluster for portal-dev only (GET
-    # /clusters/portal-dev); the cluster is still reported, its encryption UNKNOWN. EKS
-    # speaks REST-JSON, whose GET requests carry no JSON content type, so the denial is
-    # answered as a stand-in (FaultProxy's own denials would be XML, unreadable to boto3).
-    proxy = FaultProxy(moto_server.url, stand_in=_deny_describing("portal-dev"))
+    # The stand-in denies eks:DescribeCluster for portal-dev only, a REST-JSON call
+    # matched on its request (GET /clusters/portal-dev) and answered in JSON; the
+    # cluster is still reported, its encryption UNKNOWN.
+    proxy = StandIn(moto_server.url, deny_request=lambda call: call.service == "eks"
+                    and call.method == "GET" and call.url_path.endswith("/clusters/portal-dev"))
     monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
     try:
         result = run_aws("--regions", REGION, "--services", "eks", "--format", "json",
@@ -166,17 +165,6 @@ def test_a_denied_describe_call_is_unknown_never_a_pass(
          "eks:DescribeCluster encryptionConfig[0].resources")}
     assert document["summary"]["passed"] == 1  # portal
     assert document["live"]["api_calls"]["eks:DescribeCluster"] == 2
-
-
-def _deny_describing(cluster: str) -> Callable[[str, str, str], tuple[int, str, bytes] | None]:
-    denial = json.dumps({"__type": "AccessDeniedException",
-                         "message": "injected by the test proxy"}).encode()
-
-    def answer(service: str, method: str, path: str) -> tuple[int, str, bytes] | None:
-        if service == "eks" and method == "GET" and path.endswith(f"/clusters/{cluster}"):
-            return 403, "application/json", denial
-        return None
-    return answer
 
 
 TEMPLATE = """\

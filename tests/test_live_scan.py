@@ -20,8 +20,8 @@ import typer
 from typer.testing import CliRunner
 
 from tests.live_server import (  # noqa: F401 - moto_server is a fixture
-    FaultProxy,
     MotoServer,
+    StandIn,
     client,
     moto_server,
 )
@@ -216,8 +216,8 @@ def test_only_the_calls_the_selected_rules_need(seeded: dict[str, str]) -> None:
 def test_access_denied_on_one_service_is_an_error_and_the_rest_is_reported(
         seeded: dict[str, str], moto_server: MotoServer,  # noqa: F811
         monkeypatch: pytest.MonkeyPatch) -> None:
-    # The loopback proxy answers every RDS call with AccessDenied (moto cannot deny).
-    proxy = FaultProxy(moto_server.url, deny=frozenset({"rds"}))
+    # The stand-in answers every RDS call with AccessDenied (moto cannot deny).
+    proxy = StandIn(moto_server.url, deny=frozenset({"rds"}))
     monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
     try:
         result = run_aws("--regions", "us-east-1", "--services", "s3,rds", "--format", "json")
@@ -246,7 +246,7 @@ def test_access_denied_on_one_service_is_an_error_and_the_rest_is_reported(
     assert document["live"]["api_calls"]["rds:DescribeDBInstances"] == 1
 
 
-def _scan_s3(proxy: FaultProxy, monkeypatch: pytest.MonkeyPatch) -> Any:
+def _scan_s3(proxy: StandIn, monkeypatch: pytest.MonkeyPatch) -> Any:
     from linter.engine import catalogue_directory, load_rules
     from linter.live.scan import LiveScanRequest, run_live_scan
 
@@ -270,7 +270,7 @@ def test_throttled_calls_are_retried_not_lost(
         monkeypatch: pytest.MonkeyPatch) -> None:
     # The first three requests (all GetCallerIdentity attempts) are throttled; each retry
     # backs off exponentially, so more would only slow the test down.
-    proxy = FaultProxy(moto_server.url, throttle_first=3)
+    proxy = StandIn(moto_server.url, throttle_first=3)
     result = _scan_s3(proxy, monkeypatch)
     assert result.problems == []
     assert _failures(result) == {("ENC-001", "arn:aws:s3:::clinic-legacy"),
@@ -286,7 +286,7 @@ def test_throttled_calls_are_retried_not_lost(
 def test_a_dropped_connection_is_retried(
         seeded: dict[str, str], moto_server: MotoServer,  # noqa: F811
         monkeypatch: pytest.MonkeyPatch) -> None:
-    proxy = FaultProxy(moto_server.url, drop_first=2)
+    proxy = StandIn(moto_server.url, drop_first=2)
     result = _scan_s3(proxy, monkeypatch)
     assert result.problems == []
     assert _failures(result) == {("ENC-001", "arn:aws:s3:::clinic-legacy"),
@@ -298,10 +298,10 @@ def test_a_dropped_connection_is_retried(
 def test_a_denied_per_resource_call_is_unknown_and_an_error_never_a_pass(
         seeded: dict[str, str], moto_server: MotoServer,  # noqa: F811
         monkeypatch: pytest.MonkeyPatch) -> None:
-    # The proxy denies only s3:GetBucketPolicy (GET /bucket?policy); the bucket list and
-    # encryption reads go through.
-    proxy = FaultProxy(moto_server.url, deny_request=lambda service, method, path:
-                       service == "s3" and method == "GET" and path.endswith("?policy"))
+    # The stand-in denies only s3:GetBucketPolicy, a REST call matched on its request
+    # (GET /bucket?policy); the bucket list and encryption reads go through.
+    proxy = StandIn(moto_server.url, deny_request=lambda call:
+                    call.service == "s3" and call.method == "GET" and call.path.endswith("?policy"))
     monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
     try:
         result = run_aws("--regions", "us-east-1", "--services", "s3", "--format", "json",

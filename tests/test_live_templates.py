@@ -4,6 +4,7 @@ the template line that declared them (moto server), and the index's matching rul
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +13,10 @@ from typer.testing import CliRunner
 
 from linter.live.templates import LOGICAL_ID_TAG, STACK_NAME_TAG, load_templates
 from tests.live_server import (  # noqa: F401 - moto_server is a fixture
-    FaultProxy,
+    Call,
     MotoServer,
+    Reply,
+    StandIn,
     client,
     moto_server,
 )
@@ -86,18 +89,18 @@ def test_without_templates_the_path_stays_virtual(tagged_volume: str) -> None:
     assert finding["file"].startswith("aws/123456789012/us-east-1/ec2/")
 
 
-# Only CloudFormation may set aws: tags, and moto (like S3) refuses them from
-# PutBucketTagging: a stand-in answers GetBucketTagging for patient-photos as S3 does
-# for a bucket its stack created.
 _STACK_TAG_SET = (
     '<?xml version="1.0" encoding="UTF-8"?><Tagging><TagSet>'
     f'<Tag><Key>{LOGICAL_ID_TAG}</Key><Value>PatientPhotos</Value></Tag>'
     f'<Tag><Key>{STACK_NAME_TAG}</Key><Value>clinic</Value></Tag></TagSet></Tagging>')
 
 
-def _stack_tags(service: str, method: str, path: str) -> tuple[int, str, bytes] | None:
-    if service == "s3" and method == "GET" and path.startswith("/patient-photos?tagging"):
-        return 200, "application/xml", _STACK_TAG_SET.encode()
+def _stack_tags(call: Call, forward: Callable[[], Reply]) -> Reply | None:
+    # moto (like S3) refuses aws: tags from PutBucketTagging, which only CloudFormation may
+    # set: s3:GetBucketTagging of patient-photos answers as S3 does for its stack's bucket.
+    if call.service == "s3" and call.method == "GET" and call.path.startswith(
+            "/patient-photos?tagging"):
+        return Reply(200, {"Content-Type": "application/xml"}, _STACK_TAG_SET.encode())
     return None
 
 
@@ -109,7 +112,7 @@ def test_buckets_are_anchored_through_their_tag_set(
     s3 = client("s3")
     s3.create_bucket(Bucket="patient-photos")
     s3.create_bucket(Bucket="untagged-photos")
-    proxy = FaultProxy(moto_server.url, stand_in=_stack_tags)
+    proxy = StandIn(moto_server.url, hooks=[_stack_tags])
     monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
     try:
         result = run_aws("--templates", "templates", "--format", "json", service="s3",
