@@ -72,13 +72,13 @@ def _any(verdicts: list[Verdict]) -> Verdict:
 
 def _leaf(condition: dict[str, Any], field: Field) -> Verdict:
     if field.state is FieldState.UNKNOWN:
-        return Verdict(Status.UNKNOWN, field, f"`{field.attribute}` cannot be known statically"
+        return Verdict(Status.UNKNOWN, field, f"`{field.attribute}` is not known"
                                               f" ({field.reason})")
     value = field.value
     if isinstance(value, Branches):
         return _branches(condition, field, value)
     if isinstance(value, Unknown):  # PartialText included
-        return Verdict(Status.UNKNOWN, field, f"`{field.attribute}` cannot be known statically"
+        return Verdict(Status.UNKNOWN, field, f"`{field.attribute}` is not known"
                                               f" ({value.reason})")
     return _compare(condition, field, value)
 

@@ -249,3 +249,27 @@ def test_an_unread_custom_group_leaves_tls_unknown_never_a_pass() -> None:
     tls = build_docdb_cluster(denied, context)[0].tls
     assert (tls.state, tls.reason) == (FieldState.UNKNOWN, "rds:DescribeDBClusterParameters "
                                                            "was denied (AccessDenied)")
+
+
+def test_timestream_databases_are_judged_by_their_key(seeded: dict[str, str]) -> None:
+    # Timestream discovers its endpoint (DescribeEndpoints) before each call; moto names
+    # an AWS host there, so this also proves the scan keeps to the configured endpoint.
+    key = client("kms", REGION).create_key(Description="vitals key")["KeyMetadata"]["Arn"]
+    timestream = client("timestream-write", REGION)
+    timestream.create_database(DatabaseName="vitals", KmsKeyId=key)
+    # AWS names the aws/timestream key by ARN (resolved through the key inventory, as for
+    # every store); moto keeps whatever it is given, so the alias stands in for it.
+    timestream.create_database(DatabaseName="vitals-aws-key", KmsKeyId="alias/aws/timestream")
+    # Without a key moto names one that does not exist: not a pass, not a guess.
+    timestream.create_database(DatabaseName="vitals-unlisted-key")
+    document = _scan("timestream", ("ENC-031",))
+    database = f"arn:aws:timestream:{REGION}:{ACCOUNT}:database"
+    assert _findings(document) == {
+        ("ENC-031", "fail", f"{database}/vitals-aws-key", "timestream:ListDatabases KmsKeyId"),
+        ("ENC-031", "unknown", f"{database}/vitals-unlisted-key",
+         "timestream:ListDatabases KmsKeyId")}
+    assert document["summary"]["passed"] == 1
+    assert document["live"]["api_calls"] == {"sts:GetCallerIdentity": 1,
+                                             "timestream-write:ListDatabases": 1,
+                                             "kms:ListAliases": 1, "kms:ListKeys": 1,
+                                             "kms:DescribeKey": 2}

@@ -120,6 +120,12 @@ READ_OPERATIONS: dict[str, dict[str, str | None]] = {
     "neptune": {"DescribeDBClusters": "rds:DescribeDBClusters"},
     "dax": {"DescribeClusters": "dax:DescribeClusters"},
     "dms": {"DescribeEndpoints": "dms:DescribeEndpoints"},
+    # Timestream finds its regional endpoint with DescribeEndpoints before any call
+    # (endpoint discovery, made by botocore itself through the same guarded client).
+    "timestream-write": {
+        "DescribeEndpoints": "timestream:DescribeEndpoints",
+        "ListDatabases": "timestream:ListDatabases",
+    },
     "mq": {
         "ListBrokers": "mq:ListBrokers",
         "DescribeBroker": "mq:DescribeBroker",

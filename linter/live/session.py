@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 from typing import Any
+from urllib.parse import urlsplit
 
 from linter.live import guard
 
@@ -54,8 +55,17 @@ class LiveSession:
         key = (service, region)
         with self._lock:
             if key not in self._clients:
-                self._clients[key] = self._session.client(service, region_name=region,
-                                                          config=self._config)
+                client = self._session.client(service, region_name=region,
+                                              config=self._config)
+                if (client.meta.service_model.endpoint_discovery_operation is not None
+                        and not _is_aws_endpoint(client.meta.endpoint_url)):
+                    # An endpoint configured by AWS_ENDPOINT_URL (or the profile) does not
+                    # stop endpoint discovery (Timestream), which would then send every
+                    # call to the AWS host it names: given explicitly, it does.
+                    client = self._session.client(service, region_name=region,
+                                                  config=self._config,
+                                                  endpoint_url=client.meta.endpoint_url)
+                self._clients[key] = client
             return self._clients[key]
 
     @property
@@ -72,3 +82,8 @@ class LiveSession:
         """The regions enabled for the account (opt-in regions only once opted in)."""
         response = self.client("ec2", self.default_region).describe_regions(AllRegions=False)
         return sorted(region["RegionName"] for region in response["Regions"])
+
+
+def _is_aws_endpoint(url: str) -> bool:
+    host = urlsplit(url).hostname or ""
+    return host.endswith((".amazonaws.com", ".amazonaws.com.cn", ".api.aws"))

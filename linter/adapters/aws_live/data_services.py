@@ -1,4 +1,5 @@
-"""DocumentDB and Neptune clusters, DAX clusters, DMS endpoints, Amazon MQ brokers."""
+"""DocumentDB and Neptune clusters, DAX clusters, DMS endpoints, Amazon MQ brokers,
+Timestream databases."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from linter.live.collectors import Record
 from linter.models.aws import dax, docdb, neptune
 from linter.models.aws.dms import Endpoint, ssl_configurable
 from linter.models.aws.mq import Broker
+from linter.models.aws.timestream import Database
 from linter.models.base import Field, FieldState
 from linter.tables import load_table
 
@@ -81,10 +83,17 @@ def build_mq_broker(record: Record, context: BuildContext) -> list[Broker]:
         kms_key=key_field(record, operation, "EncryptionOptions.KmsKeyId", context, Broker))]
 
 
+def build_timestream_database(record: Record, context: BuildContext) -> list[Database]:
+    # Timestream names the key it uses even when it is the AWS-managed aws/timestream.
+    return [complete(Database, record, context, "AWS::Timestream::Database",
+                     kms_key=key_field(record, "ListDatabases", "KmsKeyId", context, Database))]
+
+
 BUILDERS = {
     "docdb.cluster": build_docdb_cluster,
     "neptune.cluster": build_neptune_cluster,
     "dax.cluster": build_dax_cluster,
     "dms.endpoint": build_dms_endpoint,
     "mq.broker": build_mq_broker,
+    "timestream.database": build_timestream_database,
 }

@@ -151,6 +151,16 @@ def paginate(client: Any, method: str, key: str, **arguments: Any) -> Iterator[A
         yield from page.get(key, [])
 
 
+def pages_by_token(method: Callable[..., Any], key: str, **arguments: Any) -> Iterator[Any]:
+    """Every item under `key`, for the APIs that page by NextToken without a paginator."""
+    while True:
+        page = method(**arguments)
+        yield from page.get(key, [])
+        if not page.get("NextToken"):
+            return
+        arguments["NextToken"] = page["NextToken"]
+
+
 def partition(region: str) -> str:
     if region.startswith("cn-"):
         return "aws-cn"

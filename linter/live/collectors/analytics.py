@@ -9,17 +9,25 @@ returns metadata only; GetParameter* is forbidden) and no Lambda environment val
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from typing import Any
 
-from linter.live.collectors import ALL_FIELDS, CollectContext, Record, Service, arn, paginate, plain
+from linter.live.collectors import (
+    ALL_FIELDS,
+    CollectContext,
+    Record,
+    Service,
+    arn,
+    pages_by_token,
+    paginate,
+    plain,
+)
 
 
 def collect_athena(context: CollectContext) -> list[Record]:
     athena = context.client_for("athena")
     records = []
     # Every Region has a `primary` workgroup, listed and judged like any other.
-    for summary in _pages_by_token(athena.list_work_groups, "WorkGroups"):
+    for summary in pages_by_token(athena.list_work_groups, "WorkGroups"):
         name = summary["Name"]
         record = Record("athena.workgroup", "athena", name,
                         arn(context, "athena", f"workgroup/{name}"))
@@ -28,17 +36,6 @@ def collect_athena(context: CollectContext) -> list[Record]:
                             "WorkGroup", ("InvalidRequestException",), WorkGroup=name):
             records.append(record)
     return records
-
-
-def _pages_by_token(method: Callable[..., Any], key: str) -> Iterator[Any]:
-    """Every item under `key`, for the APIs that page by NextToken without a paginator."""
-    arguments: dict[str, Any] = {}
-    while True:
-        page = method(**arguments)
-        yield from page.get(key, [])
-        if not page.get("NextToken"):
-            return
-        arguments["NextToken"] = page["NextToken"]
 
 
 def collect_glue(context: CollectContext) -> list[Record]:

@@ -1,5 +1,5 @@
 """Collectors for data services: DocumentDB and Neptune clusters, DAX clusters, DMS
-endpoints and Amazon MQ brokers.
+endpoints, Amazon MQ brokers and Timestream databases.
 
 DocumentDB and Neptune are managed through the RDS API: their DescribeDBClusters is the
 RDS operation with an engine filter (without it, AWS returns every RDS cluster too), and
@@ -9,7 +9,15 @@ same operation and IAM action, rds:DescribeDBClusterParameters).
 
 from __future__ import annotations
 
-from linter.live.collectors import ALL_FIELDS, CollectContext, Record, Service, paginate, plain
+from linter.live.collectors import (
+    ALL_FIELDS,
+    CollectContext,
+    Record,
+    Service,
+    pages_by_token,
+    paginate,
+    plain,
+)
 from linter.live.collectors.databases import ParameterGroups
 
 DOCDB_TLS_PARAMETER = "tls"
@@ -68,6 +76,13 @@ def collect_mq(context: CollectContext) -> list[Record]:
     return records
 
 
+def collect_timestream(context: CollectContext) -> list[Record]:
+    timestream = context.client_for("timestream-write")
+    return [Record("timestream.database", "timestream", database["DatabaseName"],
+                   database["Arn"], {"ListDatabases": database})
+            for database in pages_by_token(timestream.list_databases, "Databases")]
+
+
 SERVICES = (
     Service("docdb", {"DescribeDBClusters": ("aws.docdb.Cluster", ALL_FIELDS),
                       "DescribeDBClusterParameters": ("aws.docdb.Cluster",
@@ -82,4 +97,6 @@ SERVICES = (
                                       frozenset({"use_aws_owned_key", "kms_key",
                                                  "encryption_enabled"}))},
             plain(collect_mq)),
+    Service("timestream", {"ListDatabases": ("aws.timestream.Database", ALL_FIELDS)},
+            plain(collect_timestream)),
 )
