@@ -22,6 +22,8 @@ READ_OPERATIONS: dict[str, dict[str, str | None]] = {
         "DescribeVolumes": "ec2:DescribeVolumes",
         "DescribeSecurityGroups": "ec2:DescribeSecurityGroups",
         "GetEbsEncryptionByDefault": "ec2:GetEbsEncryptionByDefault",
+        # The account's own snapshots only (OwnerIds=self): metadata, never block data.
+        "DescribeSnapshots": "ec2:DescribeSnapshots",
     },
     "s3": {
         # ListBuckets is authorised by s3:ListAllMyBuckets; GetBucketEncryption by
@@ -73,7 +75,15 @@ READ_OPERATIONS: dict[str, dict[str, str | None]] = {
         "ListStreams": "kinesis:ListStreams",
         "DescribeStreamSummary": "kinesis:DescribeStreamSummary",
     },
-    "elasticache": {"DescribeReplicationGroups": "elasticache:DescribeReplicationGroups"},
+    "elasticache": {
+        "DescribeReplicationGroups": "elasticache:DescribeReplicationGroups",
+        "DescribeCacheClusters": "elasticache:DescribeCacheClusters",
+        "DescribeServerlessCaches": "elasticache:DescribeServerlessCaches",
+    },
+    "firehose": {
+        "ListDeliveryStreams": "firehose:ListDeliveryStreams",
+        "DescribeDeliveryStream": "firehose:DescribeDeliveryStream",
+    },
     "redshift": {"DescribeClusters": "redshift:DescribeClusters"},
     "opensearch": {
         "ListDomainNames": "es:ListDomainNames",
