@@ -339,3 +339,25 @@ def test_all_regions_are_the_enabled_regions(seeded: dict[str, str]) -> None:
     assert _failures(result) == {("ENC-001", "arn:aws:s3:::clinic-legacy")}
     assert result.api_calls["s3:ListBuckets"] == len(enabled)
     assert result.api_calls["ec2:DescribeRegions"] == 1
+
+
+def test_a_service_is_not_asked_where_aws_does_not_offer_it(seeded: dict[str, str]) -> None:
+    # botocore's endpoint data lists Timestream in a few Regions only (eu-south-2 is not
+    # one): asking there could only fail after minutes of connection retries, so the
+    # scan skips it, says so, and it is no error.
+    import boto3
+
+    assert "eu-south-2" not in boto3.Session().get_available_regions("timestream-write")
+    result = run_aws("--regions", "us-east-1,eu-south-2", "--services", "timestream",
+                     "--format", "json", rules=("ENC-031",))
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert document["problems"] == []
+    assert [(item["region"], item["status"], item.get("reason"))
+            for item in document["live"]["services"]] == [
+        ("eu-south-2", "not offered", "timestream is not offered in eu-south-2"),
+        ("us-east-1", "read", None)]
+    assert document["live"]["api_calls"] == {"sts:GetCallerIdentity": 1,
+                                             "timestream-write:ListDatabases": 1}
+    assert "not offered in every Region, so not read there: timestream in 1 of them" in (
+        result.stderr)

@@ -61,7 +61,8 @@ class ScanProgress:
 def summary(result: Any) -> str:
     """Resources read per service, accounts not assessed, and the API calls made."""
     units = result.units
-    read = [unit for unit in units if not unit.problem]
+    read = [unit for unit in units if not unit.problem and not unit.skipped]
+    not_offered = [unit for unit in units if unit.skipped]
     per_service: Counter[str] = Counter()
     for unit in read:
         per_service[unit.service] += unit.resources
@@ -83,7 +84,12 @@ def summary(result: Any) -> str:
     text = (f"{where} in {', '.join(result.regions) or 'no region'}: resources: "
             f"{counts or 'none'}; {sum(calls.values())} API calls"
             f"{f' ({per_client})' if per_client else ''}, {result.retries} retried")
-    missed = len(units) - len(read)
+    if not_offered:
+        regions_of = Counter(unit.service for unit in not_offered)
+        listed = ", ".join(f"{name} in {count} of them" for name, count in
+                           sorted(regions_of.items()))
+        text += f"; not offered in every Region, so not read there: {listed}"
+    missed = len(units) - len(read) - len(not_offered)
     if missed:
         text += f"; {missed} service reads not assessed (see above)"
     return text

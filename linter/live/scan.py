@@ -68,6 +68,9 @@ class UnitReport:
     seconds: float = 0.0
     problem: str = ""
     account: str = ""
+    # Why the service was not read in this Region although nothing went wrong (it is
+    # not offered there): no resource can exist, so nothing is missing.
+    skipped: str = ""
 
 
 @dataclass
@@ -108,9 +111,17 @@ def run_live_scan(request: LiveScanRequest, session: LiveSession | None = None
     services = selected_services(request.rules, request.services)
     judged = judged_fields(request.rules)
     result = LiveScanResult(rules=request.rules, account=account, regions=regions)
-    # A global service is one unit per account, under the Region name "global".
+    # A global service is one unit per account, under the Region name "global". A
+    # service is not asked in a Region where AWS does not offer it (Timestream,
+    # WorkSpaces, DAX...): the call could only fail, after minutes of retries.
+    offered = {region: {service.name for service in services
+                        if _offered(session, service, region)} for region in regions}
+    result.units += [UnitReport(region, service.name, account=account,
+                                skipped=f"{service.name} is not offered in {region}")
+                     for region in regions for service in services
+                     if not service.home_region and service.name not in offered[region]]
     units = [(region, service) for region in regions for service in services
-             if not service.home_region]
+             if not service.home_region and service.name in offered[region]]
     units += [(GLOBAL, service) for service in services if service.home_region and regions]
     endpoints = set(regions) | {service.home_region for service in services
                                 if service.home_region and regions}
@@ -157,11 +168,19 @@ def run_live_scan(request: LiveScanRequest, session: LiveSession | None = None
     models = relate_trails(models, _missing_stores(result, request))
     result.outcomes = Evaluator(request.rules).evaluate(models)
     result.resources = len(models)
-    result.files_scanned = sum(1 for unit in result.units if not unit.problem)
+    result.files_scanned = sum(1 for unit in result.units
+                               if not unit.problem and not unit.skipped)
     result.api_calls = dict(sorted(session.counter.calls.items()))
     result.retries = session.counter.retries
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _offered(session: LiveSession, service: Service, region: str) -> bool:
+    from linter.live.collectors import partition
+
+    listed = session.offered_regions(service.client, partition(region))
+    return listed is None or region in listed
 
 
 def _missing_stores(result: LiveScanResult, request: LiveScanRequest) -> str:

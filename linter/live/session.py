@@ -78,6 +78,11 @@ class LiveSession:
             self._account = str(identity["Account"])
         return self._account
 
+    def offered_regions(self, client: str, partition: str) -> set[str] | None:
+        """The Regions botocore's endpoint data lists for the client (None: no list, as
+        for global services; then every Region is tried)."""
+        return set(self._session.get_available_regions(client, partition)) or None
+
     def enabled_regions(self) -> list[str]:
         """The regions enabled for the account (opt-in regions only once opted in)."""
         response = self.client("ec2", self.default_region).describe_regions(AllRegions=False)

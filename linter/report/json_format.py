@@ -63,9 +63,11 @@ def live_summary(result: Any) -> dict[str, Any]:
         "regions": list(result.regions),
         "services": [{
             "account": unit.account, "region": unit.region, "service": unit.service,
-            "status": "not assessed" if unit.problem else "read",
+            "status": ("not assessed" if unit.problem
+                       else "not offered" if unit.skipped else "read"),
             "resources": unit.resources, "seconds": round(unit.seconds, 3),
-            **({"reason": unit.problem} if unit.problem else {}),
+            **({"reason": unit.problem or unit.skipped}
+               if unit.problem or unit.skipped else {}),
         } for unit in sorted(result.units, key=lambda unit: (unit.account, unit.region,
                                                              unit.service))],
         "api_calls": dict(result.api_calls),

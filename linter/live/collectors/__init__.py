@@ -48,10 +48,13 @@ class Service:
     # A global service (CloudFront) is read once per account through this Region's
     # endpoint, and its resources are reported under the Region name "global".
     home_region: str = ""
+    # The boto3 client whose Regions say where the service is offered (default: name).
+    client: str = ""
     models: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "models", tuple(sorted({m for m, _ in self.needs.values()})))
+        object.__setattr__(self, "client", self.client or self.name)
 
 
 def plain(collect: Callable[[CollectContext], list[Record]]) -> Callable[..., list[Record]]:

@@ -98,5 +98,5 @@ SERVICES = (
                                                  "encryption_enabled"}))},
             plain(collect_mq)),
     Service("timestream", {"ListDatabases": ("aws.timestream.Database", ALL_FIELDS)},
-            plain(collect_timestream)),
+            plain(collect_timestream), client="timestream-write"),
 )
