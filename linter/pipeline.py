@@ -351,6 +351,9 @@ def _adapt_documents(parsed: _Parsed, result: ScanResult,
                 scope = TemplateScope(template, request.cloudformation_parameters)
                 resources.extend(cloudformation_adapters.build_models(
                     path, scope.resolved_resources()))
+                # Templates CloudFormation would reject (a loop without its transform...)
+                result.problems.extend(FileProblem(path, reason, "warning")
+                                       for reason in scope.problems)
             if documents.kubernetes:
                 resources.extend(kubernetes_adapters.build_models(path, documents.kubernetes))
         except Exception as error:

@@ -430,3 +430,235 @@ def test_parameter_lists_and_find_in_map_default() -> None:
     assert (properties.get("L"), properties.get("D")) == (["a", "b"], "fallback")
     # A key that is not known is not replaced by the default: that would be a guess.
     assert str(properties.get("U")) == "<unknown: Fn::FindInMap with unknown keys>"
+
+
+# --- Fn::ForEach (AWS::LanguageExtensions) ---------------------------------------------
+
+CLINIC_TABLES = '''AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::LanguageExtensions
+Parameters:
+  Clinics:
+    Type: CommaDelimitedList
+    Default: "North, South"
+Resources:
+  Fn::ForEach::ClinicTables:
+    - Clinic
+    - !Ref Clinics
+    - PhiKey${Clinic}:
+        Type: AWS::KMS::Key
+        Properties:
+          EnableKeyRotation: true
+      Appointments${Clinic}Table:
+        Type: AWS::DynamoDB::Table
+        Properties:
+          KeySchema: [{AttributeName: id, KeyType: HASH}]
+          AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
+          BillingMode: PAY_PER_REQUEST
+          SSESpecification:
+            SSEEnabled: true
+            SSEType: KMS
+            KMSMasterKeyId: !Ref {Fn::Sub: "PhiKey${Clinic}"}
+'''
+CLINIC_KEY_LINE = line_of(CLINIC_TABLES, "KMSMasterKeyId")
+AWS_MANAGED_TABLES = CLINIC_TABLES.replace('!Ref {Fn::Sub: "PhiKey${Clinic}"}',
+                                           "alias/aws/dynamodb")
+
+
+def judged(tmp_path: Path, text: str, rule_id: str,
+           parameters: dict[str, str] | None = None) -> list[tuple[str, int, str]]:
+    """Every outcome of one rule as (resource address, line, status)."""
+    return sorted((o.resource.address, o.location.start_line, o.status.value)
+                  for o in _scan(tmp_path, text, rule_id, parameters=parameters))
+
+
+def test_foreach_over_a_list_judges_each_generated_resource_on_the_loop_lines(
+        tmp_path: Path) -> None:
+    text = CLINIC_TABLES.replace("!Ref Clinics", "[North, South]")
+    # Each table refers to its own clinic's key through `!Ref {Fn::Sub: ...}`.
+    assert judged(tmp_path, text, "KEY-001") == [
+        ("AppointmentsNorthTable", CLINIC_KEY_LINE, "pass"),
+        ("AppointmentsSouthTable", CLINIC_KEY_LINE, "pass")]
+    assert judged(tmp_path, text, "KEY-002") == [
+        ("PhiKeyNorth", line_of(text, "EnableKeyRotation"), "pass"),
+        ("PhiKeySouth", line_of(text, "EnableKeyRotation"), "pass")]
+    aws_managed = AWS_MANAGED_TABLES.replace("!Ref Clinics", "[North, South]")
+    assert judged(tmp_path, aws_managed, "KEY-001") == [
+        ("AppointmentsNorthTable", CLINIC_KEY_LINE, "fail"),
+        ("AppointmentsSouthTable", CLINIC_KEY_LINE, "fail")]
+
+
+def test_foreach_over_a_parameter_list_follows_cfn_param(tmp_path: Path) -> None:
+    assert judged(tmp_path, AWS_MANAGED_TABLES, "KEY-001") == [
+        ("AppointmentsNorthTable", CLINIC_KEY_LINE, "fail"),
+        ("AppointmentsSouthTable", CLINIC_KEY_LINE, "fail")]
+    (tmp_path / "template.yaml").write_text(AWS_MANAGED_TABLES)
+    completed = run_cli("scan", "template.yaml", "--include-rule", "KEY-001", "-f", "json",
+                        "--cfn-param", "Clinics=East,West,Central", cwd=tmp_path)
+    assert completed.returncode == 1, completed.stderr
+    report = json.loads(completed.stdout)
+    assert sorted((item["resource"], item["line"], item["status"])
+                  for item in report["findings"]) == [
+        ("AppointmentsCentralTable", CLINIC_KEY_LINE, "fail"),
+        ("AppointmentsEastTable", CLINIC_KEY_LINE, "fail"),
+        ("AppointmentsWestTable", CLINIC_KEY_LINE, "fail")]
+
+
+def test_foreach_collection_without_a_value_gives_one_unknown_instance(
+        tmp_path: Path) -> None:
+    text = CLINIC_TABLES.replace('    Default: "North, South"\n', "")
+    key_line = line_of(text, "KMSMasterKeyId")
+    [outcome] = _scan(tmp_path, text, "KEY-001")
+    assert (outcome.resource.address, outcome.location.start_line, outcome.status) == (
+        "Appointments[*]Table", key_line, Status.UNKNOWN)
+    assert ("Fn::ForEach::ClinicTables iterates over a collection that is not known "
+            "(parameter Clinics has no Default and no value was given)") in outcome.message
+    # What does not depend on the item is still judged, once for every clinic.
+    assert judged(tmp_path, text, "KEY-002") == [
+        ("PhiKey[*]", line_of(text, "EnableKeyRotation"), "pass")]
+    assert judged(tmp_path, text, "KEY-001", parameters={"Clinics": "North"}) == [
+        ("AppointmentsNorthTable", key_line, "pass")]
+
+
+NESTED = '''AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::LanguageExtensions
+Mappings:
+  TableEncryption:
+    Notes: {SSEEnabled: true}
+    Scratch: {SSEEnabled: false}
+Resources:
+  Fn::ForEach::Clinics:
+    - Clinic
+    - [North, South]
+    - Fn::ForEach::Kinds:
+        - Kind
+        - [Notes, Scratch]
+        - ${Clinic}${Kind}Table:
+            Type: AWS::DynamoDB::Table
+            Properties:
+              TableName: !Sub "${Clinic}-${Kind}"
+              KeySchema: [{AttributeName: id, KeyType: HASH}]
+              AttributeDefinitions: [{AttributeName: id, AttributeType: S}]
+              BillingMode: PAY_PER_REQUEST
+              SSESpecification:
+                SSEEnabled: !FindInMap [TableEncryption, !Ref Kind, SSEEnabled]
+'''
+
+
+def test_nested_foreach_binds_both_identifiers(tmp_path: Path) -> None:
+    line = line_of(NESTED, "SSEEnabled: !FindInMap")
+    assert judged(tmp_path, NESTED, "ENC-005") == [
+        ("NorthNotesTable", line, "pass"), ("NorthScratchTable", line, "fail"),
+        ("SouthNotesTable", line, "pass"), ("SouthScratchTable", line, "fail")]
+    [document] = load_documents(NESTED)
+    scope = TemplateScope(document)
+    assert scope.properties_of("SouthScratchTable").get("TableName") == "South-Scratch"
+    assert scope.problems == []
+
+
+def test_ampersand_form_strips_non_alphanumeric_characters_from_logical_ids(
+        tmp_path: Path) -> None:
+    text = '''AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::LanguageExtensions
+Resources:
+  Fn::ForEach::ClinicExports:
+    - Clinic
+    - [north-east, "st. mary's"]
+    - Export&{Clinic}Bucket:
+        Type: AWS::S3::Bucket
+        Properties:
+          BucketName: ${Clinic}-exports
+'''
+    line = line_of(text, "Export&{Clinic}Bucket")
+    assert judged(tmp_path, text, "ENC-001") == [
+        ("ExportnortheastBucket", line, "fail"), ("ExportstmarysBucket", line, "fail")]
+    # Values keep the item as written: `&{}` is for logical ids only.
+    [document] = load_documents(text)
+    properties = TemplateScope(document).properties_of("ExportnortheastBucket")
+    assert properties.get("BucketName") == "north-east-exports"
+
+
+def test_foreach_without_the_transform_is_a_problem_and_not_expanded() -> None:
+    text = CLINIC_TABLES.replace("Transform: AWS::LanguageExtensions\n", "")
+    [document] = load_documents(text)
+    scope = TemplateScope(document)
+    assert scope.resolved_resources() == []
+    assert scope.problems == [
+        f"Fn::ForEach::ClinicTables (line {line_of(text, 'Fn::ForEach::ClinicTables')}) "
+        "needs the AWS::LanguageExtensions transform, which this template does not "
+        "declare: CloudFormation rejects the template, and what the loop declares is "
+        "not judged"]
+
+
+def test_a_template_of_loops_only_is_recognised(tmp_path: Path) -> None:
+    # No AWSTemplateFormatVersion and no Type at the top of Resources: only the loop
+    # says it is a template, and its resources must not go unjudged.
+    text = AWS_MANAGED_TABLES.replace('AWSTemplateFormatVersion: "2010-09-09"\n', "")
+    (tmp_path / "template.yaml").write_text(text)
+    result = scan(ScanRequest(paths=[tmp_path / "template.yaml"], root=tmp_path,
+                              rules=[rule for rule in RULES if rule.id == "KEY-001"]))
+    assert result.files_unrecognised == 0
+    assert sorted((o.resource.address, o.status.value) for o in result.outcomes) == [
+        ("AppointmentsNorthTable", "fail"), ("AppointmentsSouthTable", "fail")]
+
+
+def test_foreach_without_the_transform_is_a_scan_warning(tmp_path: Path) -> None:
+    text = CLINIC_TABLES.replace("Transform: AWS::LanguageExtensions\n", "")
+    (tmp_path / "template.yaml").write_text(text)
+    result = scan(ScanRequest(paths=[tmp_path / "template.yaml"], root=tmp_path,
+                              rules=[rule for rule in RULES if rule.id == "KEY-001"]))
+    assert result.outcomes == []
+    assert [(problem.path, problem.level) for problem in result.problems] == [
+        ("template.yaml", "warning")]
+    assert "needs the AWS::LanguageExtensions transform" in result.problems[0].reason
+
+
+def test_loops_cloudformation_rejects_are_problems() -> None:
+    def nested(depth: int) -> str:
+        """`depth` loops, one inside the other, around one SNS topic."""
+        lines = ["Transform: AWS::LanguageExtensions", "Resources:"]
+        for level in range(depth):
+            indent = "  " + "    " * level
+            lines += [f"{indent}Fn::ForEach::Level{level}:", f"{indent}  - I{level}",
+                      f"{indent}  - [a]", f"{indent}  -"]
+        key = "".join(f"${{I{level}}}" for level in range(depth))
+        indent = "  " + "    " * depth
+        lines += [f"{indent}Topic{key}:", f"{indent}  Type: AWS::SNS::Topic"]
+        return "\n".join(lines) + "\n"
+
+    [five] = load_documents(nested(5))
+    scope = TemplateScope(five)
+    assert ([r.logical_id for r in scope.resolved_resources()], scope.problems) == (
+        ["Topicaaaaa"], [])
+    [six] = load_documents(nested(6))
+    scope = TemplateScope(six)
+    assert scope.resolved_resources() == []
+    assert scope.problems == [
+        "Fn::ForEach::Level5 (line 23) is nested deeper than the 5 loops CloudFormation "
+        "allows: the template is rejected, and the loop is not expanded"]
+    text = '''Transform: AWS::LanguageExtensions
+Resources:
+  TopicA:
+    Type: AWS::SNS::Topic
+  Fn::ForEach::Topics:
+    - Name
+    - [A, b-c]
+    - Topic${Name}:
+        Type: AWS::SNS::Topic
+      Shared:
+        Type: AWS::SNS::Topic
+  Fn::ForEach::Broken: [Name, [A]]
+'''
+    [document] = load_documents(text)
+    scope = TemplateScope(document)
+    assert [r.logical_id for r in scope.resolved_resources()] == [
+        "TopicA", "Shared", "Topicb-c"]
+    assert scope.problems == [
+        "Fn::ForEach::Topics: OutputKey Shared (line 10) does not contain ${Name} or "
+        "&{Name}, which CloudFormation requires; only its first iteration is judged",
+        "TopicA (line 8) is declared twice once Fn::ForEach loops are expanded (first on "
+        "line 3): CloudFormation rejects the template; the first one is judged",
+        "Fn::ForEach::Broken (line 12) is not [Identifier, Collection, {OutputKey: "
+        "OutputValue}]: CloudFormation rejects the template, and what the loop declares "
+        "is not judged",
+        "Topicb-c (line 8), generated by Fn::ForEach, is not alphanumeric as logical ids "
+        "must be (use &{Identifier}): CloudFormation rejects the template"]

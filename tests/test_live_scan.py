@@ -142,8 +142,18 @@ def expected_failures(arns: dict[str, str], *, eu: bool = True) -> set[tuple[str
     return expected
 
 
-def test_two_region_scan_reports_exactly_the_seeded_mistakes(seeded: dict[str, str]) -> None:
-    result = run_aws("--regions", "us-east-1,eu-west-1", "--format", "json")
+def test_two_region_scan_reports_exactly_the_seeded_mistakes(
+        seeded: dict[str, str], moto_server: MotoServer,  # noqa: F811
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.test_live_elasticache import serverless_caches
+
+    # moto has no ElastiCache Serverless API: the stand-in answers that there is none.
+    proxy = StandIn(moto_server.url, hooks=[serverless_caches({})])
+    monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
+    try:
+        result = run_aws("--regions", "us-east-1,eu-west-1", "--format", "json")
+    finally:
+        proxy.close()
     assert result.exit_code == 1, result.stderr
     document = json.loads(result.stdout)
     assert findings(document) == expected_failures(seeded)

@@ -14,7 +14,8 @@ import json
 
 import pytest
 
-from tests.live_server import MotoServer, client, moto_server  # noqa: F401
+from tests.live_server import MotoServer, StandIn, client, moto_server  # noqa: F401
+from tests.test_live_elasticache import serverless_caches
 from tests.test_live_scan import run_aws
 
 REGION = "us-west-2"
@@ -122,11 +123,19 @@ def seeded(moto_server: MotoServer) -> dict[str, str]:  # noqa: F811
     return seed()
 
 
-def test_the_collectors_feed_the_same_rules(seeded: dict[str, str]) -> None:
-    result = run_aws("--regions", REGION, "--services",
-                     "dynamodb,efs,sqs,sns,kinesis,logs,redshift,backup,opensearch,elasticache,"
-                     "elbv2,ec2",
-                     "--format", "json", rules=RULES)
+def test_the_collectors_feed_the_same_rules(
+        seeded: dict[str, str], moto_server: MotoServer,  # noqa: F811
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # moto has no ElastiCache Serverless API: the stand-in answers that there is none.
+    proxy = StandIn(moto_server.url, hooks=[serverless_caches({})])
+    monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
+    try:
+        result = run_aws("--regions", REGION, "--services",
+                         "dynamodb,efs,sqs,sns,kinesis,logs,redshift,backup,opensearch,"
+                         "elasticache,elbv2,ec2",
+                         "--format", "json", rules=RULES)
+    finally:
+        proxy.close()
     assert result.exit_code == 1, result.stderr
     document = json.loads(result.stdout)
     assert document["problems"] == []

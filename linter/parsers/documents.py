@@ -50,9 +50,11 @@ def is_cloudformation(document: ConfigNode) -> bool:
     resources = document.get("Resources")
     if not isinstance(resources, ConfigNode):
         return False
-    return any(isinstance(body, ConfigNode) and isinstance(body.get("Type"), str)
-               and body.get("Type").startswith(("AWS::", "Custom::"))
-               for body in resources.values.values())
+    # A template whose resources all come from Fn::ForEach loops names no Type directly.
+    return any(str(name).startswith("Fn::ForEach::")
+               or (isinstance(body, ConfigNode) and isinstance(body.get("Type"), str)
+                   and body.get("Type").startswith(("AWS::", "Custom::")))
+               for name, body in resources.values.items())
 
 
 def _is_kubernetes(document: ConfigNode) -> bool:

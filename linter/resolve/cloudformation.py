@@ -5,7 +5,9 @@ Parameters resolve to their Default (or a value given on the command line), `Ref
 its condition or offers both branches, and what needs a deployed stack (pseudo
 parameters, imports, AZ lists, SSM parameter types, dynamic references) stays Unknown
 with a reason. SAM templates get their `Globals` merged into each serverless resource,
-as the SAM transform does before CloudFormation sees the template.
+as the SAM transform does before CloudFormation sees the template; AWS::LanguageExtensions
+templates get their Fn::ForEach loops expanded first (see cfn_foreach), and intrinsics
+inside Ref, Fn::GetAtt and a resource's Condition, which that transform allows.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from linter.parsers.yaml_source import MarkedList
+from linter.resolve.cfn_foreach import LANGUAGE_EXTENSIONS, declared_transforms, expand_loops
 from linter.values import Branches, ConfigNode, PartialText, ResourceRef, Unknown, is_known, plain
 
 _PSEUDO = {"AWS::AccountId", "AWS::NotificationARNs", "AWS::Partition", "AWS::Region",
@@ -75,6 +78,15 @@ class TemplateScope:
         self._properties: dict[str, ConfigNode] = {}
         self._in_progress: set[str] = set()
         self._condition_cache: dict[str, Any] = {}
+        self.language_extensions = LANGUAGE_EXTENSIONS in declared_transforms(template)
+        # Loops expand before anything else reads the sections, as the transform runs
+        # before CloudFormation (and SAM) see the template. Warnings for the scan's report.
+        expansion = expand_loops(template, self._loop_collection)
+        self.problems: list[str] = expansion.problems
+        self.conditions = expansion.sections.get("Conditions", self.conditions)
+        self.resources = expansion.sections.get("Resources", self.resources)
+        self._properties.clear()  # a collection may have read a resource before expansion
+        self._condition_cache.clear()
 
     def resolved_resources(self) -> list[ResolvedResource]:
         resolved = []
@@ -82,6 +94,8 @@ class TemplateScope:
             if not isinstance(body, ConfigNode):
                 continue
             condition = body.get("Condition")
+            if isinstance(condition, ConfigNode) and self.language_extensions:
+                condition = self.evaluate(condition)  # a name, NoValue (none) or unknown
             if isinstance(condition, str) and self.condition(condition) is False:
                 continue  # not created under the parameters in force
             resource_type = body.get("Type")
@@ -144,9 +158,10 @@ class TemplateScope:
             return Unknown(f"{name} needs a deployed stack")
         return handler(argument)
 
-    def _fn_ref(self, name: Any) -> Any:
-        if not isinstance(name, str):
-            return Unknown("Ref of a non-string")
+    def _fn_ref(self, argument: Any) -> Any:
+        name = self._name(argument)
+        if isinstance(name, Unknown):
+            return name
         if name == "AWS::NoValue":
             return REMOVED
         if name in _PSEUDO:
@@ -156,6 +171,28 @@ class TemplateScope:
         if name in self.resources:
             return self._resource_ref(name, None)
         return Unknown(f"Ref to {name}, which the template does not declare")
+
+    def _name(self, name: Any) -> str | Unknown:
+        """The name Ref and Fn::GetAtt read: AWS::LanguageExtensions allows an intrinsic
+        there (`!Ref {Fn::Sub: 'Key${Name}'}` in a loop) as long as it gives a string."""
+        if isinstance(name, ConfigNode) and self.language_extensions:
+            name = self.evaluate(name)
+        if isinstance(name, PartialText):  # not the name's text: what it names is unknown
+            return Unknown(f"a reference to {name.text}: {name.reason}")
+        if isinstance(name, (str, Unknown)):
+            return name
+        return Unknown("a reference whose name is not a string")
+
+    def _loop_collection(self, expression: Any) -> list[str] | Unknown:
+        """A Fn::ForEach collection as the texts of its items, or why it is not known."""
+        value = self.evaluate(expression)
+        if isinstance(value, list):
+            texts = [cfn_text(item) for item in value]
+            if all(text is not None for text in texts):
+                return [text for text in texts if text is not None]
+            unknown = [item for item in value if isinstance(item, Unknown)]
+            return unknown[0] if unknown else Unknown("its items are not all strings")
+        return value if isinstance(value, Unknown) else Unknown("it is not a list")
 
     def _parameter(self, name: str) -> Any:
         """A parameter's value: given on the command line, else its Default.
@@ -200,7 +237,9 @@ class TemplateScope:
             argument = argument.split(".", 1)
         if not isinstance(argument, list) or len(argument) != 2:
             return Unknown("malformed Fn::GetAtt")
-        logical_id, attribute = argument[0], self.evaluate(argument[1])
+        logical_id, attribute = self._name(argument[0]), self.evaluate(argument[1])
+        if isinstance(logical_id, Unknown):
+            return logical_id
         if logical_id not in self.resources:
             return Unknown(f"Fn::GetAtt of {logical_id}, which the template does not declare")
         return self._resource_ref(str(logical_id), str(attribute))
@@ -354,10 +393,8 @@ class TemplateScope:
 
 def _sam_globals(template: ConfigNode) -> ConfigNode:
     """`Globals` by SAM resource kind (Function, Api, HttpApi, SimpleTable), SAM only."""
-    transform = template.get("Transform")
-    transforms = transform if isinstance(transform, list) else [transform]
     found = template.get("Globals")
-    if SAM_TRANSFORM in transforms and isinstance(found, ConfigNode):
+    if SAM_TRANSFORM in declared_transforms(template) and isinstance(found, ConfigNode):
         return found
     return ConfigNode(0)
 

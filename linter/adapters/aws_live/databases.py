@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from linter.adapters.aws_live import BuildContext, api_field, complete, key_field, unknown
 from linter.live.collectors import Record
-from linter.models.aws.elasticache import ReplicationGroup
+from linter.models.aws.elasticache import CacheCluster, ReplicationGroup, ServerlessCache
 from linter.models.aws.opensearch import Domain
 from linter.models.aws.rds import DBCluster, DBInstance, Snapshot, tls_fields
 from linter.models.aws.redshift import Cluster
@@ -83,6 +83,22 @@ def build_replication_group(record: Record, context: BuildContext) -> list[Repli
         transit_encryption_mode=api_field(record, operation, "TransitEncryptionMode"))]
 
 
+def build_cache_cluster(record: Record, context: BuildContext) -> list[CacheCluster]:
+    operation = "DescribeCacheClusters"
+    return [complete(
+        CacheCluster, record, context, "AWS::ElastiCache::CacheCluster",
+        engine=api_field(record, operation, "Engine"),
+        at_rest_encryption=api_field(record, operation, "AtRestEncryptionEnabled"),
+        transit_encryption=api_field(record, operation, "TransitEncryptionEnabled"),
+        transit_encryption_mode=api_field(record, operation, "TransitEncryptionMode"))]
+
+
+def build_serverless_cache(record: Record, context: BuildContext) -> list[ServerlessCache]:
+    return [complete(ServerlessCache, record, context, "AWS::ElastiCache::ServerlessCache",
+                     kms_key=key_field(record, "DescribeServerlessCaches", "KmsKeyId", context,
+                                       ServerlessCache))]
+
+
 def build_redshift_cluster(record: Record, context: BuildContext) -> list[Cluster]:
     return [complete(
         Cluster, record, context, "AWS::Redshift::Cluster",
@@ -110,6 +126,8 @@ BUILDERS = {
     "rds.snapshot": build_snapshot,
     "rds.cluster_snapshot": build_snapshot,
     "elasticache.replication_group": build_replication_group,
+    "elasticache.cache_cluster": build_cache_cluster,
+    "elasticache.serverless_cache": build_serverless_cache,
     "redshift.cluster": build_redshift_cluster,
     "opensearch.domain": build_domain,
 }

@@ -1,4 +1,5 @@
-"""S3 buckets, EBS volumes, security groups, EFS file systems and DynamoDB tables."""
+"""S3 buckets, EBS volumes and snapshots, security groups, EFS file systems and DynamoDB
+tables."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from linter.adapters.aws_live import (
 )
 from linter.live.collectors import Record
 from linter.models.aws.dynamodb import Table
-from linter.models.aws.ec2 import IngressRule, SecurityGroup, Volume, exposure_field
+from linter.models.aws.ec2 import IngressRule, SecurityGroup, Snapshot, Volume, exposure_field
 from linter.models.aws.efs import FileSystem
 from linter.models.aws.s3 import Bucket
 from linter.models.base import Field, FieldState
@@ -72,6 +73,15 @@ def build_volume(record: Record, context: BuildContext) -> list[Volume]:
         kms_key=key_field(record, "DescribeVolumes", "KmsKeyId", context, Volume))]
 
 
+def build_snapshot(record: Record, context: BuildContext) -> list[Snapshot]:
+    # DescribeSnapshots states Encrypted for every snapshot; KmsKeyId only when encrypted.
+    # No CloudFormation type declares snapshots: the source type names the API's shape.
+    return [complete(
+        Snapshot, record, context, "AWS::EC2::Snapshot",
+        encrypted=api_field(record, "DescribeSnapshots", "Encrypted"),
+        kms_key=key_field(record, "DescribeSnapshots", "KmsKeyId", context, Snapshot))]
+
+
 def build_security_group(record: Record, context: BuildContext) -> list[SecurityGroup]:
     group = record.data["DescribeSecurityGroups"]
     rules = []
@@ -124,6 +134,7 @@ def build_table(record: Record, context: BuildContext) -> list[Table]:
 BUILDERS = {
     "s3.bucket": build_bucket,
     "ec2.volume": build_volume,
+    "ec2.snapshot": build_snapshot,
     "ec2.security_group": build_security_group,
     "efs.file_system": build_file_system,
     "dynamodb.table": build_table,

@@ -1,12 +1,12 @@
-"""AWS::EC2::Volume, AWS::EC2::SecurityGroup and AWS::EC2::SecurityGroupIngress."""
+"""AWS::EC2::SecurityGroup and AWS::EC2::SecurityGroupIngress (EBS volumes: ebs.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from linter.adapters.cloudformation import TemplateContext
-from linter.adapters.fields import as_bool, blocks, field_at, value_field
-from linter.models.aws.ec2 import IngressRule, SecurityGroup, Volume, exposure_field
+from linter.adapters.fields import blocks, field_at, value_field
+from linter.models.aws.ec2 import IngressRule, SecurityGroup, exposure_field
 from linter.models.base import Field
 from linter.resolve.cloudformation import ResolvedResource
 from linter.values import ConfigNode, ResourceRef
@@ -14,17 +14,6 @@ from linter.values import ConfigNode, ResourceRef
 INTERNET = ("0.0.0.0/0", "::/0")
 _LOAD_BALANCER = "AWS::ElasticLoadBalancingV2::LoadBalancer"
 _LISTENER = "AWS::ElasticLoadBalancingV2::Listener"
-
-
-def _field(properties: ConfigNode, path: str, source_type: str) -> Field:
-    return field_at(properties, path, source_type, attribute=f"Properties.{path}")
-
-
-def build_volume(resource: ResolvedResource, context: TemplateContext) -> list[Volume]:
-    properties = resource.properties
-    return [Volume(**context.identity(resource),
-                   encrypted=as_bool(_field(properties, "Encrypted", resource.type)),
-                   kms_key=_field(properties, "KmsKeyId", resource.type))]
 
 
 def build_security_group(resource: ResolvedResource,
@@ -110,7 +99,6 @@ def _redirecting_ports(balancer: ResolvedResource, context: TemplateContext) -> 
 
 
 BUILDERS = {
-    "AWS::EC2::Volume": build_volume,
     "AWS::EC2::SecurityGroup": build_security_group,
     "AWS::EC2::SecurityGroupIngress": build_security_group_ingress,
 }

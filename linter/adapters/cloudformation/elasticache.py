@@ -1,20 +1,31 @@
-"""AWS::ElastiCache::ReplicationGroup."""
+"""AWS::ElastiCache::ReplicationGroup, ::CacheCluster and ::ServerlessCache."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from linter.adapters.cloudformation import TemplateContext
 from linter.adapters.fields import as_bool, field_at
 from linter.adapters.terraform.elasticache import at_rest_default_for_engine
-from linter.models.aws.elasticache import ReplicationGroup
+from linter.models.aws.elasticache import (
+    CacheCluster,
+    ReplicationGroup,
+    ServerlessCache,
+    stand_alone_at_rest,
+)
 from linter.models.base import Field
 from linter.resolve.cloudformation import ResolvedResource
 
 
-def build_replication_group(resource: ResolvedResource,
-                            context: TemplateContext) -> list[ReplicationGroup]:
+def _reader(resource: ResolvedResource) -> Callable[[str], Field]:
     def read(name: str) -> Field:
         return field_at(resource.properties, name, resource.type, attribute=f"Properties.{name}")
+    return read
 
+
+def build_replication_group(resource: ResolvedResource,
+                            context: TemplateContext) -> list[ReplicationGroup]:
+    read = _reader(resource)
     engine = read("Engine")
     return [ReplicationGroup(
         **context.identity(resource),
@@ -26,4 +37,26 @@ def build_replication_group(resource: ResolvedResource,
         transit_encryption_mode=read("TransitEncryptionMode"))]
 
 
-BUILDERS = {"AWS::ElastiCache::ReplicationGroup": build_replication_group}
+def build_cache_cluster(resource: ResolvedResource,
+                        context: TemplateContext) -> list[CacheCluster]:
+    # AWS::ElastiCache::CacheCluster cannot join a replication group: always stand-alone.
+    read = _reader(resource)
+    engine = read("Engine")
+    return [CacheCluster(
+        **context.identity(resource),
+        engine=engine,
+        at_rest_encryption=stand_alone_at_rest(engine),
+        transit_encryption=as_bool(read("TransitEncryptionEnabled")),
+        transit_encryption_mode=Field.absent("Properties.TransitEncryptionMode"))]
+
+
+def build_serverless_cache(resource: ResolvedResource,
+                           context: TemplateContext) -> list[ServerlessCache]:
+    return [ServerlessCache(**context.identity(resource), kms_key=_reader(resource)("KmsKeyId"))]
+
+
+BUILDERS = {
+    "AWS::ElastiCache::ReplicationGroup": build_replication_group,
+    "AWS::ElastiCache::CacheCluster": build_cache_cluster,
+    "AWS::ElastiCache::ServerlessCache": build_serverless_cache,
+}

@@ -1,4 +1,4 @@
-"""EBS volumes and security groups (with their stand-alone ingress rule resources)."""
+"""Security groups and their stand-alone ingress rule resources (EBS storage: ebs.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from linter.adapters.fields import blocks, field_at, value_field
 from linter.adapters.terraform import TerraformContext
-from linter.models.aws.ec2 import IngressRule, SecurityGroup, Volume, exposure_field
+from linter.models.aws.ec2 import IngressRule, SecurityGroup, exposure_field
 from linter.models.base import Field
 from linter.resolve.terraform import ResolvedBlock
 from linter.values import ConfigNode, ResourceRef
@@ -14,12 +14,6 @@ from linter.values import ConfigNode, ResourceRef
 INTERNET = ("0.0.0.0/0", "::/0")
 _LOAD_BALANCERS = ("aws_lb", "aws_alb")
 _LISTENERS = ("aws_lb_listener", "aws_alb_listener")
-
-
-def build_volume(block: ResolvedBlock, context: TerraformContext) -> list[Volume]:
-    return [Volume(**context.identity(block),
-                   encrypted=field_at(block.config, "encrypted", block.type),
-                   kms_key=field_at(block.config, "kms_key_id", block.type))]
 
 
 def build_security_group(block: ResolvedBlock,
@@ -131,7 +125,6 @@ def _target_tolerance(block: ResolvedBlock, context: TerraformContext) -> tuple[
 
 
 BUILDERS = {
-    "aws_ebs_volume": build_volume,
     "aws_security_group": build_security_group,
     "aws_security_group_rule": build_security_group_rule,
     "aws_vpc_security_group_ingress_rule": build_vpc_ingress_rule,

@@ -1,10 +1,15 @@
-"""aws_elasticache_replication_group."""
+"""aws_elasticache_replication_group, aws_elasticache_cluster, aws_elasticache_serverless_cache."""
 
 from __future__ import annotations
 
-from linter.adapters.fields import as_bool, field_at
+from linter.adapters.fields import as_bool, field_at, lookup
 from linter.adapters.terraform import TerraformContext
-from linter.models.aws.elasticache import ReplicationGroup
+from linter.models.aws.elasticache import (
+    CacheCluster,
+    ReplicationGroup,
+    ServerlessCache,
+    stand_alone_at_rest,
+)
 from linter.models.base import Field, FieldState
 from linter.resolve.terraform import ResolvedBlock
 
@@ -31,4 +36,31 @@ def at_rest_default_for_engine(at_rest: Field, engine: Field) -> Field:
     return at_rest
 
 
-BUILDERS = {"aws_elasticache_replication_group": build_replication_group}
+def build_cache_cluster(block: ResolvedBlock, context: TerraformContext) -> list[CacheCluster]:
+    config, source_type = block.config, block.type
+    group, _, _ = lookup(config, "replication_group_id")
+    if group is not None:
+        # A replica added to a replication group: the group's settings are its own, and
+        # the group is judged (whatever the id resolves to, the cluster is a member).
+        return []
+    engine = field_at(config, "engine", source_type)
+    return [CacheCluster(
+        **context.identity(block),
+        engine=engine,
+        at_rest_encryption=stand_alone_at_rest(engine),
+        transit_encryption=as_bool(field_at(config, "transit_encryption_enabled", source_type)),
+        # aws_elasticache_cluster has no transit_encryption_mode argument.
+        transit_encryption_mode=Field.absent("transit_encryption_mode"))]
+
+
+def build_serverless_cache(block: ResolvedBlock,
+                           context: TerraformContext) -> list[ServerlessCache]:
+    return [ServerlessCache(**context.identity(block),
+                            kms_key=field_at(block.config, "kms_key_id", block.type))]
+
+
+BUILDERS = {
+    "aws_elasticache_replication_group": build_replication_group,
+    "aws_elasticache_cluster": build_cache_cluster,
+    "aws_elasticache_serverless_cache": build_serverless_cache,
+}

@@ -113,14 +113,35 @@ def _tls_parameter(engine: Any) -> str | None:
     return spec["parameter"] if spec else None
 
 
+# What the elasticache service lists, by operation: (paginator, answer key, record kind,
+# the field naming the resource, its ARN resource type).
+_ELASTICACHE_LISTS = {
+    "DescribeReplicationGroups": ("describe_replication_groups", "ReplicationGroups",
+                                  "elasticache.replication_group", "ReplicationGroupId",
+                                  "replicationgroup"),
+    "DescribeCacheClusters": ("describe_cache_clusters", "CacheClusters",
+                              "elasticache.cache_cluster", "CacheClusterId", "cluster"),
+    "DescribeServerlessCaches": ("describe_serverless_caches", "ServerlessCaches",
+                                 "elasticache.serverless_cache", "ServerlessCacheName",
+                                 "serverlesscache"),
+}
+
+
 def collect_elasticache(context: CollectContext) -> list[Record]:
     elasticache = context.client_for("elasticache")
-    return [Record("elasticache.replication_group", "elasticache", group["ReplicationGroupId"],
-                   group.get("ARN") or arn(context, "elasticache",
-                                           f"replicationgroup:{group['ReplicationGroupId']}"),
-                   {"DescribeReplicationGroups": group})
-            for group in paginate(elasticache, "describe_replication_groups",
-                                  "ReplicationGroups")]
+    records = []
+    for operation, (method, key, kind, name_key, arn_type) in _ELASTICACHE_LISTS.items():
+        if not context.wants(operation):
+            continue
+        for item in paginate(elasticache, method, key):
+            if item.get("ReplicationGroupId") and operation == "DescribeCacheClusters":
+                continue  # a group's member takes the group's settings: judged through it
+            name = item[name_key]
+            records.append(Record(kind, "elasticache", name,
+                                  item.get("ARN") or arn(context, "elasticache",
+                                                         f"{arn_type}:{name}"),
+                                  {operation: item}))
+    return records
 
 
 def collect_redshift(context: CollectContext) -> list[Record]:
@@ -158,8 +179,10 @@ SERVICES = (
                     "DescribeDBClusterParameters": ("aws.rds.DBCluster",
                                                     frozenset({"tls_required"}))},
             plain(collect_rds)),
-    Service("elasticache", {"DescribeReplicationGroups":
-                            ("aws.elasticache.ReplicationGroup", ALL_FIELDS)},
+    Service("elasticache", {
+        "DescribeReplicationGroups": ("aws.elasticache.ReplicationGroup", ALL_FIELDS),
+        "DescribeCacheClusters": ("aws.elasticache.CacheCluster", ALL_FIELDS),
+        "DescribeServerlessCaches": ("aws.elasticache.ServerlessCache", ALL_FIELDS)},
             plain(collect_elasticache)),
     Service("redshift", {"DescribeClusters": ("aws.redshift.Cluster", ALL_FIELDS)},
             plain(collect_redshift)),

@@ -4,7 +4,7 @@
   the kms and cloudtrail collectors already make (DescribeKey, GetTrailStatus); only the
   service map names the extra need.
 - EBS default encryption (ENC-090) is one setting per account and Region, read beside
-  the ec2 service's volumes and security groups.
+  the ec2 service's volumes, snapshots and security groups.
 - ACM certificates (CRT-090): ListCertificates and DescribeCertificate.
 """
 
@@ -20,7 +20,7 @@ ACM_KEY_TYPES = ["RSA_1024", "RSA_2048", "RSA_3072", "RSA_4096", "EC_prime256v1"
 
 
 def collect_ec2(context: CollectContext) -> list[Record]:
-    """The ec2 service: volumes and security groups, and the Region's EBS default."""
+    """The ec2 service: volumes, snapshots and security groups, and the Region's EBS default."""
     records = _collect_ec2(context)
     if context.wants("GetEbsEncryptionByDefault"):
         ec2 = context.client_for("ec2")
@@ -79,6 +79,7 @@ EXAMPLES: dict[str, dict[str, str]] = {
 
 SERVICES = (
     Service("ec2", {"DescribeVolumes": ("aws.ec2.Volume", ALL_FIELDS),
+                    "DescribeSnapshots": ("aws.ec2.Snapshot", ALL_FIELDS),
                     "DescribeSecurityGroups": ("aws.ec2.SecurityGroup", ALL_FIELDS),
                     "GetEbsEncryptionByDefault": ("aws.live.EbsDefaultEncryption", ALL_FIELDS)},
             plain(collect_ec2)),

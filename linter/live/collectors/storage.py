@@ -1,4 +1,5 @@
-"""Collectors for storage: S3 buckets, EC2 volumes and security groups, EFS, DynamoDB."""
+"""Collectors for storage: S3 buckets, EBS volumes and snapshots, EC2 security groups, EFS,
+DynamoDB."""
 
 from __future__ import annotations
 
@@ -68,6 +69,16 @@ def collect_ec2(context: CollectContext) -> list[Record]:
             records.append(Record("ec2.volume", "ec2", volume_id,
                                   arn(context, "ec2", f"volume/{volume_id}"),
                                   {"DescribeVolumes": volume}))
+    if context.wants("DescribeSnapshots"):
+        # The account's own snapshots only: without OwnerIds, the answer also lists every
+        # public snapshot in the Region and those other accounts share with this one.
+        for snapshot in paginate(ec2, "describe_snapshots", "Snapshots", OwnerIds=["self"]):
+            snapshot_id = snapshot["SnapshotId"]
+            # Snapshot ARNs carry no account id (arn:aws:ec2:REGION::snapshot/ID).
+            records.append(Record("ec2.snapshot", "ec2", snapshot_id,
+                                  arn(context, "ec2", f"snapshot/{snapshot_id}",
+                                      with_account=False),
+                                  {"DescribeSnapshots": snapshot}))
     if context.wants("DescribeSecurityGroups"):
         for group in paginate(ec2, "describe_security_groups", "SecurityGroups"):
             group_id = group["GroupId"]
