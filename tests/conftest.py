@@ -12,6 +12,9 @@ import pytest
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 
+# The moto server fixture (`moto_server`) of the live-scan tests, for every test module.
+pytest_plugins = ("tests.live_server",)
+
 # Tests never write outside temporary folders: the validation cache goes to one too.
 os.environ.setdefault("EPHI_LINT_CACHE_DIR", tempfile.mkdtemp(prefix="ephi-lint-cache-"))
 

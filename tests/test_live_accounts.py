@@ -17,13 +17,8 @@ from typing import Any
 
 import pytest
 
-from tests.live_server import (  # noqa: F401 - moto_server is a fixture
-    MotoServer,
-    StandIn,
-    client,
-    moto_server,
-)
-from tests.test_live_scan import findings, run_aws
+from tests.live_helpers import findings, run_aws, through_stand_in
+from tests.live_server import Call, MotoServer, StandIn, client
 
 MANAGEMENT = "123456789012"
 ROLE = "ephi-lint-scan"
@@ -43,7 +38,7 @@ def _member_client(service: str, account: str) -> Any:
 
 
 @pytest.fixture(scope="module")
-def organization(moto_server: MotoServer) -> dict[str, Any]:  # noqa: F811
+def organization(moto_server: MotoServer) -> dict[str, Any]:
     """Two active member accounts with one plain and one encrypted volume, one closed one."""
     moto_server.reset()
     organizations = client("organizations")
@@ -80,8 +75,9 @@ def test_every_active_account_is_scanned_through_the_role(
     result, document = _scan()
     assert result.exit_code == 1, result.stderr
     a, b = organization["active"]
-    assert findings(document) == {("ENC-002", "fail", organization["plain"][a]),
-                                  ("ENC-002", "fail", organization["plain"][b])}
+    assert findings(document, attribute=False) == {
+        ("ENC-002", "fail", organization["plain"][a]),
+        ("ENC-002", "fail", organization["plain"][b])}
     assert document["problems"] == []
     by_resource = {item["resource"]: item for item in document["findings"]}
     assert by_resource[organization["plain"][a]]["file"].startswith(f"aws/{a}/us-east-1/ec2/")
@@ -101,15 +97,16 @@ def test_every_active_account_is_scanned_through_the_role(
 DENIED = "999999999999"
 
 
+def _assumes_the_denied_role(call: Call) -> bool:
+    # moto evaluates no trust policy: AssumeRole into DENIED is denied, as AWS would.
+    return call.operation == "AssumeRole" and f"::{DENIED}:" in call.params["RoleArn"]
+
+
 @pytest.fixture()
-def sts(moto_server: MotoServer,  # noqa: F811
-        monkeypatch: pytest.MonkeyPatch) -> Iterator[StandIn]:
-    stand_in = StandIn(moto_server.url, deny_request=lambda call: (
-        # moto evaluates no trust policy: AssumeRole into DENIED is denied, as AWS would.
-        call.operation == "AssumeRole" and f"::{DENIED}:" in call.params["RoleArn"]))
-    monkeypatch.setenv("AWS_ENDPOINT_URL_STS", stand_in.url)  # STS only; the rest is moto
-    yield stand_in
-    stand_in.close()
+def sts(moto_server: MotoServer) -> Iterator[StandIn]:
+    with through_stand_in(moto_server, endpoints=("AWS_ENDPOINT_URL_STS",),  # STS only
+                          deny_request=_assumes_the_denied_role) as stand_in:
+        yield stand_in
 
 
 def test_an_account_whose_role_is_denied_is_an_error_and_the_others_are_scanned(
@@ -117,8 +114,9 @@ def test_an_account_whose_role_is_denied_is_an_error_and_the_others_are_scanned(
     a, b = organization["active"]
     result, document = _scan("--accounts", f"{a},{DENIED}", "--accounts", b)
     assert result.exit_code == 2, result.stderr  # an account not assessed is an ERROR
-    assert findings(document) == {("ENC-002", "fail", organization["plain"][a]),
-                                  ("ENC-002", "fail", organization["plain"][b])}
+    assert findings(document, attribute=False) == {
+        ("ENC-002", "fail", organization["plain"][a]),
+        ("ENC-002", "fail", organization["plain"][b])}
     role = f"arn:aws:iam::{DENIED}:role/{ROLE}"
     assert document["problems"] == [{
         "file": f"aws/{DENIED}", "level": "error",
@@ -135,7 +133,7 @@ def test_an_account_whose_role_is_denied_is_an_error_and_the_others_are_scanned(
         f"arn:aws:iam::{account}:role/{ROLE}" for account in (a, b, DENIED))
 
 
-def test_accounts_need_the_org_role_and_twelve_digits(moto_server: MotoServer) -> None:  # noqa: F811
+def test_accounts_need_the_org_role_and_twelve_digits(moto_server: MotoServer) -> None:
     result = run_aws("--accounts", "111111111111", rules=("ENC-002",))
     assert result.exit_code == 2 and "--accounts needs --org-role" in result.stderr
     result = run_aws("--org-role", ROLE, "--accounts", "1234", rules=("ENC-002",))
@@ -143,7 +141,7 @@ def test_accounts_need_the_org_role_and_twelve_digits(moto_server: MotoServer) -
 
 
 def test_only_the_dedicated_client_may_assume_and_only_the_named_role(
-        moto_server: MotoServer) -> None:  # noqa: F811
+        moto_server: MotoServer) -> None:
     from linter.live.accounts import RoleAssumer
     from linter.live.guard import CallCounter, ReadOnlyViolation
     from linter.live.session import LiveSession

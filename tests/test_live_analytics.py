@@ -25,16 +25,8 @@ from typing import Any
 
 import pytest
 
-from tests.live_server import (  # noqa: F401 - moto_server is a fixture
-    Call,
-    Hook,
-    MotoServer,
-    Reply,
-    StandIn,
-    client,
-    moto_server,
-)
-from tests.test_live_scan import run_aws
+from tests.live_helpers import findings, run_aws, scan_json, through_stand_in
+from tests.live_server import Call, Hook, MotoServer, Reply, StandIn, client
 
 REGION = "us-west-2"
 ACCOUNT = "123456789012"
@@ -185,15 +177,12 @@ def _seed_lambda(key: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def stand_in(moto_server: MotoServer) -> Iterator[StandIn]:  # noqa: F811
+def stand_in(moto_server: MotoServer) -> Iterator[StandIn]:
     moto_server.reset()
-    proxy = StandIn(moto_server.url,
-                    hooks=[_list_security_configurations(["analytics", "analytics-plain"])])
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("AWS_ENDPOINT_URL_EMR", proxy.url)
-        patch.setenv("AWS_ENDPOINT_URL_LAMBDA", proxy.url)
+    listing = _list_security_configurations(["analytics", "analytics-plain"])
+    with through_stand_in(moto_server, hooks=[listing],
+                          endpoints=("AWS_ENDPOINT_URL_EMR", "AWS_ENDPOINT_URL_LAMBDA")) as proxy:
         yield proxy
-    proxy.close()
 
 
 @pytest.fixture(scope="module")
@@ -204,18 +193,12 @@ def seeded(stand_in: StandIn) -> dict[str, Any]:
 
 
 def test_the_collectors_feed_the_same_rules(seeded: dict[str, Any]) -> None:
-    result = run_aws("--regions", REGION, "--services", SERVICES, "--format", "json",
-                     rules=RULES)
-    assert result.exit_code == 1, result.stderr
-    document = json.loads(result.stdout)
-    assert document["problems"] == []
-    found = {(item["rule"], item["status"], item["resource"], item["attribute"])
-             for item in document["findings"]}
+    document = scan_json(REGION, services=SERVICES, rules=RULES)
     athena, sagemaker = f"arn:aws:athena:{ARN}:workgroup", f"arn:aws:sagemaker:{ARN}"
     emr = f"arn:aws:elasticmapreduce:{ARN}:security-configuration/analytics-plain"
     emr_document = "elasticmapreduce:DescribeSecurityConfiguration SecurityConfiguration " \
                    "EncryptionConfiguration"
-    assert found == {
+    assert findings(document) == {
         # Every Region's `primary` workgroup leaves encryption to each client.
         ("ENC-025", "fail", f"{athena}/primary", "athena:GetWorkGroup Configuration."
          "ResultConfiguration.EncryptionConfiguration.EncryptionOption"),
@@ -262,11 +245,9 @@ def test_another_regions_catalog_encrypts_with_the_customer_key(
             "EncryptionAtRest": {"CatalogEncryptionMode": "SSE-KMS", "SseAwsKmsKeyId": key},
             "ConnectionPasswordEncryption": {"ReturnConnectionPasswordEncrypted": True,
                                              "AwsKmsKeyId": key}})
-    result = run_aws("--regions", region, "--services", "glue", "--format", "json",
-                     rules=("ENC-023", "KEY-001"))
-    assert result.exit_code == 0, result.stderr
-    document = json.loads(result.stdout)
-    assert (document["problems"], document["findings"]) == ([], [])
+    document = scan_json(region, services="glue", rules=("ENC-023", "KEY-001"),
+                         exit_codes=(0,))
+    assert document["findings"] == []
     assert document["summary"]["passed"] == 2  # the catalog: ENC-023 and KEY-001
     assert document["summary"]["resources"] == 1
 
@@ -298,19 +279,17 @@ def test_a_denied_describe_call_leaves_its_configuration_unknown(
         seeded: dict[str, Any], stand_in: StandIn) -> None:
     stand_in.deny_operations = {"elasticmapreduce:DescribeSecurityConfiguration"}
     try:
-        result = run_aws("--regions", REGION, "--services", "emr", "--format", "json",
-                         rules=("ENC-026", "PLN-018"))
+        # A setting not read is an ERROR (exit code 2), never a pass.
+        document = scan_json(REGION, services="emr", rules=("ENC-026", "PLN-018"),
+                             exit_codes=(2,))
     finally:
         stand_in.deny_operations = set()
-    assert result.exit_code == 2, result.stderr  # a setting not read is an ERROR, never a pass
-    document = json.loads(result.stdout)
     assert [(problem["file"], problem["reason"]) for problem in document["problems"]] == [(
         f"aws/{ACCOUNT}/{REGION}/emr",
         "partly assessed: emr:DescribeSecurityConfiguration was denied (AccessDeniedException) "
         "for analytics, analytics-plain; the settings it reads are unknown; grant "
         "elasticmapreduce:DescribeSecurityConfiguration")]
     configuration = f"arn:aws:elasticmapreduce:{ARN}:security-configuration"
-    assert {(item["rule"], item["status"], item["resource"]) for item in
-            document["findings"]} == {(rule, "unknown", f"{configuration}/{name}")
-                                      for rule in ("ENC-026", "PLN-018")
-                                      for name in ("analytics", "analytics-plain")}
+    assert findings(document, attribute=False) == {
+        (rule, "unknown", f"{configuration}/{name}")
+        for rule in ("ENC-026", "PLN-018") for name in ("analytics", "analytics-plain")}

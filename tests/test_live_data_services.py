@@ -12,22 +12,13 @@ service. moto differences the seed and the expectations account for:
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
-from tests.live_server import (  # noqa: F401 - moto_server is a fixture
-    Call,
-    Hook,
-    MotoServer,
-    Reply,
-    StandIn,
-    client,
-    moto_server,
-)
-from tests.test_live_scan import run_aws
+from tests.live_helpers import findings, scan_json, through_stand_in
+from tests.live_server import Call, Hook, MotoServer, Reply, StandIn, client
 
 REGION = "us-west-2"
 ACCOUNT = "123456789012"
@@ -146,41 +137,24 @@ def _seed_mq(key: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def seeded(moto_server: MotoServer) -> dict[str, str]:  # noqa: F811
+def seeded(moto_server: MotoServer) -> dict[str, str]:
     moto_server.reset()
     return seed()
 
 
 @pytest.fixture()
-def stand_in(seeded: dict[str, str], moto_server: MotoServer,  # noqa: F811
-             monkeypatch: pytest.MonkeyPatch) -> Iterator[StandIn]:
-    proxy = StandIn(moto_server.url, hooks=[_with_documentdb_clusters(seeded["clusters"])])
-    monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
-    try:
+def stand_in(seeded: dict[str, str], moto_server: MotoServer) -> Iterator[StandIn]:
+    with through_stand_in(moto_server,
+                          hooks=[_with_documentdb_clusters(seeded["clusters"])]) as proxy:
         yield proxy
-    finally:
-        proxy.close()
-
-
-def _scan(services: str, rules: tuple[str, ...]) -> dict[str, Any]:
-    result = run_aws("--regions", REGION, "--services", services, "--format", "json",
-                     rules=rules)
-    assert result.exit_code in (0, 1), result.stderr
-    document: dict[str, Any] = json.loads(result.stdout)
-    assert document["problems"] == []
-    return document
-
-
-def _findings(document: dict[str, Any]) -> set[tuple[str, str, str, str]]:
-    return {(item["rule"], item["status"], item["resource"], item["attribute"])
-            for item in document["findings"]}
 
 
 def test_the_collectors_feed_the_same_rules(seeded: dict[str, str],
                                             stand_in: StandIn) -> None:
-    document = _scan("docdb,neptune,dax,dms,mq", RULES)
+    document = scan_json(REGION, services="docdb,neptune,dax,dms,mq", rules=RULES,
+                         exit_codes=(0, 1))
     dax = f"arn:aws:dax:{REGION}:{ACCOUNT}:cache/cache-plain"
-    assert _findings(document) == {
+    assert findings(document) == {
         ("ENC-016", "fail", f"{CLUSTER}:charts-plain", "rds:DescribeDBClusters StorageEncrypted"),
         ("PLN-015", "fail", f"{CLUSTER}:charts-plain",
          "rds:DescribeDBClusterParameters docdb-notls Parameters[tls]"),
@@ -208,19 +182,20 @@ def test_the_collectors_feed_the_same_rules(seeded: dict[str, str],
 
 def test_parameters_and_broker_details_are_read_only_when_judged(
         stand_in: StandIn) -> None:
-    document = _scan("docdb,mq", ("ENC-016",))
+    document = scan_json(REGION, services="docdb,mq", rules=("ENC-016",), exit_codes=(0, 1))
     assert "rds:DescribeDBClusterParameters" not in document["live"]["api_calls"]
     assert "mq:ListBrokers" not in document["live"]["api_calls"]  # no rule judges brokers
-    assert _findings(document) == {("ENC-016", "fail", f"{CLUSTER}:charts-plain",
-                                    "rds:DescribeDBClusters StorageEncrypted")}
+    assert findings(document) == {("ENC-016", "fail", f"{CLUSTER}:charts-plain",
+                                   "rds:DescribeDBClusters StorageEncrypted")}
 
 
 def test_documentdb_and_neptune_are_not_judged_as_rds(seeded: dict[str, str],
                                                       stand_in: StandIn) -> None:
     # The RDS API lists DocumentDB and Neptune clusters (and Neptune's instances) too;
     # only the Aurora cluster may be judged by the RDS rules.
-    document = _scan("rds,docdb,neptune", ("ENC-004", "ENC-003", "ENC-016", "ENC-017"))
-    assert _findings(document) == {
+    document = scan_json(REGION, services="rds,docdb,neptune",
+                         rules=("ENC-004", "ENC-003", "ENC-016", "ENC-017"), exit_codes=(0, 1))
+    assert findings(document) == {
         ("ENC-004", "fail", f"{CLUSTER}:ledger", "rds:DescribeDBClusters StorageEncrypted"),
         ("ENC-016", "fail", f"{CLUSTER}:charts-plain", "rds:DescribeDBClusters StorageEncrypted"),
         ("ENC-017", "fail", f"{CLUSTER}:graph-plain", "rds:DescribeDBClusters StorageEncrypted"),
@@ -262,9 +237,9 @@ def test_timestream_databases_are_judged_by_their_key(seeded: dict[str, str]) ->
     timestream.create_database(DatabaseName="vitals-aws-key", KmsKeyId="alias/aws/timestream")
     # Without a key moto names one that does not exist: not a pass, not a guess.
     timestream.create_database(DatabaseName="vitals-unlisted-key")
-    document = _scan("timestream", ("ENC-031",))
+    document = scan_json(REGION, services="timestream", rules=("ENC-031",), exit_codes=(0, 1))
     database = f"arn:aws:timestream:{REGION}:{ACCOUNT}:database"
-    assert _findings(document) == {
+    assert findings(document) == {
         ("ENC-031", "fail", f"{database}/vitals-aws-key", "timestream:ListDatabases KmsKeyId"),
         ("ENC-031", "unknown", f"{database}/vitals-unlisted-key",
          "timestream:ListDatabases KmsKeyId")}

@@ -7,12 +7,10 @@ from its volume and, for CopySnapshot, honours Encrypted / KmsKeyId like EC2.
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from tests.live_server import MotoServer, StandIn, client, moto_server  # noqa: F401
-from tests.test_live_scan import run_aws
+from tests.live_helpers import run_aws, scan_json, through_stand_in
+from tests.live_server import MotoServer, client
 
 REGION = "us-west-2"
 ACCOUNT = "123456789012"
@@ -24,7 +22,7 @@ def _arn(snapshot_id: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def seeded(moto_server: MotoServer) -> dict[str, str]:  # noqa: F811
+def seeded(moto_server: MotoServer) -> dict[str, str]:
     moto_server.reset()
     key = client("kms", REGION).create_key(Description="ePHI backup key")["KeyMetadata"]["Arn"]
     ec2 = client("ec2", REGION)
@@ -43,11 +41,7 @@ def seeded(moto_server: MotoServer) -> dict[str, str]:  # noqa: F811
 
 
 def test_plaintext_snapshots_fail_and_encrypted_ones_pass(seeded: dict[str, str]) -> None:
-    result = run_aws("--regions", REGION, "--services", "ec2", "--format", "json",
-                     rules=("BAK-005",))
-    assert result.exit_code == 1, result.stderr
-    document = json.loads(result.stdout)
-    assert document["problems"] == []
+    document = scan_json(REGION, services="ec2", rules=("BAK-005",))
     assert [(item["rule"], item["status"], item["resource"], item["attribute"])
             for item in document["findings"]] == [
         ("BAK-005", "fail", _arn(seeded["plain"]), "ec2:DescribeSnapshots Encrypted")]
@@ -56,33 +50,20 @@ def test_plaintext_snapshots_fail_and_encrypted_ones_pass(seeded: dict[str, str]
     assert document["summary"]["resources"] == 3
 
 
-def test_snapshots_are_read_only_when_a_rule_judges_them(seeded: dict[str, str],
-                                                         moto_server: MotoServer,  # noqa: F811
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    proxy = StandIn(moto_server.url)
-    monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
-    try:
+def test_snapshots_are_read_only_when_a_rule_judges_them(
+        seeded: dict[str, str], moto_server: MotoServer) -> None:
+    with through_stand_in(moto_server) as proxy:
         result = run_aws("--regions", REGION, "--services", "ec2", "--format", "json",
                          rules=("ENC-002",))
-    finally:
-        proxy.close()
     assert result.exit_code == 1, result.stderr  # the plaintext volume fails ENC-002
     assert [call.operation for call in proxy.calls if call.service == "ec2"] == [
         "DescribeVolumes"]
 
 
-def test_denied_snapshot_listing_is_an_error_never_a_pass(seeded: dict[str, str],
-                                                          moto_server: MotoServer,  # noqa: F811
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    proxy = StandIn(moto_server.url, deny_operations=("ec2:DescribeSnapshots",))
-    monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
-    try:
-        result = run_aws("--regions", REGION, "--services", "ec2", "--format", "json",
-                         rules=("BAK-005",))
-    finally:
-        proxy.close()
-    assert result.exit_code == 2, result.stderr
-    document = json.loads(result.stdout)
+def test_denied_snapshot_listing_is_an_error_never_a_pass(
+        seeded: dict[str, str], moto_server: MotoServer) -> None:
+    with through_stand_in(moto_server, deny_operations=("ec2:DescribeSnapshots",)):
+        document = scan_json(REGION, services="ec2", rules=("BAK-005",), exit_codes=(2,))
     assert document["findings"] == []
     assert document["summary"]["passed"] == 0
     assert [problem["reason"] for problem in document["problems"]] == [

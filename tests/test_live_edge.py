@@ -25,16 +25,8 @@ from xml.sax.saxutils import escape
 import pytest
 
 from linter.live.templates import LOGICAL_ID_TAG
-from tests.live_server import (  # noqa: F401 - moto_server is a fixture
-    Call,
-    Hook,
-    MotoServer,
-    Reply,
-    StandIn,
-    client,
-    moto_server,
-)
-from tests.test_live_scan import run_aws
+from tests.live_helpers import findings, run_aws, scan_json, through_stand_in
+from tests.live_server import Call, Hook, MotoServer, Reply, StandIn, client
 
 REGION = "us-west-2"
 ACCOUNT = "123456789012"
@@ -137,13 +129,11 @@ def _distribution_pages(distributions: list[dict[str, Any]]) -> Hook:
 
 
 @pytest.fixture
-def cloudfront(moto_server: MotoServer,  # noqa: F811
-               monkeypatch: pytest.MonkeyPatch) -> Iterator[StandIn]:
-    stand_in = StandIn(moto_server.url, hooks=[_distribution_pages(DISTRIBUTIONS)])
+def cloudfront(moto_server: MotoServer) -> Iterator[StandIn]:
     # boto3 prefers a service's own endpoint variable to AWS_ENDPOINT_URL.
-    monkeypatch.setenv("AWS_ENDPOINT_URL_CLOUDFRONT", stand_in.url)
-    yield stand_in
-    stand_in.close()
+    with through_stand_in(moto_server, endpoints=("AWS_ENDPOINT_URL_CLOUDFRONT",),
+                          hooks=[_distribution_pages(DISTRIBUTIONS)]) as stand_in:
+        yield stand_in
 
 
 # --- seed -------------------------------------------------------------------------------
@@ -224,22 +214,15 @@ def _seed_api_gateway() -> str:
 
 
 @pytest.fixture(scope="module")
-def seeded(moto_server: MotoServer) -> str:  # noqa: F811
+def seeded(moto_server: MotoServer) -> str:
     moto_server.reset()
     _seed_load_balancers()
     return _seed_api_gateway()
 
 
 def _scan(*services: str, rules: tuple[str, ...] = RULES) -> dict[str, Any]:
-    result = run_aws("--regions", REGION, "--services", ",".join(services),
-                     "--format", "json", rules=rules)
-    assert result.exit_code in (1, 2), result.stderr
-    return dict(json.loads(result.stdout))
-
-
-def _found(document: dict[str, Any]) -> set[tuple[str, str, str, str]]:
-    return {(item["rule"], item["status"], item["resource"], item["attribute"])
-            for item in document["findings"]}
+    # Exit code 1 (failures) or 2 (errors): the denial tests check their problems themselves.
+    return scan_json(REGION, services=",".join(services), rules=rules, exit_codes=(1, 2))
 
 
 # --- tests ------------------------------------------------------------------------------
@@ -250,7 +233,7 @@ def test_the_edge_collectors_feed_the_same_rules(seeded: str, cloudfront: StandI
     assert document["problems"] == []
     policies = "elasticloadbalancing:DescribeLoadBalancerPolicies PolicyAttributeDescriptions"
     weak = f"{CLOUDFRONT}/E2LEAFLETS"
-    assert _found(document) == {
+    assert findings(document) == {
         ("PLN-017", "fail", f"{ELB}/fax-classic", "elasticloadbalancing:DescribeLoadBalancers "
                                                  "ListenerDescriptions[0].Listener.Protocol"),
         ("TLS-008", "fail", f"{ELB}/fax-classic/policy/fax-legacy", policies),
@@ -297,22 +280,18 @@ def test_optional_calls_follow_the_selected_rules(seeded: str) -> None:
     assert calls["apigateway:GetStages"] == 1 and calls["elb:DescribeLoadBalancerPolicies"] == 2
 
 
-def test_denied_stages_are_unknown_not_passed(seeded: str, moto_server: MotoServer,  # noqa: F811
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_denied_stages_are_unknown_not_passed(seeded: str,
+                                              moto_server: MotoServer) -> None:
     # API Gateway speaks REST-JSON: GetStages is matched on its request and denied in JSON.
-    proxy = StandIn(moto_server.url, deny_request=lambda call:
-                    call.service == "apigateway" and call.url_path.endswith("/stages"))
-    monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
-    try:
+    with through_stand_in(moto_server, deny_request=lambda call:
+                          call.service == "apigateway" and call.url_path.endswith("/stages")):
         document = _scan("apigateway", rules=("ENC-029",))
-    finally:
-        proxy.close()
     assert document["problems"] == [{
         "file": f"aws/{ACCOUNT}/{REGION}/apigateway", "level": "error",
         "reason": f"partly assessed: apigateway:GetStages was denied (AccessDeniedException) "
                   f"for {seeded}; the settings it reads are unknown; grant apigateway:GET"}]
-    assert _found(document) == {("ENC-029", "unknown", f"{APIGATEWAY}:/restapis/{seeded}",
-                                 "apigateway:GetStages methodSettings")}
+    assert findings(document) == {("ENC-029", "unknown", f"{APIGATEWAY}:/restapis/{seeded}",
+                                   "apigateway:GetStages methodSettings")}
 
 
 def test_policies_are_anchored_with_their_balancer(seeded: str, tmp_path: Path,
@@ -336,20 +315,14 @@ def test_policies_are_anchored_with_their_balancer(seeded: str, tmp_path: Path,
     assert "elb:DescribeTags" not in _scan("elb", rules=("PLN-017",))["live"]["api_calls"]
 
 
-def test_denied_policies_are_unknown_not_passed(seeded: str, moto_server: MotoServer,  # noqa: F811
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_denied_policies_are_unknown_not_passed(seeded: str,
+                                                moto_server: MotoServer) -> None:
     # ELB speaks the query protocol: the stand-in denies DescribeLoadBalancerPolicies by
     # its Action; DescribeLoadBalancers (the balancers and their listeners) goes to moto.
-    proxy = StandIn(moto_server.url,
-                    deny_operations={"elasticloadbalancing:DescribeLoadBalancerPolicies"})
-    monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
-    try:
-        result = run_aws("--regions", REGION, "--services", "elb", "--format", "json",
-                         rules=("TLS-008", "TLS-009"))
-    finally:
-        proxy.close()
-    assert result.exit_code == 2, result.stderr
-    document = json.loads(result.stdout)
+    with through_stand_in(moto_server, deny_operations={
+            "elasticloadbalancing:DescribeLoadBalancerPolicies"}) as proxy:
+        document = scan_json(REGION, services="elb", rules=("TLS-008", "TLS-009"),
+                             exit_codes=(2,))
     assert proxy.injected == {"elasticloadbalancing:AccessDenied": 2}  # one per balancer
     assert document["problems"] == [{
         "file": f"aws/{ACCOUNT}/{REGION}/elb", "level": "error",
@@ -360,7 +333,7 @@ def test_denied_policies_are_unknown_not_passed(seeded: str, moto_server: MotoSe
     # stickiness policy (named as such by its balancer) and portal-unused are not judged.
     # What each allows is unknown, for the denial.
     policies = "elasticloadbalancing:DescribeLoadBalancerPolicies PolicyAttributeDescriptions"
-    assert _found(document) == {
+    assert findings(document) == {
         (rule, "unknown", f"{ELB}/{balancer}/policy/{policy}", policies)
         for rule in ("TLS-008", "TLS-009")
         for balancer, policy in (("fax-classic", "fax-legacy"),

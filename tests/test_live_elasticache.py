@@ -15,22 +15,12 @@ account for:
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
-from typing import Any
 
 import pytest
 
-from tests.live_server import (  # noqa: F401 - moto_server is a fixture
-    Call,
-    Hook,
-    MotoServer,
-    Reply,
-    StandIn,
-    client,
-    moto_server,
-)
-from tests.test_live_scan import run_aws
+from tests.live_helpers import findings, scan_json, through_stand_in
+from tests.live_server import Call, Hook, MotoServer, Reply, StandIn, client
 
 REGION = "us-west-2"
 ACCOUNT = "123456789012"
@@ -78,37 +68,22 @@ def seed() -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def seeded(moto_server: MotoServer) -> dict[str, str]:  # noqa: F811
+def seeded(moto_server: MotoServer) -> dict[str, str]:
     moto_server.reset()
     return seed()
 
 
 @pytest.fixture()
-def stand_in(seeded: dict[str, str], moto_server: MotoServer,  # noqa: F811
-             monkeypatch: pytest.MonkeyPatch) -> Iterator[StandIn]:
-    proxy = StandIn(moto_server.url, hooks=[serverless_caches(
-        {"portal-serverless": seeded["key"], "reports-serverless": None})])
-    monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
-    try:
+def stand_in(seeded: dict[str, str], moto_server: MotoServer) -> Iterator[StandIn]:
+    caches = {"portal-serverless": seeded["key"], "reports-serverless": None}
+    with through_stand_in(moto_server, hooks=[serverless_caches(caches)]) as proxy:
         yield proxy
-    finally:
-        proxy.close()
-
-
-def _scan(rules: tuple[str, ...]) -> dict[str, Any]:
-    result = run_aws("--regions", REGION, "--services", "elasticache", "--format", "json",
-                     rules=rules)
-    assert result.exit_code == 1, result.stderr
-    document: dict[str, Any] = json.loads(result.stdout)
-    assert document["problems"] == []
-    return document
 
 
 def test_clusters_and_serverless_caches_feed_the_same_rules(stand_in: StandIn) -> None:
-    document = _scan(RULES)
+    document = scan_json(REGION, services="elasticache", rules=RULES)
     clusters = "elasticache:DescribeCacheClusters"
-    assert {(item["rule"], item["status"], item["resource"], item["attribute"])
-            for item in document["findings"]} == {
+    assert findings(document) == {
         ("ENC-007", "fail", f"{ARN}:cluster:waiting-room",
          f"{clusters} AtRestEncryptionEnabled"),
         ("ENC-007", "fail", f"{ARN}:cluster:schedule-cache",
@@ -129,7 +104,7 @@ def test_clusters_and_serverless_caches_feed_the_same_rules(stand_in: StandIn) -
 def test_only_the_lists_a_selected_rule_needs_are_read(stand_in: StandIn) -> None:
     # KEY-001 judges replication groups and serverless caches, never stand-alone
     # clusters (they have no key): DescribeCacheClusters is not called.
-    document = _scan(("KEY-001",))
+    document = scan_json(REGION, services="elasticache", rules=("KEY-001",))
     assert document["summary"]["resources"] == 3  # sessions and the two serverless caches
     assert "DescribeServerlessCaches" in {call.operation for call in stand_in.calls}
     assert "DescribeCacheClusters" not in {call.operation for call in stand_in.calls}

@@ -11,7 +11,6 @@ Seeded in us-west-2 through boto3. moto differences the seed accounts for:
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,8 +18,8 @@ import pytest
 
 from linter.live.collectors import CollectContext
 from linter.live.collectors.firehose import collect_firehose
-from tests.live_server import MotoServer, StandIn, client, moto_server  # noqa: F401
-from tests.test_live_scan import run_aws
+from tests.live_helpers import findings, scan_json, through_stand_in
+from tests.live_server import MotoServer, StandIn, client
 
 REGION = "us-west-2"
 ACCOUNT = "123456789012"
@@ -56,23 +55,14 @@ def seed() -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def seeded(moto_server: MotoServer) -> dict[str, str]:  # noqa: F811
+def seeded(moto_server: MotoServer) -> dict[str, str]:
     moto_server.reset()
     return seed()
 
 
-def _findings(document: dict[str, Any]) -> set[tuple[str, str, str, str]]:
-    return {(item["rule"], item["status"], item["resource"], item["attribute"])
-            for item in document["findings"]}
-
-
 def test_delivery_streams_feed_the_same_rules(seeded: dict[str, str]) -> None:
-    result = run_aws("--regions", REGION, "--services", "firehose", "--format", "json",
-                     rules=RULES)
-    assert result.exit_code == 1, result.stderr
-    document = json.loads(result.stdout)
-    assert document["problems"] == []
-    assert _findings(document) == {
+    document = scan_json(REGION, services="firehose", rules=RULES)
+    assert findings(document) == {
         ("ENC-033", "fail", f"{STREAM}/hl7-plain",
          "firehose:DescribeDeliveryStream DeliveryStreamEncryptionConfiguration.Status = "
          "ENABLED"),
@@ -86,23 +76,16 @@ def test_delivery_streams_feed_the_same_rules(seeded: dict[str, str]) -> None:
 
 
 @pytest.fixture()
-def denied_describe(seeded: dict[str, str], moto_server: MotoServer,  # noqa: F811
-                    monkeypatch: pytest.MonkeyPatch) -> Iterator[StandIn]:
-    proxy = StandIn(moto_server.url, deny_operations={"firehose:DescribeDeliveryStream"})
-    monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
-    try:
+def denied_describe(seeded: dict[str, str],
+                    moto_server: MotoServer) -> Iterator[StandIn]:
+    with through_stand_in(moto_server,
+                          deny_operations={"firehose:DescribeDeliveryStream"}) as proxy:
         yield proxy
-    finally:
-        proxy.close()
 
 
 def test_a_denied_describe_is_unknown_and_a_problem(denied_describe: StandIn) -> None:
-    result = run_aws("--regions", REGION, "--services", "firehose", "--format", "json",
-                     rules=("ENC-033",))
-    assert result.exit_code == 2, result.stderr
-    document = json.loads(result.stdout)
-    assert {(item["rule"], item["status"], item["resource"])
-            for item in document["findings"]} == {
+    document = scan_json(REGION, services="firehose", rules=("ENC-033",), exit_codes=(2,))
+    assert findings(document, attribute=False) == {
         ("ENC-033", "unknown", f"{STREAM}/{name}")
         for name in ("hl7-feed", "access-log", "hl7-plain", "vitals-archive")}
     assert len(document["problems"]) == 1

@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 import pytest
 
 from tests.conftest import REPOSITORY
-from tests.live_server import (  # noqa: F401 - moto_server is a fixture
-    MotoServer,
-    NonLoopbackRequest,
-    StandIn,
-    client,
-    moto_server,
-)
+from tests.live_helpers import through_stand_in
+from tests.live_server import MotoServer, NonLoopbackRequest, StandIn, client
 
 
 def test_shipped_iam_policy_is_generated_from_the_allow_list() -> None:
@@ -51,11 +47,9 @@ def test_every_allowed_operation_exists_in_botocore() -> None:
 
 
 @pytest.fixture()
-def proxy(moto_server: MotoServer, monkeypatch: pytest.MonkeyPatch):  # noqa: F811
-    stand_in = StandIn(moto_server.url)
-    monkeypatch.setenv("AWS_ENDPOINT_URL", stand_in.url)
-    yield stand_in
-    stand_in.close()
+def proxy(moto_server: MotoServer) -> Iterator[StandIn]:
+    with through_stand_in(moto_server) as stand_in:
+        yield stand_in
 
 
 def test_guard_refuses_a_mutating_call_before_it_is_sent(proxy: StandIn) -> None:
@@ -99,7 +93,7 @@ def test_guard_lets_allowed_reads_through(proxy: StandIn) -> None:
     assert session.counter.calls == {"sts:GetCallerIdentity": 1, "s3:ListBuckets": 1}
 
 
-def test_tests_cannot_reach_a_host_other_than_loopback(moto_server: MotoServer) -> None:  # noqa: F811
+def test_tests_cannot_reach_a_host_other_than_loopback(moto_server: MotoServer) -> None:
     import boto3
 
     remote = boto3.session.Session().client("sts", region_name="us-east-1",

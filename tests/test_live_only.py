@@ -9,13 +9,11 @@ PENDING_VALIDATION in moto, as they would in AWS without DNS validation).
 from __future__ import annotations
 
 import datetime
-import json
-from typing import Any
 
 import pytest
 
-from tests.live_server import MotoServer, client, moto_server  # noqa: F401 - fixture
-from tests.test_live_scan import findings, run_aws
+from tests.live_helpers import findings, scan_json, through_stand_in
+from tests.live_server import MotoServer, client
 
 ACCOUNT = "123456789012"
 RULES = ("KEY-090", "LOG-010", "ENC-090", "CRT-090")
@@ -70,17 +68,14 @@ def seed() -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def seeded(moto_server: MotoServer) -> dict[str, str]:  # noqa: F811
+def seeded(moto_server: MotoServer) -> dict[str, str]:
     moto_server.reset()
     return seed()
 
 
 def test_live_only_checks_report_exactly_the_seeded_failures(seeded: dict[str, str]) -> None:
-    result = run_aws("--regions", "us-east-1,eu-west-1", "--format", "json", rules=RULES)
-    assert result.exit_code == 1, result.stderr
-    document: dict[str, Any] = json.loads(result.stdout)
-    assert document["problems"] == []
-    assert findings(document) == {
+    document = scan_json("us-east-1,eu-west-1", rules=RULES)
+    assert findings(document, attribute=False) == {
         ("KEY-090", "fail", seeded["key_disabled"]),
         ("KEY-090", "fail", seeded["key_pending"]),
         ("LOG-010", "fail", seeded["audit-off"]),
@@ -120,19 +115,10 @@ def test_a_live_only_rule_makes_only_its_own_calls(seeded: dict[str, str]) -> No
 
 
 def test_denied_live_only_reads_are_errors_never_passes(
-        seeded: dict[str, str], moto_server: MotoServer,  # noqa: F811
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    from tests.live_server import StandIn
-
+        seeded: dict[str, str], moto_server: MotoServer) -> None:
     # The stand-in denies every ACM and EC2 call (moto cannot deny).
-    proxy = StandIn(moto_server.url, deny=frozenset({"acm", "ec2"}))
-    monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
-    try:
-        result = run_aws("--regions", "us-east-1", "--format", "json", rules=RULES)
-    finally:
-        proxy.close()
-    assert result.exit_code == 2, result.stderr
-    document: dict[str, Any] = json.loads(result.stdout)
+    with through_stand_in(moto_server, deny=frozenset({"acm", "ec2"})):
+        document = scan_json("us-east-1", rules=RULES, exit_codes=(2,))
     assert document["problems"] == [
         {"file": f"aws/{ACCOUNT}/us-east-1/acm", "level": "error",
          "reason": "not assessed: acm:ListCertificates was denied (AccessDeniedException); "
@@ -142,7 +128,7 @@ def test_denied_live_only_reads_are_errors_never_passes(
          "reason": "partly assessed: ec2:GetEbsEncryptionByDefault was denied "
                    "(UnauthorizedOperation) for ebs-encryption-by-default; the settings it "
                    "reads are unknown; grant ec2:GetEbsEncryptionByDefault"}]
-    assert findings(document) == {
+    assert findings(document, attribute=False) == {
         ("KEY-090", "fail", seeded["key_disabled"]),
         ("KEY-090", "fail", seeded["key_pending"]),
         ("LOG-010", "fail", seeded["audit-off"]),

@@ -15,13 +15,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from linter.live.templates import LOGICAL_ID_TAG, STACK_NAME_TAG
-from tests.live_server import MotoServer, StandIn, client, moto_server  # noqa: F401
-from tests.test_live_scan import run_aws
+from tests.live_helpers import findings, run_aws, scan_json, through_stand_in
+from tests.live_server import MotoServer, client
 
 REGION = "us-west-2"
 ACCOUNT = "123456789012"
@@ -88,24 +87,15 @@ def _server_arn(created: dict[str, str]) -> str:
 
 
 @pytest.fixture(scope="module")
-def seeded(moto_server: MotoServer) -> dict[str, str]:  # noqa: F811
+def seeded(moto_server: MotoServer) -> dict[str, str]:
     moto_server.reset()
     return seed()
 
 
-def _findings(document: dict[str, Any]) -> set[tuple[str, str, str, str]]:
-    return {(item["rule"], item["status"], item["resource"], item["attribute"])
-            for item in document["findings"]}
-
-
 def test_the_platform_collectors_feed_the_same_rules(seeded: dict[str, str]) -> None:
-    result = run_aws("--regions", REGION, "--services", SERVICES, "--format", "json",
-                     rules=RULES)
-    assert result.exit_code == 1, result.stderr
-    document = json.loads(result.stdout)
-    assert document["problems"] == []
+    document = scan_json(REGION, services=SERVICES, rules=RULES)
     legacy = seeded["lab-feeds-legacy"]
-    assert _findings(document) == {
+    assert findings(document) == {
         ("ENC-019", "fail", f"arn:aws:ecr:{ARN}:repository/imaging-pipeline",
          "ecr:DescribeRepositories encryptionConfiguration.encryptionType"),
         ("ENC-020", "fail", seeded["lab-secret"], "secretsmanager:ListSecrets KmsKeyId"),
@@ -140,27 +130,19 @@ def test_the_platform_collectors_feed_the_same_rules(seeded: dict[str, str]) -> 
 
 
 def test_a_denied_describe_call_is_unknown_never_a_pass(
-        seeded: dict[str, str], moto_server: MotoServer,  # noqa: F811
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        seeded: dict[str, str], moto_server: MotoServer) -> None:
     # The stand-in denies eks:DescribeCluster for portal-dev only, a REST-JSON call
     # matched on its request (GET /clusters/portal-dev) and answered in JSON; the
     # cluster is still reported, its encryption UNKNOWN.
-    proxy = StandIn(moto_server.url, deny_request=lambda call: call.service == "eks"
-                    and call.method == "GET" and call.url_path.endswith("/clusters/portal-dev"))
-    monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
-    try:
-        result = run_aws("--regions", REGION, "--services", "eks", "--format", "json",
-                         rules=("ENC-014",))
-    finally:
-        proxy.close()
-    assert result.exit_code == 2, result.stderr
-    document = json.loads(result.stdout)
+    with through_stand_in(moto_server, deny_request=lambda call: call.service == "eks" and
+                          call.method == "GET" and call.url_path.endswith("/clusters/portal-dev")):
+        document = scan_json(REGION, services="eks", rules=("ENC-014",), exit_codes=(2,))
     assert document["problems"] == [{
         "file": f"aws/{ACCOUNT}/{REGION}/eks", "level": "error",
         "reason": "partly assessed: eks:DescribeCluster was denied (AccessDeniedException) "
                   "for portal-dev; the settings it reads are unknown; grant "
                   "eks:DescribeCluster"}]
-    assert _findings(document) == {
+    assert findings(document) == {
         ("ENC-014", "unknown", f"arn:aws:eks:{ARN}:cluster/portal-dev",
          "eks:DescribeCluster encryptionConfig[0].resources")}
     assert document["summary"]["passed"] == 1  # portal

@@ -16,15 +16,9 @@ import json
 from typing import Any
 
 import pytest
-import typer
-from typer.testing import CliRunner
 
-from tests.live_server import (  # noqa: F401 - moto_server is a fixture
-    MotoServer,
-    StandIn,
-    client,
-    moto_server,
-)
+from tests.live_helpers import findings, run_aws, scan_json, through_stand_in
+from tests.live_server import MotoServer, client
 
 ACCOUNT = "123456789012"
 RULES = ("ENC-001", "ENC-002", "ENC-003", "KEY-001", "KEY-002", "BAK-001", "BAK-003",
@@ -97,24 +91,9 @@ def seed() -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def seeded(moto_server: MotoServer) -> dict[str, str]:  # noqa: F811
+def seeded(moto_server: MotoServer) -> dict[str, str]:
     moto_server.reset()
     return seed()
-
-
-def run_aws(*args: str, rules: tuple[str, ...] = RULES) -> Any:
-    """`ephi-lint aws ...` in-process, on an app that holds only the aws command."""
-    from linter.cli_aws import aws
-
-    app = typer.Typer()
-    app.command("aws")(aws)
-    app.command("version")(lambda: None)  # two commands: the name `aws` is required
-    rule_options = [part for rule in rules for part in ("--include-rule", rule)]
-    return CliRunner().invoke(app, ["aws", *args, *rule_options])
-
-
-def findings(document: dict[str, Any]) -> set[tuple[str, str, str]]:
-    return {(item["rule"], item["status"], item["resource"]) for item in document["findings"]}
 
 
 def expected_failures(arns: dict[str, str], *, eu: bool = True) -> set[tuple[str, str, str]]:
@@ -143,20 +122,15 @@ def expected_failures(arns: dict[str, str], *, eu: bool = True) -> set[tuple[str
 
 
 def test_two_region_scan_reports_exactly_the_seeded_mistakes(
-        seeded: dict[str, str], moto_server: MotoServer,  # noqa: F811
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        seeded: dict[str, str], moto_server: MotoServer) -> None:
     from tests.test_live_elasticache import serverless_caches
 
     # moto has no ElastiCache Serverless API: the stand-in answers that there is none.
-    proxy = StandIn(moto_server.url, hooks=[serverless_caches({})])
-    monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
-    try:
-        result = run_aws("--regions", "us-east-1,eu-west-1", "--format", "json")
-    finally:
-        proxy.close()
+    with through_stand_in(moto_server, hooks=[serverless_caches({})]):
+        result = run_aws("--regions", "us-east-1,eu-west-1", "--format", "json", rules=RULES)
     assert result.exit_code == 1, result.stderr
     document = json.loads(result.stdout)
-    assert findings(document) == expected_failures(seeded)
+    assert findings(document, attribute=False) == expected_failures(seeded)
     assert document["problems"] == []
     by_key = {(item["rule"], item["resource"]): item for item in document["findings"]}
     volume = by_key[("KEY-001", seeded["volume_aws_key"])]
@@ -191,7 +165,8 @@ def test_sarif_results_carry_the_virtual_path_and_the_arn(seeded: dict[str, str]
                                                           sarif_schema: dict) -> None:
     import jsonschema
 
-    result = run_aws("--regions", "us-east-1", "--services", "rds", "--format", "sarif")
+    result = run_aws("--regions", "us-east-1", "--services", "rds", "--format", "sarif",
+                     rules=RULES)
     assert result.exit_code == 1, result.stderr
     document = json.loads(result.stdout)
     jsonschema.validate(document, sarif_schema)
@@ -224,23 +199,16 @@ def test_only_the_calls_the_selected_rules_need(seeded: dict[str, str]) -> None:
 
 
 def test_access_denied_on_one_service_is_an_error_and_the_rest_is_reported(
-        seeded: dict[str, str], moto_server: MotoServer,  # noqa: F811
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        seeded: dict[str, str], moto_server: MotoServer) -> None:
     # The stand-in answers every RDS call with AccessDenied (moto cannot deny).
-    proxy = StandIn(moto_server.url, deny=frozenset({"rds"}))
-    monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
-    try:
-        result = run_aws("--regions", "us-east-1", "--services", "s3,rds", "--format", "json")
-    finally:
-        proxy.close()
-    assert result.exit_code == 2, result.stderr
-    document = json.loads(result.stdout)
+    with through_stand_in(moto_server, deny=frozenset({"rds"})) as proxy:
+        document = scan_json("us-east-1", services="s3,rds", rules=RULES, exit_codes=(2,))
     assert document["problems"] == [{
         "file": f"aws/{ACCOUNT}/us-east-1/rds", "level": "error",
         "reason": "not assessed: rds:DescribeDBInstances was denied (AccessDenied); grant "
                   "rds:DescribeDBInstances (docs/iam-policy.json) or leave rds out with "
                   "--services"}]
-    assert findings(document) == {
+    assert findings(document, attribute=False) == {
         ("ENC-001", "fail", "arn:aws:s3:::clinic-legacy"),
         ("PLN-005", "fail", "arn:aws:s3:::clinic-legacy"),
         ("KEY-001", "fail", "arn:aws:s3:::clinic-exports"),
@@ -256,18 +224,13 @@ def test_access_denied_on_one_service_is_an_error_and_the_rest_is_reported(
     assert document["live"]["api_calls"]["rds:DescribeDBInstances"] == 1
 
 
-def _scan_s3(proxy: StandIn, monkeypatch: pytest.MonkeyPatch) -> Any:
+def _scan_s3() -> Any:
     from linter.engine import catalogue_directory, load_rules
     from linter.live.scan import LiveScanRequest, run_live_scan
 
-    monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
     rules = [rule for rule in load_rules([catalogue_directory("rules")])
              if rule.id in ("ENC-001", "KEY-001")]
-    try:
-        return run_live_scan(LiveScanRequest(rules=rules, regions=["us-east-1"],
-                                             services=["s3"]))
-    finally:
-        proxy.close()
+    return run_live_scan(LiveScanRequest(rules=rules, regions=["us-east-1"], services=["s3"]))
 
 
 def _failures(result: Any) -> set[tuple[str, str]]:
@@ -276,12 +239,11 @@ def _failures(result: Any) -> set[tuple[str, str]]:
 
 
 def test_throttled_calls_are_retried_not_lost(
-        seeded: dict[str, str], moto_server: MotoServer,  # noqa: F811
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        seeded: dict[str, str], moto_server: MotoServer) -> None:
     # The first three requests (all GetCallerIdentity attempts) are throttled; each retry
     # backs off exponentially, so more would only slow the test down.
-    proxy = StandIn(moto_server.url, throttle_first=3)
-    result = _scan_s3(proxy, monkeypatch)
+    with through_stand_in(moto_server, throttle_first=3) as proxy:
+        result = _scan_s3()
     assert result.problems == []
     assert _failures(result) == {("ENC-001", "arn:aws:s3:::clinic-legacy"),
                                  ("KEY-001", "arn:aws:s3:::clinic-exports")}
@@ -294,10 +256,9 @@ def test_throttled_calls_are_retried_not_lost(
 
 
 def test_a_dropped_connection_is_retried(
-        seeded: dict[str, str], moto_server: MotoServer,  # noqa: F811
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    proxy = StandIn(moto_server.url, drop_first=2)
-    result = _scan_s3(proxy, monkeypatch)
+        seeded: dict[str, str], moto_server: MotoServer) -> None:
+    with through_stand_in(moto_server, drop_first=2) as proxy:
+        result = _scan_s3()
     assert result.problems == []
     assert _failures(result) == {("ENC-001", "arn:aws:s3:::clinic-legacy"),
                                  ("KEY-001", "arn:aws:s3:::clinic-exports")}
@@ -306,26 +267,19 @@ def test_a_dropped_connection_is_retried(
 
 
 def test_a_denied_per_resource_call_is_unknown_and_an_error_never_a_pass(
-        seeded: dict[str, str], moto_server: MotoServer,  # noqa: F811
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        seeded: dict[str, str], moto_server: MotoServer) -> None:
     # The stand-in denies only s3:GetBucketPolicy, a REST call matched on its request
     # (GET /bucket?policy); the bucket list and encryption reads go through.
-    proxy = StandIn(moto_server.url, deny_request=lambda call:
-                    call.service == "s3" and call.method == "GET" and call.path.endswith("?policy"))
-    monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
-    try:
-        result = run_aws("--regions", "us-east-1", "--services", "s3", "--format", "json",
-                         rules=("ENC-001", "PLN-005"))
-    finally:
-        proxy.close()
-    assert result.exit_code == 2, result.stderr
-    document = json.loads(result.stdout)
+    with through_stand_in(moto_server, deny_request=lambda call: call.service == "s3"
+                          and call.method == "GET" and call.path.endswith("?policy")) as proxy:
+        document = scan_json("us-east-1", services="s3", rules=("ENC-001", "PLN-005"),
+                             exit_codes=(2,))
     assert document["problems"] == [{
         "file": f"aws/{ACCOUNT}/us-east-1/s3", "level": "error",
         "reason": "partly assessed: s3:GetBucketPolicy was denied (AccessDenied) for "
                   "clinic-exports, clinic-legacy, clinic-photos; the settings it reads are "
                   "unknown; grant s3:GetBucketPolicy"}]
-    assert findings(document) == {
+    assert findings(document, attribute=False) == {
         ("ENC-001", "fail", "arn:aws:s3:::clinic-legacy"),
         ("PLN-005", "unknown", "arn:aws:s3:::clinic-legacy"),
         ("PLN-005", "unknown", "arn:aws:s3:::clinic-exports"),

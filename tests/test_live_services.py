@@ -14,9 +14,9 @@ import json
 
 import pytest
 
-from tests.live_server import MotoServer, StandIn, client, moto_server  # noqa: F401
+from tests.live_helpers import findings, run_aws, scan_json, through_stand_in
+from tests.live_server import MotoServer, client
 from tests.test_live_elasticache import serverless_caches
-from tests.test_live_scan import run_aws
 
 REGION = "us-west-2"
 ARN = f"{REGION}:123456789012"
@@ -118,32 +118,20 @@ def _seed_load_balancers() -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def seeded(moto_server: MotoServer) -> dict[str, str]:  # noqa: F811
+def seeded(moto_server: MotoServer) -> dict[str, str]:
     moto_server.reset()
     return seed()
 
 
 def test_the_collectors_feed_the_same_rules(
-        seeded: dict[str, str], moto_server: MotoServer,  # noqa: F811
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        seeded: dict[str, str], moto_server: MotoServer) -> None:
     # moto has no ElastiCache Serverless API: the stand-in answers that there is none.
-    proxy = StandIn(moto_server.url, hooks=[serverless_caches({})])
-    monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
-    try:
-        result = run_aws("--regions", REGION, "--services",
-                         "dynamodb,efs,sqs,sns,kinesis,logs,redshift,backup,opensearch,"
-                         "elasticache,elbv2,ec2",
-                         "--format", "json", rules=RULES)
-    finally:
-        proxy.close()
-    assert result.exit_code == 1, result.stderr
-    document = json.loads(result.stdout)
-    assert document["problems"] == []
-    found = {(item["rule"], item["status"], item["resource"], item["attribute"])
-             for item in document["findings"]}
+    services = "dynamodb,efs,sqs,sns,kinesis,logs,redshift,backup,opensearch,elasticache,elbv2,ec2"
+    with through_stand_in(moto_server, hooks=[serverless_caches({})]):
+        document = scan_json(REGION, services=services, rules=RULES)
     search, cache = f"arn:aws:es:{ARN}:domain/search-plain", (
         f"arn:aws:elasticache:{ARN}:replicationgroup:sessions-plain")
-    assert found == {
+    assert findings(document) == {
         ("BAK-002", "fail", f"arn:aws:backup:{ARN}:backup-vault:vault-default",
          "backup:ListBackupVaults EncryptionKeyArn"),
         ("ENC-005", "fail", f"arn:aws:dynamodb:{ARN}:table/visits-owned-key",
@@ -206,16 +194,11 @@ def test_bucket_versioning_logging_and_public_access(seeded: dict[str, str]) -> 
         s3.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration={
             "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True,
             "RestrictPublicBuckets": True})
-    result = run_aws("--regions", REGION, "--services", "s3", "--format", "json",
-                     rules=("BAK-004", "LOG-003", "NET-001"))
-    assert result.exit_code == 1, result.stderr
-    document = json.loads(result.stdout)
-    assert document["problems"] == []
+    document = scan_json(REGION, services="s3", rules=("BAK-004", "LOG-003", "NET-001"))
     # NET-001 also passes when the account-level block is on; the live scan does not read
     # the account setting (s3control) yet, so a bucket without its own block is UNKNOWN,
     # never a pass. photos-logs receives photos-ok's logs, so it needs none of its own.
-    assert {(item["rule"], item["status"], item["resource"], item["attribute"])
-            for item in document["findings"]} == {
+    assert findings(document) == {
         ("BAK-004", "fail", "arn:aws:s3:::photos-logs", "s3:GetBucketVersioning Status"),
         ("BAK-004", "fail", "arn:aws:s3:::photos-weak", "s3:GetBucketVersioning Status"),
         ("LOG-003", "fail", "arn:aws:s3:::photos-weak", "s3:GetBucketLogging LoggingEnabled"),

@@ -9,17 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
 from linter.live.templates import LOGICAL_ID_TAG, STACK_NAME_TAG, load_templates
-from tests.live_server import (  # noqa: F401 - moto_server is a fixture
-    Call,
-    MotoServer,
-    Reply,
-    StandIn,
-    client,
-    moto_server,
-)
+from tests.live_helpers import run_aws, through_stand_in
+from tests.live_server import Call, MotoServer, Reply, client
 
 TEMPLATE = """\
 AWSTemplateFormatVersion: "2010-09-09"
@@ -36,20 +29,13 @@ Resources:
 """
 
 
-def run_aws(*args: str, service: str = "ec2", rule: str = "ENC-002") -> Any:
-    import typer
-
-    from linter.cli_aws import aws
-
-    app = typer.Typer()
-    app.command("aws")(aws)
-    app.command("version")(lambda: None)
-    return CliRunner().invoke(app, ["aws", "--services", service, "--include-rule", rule,
-                                    *args])
+def _scan(*args: str, service: str = "ec2", rule: str = "ENC-002") -> Any:
+    """`ephi-lint aws --services SERVICE ARGS` with the one rule `rule`."""
+    return run_aws("--services", service, *args, rules=(rule,))
 
 
 @pytest.fixture
-def tagged_volume(moto_server: MotoServer, tmp_path: Path,  # noqa: F811
+def tagged_volume(moto_server: MotoServer, tmp_path: Path,
                   monkeypatch: pytest.MonkeyPatch) -> str:
     moto_server.reset()
     volume = client("ec2").create_volume(
@@ -64,7 +50,7 @@ def tagged_volume(moto_server: MotoServer, tmp_path: Path,  # noqa: F811
 
 
 def test_finding_points_at_the_template_line(tagged_volume: str) -> None:
-    result = run_aws("--templates", "templates", "--format", "json")
+    result = _scan("--templates", "templates", "--format", "json")
     finding = [item for item in json.loads(result.stdout)["findings"]
                if item["rule"] == "ENC-002" and item["resource"] == tagged_volume]
     assert len(finding) == 1 and finding[0]["status"] == "fail"
@@ -72,7 +58,7 @@ def test_finding_points_at_the_template_line(tagged_volume: str) -> None:
 
 
 def test_sarif_physical_location_is_the_template(tagged_volume: str) -> None:
-    result = run_aws("--templates", "templates", "--format", "sarif")
+    result = _scan("--templates", "templates", "--format", "sarif")
     results = json.loads(result.stdout)["runs"][0]["results"]
     location = next(item["locations"][0] for item in results
                     if item["ruleId"] == "ENC-002"
@@ -83,7 +69,7 @@ def test_sarif_physical_location_is_the_template(tagged_volume: str) -> None:
 
 
 def test_without_templates_the_path_stays_virtual(tagged_volume: str) -> None:
-    result = run_aws("--format", "json")
+    result = _scan("--format", "json")
     finding = next(item for item in json.loads(result.stdout)["findings"]
                    if item["resource"] == tagged_volume)
     assert finding["file"].startswith("aws/123456789012/us-east-1/ec2/")
@@ -105,21 +91,16 @@ def _stack_tags(call: Call, forward: Callable[[], Reply]) -> Reply | None:
 
 
 def test_buckets_are_anchored_through_their_tag_set(
-        tagged_volume: str, moto_server: MotoServer,  # noqa: F811
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        tagged_volume: str, moto_server: MotoServer) -> None:
     # S3 returns tags only through GetBucketTagging, which the scan calls only with
     # --templates; an untagged bucket (NoSuchTagSet) keeps its virtual path.
     s3 = client("s3")
     s3.create_bucket(Bucket="patient-photos")
     s3.create_bucket(Bucket="untagged-photos")
-    proxy = StandIn(moto_server.url, hooks=[_stack_tags])
-    monkeypatch.setenv("AWS_ENDPOINT_URL", proxy.url)
-    try:
-        result = run_aws("--templates", "templates", "--format", "json", service="s3",
-                         rule="BAK-004")
-        plain = run_aws("--format", "json", service="s3", rule="BAK-004")
-    finally:
-        proxy.close()
+    with through_stand_in(moto_server, hooks=[_stack_tags]):
+        result = _scan("--templates", "templates", "--format", "json", service="s3",
+                       rule="BAK-004")
+        plain = _scan("--format", "json", service="s3", rule="BAK-004")
     document = json.loads(result.stdout)
     assert document["problems"] == []
     where = {item["resource"]: (item["file"], item["line"]) for item in document["findings"]}
