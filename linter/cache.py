@@ -96,6 +96,9 @@ def load_object(namespace: str, key: str) -> Any:
         return None
 
 
+_prepared: set[Path] = set()
+
+
 def store_object(namespace: str, key: str, value: Any) -> bool:
     """Store `value` atomically (a reader never sees half an entry); False if skipped."""
     directory = cache_directory()
@@ -103,9 +106,11 @@ def store_object(namespace: str, key: str, value: Any) -> bool:
         return False
     try:
         folder = directory / namespace / key[:2]
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        for part in (directory, directory / namespace):
-            part.chmod(stat.S_IMODE(part.stat().st_mode) & ~(stat.S_IWGRP | stat.S_IWOTH))
+        if folder not in _prepared:  # once per folder and process: a cold scan writes many
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            for part in (directory, directory / namespace):
+                part.chmod(stat.S_IMODE(part.stat().st_mode) & ~(stat.S_IWGRP | stat.S_IWOTH))
+            _prepared.add(folder)
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-")
         with os.fdopen(handle, "wb") as written:
             pickle.dump(value, written, protocol=pickle.HIGHEST_PROTOCOL)
