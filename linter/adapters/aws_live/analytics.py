@@ -80,7 +80,9 @@ def build_emr_security_configuration(
 def build_notebook_instance(record: Record, context: BuildContext) -> list[NotebookInstance]:
     return [complete(NotebookInstance, record, context, "AWS::SageMaker::NotebookInstance",
                      kms_key=key_field(record, "DescribeNotebookInstance", "KmsKeyId",
-                                       context, NotebookInstance))]
+                                       context, NotebookInstance),
+                     direct_internet_access=api_field(record, "DescribeNotebookInstance",
+                                                      "DirectInternetAccess"))]
 
 
 def build_endpoint_config(record: Record, context: BuildContext) -> list[EndpointConfig]:

@@ -80,7 +80,8 @@ def build_mq_broker(record: Record, context: BuildContext) -> list[Broker]:
         Broker, record, context, "AWS::AmazonMQ::Broker",
         engine_type=api_field(record, "ListBrokers", "EngineType"),
         use_aws_owned_key=api_field(record, operation, "EncryptionOptions.UseAwsOwnedKey"),
-        kms_key=key_field(record, operation, "EncryptionOptions.KmsKeyId", context, Broker))]
+        kms_key=key_field(record, operation, "EncryptionOptions.KmsKeyId", context, Broker),
+        publicly_accessible=api_field(record, operation, "PubliclyAccessible"))]
 
 
 def build_timestream_database(record: Record, context: BuildContext) -> list[Database]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from linter.adapters.aws_live import BuildContext, api_field, complete, key_field, unknown
 from linter.live.collectors import Record
 from linter.models.aws.elasticache import CacheCluster, ReplicationGroup, ServerlessCache
-from linter.models.aws.opensearch import Domain
+from linter.models.aws.opensearch import Domain, public_endpoint
 from linter.models.aws.rds import DBCluster, DBInstance, Snapshot, tls_fields
 from linter.models.aws.redshift import Cluster
 from linter.models.base import Field, FieldState
@@ -20,6 +20,7 @@ def build_instance(record: Record, context: BuildContext) -> list[DBInstance]:
         cluster=api_field(record, operation, "DBClusterIdentifier"),
         replica_source=api_field(record, operation, "ReadReplicaSourceDBInstanceIdentifier"),
         backup_retention_period=api_field(record, operation, "BackupRetentionPeriod"),
+        publicly_accessible=api_field(record, operation, "PubliclyAccessible"),
         **_tls(record, operation, "DescribeDBParameters",
                "DBParameterGroups[0].DBParameterGroupName",
                cluster_member=bool(record.data[operation].get("DBClusterIdentifier"))))]
@@ -103,7 +104,8 @@ def build_redshift_cluster(record: Record, context: BuildContext) -> list[Cluste
     return [complete(
         Cluster, record, context, "AWS::Redshift::Cluster",
         encrypted=api_field(record, "DescribeClusters", "Encrypted"),
-        kms_key=key_field(record, "DescribeClusters", "KmsKeyId", context, Cluster))]
+        kms_key=key_field(record, "DescribeClusters", "KmsKeyId", context, Cluster),
+        publicly_accessible=api_field(record, "DescribeClusters", "PubliclyAccessible"))]
 
 
 def build_domain(record: Record, context: BuildContext) -> list[Domain]:
@@ -117,7 +119,9 @@ def build_domain(record: Record, context: BuildContext) -> list[Domain]:
                                           "NodeToNodeEncryptionOptions.Enabled"),
         enforce_https=api_field(record, operation, "DomainEndpointOptions.EnforceHTTPS"),
         tls_security_policy=api_field(record, operation,
-                                      "DomainEndpointOptions.TLSSecurityPolicy"))]
+                                      "DomainEndpointOptions.TLSSecurityPolicy"),
+        # DescribeDomains leaves VPCOptions out for a domain with a public endpoint.
+        publicly_accessible=public_endpoint(api_field(record, operation, "VPCOptions")))]
 
 
 BUILDERS = {

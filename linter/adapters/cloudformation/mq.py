@@ -15,7 +15,8 @@ def build_broker(resource: ResolvedResource, context: TemplateContext) -> list[B
 
     return [Broker(**context.identity(resource), engine_type=read("EngineType"),
                    use_aws_owned_key=as_bool(read("EncryptionOptions.UseAwsOwnedKey")),
-                   kms_key=read("EncryptionOptions.KmsKeyId"))]
+                   kms_key=read("EncryptionOptions.KmsKeyId"),
+                   publicly_accessible=as_bool(read("PubliclyAccessible")))]
 
 
 BUILDERS = {"AWS::AmazonMQ::Broker": build_broker}

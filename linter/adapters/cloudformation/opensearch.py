@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from linter.adapters.cloudformation import TemplateContext
 from linter.adapters.fields import as_bool, field_at
-from linter.models.aws.opensearch import Domain
+from linter.models.aws.opensearch import Domain, public_endpoint
 from linter.models.base import Field
 from linter.resolve.cloudformation import ResolvedResource
 
@@ -19,7 +19,8 @@ def build_domain(resource: ResolvedResource, context: TemplateContext) -> list[D
         kms_key=read("EncryptionAtRestOptions.KmsKeyId"),
         node_to_node_encryption=as_bool(read("NodeToNodeEncryptionOptions.Enabled")),
         enforce_https=as_bool(read("DomainEndpointOptions.EnforceHTTPS")),
-        tls_security_policy=read("DomainEndpointOptions.TLSSecurityPolicy"))]
+        tls_security_policy=read("DomainEndpointOptions.TLSSecurityPolicy"),
+        publicly_accessible=public_endpoint(read("VPCOptions")))]
 
 
 BUILDERS = {"AWS::OpenSearchService::Domain": build_domain,

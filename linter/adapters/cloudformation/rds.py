@@ -33,9 +33,35 @@ def build_instance(resource: ResolvedResource, context: TemplateContext) -> list
         cluster=_field(properties, "DBClusterIdentifier", kind),
         replica_source=_field(properties, "SourceDBInstanceIdentifier", kind),
         backup_retention_period=_field(properties, "BackupRetentionPeriod", kind),
+        publicly_accessible=_public_access(properties, kind),
         **_tls(resource, context, "DBParameterGroupName", "AWS::RDS::DBParameterGroup",
                # An instance of an Aurora or Multi-AZ DB cluster follows the cluster's group.
                cluster_member=properties.get("DBClusterIdentifier") is not None))]
+
+
+def _public_access(properties: ConfigNode, kind: str) -> Field:
+    """PubliclyAccessible, or the API's default when it is left out.
+
+    CreateDBInstance documents no fixed default: the instance is public when its VPC has an
+    internet gateway. Without DBSubnetGroupName it goes into the default VPC, which AWS
+    creates with an internet gateway; a named subnet group's VPC is not followed.
+    """
+    written = as_bool(_field(properties, "PubliclyAccessible", kind))
+    if written.state is not FieldState.ABSENT:
+        return written
+    if properties.get("DBClusterIdentifier") is not None:
+        return Field(None, FieldState.UNKNOWN, written.attribute,
+                     properties.line_of("DBClusterIdentifier"),
+                     "an Aurora instance takes the cluster's subnet group, and RDS makes it "
+                     "public when that VPC has an internet gateway")
+    if properties.get("DBSubnetGroupName") is None:
+        return Field(True, FieldState.DEFAULT, written.attribute, None,
+                     "RDS default without DBSubnetGroupName: the default VPC has an internet "
+                     "gateway, so the instance is public")
+    return Field(None, FieldState.UNKNOWN, written.attribute,
+                 properties.line_of("DBSubnetGroupName"),
+                 "RDS makes the instance public when the subnet group's VPC has an internet "
+                 "gateway, which is not followed here")
 
 
 def build_cluster(resource: ResolvedResource, context: TemplateContext) -> list[DBCluster]:

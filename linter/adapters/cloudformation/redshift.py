@@ -25,7 +25,10 @@ def build_cluster(resource: ResolvedResource, context: TemplateContext) -> list[
                                      attribute="Properties.KmsKeyId"),
                     require_ssl=require_ssl_in_force(
                         _parameter_group(properties.get("ClusterParameterGroupName"), context),
-                        argument))]
+                        argument),
+                    publicly_accessible=as_bool(field_at(
+                        properties, "PubliclyAccessible", resource.type,
+                        attribute="Properties.PubliclyAccessible")))]
 
 
 def _parameter_group(value: Any, context: TemplateContext) -> GroupChoice:

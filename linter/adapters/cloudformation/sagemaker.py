@@ -12,7 +12,10 @@ def build_notebook(resource: ResolvedResource,
                    context: TemplateContext) -> list[NotebookInstance]:
     return [NotebookInstance(**context.identity(resource),
                              kms_key=field_at(resource.properties, "KmsKeyId", resource.type,
-                                              attribute="Properties.KmsKeyId"))]
+                                              attribute="Properties.KmsKeyId"),
+                             direct_internet_access=field_at(
+                                 resource.properties, "DirectInternetAccess", resource.type,
+                                 attribute="Properties.DirectInternetAccess"))]
 
 
 def build_endpoint_config(resource: ResolvedResource,

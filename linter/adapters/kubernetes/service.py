@@ -6,6 +6,10 @@ from typing import Any
 
 from linter.adapters.fields import blocks, field_at, value_field
 from linter.adapters.kubernetes import KubernetesContext
+from linter.adapters.kubernetes._exposure import (
+    internal_load_balancer,
+    load_balancer_source_ranges,
+)
 from linter.adapters.kubernetes._fields import annotation_field, annotations_table
 from linter.models.base import Field, FieldState
 from linter.models.k8s.service import Service, ServicePort
@@ -21,6 +25,7 @@ def build_service(body: ConfigNode, context: KubernetesContext) -> list[Service]
     source_type = identity["source_type"]
     aws = annotations_table()["aws_load_balancer"]
     names = aws["service_annotations"]
+    exposure = annotations_table()["load_balancer_exposure"]
 
     def annotation(name: str) -> Field:
         return annotation_field(body, names[name], source_type)
@@ -50,6 +55,9 @@ def build_service(body: ConfigNode, context: KubernetesContext) -> list[Service]
         tls_listener_policy=_tls_listener_policy(ssl_negotiation_policy, controller,
                                                  load_balancer_type),
         backend_protocol=annotation("backend_protocol"),
+        internal_load_balancer=internal_load_balancer(
+            body, source_type, exposure, controller == LOAD_BALANCER_CONTROLLER),
+        load_balancer_source_ranges=load_balancer_source_ranges(body, source_type, exposure),
         load_balancer_ports=ports,
     )]
 

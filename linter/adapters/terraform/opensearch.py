@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from linter.adapters.fields import as_bool, field_at
 from linter.adapters.terraform import TerraformContext
-from linter.models.aws.opensearch import Domain
+from linter.models.aws.opensearch import Domain, public_endpoint
 from linter.resolve.terraform import ResolvedBlock
 
 
@@ -21,7 +21,8 @@ def build_domain(block: ResolvedBlock, context: TerraformContext) -> list[Domain
         # Left absent when unset: the TLS checks apply the service's default policy from
         # tables/tls_policies.yaml and say so in the finding.
         tls_security_policy=field_at(config, "domain_endpoint_options.tls_security_policy",
-                                     source_type))]
+                                     source_type),
+        publicly_accessible=public_endpoint(field_at(config, "vpc_options", source_type)))]
 
 
 BUILDERS = {"aws_opensearch_domain": build_domain, "aws_elasticsearch_domain": build_domain}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from linter.adapters.fields import blocks, field_at
+from linter.adapters.fields import as_bool, blocks, field_at
 from linter.adapters.terraform import TerraformContext
 from linter.models.aws.rds import (
     DBCluster,
@@ -29,7 +29,35 @@ def build_instance(block: ResolvedBlock, context: TerraformContext) -> list[DBIn
         cluster=Field.absent("cluster"),
         replica_source=field_at(config, "replicate_source_db", block.type),
         backup_retention_period=field_at(config, "backup_retention_period", block.type),
+        publicly_accessible=as_bool(field_at(config, "publicly_accessible", block.type)),
         **_tls(block, context, "parameter_group_name", "aws_db_parameter_group"))]
+
+
+def build_cluster_instance(block: ResolvedBlock, context: TerraformContext) -> list[DBInstance]:
+    """An instance of an Aurora cluster: storage, keys, backups and TLS are the cluster's."""
+    config = block.config
+    cluster = _find(context, "aws_rds_cluster", "cluster_identifier",
+                    config.get("cluster_identifier"))
+    # The API reports the cluster's retention on each of its instances; do the same, so
+    # BAK-003 judges the instance like the live scan does.
+    retention = (_inherited(_cluster_retention(cluster), block, "cluster_identifier",
+                            f"{cluster.address}: ")
+                 if cluster else _outside(block, "cluster_identifier"))
+    return [DBInstance(
+        **context.identity(block), storage_encrypted=Field.absent("storage_encrypted"),
+        kms_key=Field.absent("kms_key_id"),
+        cluster=field_at(config, "cluster_identifier", block.type),
+        replica_source=Field.absent("replicate_source_db"),
+        backup_retention_period=retention,
+        publicly_accessible=as_bool(field_at(config, "publicly_accessible", block.type)),
+        **tls_fields(field_at(config, "engine", block.type),
+                     field_at(config, "engine_version", block.type), None,
+                     field_at(config, "db_parameter_group_name", block.type),
+                     cluster_member=True))]
+
+
+def _cluster_retention(cluster: ResolvedBlock) -> Field:
+    return field_at(cluster.config, "backup_retention_period", cluster.type)
 
 
 def build_cluster(block: ResolvedBlock, context: TerraformContext) -> list[DBCluster]:
@@ -151,6 +179,7 @@ def _find(context: TerraformContext, source_type: str, name_argument: str,
 BUILDERS = {
     "aws_db_instance": build_instance,
     "aws_rds_cluster": build_cluster,
+    "aws_rds_cluster_instance": build_cluster_instance,
     "aws_db_snapshot": build_snapshot,
     "aws_db_cluster_snapshot": build_snapshot,
     "aws_db_snapshot_copy": build_snapshot_copy,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from linter.adapters.fields import field_at
+from linter.adapters.fields import as_bool, field_at
 from linter.adapters.terraform import TerraformContext
 from linter.adapters.terraform.rds import _parameter_group as parameter_group
 from linter.models.aws.redshift import Cluster, require_ssl_in_force
@@ -16,7 +16,9 @@ def build_cluster(block: ResolvedBlock, context: TerraformContext) -> list[Clust
                     require_ssl=require_ssl_in_force(
                         parameter_group(block.config.get("cluster_parameter_group_name"),
                                         "aws_redshift_parameter_group", context),
-                        field_at(block.config, "cluster_parameter_group_name", block.type)))]
+                        field_at(block.config, "cluster_parameter_group_name", block.type)),
+                    publicly_accessible=as_bool(
+                        field_at(block.config, "publicly_accessible", block.type)))]
 
 
 BUILDERS = {"aws_redshift_cluster": build_cluster}

@@ -10,7 +10,9 @@ from linter.resolve.terraform import ResolvedBlock
 
 def build_notebook(block: ResolvedBlock, context: TerraformContext) -> list[NotebookInstance]:
     return [NotebookInstance(**context.identity(block),
-                             kms_key=field_at(block.config, "kms_key_id", block.type))]
+                             kms_key=field_at(block.config, "kms_key_id", block.type),
+                             direct_internet_access=field_at(
+                                 block.config, "direct_internet_access", block.type))]
 
 
 def build_endpoint_config(block: ResolvedBlock,

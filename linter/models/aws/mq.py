@@ -18,6 +18,8 @@ class Broker(Resource):
     use_aws_owned_key: Field
     # The KMS key when the AWS-owned key is not used; absent: the AWS-managed alias/aws/mq.
     kms_key: Field
+    # True when the broker's endpoints resolve to public addresses outside its VPC.
+    publicly_accessible: Field
 
     @property
     def encryption_enabled(self) -> Field:

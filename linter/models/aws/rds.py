@@ -47,6 +47,9 @@ class DBInstance(_Database):
     # The instance this one replicates (a read replica inherits encryption); absent
     # for a primary.
     replica_source: Field
+    # True when RDS gives the instance a public DNS name and address (PubliclyAccessible);
+    # whether the internet then reaches it is up to its subnets and security groups.
+    publicly_accessible: Field
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -23,6 +23,9 @@ class Cluster(Resource):
     # value depends on when the cluster was created); the line is the parameter's, in the
     # group's file.
     require_ssl: Field
+    # True when the cluster has a public endpoint (PubliclyAccessible); absent in Terraform
+    # when not written, since the provider default changed (see tables/defaults).
+    publicly_accessible: Field
 
     @property
     def encryption_enabled(self) -> Field:

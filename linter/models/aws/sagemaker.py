@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from linter.models.base import Field, Resource
+from linter.models.base import Field, Resource, derived_switch
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -13,11 +13,20 @@ class NotebookInstance(Resource):
 
     # The KMS key that encrypts the notebook's ML storage volume; absent: an AWS-managed key.
     kms_key: Field
+    # Enabled (the service default) or Disabled: with Enabled, SageMaker gives the notebook
+    # its own route to the internet, outside the practice's VPC and its controls.
+    direct_internet_access: Field
 
     @property
     def encryption_enabled(self) -> Field:
         """The storage volume is always encrypted; only the key is a choice."""
         return Field.derived(True, self.kms_key.attribute)
+
+    @property
+    def publicly_accessible(self) -> Field:
+        """True when the notebook reaches (and is reached through) the internet directly."""
+        return derived_switch(self.direct_internet_access,
+                              lambda value: str(value).lower() != "disabled")
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -46,5 +46,15 @@ class Service(Resource):
     # service.beta.kubernetes.io/aws-load-balancer-backend-protocol: ssl/https re-encrypt to
     # the pods; tcp/http (default) send plaintext inside the VPC.
     backend_protocol: Field
+    # Whether the cloud load balancer is internal (private addresses only), as the controller
+    # that builds it reads the AWS, Azure and GKE annotations, as a mapping: internal (bool)
+    # and detail (which annotation or default decided, and how). Defaults: internal for the
+    # AWS Load Balancer Controller (v2.2.0+), internet-facing for the in-tree AWS, Azure and
+    # GKE controllers. The line is the annotation's that decided.
+    internal_load_balancer: Field
+    # The client CIDRs the load balancer admits: spec.loadBalancerSourceRanges, else the
+    # load-balancer-source-ranges annotation, else ["0.0.0.0/0"] (Kubernetes default).
+    # Ranges are canonical CIDR text, so "0.0.0.0/0" and "::/0" stand for any /0.
+    load_balancer_source_ranges: Field
     # The ports published by the load balancer; empty unless spec.type is LoadBalancer.
     load_balancer_ports: tuple[ServicePort, ...]
