@@ -31,7 +31,8 @@ def is_aws_managed_name(text: str) -> bool:
 
 def customer_managed_key(value: Any, **_: Any) -> CheckResult:
     if value is None:
-        return CheckResult(False, "no KMS key is set, so the AWS-managed default key is used")
+        return CheckResult(False, "no KMS key is set, so the service's default key "
+                                  "(AWS-managed or AWS-owned) is used")
     if isinstance(value, ResourceRef):
         if value.resource_type in _CUSTOMER_KEY_TYPES:
             return CheckResult(True, f"uses {value.resource_type}.{value.name}")

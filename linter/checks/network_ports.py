@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from linter.checks import CheckResult
+from linter.models.address_ranges import is_whole_internet
 from linter.tables import load_table
 from linter.values import Branches, ResourceRef, Unknown
 
-INTERNET = ("0.0.0.0/0", "::/0")
 # IANA protocol numbers the security-group APIs accept in place of names.
 _PROTOCOL_NAMES = {"6": "tcp", "17": "udp", "1": "icmp", "58": "icmpv6"}
 _ALL = ("-1", "all")
@@ -30,7 +30,7 @@ def _sources(value: Any) -> tuple[list[str], list[str]]:
             if len(options) < len(item.options):
                 unknown.append("a conditional")
         elif isinstance(item, str):
-            if item.strip() in INTERNET:
+            if is_whole_internet(item):  # any /0, however it is written
                 internet.append(item.strip())
         elif isinstance(item, (Unknown, ResourceRef)):
             # A reference to a VPC or subnet CIDR is a private range in practice; only

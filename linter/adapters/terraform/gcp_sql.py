@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from linter.adapters.fields import as_bool, field_at
+from linter.adapters.fields import as_bool, blocks, field_at, lookup
 from linter.adapters.terraform import TerraformContext
+from linter.adapters.terraform._address_ranges import address_ranges
+from linter.models.base import Field, FieldState
 from linter.models.gcp.sql import DatabaseInstance
 from linter.resolve.terraform import ResolvedBlock
+from linter.values import ConfigNode, Unknown
+
+_IP_CONFIGURATION = "settings.ip_configuration"
 
 
 def build_instance(block: ResolvedBlock,
@@ -16,7 +21,29 @@ def build_instance(block: ResolvedBlock,
         ssl_mode=field_at(config, "settings.ip_configuration.ssl_mode", block.type),
         require_ssl=as_bool(field_at(config, "settings.ip_configuration.require_ssl",
                                      block.type)),
-        kms_key=field_at(config, "encryption_key_name", block.type))]
+        kms_key=field_at(config, "encryption_key_name", block.type),
+        public_ip=as_bool(field_at(config, f"{_IP_CONFIGURATION}.ipv4_enabled", block.type)),
+        authorized_networks=_authorized_networks(config))]
+
+
+def _authorized_networks(config: ConfigNode) -> Field:
+    attribute = f"{_IP_CONFIGURATION}.authorized_networks"
+    ip_configuration, _line, found = lookup(config, _IP_CONFIGURATION)
+    if isinstance(ip_configuration, Unknown):
+        return Field(None, FieldState.UNKNOWN, attribute, None, ip_configuration.reason)
+    if isinstance(ip_configuration, list):  # a block (MaxItems 1) is read as a list
+        ip_configuration = ip_configuration[0] if ip_configuration else None
+    if not found or not isinstance(ip_configuration, ConfigNode) \
+            or ip_configuration.get("authorized_networks") is None:
+        return Field.absent(attribute)
+    written = ip_configuration.get("authorized_networks")
+    line = ip_configuration.line_of("authorized_networks")
+    if isinstance(written, Unknown):  # a dynamic block over an unknown collection
+        return Field(None, FieldState.UNKNOWN, attribute, line, written.reason)
+    return address_ranges([(network.get("value"), network.line_of("value") or network_line)
+                           for network, network_line in blocks(ip_configuration,
+                                                               "authorized_networks")],
+                          attribute, line)
 
 
 BUILDERS = {"google_sql_database_instance": build_instance}

@@ -18,3 +18,24 @@ class DatabaseInstance(Resource):
     require_ssl: Field
     # The Cloud KMS key (CMEK) for the instance's disks and backups; absent: Google-managed.
     kms_key: Field
+    # settings.ip_configuration.ipv4_enabled: the instance gets a public IPv4 address;
+    # provider default true.
+    public_ip: Field
+    # settings.ip_configuration.authorized_networks[].value: the CIDRs that may connect
+    # directly to the public IP (the Cloud SQL Auth Proxy and connectors need none).
+    authorized_networks: Field
+
+    @property
+    def public_endpoint(self) -> Field:
+        return self.public_ip
+
+    @property
+    def admitted_sources(self) -> Field:
+        """Who may connect to the public IP directly: the authorized networks."""
+        return self.authorized_networks
+
+    @property
+    def anonymous_access_allowed(self) -> Field:
+        """Always false: every Cloud SQL connection signs in as a database or IAM user;
+        there is no anonymous access to switch on (unlike Azure public containers)."""
+        return Field.derived(False, "settings.ip_configuration")
