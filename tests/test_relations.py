@@ -111,6 +111,15 @@ def test_backup_selection_by_literal_arn_is_unknown(tmp_path: Path) -> None:
     assert "not declared in the scanned files" in found[0][4]
 
 
+def test_vault_key_named_by_an_alias_outside_the_scan_is_unknown(tmp_path: Path) -> None:
+    # "alias/backup" may point at aws_kms_key.data: without the alias's declaration that
+    # cannot be known, so the separation is not passed.
+    files = {"main.tf": _BACKUP % ('"alias/backup"', "aws_efs_file_system.scans.arn")}
+    found = _outcomes(tmp_path, files, "KEY-005")
+    assert [item[:4] for item in found] == [("unknown", "main.tf", 4, "aws_backup_vault.main")]
+    assert "may be the same key (an alias whose target key is not in the scan)" in found[0][4]
+
+
 _LISTENER = '''resource "aws_lb_listener" "web" {
   load_balancer_arn = "arn:aws:elasticloadbalancing:us-east-1:111122223333:loadbalancer/app/w/1"
   port              = 80

@@ -54,14 +54,20 @@ def key_differs_from_protected(value: Any, **_: Any) -> CheckResult:
     """
     key, shown, role = value.get("key"), value.get("shown"), value.get("role", "resource")
     if key is None:
-        return CheckResult(None, f"the {role}'s key cannot be known statically")
+        return CheckResult(None, f"the {role}'s key is not known")
     same = [address for address, identity, _ in value.get("stores", []) if identity == key]
     if same:
         others = f" (and {len(same) - 1} more)" if len(same) > 1 else ""
         return CheckResult(False, f"the {role} key {shown} also encrypts {same[0]}{others}, so "
                                   "one key compromise exposes both")
-    unknown = [f"{address}: its key cannot be known statically"
+    unknown = [f"{address}: its key is not known"
                for address, identity, _ in value.get("stores", []) if identity is None]
+    # An alias named only by its name or ARN, whose target the scan does not declare,
+    # may point at the key the other side names by id or ARN.
+    unknown += [f"{address}: {text or identity} and the {role} key {shown} may be the same "
+                "key (an alias whose target key is not in the scan)"
+                for address, identity, text in value.get("stores", [])
+                if identity is not None and _alias_against_key(key, identity)]
     unknown += value.get("unknown", [])
     if unknown:
         return CheckResult(None, "; ".join(unknown))
@@ -69,6 +75,19 @@ def key_differs_from_protected(value: Any, **_: Any) -> CheckResult:
         return CheckResult(True, f"no store in the scan uses the {role} key {shown}")
     return CheckResult(True, f"the {role} key {shown} differs from the keys of "
                              f"{len(value['stores'])} store(s)")
+
+
+def _alias_against_key(one: str, other: str) -> bool:
+    """One side names a customer alias and the other a key: they may be the same key.
+
+    AWS-managed aliases (alias/aws/...) are left out: they never name a customer key."""
+    def is_alias(name: str) -> bool:
+        return name.startswith("alias/") and not name.startswith("alias/aws/")
+
+    def is_key(name: str) -> bool:
+        return name.startswith("key/") or name.startswith(_KEY_TYPES)
+
+    return (is_alias(one) and is_key(other)) or (is_key(one) and is_alias(other))
 
 
 # --- listener rules -------------------------------------------------------------------
