@@ -29,6 +29,7 @@ from linter.live.collectors import (
     CollectContext,
     Denial,
     error_code,
+    partition,
 )
 from linter.live.collectors.security import KeyInventory, key_inventory
 from linter.live.guard import ReadOnlyViolation
@@ -177,8 +178,6 @@ def run_live_scan(request: LiveScanRequest, session: LiveSession | None = None
 
 
 def _offered(session: LiveSession, service: Service, region: str) -> bool:
-    from linter.live.collectors import partition
-
     listed = session.offered_regions(service.client, partition(region))
     return listed is None or region in listed
 

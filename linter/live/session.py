@@ -47,6 +47,7 @@ class LiveSession:
                               read_timeout=READ_TIMEOUT, max_pool_connections=max_pool,
                               user_agent_extra="ephi-lint")
         self._clients: dict[tuple[str, str], Any] = {}
+        self._offered: dict[tuple[str, str], set[str] | None] = {}
         # boto3 sessions are not thread-safe while creating clients; clients themselves are.
         self._lock = threading.Lock()
         self._account: str | None = account
@@ -80,8 +81,14 @@ class LiveSession:
 
     def offered_regions(self, client: str, partition: str) -> set[str] | None:
         """The Regions botocore's endpoint data lists for the client (None: no list, as
-        for global services; then every Region is tried)."""
-        return set(self._session.get_available_regions(client, partition)) or None
+        for global services; then every Region is tried). Asked once per client and
+        partition, however many Regions are scanned."""
+        key = (client, partition)
+        with self._lock:
+            if key not in self._offered:
+                self._offered[key] = set(self._session.get_available_regions(
+                    client, partition)) or None
+            return self._offered[key]
 
     def enabled_regions(self) -> list[str]:
         """The regions enabled for the account (opt-in regions only once opted in)."""
