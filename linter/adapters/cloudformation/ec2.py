@@ -6,12 +6,12 @@ from typing import Any
 
 from linter.adapters.cloudformation import TemplateContext
 from linter.adapters.fields import blocks, field_at, value_field
+from linter.models.address_ranges import is_whole_internet
 from linter.models.aws.ec2 import IngressRule, SecurityGroup, exposure_field
 from linter.models.base import Field
 from linter.resolve.cloudformation import ResolvedResource
 from linter.values import ConfigNode, ResourceRef
 
-INTERNET = ("0.0.0.0/0", "::/0")
 _LOAD_BALANCER = "AWS::ElasticLoadBalancingV2::LoadBalancer"
 _LISTENER = "AWS::ElasticLoadBalancingV2::Listener"
 
@@ -57,7 +57,8 @@ def _sources(node: ConfigNode, prefix: str) -> Field:
     written = [name for name in ("CidrIp", "CidrIpv6") if node.get(name) is not None]
     if not written:
         return Field.absent(f"{prefix}CidrIp")
-    opened = [name for name in written if node.get(name) in INTERNET]
+    opened = [name for name in written if isinstance(node.get(name), str)
+              and is_whole_internet(node.get(name))]
     shown = (opened or written)[0]
     return value_field([node.get(name) for name in written], prefix + shown,
                        node.line_of(shown))

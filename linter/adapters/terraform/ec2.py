@@ -6,12 +6,12 @@ from typing import Any
 
 from linter.adapters.fields import blocks, field_at, value_field
 from linter.adapters.terraform import TerraformContext
+from linter.models.address_ranges import is_whole_internet
 from linter.models.aws.ec2 import IngressRule, SecurityGroup, exposure_field
 from linter.models.base import Field
 from linter.resolve.terraform import ResolvedBlock
 from linter.values import ConfigNode, ResourceRef
 
-INTERNET = ("0.0.0.0/0", "::/0")
 _LOAD_BALANCERS = ("aws_lb", "aws_alb")
 _LISTENERS = ("aws_lb_listener", "aws_alb_listener")
 
@@ -68,7 +68,7 @@ def cidr_sources(node: ConfigNode, names: tuple[str, ...]) -> Field:
         value = node.get(name)
         items = value if isinstance(value, list) else [value]
         values.extend(items)
-        if any(isinstance(item, str) and item in INTERNET for item in items):
+        if any(isinstance(item, str) and is_whole_internet(item) for item in items):
             shown = name
             break
     if len(written) == 1 and not isinstance(node.get(shown), list):
