@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import REPOSITORY, run_cli
 
-GITHUB_CHECK = REPOSITORY.parent / "shared" / "tools" / "sarif-github-check"
+GITHUB_CHECK = REPOSITORY / "tests" / "sarif" / "sarif-github-check"
 
 
 def _scan_sarif(tmp_path: Path, *args: str, cwd: Path = REPOSITORY) -> dict:
