@@ -1,22 +1,38 @@
-"""docs/rules.md is generated from the rule files; a stale page fails the suite."""
+"""docs/rules.md and docs/rules/ID.md are generated from the rule files; a stale page fails
+the suite."""
 
 from __future__ import annotations
 
-from linter.docs import render
+from linter.docs import render_all
 from linter.engine import catalogue_directory, load_rules
 from tests.conftest import REPOSITORY
 
-
-def test_rules_page_is_up_to_date() -> None:
-    expected = render(load_rules([catalogue_directory("rules")]))
-    committed = (REPOSITORY / "docs" / "rules.md").read_text(encoding="utf-8")
-    assert committed == expected, "docs/rules.md is stale: run python -m linter.docs docs/rules.md"
+DOCS = REPOSITORY / "docs"
 
 
-def test_every_rule_has_a_section_with_examples_and_fix() -> None:
-    text = render(load_rules([catalogue_directory("rules")]))
-    for rule in load_rules([catalogue_directory("rules")]):
-        section = text.split(f"\n## {rule.id}\n", 1)[1].split("\n## ", 1)[0]
-        for heading in ("### Why it matters", "### Failing example", "### Passing example",
-                        "### Fix"):
-            assert heading in section, f"{rule.id}: no {heading!r}"
+def test_rule_pages_are_up_to_date() -> None:
+    pages = render_all(load_rules([catalogue_directory("rules")]))
+    stale = [name for name, text in pages.items()
+             if not (DOCS / name).is_file() or (DOCS / name).read_text(encoding="utf-8") != text]
+    extra = sorted(str(path.relative_to(DOCS)) for path in (DOCS / "rules").glob("*.md")
+                   if str(path.relative_to(DOCS)) not in pages)
+    assert (stale, extra) == ([], []), "docs are stale: run python -m linter.docs docs/"
+
+
+def test_every_rule_has_a_page_with_examples_and_fix() -> None:
+    rules = load_rules([catalogue_directory("rules")])
+    pages = render_all(rules)
+    for rule in rules:
+        page = pages[f"rules/{rule.id}.md"]
+        assert page.splitlines()[2] == f"# {rule.id}: {rule.title}"
+        for heading in ("## Why it matters", "## Failing example", "## Passing example",
+                        "## Fix"):
+            assert heading in page, f"{rule.id}: no {heading!r}"
+        assert f"| [{rule.id}](rules/{rule.id}.md) |" in pages["rules.md"]
+
+
+def test_pages_are_small_enough_to_read() -> None:
+    pages = render_all(load_rules([catalogue_directory("rules")]))
+    assert len(pages["rules.md"]) < 40_000
+    largest = max(pages.items(), key=lambda item: len(item[1]))
+    assert len(largest[1]) < 60_000, largest[0]
