@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,6 +11,7 @@ from lark import Token, Tree
 from lark.exceptions import LarkError, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from linter.parsers import hcl_expressions as hx
+from linter.parsers.census import Census, take_census, without_padded_heredoc_closings
 from linter.parsers.yaml_source import DocumentError, MarkedList, load_documents
 from linter.values import ConfigNode
 
@@ -47,19 +49,19 @@ class TerraformFile:
 
 
 def parse_hcl(text: str, path: str) -> TerraformFile:
-    if not text.endswith("\n"):
-        text += "\n"  # python-hcl2's grammar needs the final newline
+    census = take_census(text)
     try:
-        tree = hcl2.parses_to_tree(text)
+        tree = hcl2.parses_to_tree(_for_python_hcl2(text, census))
     except UnexpectedInput as error:
         raise TerraformSyntaxError(_describe(error)) from None
     except (LarkError, RecursionError):
         raise TerraformSyntaxError("invalid HCL") from None
     body = _trees(tree.children)[0]
     try:
-        blocks, _ = _body(body, 0)
+        blocks, attributes = _body(body, 0)
     except (hx.ExpressionError, RecursionError) as error:
         raise TerraformSyntaxError(str(error) or "nesting too deep") from None
+    hold_against_census(census, blocks, attributes)
     return TerraformFile(path, blocks)
 
 
@@ -67,16 +69,68 @@ def parse_variables_file(text: str, path: str) -> dict[str, HclAttribute]:
     """A `.tfvars` (HCL) or `.tfvars.json` file: top-level values only."""
     if path.lower().endswith(".json"):
         return _parse_variables_json(text)
-    if not text.endswith("\n"):
-        text += "\n"
+    census = take_census(text)
     try:
-        tree = hcl2.parses_to_tree(text)
-        _, attributes = _body(_trees(tree.children)[0], 0)
+        tree = hcl2.parses_to_tree(_for_python_hcl2(text, census))
+        blocks, attributes = _body(_trees(tree.children)[0], 0)
     except UnexpectedInput as error:
         raise TerraformSyntaxError(_describe(error)) from None
     except (LarkError, hx.ExpressionError, RecursionError):
         raise TerraformSyntaxError("invalid HCL") from None
+    hold_against_census(census, blocks, attributes)
     return attributes
+
+
+def _for_python_hcl2(text: str, census: Census) -> str:
+    """The text as python-hcl2's grammar reads it the way Terraform does.
+
+    Terraform accepts whitespace after a heredoc's closing marker; python-hcl2's grammar
+    does not and reads on to the next line holding the marker, swallowing the blocks in
+    between. The padding is removed (lines and columns stay the same), and the final
+    newline its grammar needs is added.
+    """
+    text = without_padded_heredoc_closings(text, census)
+    return text if text.endswith("\n") else text + "\n"
+
+
+def hold_against_census(census: Census, blocks: list[HclBlock],
+                        attributes: dict[str, HclAttribute]) -> None:
+    """Raise TerraformSyntaxError when the parser read fewer blocks or attributes than
+    the raw text holds: a file must never lose part of itself silently."""
+    if census.repeated_attributes:
+        name, first, again = census.repeated_attributes[0]
+        raise TerraformSyntaxError(  # Terraform rejects it too: "Attribute redefined"
+            f"attribute {name} at line {again} is already defined at line {first}")
+    read: Counter[tuple[str, int]] = Counter(
+        ("attribute", attribute.line) for attribute in attributes.values())
+    pending = list(blocks)
+    while pending:
+        block = pending.pop()
+        read[("block", block.line)] += 1
+        read.update(("attribute", attribute.line) for attribute in block.attributes.values())
+        pending.extend(block.blocks)
+    lost = Counter((item.kind, item.line) for item in census.items) - read
+    if not lost:
+        return
+    lost_blocks = {line for kind, line in lost if kind == "block"}
+    # What a lost block holds is lost with it: name only the outermost lost items.
+    outermost = sorted({(item.kind, item.line) for item in census.items
+                        if (item.kind, item.line) in lost
+                        and item.parent_line not in lost_blocks})
+    parts = []
+    for kind in ("block", "attribute"):
+        lines = [line for item_kind, line in outermost if item_kind == kind]
+        if len(lines) == 1:
+            parts.append(f"the {kind} at line {lines[0]}")
+        elif lines:
+            parts.append(f"{kind}s at lines {_line_list(lines)}")
+    verb = "was" if len(outermost) == 1 else "were"
+    raise TerraformSyntaxError(f"{' and '.join(parts)} {verb} not read by the HCL parser")
+
+
+def _line_list(lines: list[int], shown: int = 10) -> str:
+    text = ", ".join(str(line) for line in lines[:shown])
+    return text + (f" and {len(lines) - shown} more" if len(lines) > shown else "")
 
 
 def _parse_variables_json(text: str) -> dict[str, HclAttribute]:
