@@ -221,3 +221,159 @@ def test_census_module_has_no_parser_dependency() -> None:
     imported |= {(node.module or "").split(".")[0] for node in ast.walk(tree)
                  if isinstance(node, ast.ImportFrom)}
     assert imported == {"__future__", "bisect", "dataclasses", "re"}
+
+
+# --- CloudFormation: keys written twice, and the raw count of resources ---------------
+
+DUPLICATE_LOGICAL_ID = '''AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  PhiKey:
+    Type: AWS::KMS::Key
+    Properties:
+      EnableKeyRotation: false
+  OtherKey:
+    Type: AWS::KMS::Key
+  PhiKey:
+    Type: AWS::KMS::Key
+    Properties:
+      EnableKeyRotation: true
+'''
+
+
+def test_a_logical_id_written_twice_is_a_parse_error(tmp_path: Path) -> None:
+    # The loader keeps the second PhiKey, whose rotation is on: judging it alone would
+    # pass a key the template also declares without rotation.
+    result = _scan(tmp_path, {"template.yaml": DUPLICATE_LOGICAL_ID}, "KEY-002")
+    assert _problems(result) == [(
+        "template.yaml", "error",
+        "key PhiKey at line 9 is already defined at line 3: a template must not define a "
+        "key twice")]
+    assert _findings(result) == []
+
+
+def test_a_json_template_with_a_repeated_key_is_a_parse_error(tmp_path: Path) -> None:
+    text = ('{\n  "Resources": {\n    "PhiKey": {"Type": "AWS::KMS::Key",\n'
+            '      "Properties": {"EnableKeyRotation": false, "EnableKeyRotation": true}}\n'
+            '  }\n}\n')
+    result = _scan(tmp_path, {"template.json": text}, "KEY-002")
+    assert _problems(result) == [(
+        "template.json", "error",
+        "key EnableKeyRotation at line 4 is already defined at line 4: a template must not "
+        "define a key twice")]
+
+
+def test_keys_merged_with_yaml_merge_keys_may_be_overridden() -> None:
+    from linter.parsers.documents import parse_documents
+
+    text = ('Defaults: &defaults\n  Type: AWS::KMS::Key\n  Properties: {}\n'
+            'Resources:\n  PhiKey:\n    <<: *defaults\n    Type: AWS::KMS::Key\n')
+    [template] = parse_documents(text, json_mode=False).cloudformation
+    assert template.get("Resources").line_of("PhiKey") == 5
+
+
+def test_a_resource_the_loader_drops_is_a_parse_error_naming_its_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from linter.parsers import documents
+
+    load = documents.load_documents
+
+    def dropping_other_key(*args, **kwargs):  # type: ignore[no-untyped-def]
+        loaded = load(*args, **kwargs)
+        resources = loaded[0].get("Resources")
+        del resources.values["OtherKey"], resources.lines["OtherKey"]
+        return loaded
+
+    monkeypatch.setattr(documents, "load_documents", dropping_other_key)
+    text = DUPLICATE_LOGICAL_ID.split("  PhiKey:\n    Type: AWS::KMS::Key\n    Properties:\n"
+                                      "      EnableKeyRotation: true\n")[0]
+    result = _scan(tmp_path, {"template.yaml": text}, "KEY-002")
+    assert _problems(result) == [
+        ("template.yaml", "error", "the resource at line 7 was not read by the YAML parser")]
+
+
+def test_the_resources_line_census() -> None:
+    from linter.parsers.template_census import resources_sections
+
+    text = ('Resources:  # the section\n  Bucket:\n    Type: AWS::S3::Bucket\n'
+            '    Properties:\n      Tags: [{Key: a, Value: "b: c"}]\n\n  # a comment\n'
+            '  "Quoted": {Type: AWS::SNS::Topic}\n  Fn::ForEach::Topics:\n    - T\n'
+            '    - [a]\n    - ${T}: {Type: AWS::SNS::Topic}\n  <<: *merged\n'
+            'Outputs:\n  Out: {Value: 1}\n---\nResources: {Flow: {Type: AWS::SNS::Topic}}\n')
+    [section] = resources_sections(text)
+    assert section.line == 1
+    assert section.keys == (("Bucket", 2), ("Quoted", 8), ("Fn::ForEach::Topics", 9))
+
+
+# --- CloudFormation: declarations CloudFormation itself rejects --------------------------
+
+
+def _scope_errors(text: str) -> list[tuple[int, str]]:
+    from linter.parsers.documents import parse_documents
+    from linter.resolve.cloudformation import TemplateScope
+
+    [template] = parse_documents(text, json_mode=False).cloudformation
+    return TemplateScope(template).errors
+
+
+def test_resources_given_as_a_list_are_recognised_and_an_error() -> None:
+    text = 'Resources:\n  - PhiKey:\n      Type: AWS::KMS::Key\n'
+    assert _scope_errors(text) == [(1, "Resources is a list; CloudFormation expects a mapping "
+                                       "of logical ids to resource declarations, so none of "
+                                       "them is judged")]
+    assert _scope_errors('AWSTemplateFormatVersion: "2010-09-09"\nResources:\n'
+                         '  - Type: AWS::KMS::Key\n')[0][0] == 2
+
+
+def test_a_template_without_resources_is_an_error() -> None:
+    assert _scope_errors('AWSTemplateFormatVersion: "2010-09-09"\nOutputs: {}\n') == [
+        (1, "the template has no Resources section; CloudFormation requires at least one "
+            "resource")]
+
+
+BROKEN_DECLARATIONS = '''AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  NoType:
+    Properties:
+      EnableKeyRotation: false
+  ListType:
+    Type: [AWS::KMS::Key]
+  ListProperties:
+    Type: AWS::KMS::Key
+    Properties:
+      - EnableKeyRotation: false
+  NullProperties:
+    Type: AWS::KMS::Key
+    Properties:
+  NotAMapping: AWS::KMS::Key
+  GoodKey:
+    Type: AWS::KMS::Key
+    Properties:
+      EnableKeyRotation: false
+'''
+
+
+def test_resources_cloudformation_would_reject_are_errors_with_their_lines() -> None:
+    assert _scope_errors(BROKEN_DECLARATIONS) == [
+        (3, "resource NoType has no Type"),
+        (7, "resource ListType has a Type that is not a resource type name "
+            "(a non-empty string)"),
+        (10, "Properties of resource ListProperties is not a mapping"),
+        (14, "Properties of resource NullProperties is not a mapping"),
+        (15, "resource NotAMapping is not a mapping with a Type"),
+    ]
+
+
+@pytest.mark.xfail(reason="needs linter/pipeline.py to report TemplateScope.errors as "
+                          "errors at their lines (proposed to the lead)", strict=False)
+def test_rejected_declarations_fail_the_scan_and_the_rest_is_judged(tmp_path: Path) -> None:
+    result = _scan(tmp_path, {"template.yaml": BROKEN_DECLARATIONS}, "KEY-002")
+    assert sorted((problem.path, problem.line, problem.reason)  # type: ignore[attr-defined]
+                  for problem in result.errors) == [
+        ("template.yaml", 3, "resource NoType has no Type"),
+        ("template.yaml", 7, "resource ListType has a Type that is not a resource type name "
+                             "(a non-empty string)"),
+        ("template.yaml", 10, "Properties of resource ListProperties is not a mapping"),
+        ("template.yaml", 14, "Properties of resource NullProperties is not a mapping"),
+        ("template.yaml", 15, "resource NotAMapping is not a mapping with a Type"),
+    ]
+    assert ("KEY-002", "fail", "GoodKey", "template.yaml", 19) in _findings(result)

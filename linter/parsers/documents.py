@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from linter.parsers.yaml_source import MarkedList, load_documents
+from linter.parsers.template_census import resources_sections
+from linter.parsers.yaml_source import DocumentError, DuplicateKey, MarkedList, load_documents
 from linter.values import ConfigNode
 
 
@@ -32,12 +33,22 @@ def might_be_infrastructure(text: str) -> bool:
 
 
 def parse_documents(text: str, json_mode: bool, expect: str | None = None) -> ParsedDocuments:
-    """Parse and sort the documents; `expect` forces one format (stdin input)."""
+    """Parse and sort the documents; `expect` forces one format (stdin input).
+
+    A CloudFormation template with a key written twice, or with resources its raw text
+    declares that the loader did not return, raises DocumentError: CloudFormation
+    rejects the first, and a scan must never judge less than the file holds.
+    """
     parsed = ParsedDocuments()
-    for index, document in enumerate(load_documents(text, json_mode=json_mode)):
+    duplicates: list[DuplicateKey] = []
+    documents = load_documents(text, json_mode=json_mode, duplicates=duplicates)
+    for index, document in enumerate(documents):
         if not isinstance(document, ConfigNode):
             continue
         if expect != "kubernetes" and (expect == "cloudformation" or is_cloudformation(document)):
+            _refuse_duplicates([item for item in duplicates if item.document == index])
+            if not json_mode:
+                _hold_against_census(document, text)
             parsed.cloudformation.append(document)
         elif expect != "cloudformation" and _is_kubernetes(document):
             parsed.kubernetes.extend(_kubernetes_objects(document, index))
@@ -45,16 +56,54 @@ def parse_documents(text: str, json_mode: bool, expect: str | None = None) -> Pa
 
 
 def is_cloudformation(document: ConfigNode) -> bool:
+    """A template: it names its format version, or declares AWS resources.
+
+    Resources written as a list (which CloudFormation rejects) still make a template,
+    so the mistake is reported instead of the file being passed over.
+    """
     if "AWSTemplateFormatVersion" in document:
         return True
     resources = document.get("Resources")
+    if isinstance(resources, ConfigNode):
+        # A template whose resources all come from Fn::ForEach loops names no Type.
+        return any(str(name).startswith("Fn::ForEach::") or _declares_aws_type(body)
+                   for name, body in resources.items())
+    if isinstance(resources, list):  # `- Bucket: {Type: ...}` or `- Type: ...`
+        return any(_declares_aws_type(item) or (isinstance(item, ConfigNode) and any(
+            _declares_aws_type(body) for body in item.values.values())) for item in resources)
+    return False
+
+
+def _declares_aws_type(body: object) -> bool:
+    resource_type = body.get("Type") if isinstance(body, ConfigNode) else None
+    return isinstance(resource_type, str) and resource_type.startswith(("AWS::", "Custom::"))
+
+
+def _refuse_duplicates(duplicates: list[DuplicateKey]) -> None:
+    if duplicates:
+        first = min(duplicates, key=lambda item: item.line)
+        # Loaders keep the last value; the AWS CLI and cfn-lint refuse the template.
+        raise DocumentError(
+            f"key {first.key} at line {first.line} is already defined at line "
+            f"{first.first_line}: a template must not define a key twice")
+
+
+def _hold_against_census(template: ConfigNode, text: str) -> None:
+    """Every logical id the raw `Resources:` section holds must have been loaded."""
+    resources = template.get("Resources")
     if not isinstance(resources, ConfigNode):
-        return False
-    # A template whose resources all come from Fn::ForEach loops names no Type directly.
-    return any(str(name).startswith("Fn::ForEach::")
-               or (isinstance(body, ConfigNode) and isinstance(body.get("Type"), str)
-                   and body.get("Type").startswith(("AWS::", "Custom::")))
-               for name, body in resources.values.items())
+        return
+    written_at = template.line_of("Resources")
+    for section in resources_sections(text):
+        if section.line != written_at:
+            continue
+        loaded = set(resources.lines.values())
+        lost = [line for _, line in section.keys if line not in loaded]
+        if lost:
+            lines = ", ".join(str(line) for line in lost)
+            noun = "resource at line" if len(lost) == 1 else "resources at lines"
+            verb = "was" if len(lost) == 1 else "were"
+            raise DocumentError(f"the {noun} {lines} {verb} not read by the YAML parser")
 
 
 def _is_kubernetes(document: ConfigNode) -> bool:

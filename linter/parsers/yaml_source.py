@@ -12,6 +12,7 @@ recursive aliases are refused.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -38,6 +39,17 @@ class DocumentError(ValueError):
     """A document that cannot be loaded; the message is the reason shown to the user."""
 
 
+@dataclass(frozen=True)
+class DuplicateKey:
+    """A mapping key written twice: YAML and JSON loaders keep only the last value, so
+    whoever decides the document's format decides whether that is an error."""
+
+    document: int  # index in load_documents' result
+    key: str
+    first_line: int
+    line: int
+
+
 class MarkedList(list):  # type: ignore[type-arg]
     """A list that remembers the line of each item."""
 
@@ -53,8 +65,12 @@ class MarkedList(list):  # type: ignore[type-arg]
         self.lines.append(line)
 
 
-def load_documents(text: str, *, json_mode: bool = False) -> list[Any]:
-    """Load every document of a YAML stream (or one JSON document) with line marks."""
+def load_documents(text: str, *, json_mode: bool = False,
+                   duplicates: list[DuplicateKey] | None = None) -> list[Any]:
+    """Load every document of a YAML stream (or one JSON document) with line marks.
+
+    Keys written twice in one mapping are appended to `duplicates` when it is given.
+    """
     if json_mode:
         # JSON is YAML's flow style, except that YAML forbids tabs where JSON allows them
         # as whitespace. A raw tab is invalid inside a JSON string, so replacing tabs
@@ -70,7 +86,14 @@ def load_documents(text: str, *, json_mode: bool = False) -> list[Any]:
         raise DocumentError(f"invalid {language}") from None
     # Expansion through aliases beyond the document's own size is a billion-laughs file.
     budget = _Budget(len(text) + 10_000)
-    return [_convert(node, budget, 0, frozenset()) for node in nodes if node is not None]
+    documents = []
+    for node in nodes:
+        if node is not None:
+            budget.document = len(documents)
+            documents.append(_convert(node, budget, 0, frozenset()))
+    if duplicates is not None:
+        duplicates.extend(budget.duplicates)
+    return documents
 
 
 def _check_depth(text: str, language: str) -> None:
@@ -102,10 +125,14 @@ def _describe_yaml_error(error: yaml.MarkedYAMLError, language: str) -> str:
 
 
 class _Budget:
-    __slots__ = ("remaining",)
+    """What converting one stream may spend, and the duplicate keys it met on the way."""
+
+    __slots__ = ("remaining", "document", "duplicates")
 
     def __init__(self, nodes: int) -> None:
         self.remaining = nodes
+        self.document = 0
+        self.duplicates: list[DuplicateKey] = []
 
     def spend(self) -> None:
         self.remaining -= 1
@@ -137,6 +164,7 @@ def _convert(node: yaml.Node, budget: _Budget, depth: int, active: frozenset[int
             return _intrinsic(tag, items, line)
         return items
     mapping = ConfigNode(line, _last_line(node))
+    written: dict[str, int] = {}
     for key_node, value_node in node.value:
         if key_node.tag == "tag:yaml.org,2002:merge":
             _merge(mapping, _convert(value_node, budget, depth + 1, inner))
@@ -145,8 +173,11 @@ def _convert(node: yaml.Node, budget: _Budget, depth: int, active: frozenset[int
             raise DocumentError(f"complex mapping key at line {key_node.start_mark.line + 1}")
         # Keys keep their written text: `on:` is a key named "on", not the boolean true.
         key = key_node.value
-        mapping.set(key, _convert(value_node, budget, depth + 1, inner),
-                    key_node.start_mark.line + 1)
+        key_line = key_node.start_mark.line + 1
+        if key in written:  # a key merged in with `<<` may be overridden: not a duplicate
+            budget.duplicates.append(DuplicateKey(budget.document, key, written[key], key_line))
+        written[key] = key_line
+        mapping.set(key, _convert(value_node, budget, depth + 1, inner), key_line)
     if tag.startswith("!") and not tag.startswith("!!"):
         return _intrinsic(tag, mapping, line)
     return mapping

@@ -87,8 +87,13 @@ class TemplateScope:
         self.resources = expansion.sections.get("Resources", self.resources)
         self._properties.clear()  # a collection may have read a resource before expansion
         self._condition_cache.clear()
+        # Declarations CloudFormation itself rejects, as (line, reason): the scan reports
+        # them as errors, since the resources involved are not judged.
+        self.errors: list[tuple[int, str]] = template_errors(template, self.resources)
 
     def resolved_resources(self) -> list[ResolvedResource]:
+        """The resources created under the parameters in force; declarations without a
+        string Type are left out (they are in `errors`)."""
         resolved = []
         for logical_id, body in self.resources.items():
             if not isinstance(body, ConfigNode):
@@ -386,6 +391,44 @@ class TemplateScope:
 
     def _fn_importvalue(self, argument: Any) -> Any:
         return Unknown("Fn::ImportValue reads another stack's output")
+
+
+# --- declarations CloudFormation rejects --------------------------------------------------
+
+
+def template_errors(template: ConfigNode, resources: ConfigNode) -> list[tuple[int, str]]:
+    """(line, reason) for each part of the Resources section CloudFormation would refuse.
+
+    `resources` is the section after Fn::ForEach expansion. Nothing here names a value
+    written in the template, only keys: values may be secrets.
+    """
+    written = template.get("Resources")
+    line = template.line_of("Resources")
+    if "Resources" not in template:
+        return [(template.line, "the template has no Resources section; CloudFormation "
+                                "requires at least one resource")]
+    if not isinstance(written, ConfigNode):
+        kind = "a list" if isinstance(written, list) else \
+            "empty" if written is None else "not a mapping"
+        return [(line, f"Resources is {kind}; CloudFormation expects a mapping of logical "
+                       f"ids to resource declarations, so none of them is judged")]
+    errors = []
+    for logical_id, body in resources.items():
+        at = resources.line_of(logical_id)
+        if not isinstance(body, ConfigNode):
+            errors.append((at, f"resource {logical_id} is not a mapping with a Type"))
+            continue
+        resource_type = body.get("Type")
+        if "Type" not in body:
+            errors.append((at, f"resource {logical_id} has no Type"))
+        elif not isinstance(resource_type, str) or not resource_type.strip():
+            errors.append((body.line_of("Type"),
+                           f"resource {logical_id} has a Type that is not a resource type "
+                           f"name (a non-empty string)"))
+        if "Properties" in body and not isinstance(body.get("Properties"), ConfigNode):
+            errors.append((body.line_of("Properties"),
+                           f"Properties of resource {logical_id} is not a mapping"))
+    return errors
 
 
 # --- SAM Globals ------------------------------------------------------------------------
