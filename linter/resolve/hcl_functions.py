@@ -1,171 +1,98 @@
-"""The Terraform built-in functions that matter for encryption settings.
+"""Terraform's built-in functions, evaluated over resolved values (linter.values).
 
-Each takes already-evaluated arguments. A function given an unknown argument, or one
-not listed here, yields Unknown: the rules then report UNKNOWN instead of guessing.
+`call(name, args)` is the evaluator's one entry point: a dict lookup and one call. The
+functions live in `linter.resolve.functions`, one module per family. A function answers
+with a value, with `Unknown` when an argument is unknown or the answer depends on the
+run (timestamp(), uuid()), or with `EvaluationError` where Terraform itself would fail
+(what the evaluator's try() falls back from). Functions never raise.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
 from typing import Any
 
-from linter.values import ConfigNode, PartialText, Unknown, is_known, skeleton
+from linter.resolve.functions import (
+    collections,
+    datetime,
+    encoding,
+    filesystem,
+    formatting,
+    hashing_crypto,
+    ip_network,
+    numeric,
+    sets,
+    strings,
+    type_conversion,
+)
+from linter.resolve.functions.base import (
+    CallContext,
+    ContextFunction,
+    Function,
+    FunctionError,
+    NotEvaluated,
+    TemplateRenderer,
+)
+from linter.values import EvaluationError, Unknown
 
+# Kept importable from here: adapters and tests encode policy documents with it.
+jsonencode = encoding.jsonencode
 
-class _NotEvaluated(Exception):
-    pass
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (int, float, str)):
-        return str(value)
-    raise _NotEvaluated
-
-
-def _tobool(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    if value in ("true", "false"):
-        return value == "true"
-    raise _NotEvaluated
-
-
-def _lookup(mapping: Any, key: Any, *default: Any) -> Any:
-    # The default stands in for a missing key, not for a map or key nobody can know.
-    if not is_known(mapping) or not is_known(key):
-        raise _NotEvaluated
-    if isinstance(mapping, ConfigNode) and key in mapping:
-        return mapping.get(key)
-    if default:
-        return default[0]
-    raise _NotEvaluated
-
-
-def _coalesce(*values: Any) -> Any:
-    for value in values:
-        if not is_known(value):
-            raise _NotEvaluated
-        if value is not None and value != "":
-            return value
-    raise _NotEvaluated
-
-
-def _merge(*mappings: Any) -> ConfigNode:
-    merged = ConfigNode(mappings[0].line if mappings and isinstance(mappings[0], ConfigNode) else 0)
-    for mapping in mappings:
-        if not isinstance(mapping, ConfigNode):
-            raise _NotEvaluated
-        for key, value in mapping.items():
-            merged.set(key, value, mapping.line_of(key))
-    return merged
-
-
-def _concat(*lists: Any) -> list[Any]:
-    out: list[Any] = []
-    for item in lists:
-        if not isinstance(item, list):
-            raise _NotEvaluated
-        out.extend(item)
-    return out
-
-
-def _format(spec: Any, *args: Any) -> str:
-    if not isinstance(spec, str):
-        raise _NotEvaluated
-    text = spec.replace("%%", "\0")
-    for arg in args:
-        for verb in ("%s", "%d", "%v", "%q"):
-            if verb in text:
-                text = text.replace(verb, _text(arg), 1)
-                break
-    return text.replace("\0", "%")
-
-
-def jsonencode(value: Any) -> Any:
-    """JSON text; unknown leaves become `${...}` placeholders inside a PartialText."""
-    complete = is_known(value)
-    text = json.dumps(skeleton(value), separators=(",", ":"))
-    return text if complete else PartialText("jsonencode() of partly unknown values", text)
-
-
-def _jsondecode(text: Any) -> Any:
-    if not isinstance(text, str):
-        raise _NotEvaluated
-    try:
-        return json.loads(text)
-    except ValueError:
-        raise _NotEvaluated from None
-
-
-def _length(value: Any) -> int:
-    if isinstance(value, (list, str)):
-        return len(value)
-    if isinstance(value, ConfigNode):
-        return len(value.keys())
-    raise _NotEvaluated
-
-
-def _contains(collection: Any, value: Any) -> bool:
-    if isinstance(collection, list) and is_known(collection) and is_known(value):
-        return value in collection
-    raise _NotEvaluated
-
-
-def _join(separator: Any, items: Any) -> str:
-    if not isinstance(items, list):
-        raise _NotEvaluated
-    return _text(separator).join(_text(item) for item in items)
-
-
-def _element(items: Any, index: Any) -> Any:
-    if isinstance(items, list) and items and isinstance(index, int):
-        return items[index % len(items)]
-    raise _NotEvaluated
-
-
-FUNCTIONS: dict[str, Callable[..., Any]] = {
-    "lower": lambda value: _text(value).lower(),
-    "upper": lambda value: _text(value).upper(),
-    "tostring": _text,
-    "tobool": _tobool,
-    "tonumber": lambda value: value if isinstance(value, (int, float)) else float(_text(value)),
-    "tolist": lambda value: list(value) if isinstance(value, list) else _raise(),
-    "toset": lambda value: list(dict.fromkeys(value)) if isinstance(value, list) else _raise(),
-    "lookup": _lookup,
-    "coalesce": _coalesce,
-    "merge": _merge,
-    "concat": _concat,
-    "format": _format,
-    "jsonencode": jsonencode,
-    "jsondecode": _jsondecode,
-    "length": _length,
-    "contains": _contains,
-    "join": _join,
-    "element": _element,
-    "compact": lambda items: [item for item in items if item not in (None, "")]
-    if isinstance(items, list) else _raise(),
+FUNCTIONS: dict[str, Function] = {
+    **collections.FUNCTIONS,
+    **datetime.FUNCTIONS,
+    **encoding.FUNCTIONS,
+    **filesystem.FUNCTIONS,
+    **formatting.FUNCTIONS,
+    **hashing_crypto.FUNCTIONS,
+    **ip_network.FUNCTIONS,
+    **numeric.FUNCTIONS,
+    **sets.FUNCTIONS,
+    **strings.FUNCTIONS,
+    **type_conversion.FUNCTIONS,
 }
+# The few that read files or render templates take the caller's context too.
+CONTEXT_FUNCTIONS: dict[str, ContextFunction] = {
+    **filesystem.CONTEXT_FUNCTIONS,
+    **strings.CONTEXT_FUNCTIONS,
+}
+_NO_CONTEXT = CallContext()
 
 
-def _raise() -> Any:
-    raise _NotEvaluated
-
-
-# Functions that see unknown arguments themselves (the rest get Unknown when any is).
-_ACCEPTS_UNKNOWN = {"jsonencode", "coalesce", "lookup", "merge"}
-
-
-def call(name: str, args: list[Any]) -> Any:
+def call(name: str, args: list[Any], *, base_dir: str | None = None,
+         render_template: TemplateRenderer | None = None) -> Any:
+    """The value of `name(args...)`; `base_dir` is the module folder file paths resolve
+    in, `render_template(text, vars)` the evaluator's template renderer."""
     function = FUNCTIONS.get(name)
-    if function is None:
-        return Unknown(f"function {name}() is not evaluated")
-    if name not in _ACCEPTS_UNKNOWN and not all(is_known(arg) for arg in args):
-        return Unknown(f"{name}() of an unknown value")
     try:
-        return function(*args)
-    except (_NotEvaluated, TypeError, ValueError, IndexError, KeyError):
-        return Unknown(f"{name}() could not be evaluated statically")
+        if function is not None:
+            return function(args)
+        return _uncommon(name, args, base_dir, render_template)
+    except FunctionError as error:
+        return EvaluationError(f"{_plain_name(name)}(): {error}")
+    except NotEvaluated as error:
+        return Unknown(f"{_plain_name(name)}(): {error}")
+    except RecursionError:
+        return Unknown(f"{_plain_name(name)}() could not be evaluated: the value is too deeply "
+                       "nested")
+    except Exception as error:  # noqa: BLE001 - a function must never break the scan
+        return Unknown(f"{_plain_name(name)}() could not be evaluated: {type(error).__name__}")
 
+
+def _uncommon(name: str, args: list[Any], base_dir: str | None,
+              render_template: TemplateRenderer | None) -> Any:
+    """File and template functions, `core::` names and unknown names."""
+    if name.startswith("core::"):
+        return call(name[len("core::"):], args, base_dir=base_dir,
+                    render_template=render_template)
+    function = CONTEXT_FUNCTIONS.get(name)
+    if function is not None:
+        context = (CallContext(base_dir, render_template)
+                   if base_dir is not None or render_template is not None else _NO_CONTEXT)
+        return function(args, context)
+    if name.startswith("provider::"):
+        return Unknown(f"provider function {name}() is not evaluated")
+    return Unknown(f"function {name}() is not evaluated")
+
+
+def _plain_name(name: str) -> str:
+    return name[len("core::"):] if name.startswith("core::") else name
