@@ -78,7 +78,9 @@ def _anytrue(items: Any) -> Any:
     return _unknown("anytrue") if pending else False
 
 
-def _chunklist(items: Any, size: Any) -> list[list[Any]]:
+def _chunklist(items: Any, size: Any) -> Any:
+    if is_unknown(items) or is_unknown(size):
+        return _unknown("chunklist")
     elements, width = as_list(items), as_integer(size, "size")
     if width < 0:
         raise FunctionError("the size argument must be positive")
@@ -364,7 +366,7 @@ def _zipmap(keys: Any, values: Any) -> Any:
 FUNCTIONS = {
     "alltrue": lenient("alltrue", _alltrue, 1),
     "anytrue": lenient("anytrue", _anytrue, 1),
-    "chunklist": known("chunklist", _chunklist, 2),
+    "chunklist": lenient("chunklist", _chunklist, 2),
     "coalesce": lenient("coalesce", _coalesce, 0, None),
     "coalescelist": lenient("coalescelist", _coalescelist, 0, None),
     "compact": lenient("compact", _compact, 1),

@@ -7,7 +7,7 @@ import math
 from typing import Any
 
 from linter.resolve.functions.base import FunctionError, NotEvaluated, check_integer, known
-from linter.resolve.functions.conversions import as_integer, as_number, as_string
+from linter.resolve.functions.conversions import as_integer, as_number
 
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
@@ -86,7 +86,9 @@ def _digit_value(char: str, base: int) -> int:
 
 
 def _parseint(text: Any, base: Any) -> int:
-    digits, radix = as_string(text), as_integer(base, "base")
+    if not isinstance(text, str):
+        raise FunctionError("the first argument must be a string")
+    digits, radix = text, as_integer(base, "base")
     if not 2 <= radix <= 62:
         raise FunctionError("base must be a whole number between 2 and 62 inclusive")
     sign = -1 if digits.startswith("-") else 1

@@ -9,6 +9,7 @@ from linter.resolve.functions import regex
 from linter.resolve.functions.base import (
     CallContext,
     FunctionError,
+    NotEvaluated,
     check_count,
     check_length,
     check_text,
@@ -150,7 +151,8 @@ def render_simple(template: str, variables: dict[str, Any]) -> Any:
         if token in ("$${", "%%{"):
             out.append(token[1:])
         elif match.group(1) is None:
-            return Unknown("template uses expressions or directives, which need the evaluator")
+            raise NotEvaluated("the template uses expressions or directives, which need the "
+                               "evaluator's renderer")
         else:
             name = match.group(1)
             if name not in variables:
@@ -159,7 +161,7 @@ def render_simple(template: str, variables: dict[str, Any]) -> Any:
             if value is None:
                 raise FunctionError(f"template variable {name!r} is null")
             if is_unknown(value):
-                return Unknown("template interpolates an unknown value")
+                raise NotEvaluated("the template interpolates an unknown value")
             if type_name(value) not in ("string", "number", "bool"):
                 raise FunctionError(f"template variable {name!r} is a {type_name(value)}, "
                                     "not a string")
