@@ -88,8 +88,53 @@ class ObjectExpr(Expr):
 
 
 @dataclass(frozen=True)
+class ForExpr(Expr):
+    """`[for k, v in coll : value if cond]`, or with `key` an object `{for ... : key => value}`.
+
+    `key_name` is None when only one symbol is declared (it then names the value).
+    `grouping` is the `...` after an object's value: values sharing a key form a list.
+    """
+
+    key_name: str | None
+    value_name: str
+    collection: Expr
+    key: Expr | None
+    value: Expr
+    condition: Expr | None
+    grouping: bool = False
+
+
+@dataclass(frozen=True)
+class Splat(Expr):
+    """`target[*].a[0].b` (or the legacy `target.*.a`): `steps`, attribute names (str) and
+    index expressions, applied to every element of `target`."""
+
+    target: Expr
+    steps: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class TemplateIf(Expr):
+    """`%{ if condition }...%{ else }...%{ endif }` inside a template; renders text."""
+
+    condition: Expr
+    if_true: Expr
+    if_false: Expr
+
+
+@dataclass(frozen=True)
+class TemplateFor(Expr):
+    """`%{ for k, v in collection }body%{ endfor }` inside a template; renders text."""
+
+    key_name: str | None
+    value_name: str
+    collection: Expr
+    body: Expr
+
+
+@dataclass(frozen=True)
 class Opaque(Expr):
-    """An expression this linter does not evaluate (for expressions, splats, directives)."""
+    """An expression this linter does not evaluate (a malformed template, unparsable text)."""
 
     kind: str
 
@@ -191,22 +236,59 @@ def build(node: Tree | Token, depth: int = 0) -> Expr:
             expand = any(isinstance(token, Token) and token.type == "ELLIPSIS"
                          for token in arguments[0].children)
         return Call(line, name, args, expand)
-    if kind == "get_attr_expr_term":
+    if kind in ("get_attr_expr_term", "index_expr_term"):
         target, accessor = _trees(children)
-        name_node = _trees(accessor.children)[0]
-        return GetAttr(line, build(target, next_depth), _token_text(name_node))
-    if kind == "index_expr_term":
-        target, index = _trees(children)
-        if index.data == "short_index":
-            key: Expr = Literal(line, int(_token_text(index, -1)))
-        else:
-            key = build(_trees(index.children)[0], next_depth)
-        return Index(line, build(target, next_depth), key)
+        step = _step(accessor, line, next_depth)
+        if isinstance(step, str):
+            return GetAttr(line, build(target, next_depth), step)
+        return Index(line, build(target, next_depth), step)
     if kind in ("attr_splat_expr_term", "full_splat_expr_term"):
-        return Opaque(line, "splat expression")
+        target, splat = _trees(children)
+        return _splat(build(target, next_depth), splat, kind.startswith("attr"), line,
+                      next_depth)
     if kind in ("for_tuple_expr", "for_object_expr"):
-        return Opaque(line, "for expression")
+        return _for(node, line, next_depth)
     raise ExpressionError(f"unsupported expression '{kind}' at line {line}")
+
+
+def _step(accessor: Tree, line: int, depth: int) -> Any:
+    """An attribute name (str) or index expression of a traversal or splat."""
+    if accessor.data == "get_attr":
+        return _token_text(_trees(accessor.children)[0])
+    if accessor.data == "short_index":
+        return Literal(line, int(_token_text(accessor, -1)))
+    return build(_trees(accessor.children)[0], depth)
+
+
+def _splat(target: Expr, splat: Tree, attribute_only: bool, line: int, depth: int) -> Expr:
+    steps = [_step(accessor, line, depth) for accessor in _trees(splat.children)]
+    # The legacy `.*` splat applies only the attribute names right after it to each
+    # element; an index after them applies to the resulting list (HCL's attribute-only
+    # splat), and so does everything that follows that index.
+    cut = len(steps)
+    if attribute_only:
+        cut = next((position for position, step in enumerate(steps)
+                    if not isinstance(step, str)), cut)
+    expression: Expr = Splat(line, target, tuple(steps[:cut]))
+    for step in steps[cut:]:
+        expression = (GetAttr(line, expression, step) if isinstance(step, str)
+                      else Index(line, expression, step))
+    return expression
+
+
+def _for(node: Tree, line: int, depth: int) -> ForExpr:
+    intro, *body = _trees(node.children)
+    intro_parts = _trees(intro.children)
+    names = [_token_text(part) for part in intro_parts[:-1]]
+    condition = None
+    if body and body[-1].data == "for_cond":
+        condition = build(_trees(body.pop().children)[0], depth)
+    key = build(body[0], depth) if len(body) == 2 else None
+    grouping = any(isinstance(token, Token) and token.type == "ELLIPSIS"
+                   for token in node.children)
+    return ForExpr(line, names[0] if len(names) == 2 else None, names[-1],
+                   build(intro_parts[-1], depth), key, build(body[-1], depth), condition,
+                   grouping)
 
 
 def _token_text(node: Tree, position: int = 0) -> str:
@@ -215,23 +297,160 @@ def _token_text(node: Tree, position: int = 0) -> str:
     return str(token.value)
 
 
+# --- templates ------------------------------------------------------------------------
+# A quoted string or heredoc is a flat sequence of pieces (text, `${...}`, `%{...}`);
+# `_assemble` nests the directives and applies the `~` strip markers.
+
+_DIRECTIVE_KINDS = {"template_if_start": "if", "template_else": "else",
+                    "template_endif": "endif", "template_for_start": "for",
+                    "template_endfor": "endfor", "interpolation": "interpolation"}
+_SEQUENCE_START = re.compile(r"\$\$\{|%%\{|\$\{|%\{")
+_FOR_DIRECTIVE = re.compile(r"for\s+([A-Za-z_][\w-]*)\s*(?:,\s*([A-Za-z_][\w-]*)\s*)?\s+in\s+(.+)",
+                            re.S)
+MAX_TEMPLATE_NESTING = 50
+
+
+@dataclass(frozen=True)
+class _Piece:
+    kind: str  # text, interpolation, if, else, endif, for, endfor
+    # text: str; interpolation and if: an Expr; for: (key name, value name, collection)
+    value: Any = None
+    strip_left: bool = False
+    strip_right: bool = False
+
+
+class _MalformedTemplate(ValueError):
+    pass
+
+
 def _string(node: Tree, line: int, depth: int) -> Expr:
-    parts: list[Any] = []
+    pieces: list[_Piece] = []
     for child in node.children:
         if not isinstance(child, Tree):
             continue  # the quotes
         token = child.children[0]
         if isinstance(token, Token):
             if token.type == "STRING_CHARS":
-                parts.append(unescape(token.value))
+                pieces.append(_Piece("text", unescape(token.value)))
             elif token.type in ("ESCAPED_INTERPOLATION", "ESCAPED_DIRECTIVE"):
-                parts.append(token.value[1:])  # $${ -> ${, %%{ -> %{
+                pieces.append(_Piece("text", token.value[1:]))  # $${ -> ${, %%{ -> %{
             continue
-        if token.data == "interpolation":
-            parts.append(build(_trees(token.children)[0], depth))
+        pieces.append(_tree_piece(token, depth))
+    return _assemble(_strip(pieces), line)
+
+
+def _tree_piece(sequence: Tree, depth: int) -> _Piece:
+    """A `${...}` or `%{...}` of a quoted string, from python-hcl2's flat tree."""
+    data = sequence.data
+    kind = _DIRECTIVE_KINDS[data.value if isinstance(data, Token) else data]
+    tokens = sequence.children
+    markers = [position for position, token in enumerate(tokens)
+               if isinstance(token, Token) and token.type == "STRIP_MARKER"]
+    strip_left = 1 in markers
+    strip_right = len(tokens) - 2 in markers
+    parts = _trees(tokens)
+    value: Any = None
+    if kind in ("interpolation", "if"):
+        value = build(parts[0], depth)
+    elif kind == "for":
+        names = [_token_text(part) for part in parts[:-1]]
+        value = (names[0] if len(names) == 2 else None, names[-1], build(parts[-1], depth))
+    return _Piece(kind, value, strip_left, strip_right)
+
+
+def _assemble(pieces: list[_Piece], line: int) -> Expr:
+    """The template of pieces whose strip markers are applied."""
+    try:
+        expression, _, stop = _sequence(pieces, 0, line, (), 0)
+    except _MalformedTemplate as error:
+        return Opaque(line, str(error))
+    if stop is not None:
+        return Opaque(line, f"template directive {stop} without its opening directive")
+    return expression
+
+
+def _strip(pieces: list[_Piece], merge: bool = True) -> list[_Piece]:
+    """`~` markers applied, as HCL does, to the adjacent literal piece only: `%{~ x}`
+    trims the whitespace ending the piece before, `%{ x ~}` the whitespace starting the
+    one after. `merge` joins adjacent literals first (a heredoc keeps one per line)."""
+    merged: list[_Piece] = []
+    for piece in pieces:
+        if merge and piece.kind == "text" and merged and merged[-1].kind == "text":
+            merged[-1] = _Piece("text", merged[-1].value + piece.value)
         else:
-            return Opaque(line, "template directive")
-    return _template(line, parts)
+            merged.append(piece)
+    for position, piece in enumerate(merged):
+        if piece.strip_left and position > 0 and merged[position - 1].kind == "text":
+            merged[position - 1] = _Piece("text", merged[position - 1].value.rstrip())
+        if piece.strip_right and position + 1 < len(merged) and \
+                merged[position + 1].kind == "text":
+            merged[position + 1] = _Piece("text", merged[position + 1].value.lstrip())
+    return merged
+
+
+def _flush(pieces: list[_Piece]) -> list[_Piece]:
+    """A `<<-` heredoc: HCL removes the smallest indentation from the literal starting
+    each line; a line starting with `${`/`%{` counts as unindented, a blank line is not
+    counted nor trimmed."""
+    smallest: int | None = None
+    starts: list[int] = []
+    line_start = True
+    for position, piece in enumerate(pieces):
+        if line_start:
+            line_start = False
+            spaces: int | None = 0
+            if piece.kind == "text":
+                rest = piece.value.lstrip()
+                spaces = None if not rest and piece.value.endswith("\n") else \
+                    len(piece.value) - len(rest)
+                if spaces is not None:
+                    starts.append(position)
+            if spaces is not None:
+                smallest = spaces if smallest is None else min(smallest, spaces)
+        if piece.kind == "text" and piece.value.endswith("\n"):
+            line_start = True
+    flushed = list(pieces)
+    for position in starts:
+        flushed[position] = _Piece("text", flushed[position].value[smallest or 0:])
+    return flushed
+
+
+def _sequence(pieces: list[_Piece], start: int, line: int, stops: tuple[str, ...],
+              depth: int) -> tuple[Expr, int, str | None]:
+    """Pieces from `start` up to one whose kind is in `stops`: (template, its position,
+    its kind), or the end of the pieces (position len(pieces), kind None)."""
+    if depth > MAX_TEMPLATE_NESTING:
+        raise _MalformedTemplate(f"template directives nested deeper than "
+                                 f"{MAX_TEMPLATE_NESTING} levels")
+    parts: list[Any] = []
+    position = start
+    while position < len(pieces):
+        piece = pieces[position]
+        if piece.kind in stops:
+            return _template(line, parts), position, piece.kind
+        if piece.kind in ("text", "interpolation"):
+            parts.append(piece.value)
+        elif piece.kind == "if":
+            if_true, position, stop = _sequence(pieces, position + 1, line,
+                                                ("else", "endif"), depth + 1)
+            if_false: Expr = Literal(line, "")
+            if stop == "else":
+                if_false, position, stop = _sequence(pieces, position + 1, line, ("endif",),
+                                                     depth + 1)
+            if stop != "endif":
+                raise _MalformedTemplate("if directive without endif")
+            parts.append(TemplateIf(line, piece.value, if_true, if_false))
+        elif piece.kind == "for":
+            body, position, stop = _sequence(pieces, position + 1, line, ("endfor",),
+                                             depth + 1)
+            if stop != "endfor":
+                raise _MalformedTemplate("for directive without endfor")
+            parts.append(TemplateFor(line, *piece.value, body))
+        else:
+            raise _MalformedTemplate(f"template directive {piece.kind} without its opening "
+                                     "directive")
+        position += 1
+    return _template(line, parts), position, None
 
 
 def _template(line: int, parts: list[Any]) -> Expr:
@@ -239,7 +458,7 @@ def _template(line: int, parts: list[Any]) -> Expr:
     for part in parts:
         if isinstance(part, str) and merged and isinstance(merged[-1], str):
             merged[-1] += part
-        else:
+        elif part != "":
             merged.append(part)
     if not merged:
         return Literal(line, "")
@@ -258,38 +477,74 @@ def _heredoc(raw: str, line: int, trim: bool) -> Expr:
     body = match.group(2) if match else ""
     if body and not body.endswith("\n"):
         body += "\n"
-    if trim:
-        lines = body.splitlines(keepends=True)
-        indents = [len(text) - len(text.lstrip(" \t")) for text in lines if text.strip()]
-        cut = min(indents, default=0)
-        body = "".join(text[cut:] for text in lines)
-    if "${" in body or "%{" in body:
-        return _heredoc_template(body, line)
-    return Literal(line, body)
+    try:
+        pieces = _strip(_scan(body, line, by_line=True), merge=False)
+    except _MalformedTemplate as error:
+        return Opaque(line, str(error))
+    return _assemble(_flush(pieces) if trim else pieces, line)
 
 
-def _heredoc_template(body: str, line: int) -> Expr:
-    """Interpolations inside a heredoc, parsed by wrapping each one as an attribute."""
+def template_text(text: str, line: int) -> Expr:
+    """A template written as a file's whole text (what `templatefile()` renders)."""
+    try:
+        return _assemble(_strip(_scan(text, line, by_line=False)), line)
+    except _MalformedTemplate as error:
+        return Opaque(line, str(error))
+
+
+def _scan(text: str, line: int, by_line: bool) -> list[_Piece]:
+    """Literal text and `${...}`/`%{...}` sequences; a heredoc's literal text is one
+    piece per line (HCL's tokens, which strip markers and `<<-` work on)."""
+    pieces: list[_Piece] = []
+    literal: list[str] = []
+
+    def flush_literal() -> None:
+        text = "".join(literal)
+        literal.clear()
+        for part in (text.splitlines(keepends=True) if by_line else [text]):
+            pieces.append(_Piece("text", part))
+
+    position = 0
+    while True:
+        match = _SEQUENCE_START.search(text, position)
+        if match is None:
+            literal.append(text[position:])
+            break
+        literal.append(text[position:match.start()])
+        opener = match.group()
+        if len(opener) == 3:  # $${ and %%{ are the literal ${ and %{
+            literal.append(opener[1:])
+            position = match.end()
+            continue
+        end = _matching_brace(text, match.end())
+        if end < 0:
+            raise _MalformedTemplate("unterminated interpolation")
+        flush_literal()
+        pieces.append(_text_piece(opener[0], text[match.end():end], line))
+        position = end + 1
+    flush_literal()
+    return pieces
+
+
+def _text_piece(sigil: str, content: str, line: int) -> _Piece:
     from linter.parsers.terraform import parse_expression  # local: avoids an import cycle
 
-    if "%{" in body.replace("%%{", ""):
-        return Opaque(line, "template directive")
-    parts: list[Any] = []
-    position = 0
-    for match in re.finditer(r"(?<!\$)\$\{", body):
-        start = match.start()
-        end = _matching_brace(body, match.end())
-        if end < 0:
-            return Opaque(line, "unterminated interpolation")
-        parts.append(_unescape_template(body[position:start]))
-        parts.append(parse_expression(body[match.end():end], line))
-        position = end + 1
-    parts.append(_unescape_template(body[position:]))
-    return _template(line, [part for part in parts if part != ""])
-
-
-def _unescape_template(text: str) -> str:
-    return text.replace("$${", "${").replace("%%{", "%{")
+    strip_left = content.startswith("~")
+    content = content[1:] if strip_left else content
+    strip_right = content.endswith("~")
+    content = (content[:-1] if strip_right else content).strip()
+    if sigil == "$":
+        return _Piece("interpolation", parse_expression(content, line), strip_left, strip_right)
+    if content in ("else", "endif", "endfor"):
+        return _Piece(content, None, strip_left, strip_right)
+    if content.startswith("if") and content[2:3].isspace():
+        return _Piece("if", parse_expression(content[3:], line), strip_left, strip_right)
+    match = _FOR_DIRECTIVE.fullmatch(content)
+    if match is None:
+        raise _MalformedTemplate("unknown template directive")
+    first, second, collection = match.groups()
+    names = (first, second) if second else (None, first)
+    return _Piece("for", (*names, parse_expression(collection, line)), strip_left, strip_right)
 
 
 def _matching_brace(text: str, start: int) -> int:

@@ -5,30 +5,28 @@ The result is one `ResolvedBlock` per resource and data source instance (`count`
 and instance with the caller's arguments), whose arguments are a ConfigNode of values
 (see linter.values). What cannot be known statically stays `Unknown` with a reason, so
 rules say UNKNOWN instead of guessing.
+
+The expression language is split by job: linter.resolve.hcl_evaluate (dispatch, calls,
+try/can, traversal steps, limits), hcl_operators, hcl_for (for expressions, splats),
+hcl_templates (string templates and directives) and hcl_types (variable type
+constraints and optional() defaults).
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from linter.parsers import hcl_expressions as hx
 from linter.parsers.terraform import HclAttribute, HclBlock, TerraformFile
-from linter.resolve.hcl_functions import call
+from linter.resolve.hcl_evaluate import ExpressionsMixin
+from linter.resolve.hcl_for import IterationMixin
+from linter.resolve.hcl_templates import TemplatesMixin
+from linter.resolve.hcl_types import TypeSpec, convert, type_spec
 from linter.resolve.terraform_instances import InstancesMixin, append_block, pick
 from linter.resolve.terraform_modules import Instance, ModuleLibrary, key_suffix
-from linter.values import (
-    Branches,
-    ConfigNode,
-    EvaluationError,
-    PartialText,
-    ResourceRef,
-    Unknown,
-    is_known,
-    plain,
-)
+from linter.values import ConfigNode, EvaluationError, ResourceRef, Unknown, is_known
 
 # Roots of references that are only known during a plan or apply.
 _RUNTIME_ROOTS = {
@@ -65,7 +63,7 @@ class ResolvedBlock:
         return f"{self.module_address}.{local}" if self.module_address else local
 
 
-class ModuleScope(InstancesMixin):
+class ModuleScope(ExpressionsMixin, InstancesMixin, IterationMixin, TemplatesMixin):
     """Everything one module directory declares, evaluated lazily and once."""
 
     def __init__(self, module_dir: str, files: Iterable[TerraformFile],
@@ -85,6 +83,8 @@ class ModuleScope(InstancesMixin):
         self._calls: dict[str, tuple[HclBlock, str]] = {}
         self._outputs: dict[str, hx.Expr] = {}
         self._variable_defaults: dict[str, hx.Expr] = {}
+        self._variable_types: dict[str, TypeSpec] = {}
+        self._not_nullable: set[str] = set()
         self._locals: dict[str, hx.Expr] = {}
         self._given = dict(variable_values or {})
         self._inputs = dict(inputs or {})
@@ -93,8 +93,11 @@ class ModuleScope(InstancesMixin):
         self._instance_cache: dict[Any, list[Instance]] = {}
         self._children: dict[tuple[str, Any], ModuleScope | Unknown] = {}
         self._in_progress: set[Any] = set()
-        # count / each / dynamic iterators of the instance being evaluated.
+        # count / each / dynamic / for iterators of the instance being evaluated.
         self._bindings: dict[str, Any] = {}
+        self._isolated = False  # a templatefile() template: only its variables are bound
+        self._steps = 0
+        self._depth = 0
         for terraform_file in files:
             for block in terraform_file.blocks:
                 self._index(block, terraform_file.path)
@@ -103,9 +106,7 @@ class ModuleScope(InstancesMixin):
         if block.type in ("resource", "data") and len(block.labels) == 2:
             self._blocks[(block.type, block.labels[0], block.labels[1])] = (block, path)
         elif block.type == "variable" and block.labels:
-            default = block.attributes.get("default")
-            if default is not None:
-                self._variable_defaults[block.labels[0]] = default.expression
+            self._index_variable(block.labels[0], block)
         elif block.type == "locals":
             for name, attribute in block.attributes.items():
                 self._locals[name] = attribute.expression
@@ -113,6 +114,18 @@ class ModuleScope(InstancesMixin):
             self._calls[block.labels[0]] = (block, path)
         elif block.type == "output" and block.labels and "value" in block.attributes:
             self._outputs[block.labels[0]] = block.attributes["value"].expression
+
+    def _index_variable(self, name: str, block: HclBlock) -> None:
+        default, declared_type = block.attributes.get("default"), block.attributes.get("type")
+        nullable = block.attributes.get("nullable")
+        if default is not None:
+            self._variable_defaults[name] = default.expression
+        spec = type_spec(declared_type.expression) if declared_type is not None else None
+        if spec is not None:
+            self._variable_types[name] = spec
+        if nullable is not None and isinstance(nullable.expression, hx.Literal) and \
+                nullable.expression.value is False:
+            self._not_nullable.add(name)
 
     def resolved_blocks(self) -> list[ResolvedBlock]:
         """Every resource and data source instance, then those of the module calls, in
@@ -163,94 +176,7 @@ class ModuleScope(InstancesMixin):
             append_block(node, child.type, self._block_node(child), child.line)
         return node
 
-    # --- expressions -------------------------------------------------------------------
-
-    def evaluate(self, expression: hx.Expr) -> Any:  # noqa: C901 - one dispatch over node kinds
-        if isinstance(expression, hx.Literal):
-            return expression.value
-        if isinstance(expression, hx.Template):
-            return self._template(expression)
-        if isinstance(expression, (hx.Variable, hx.GetAttr, hx.Index)):
-            return self._traversal(expression)
-        if isinstance(expression, hx.TupleExpr):
-            return [self.evaluate(item) for item in expression.items]
-        if isinstance(expression, hx.ObjectExpr):
-            node = ConfigNode(expression.line)
-            for key_expression, value_expression in expression.items:
-                key = (key_expression.name if isinstance(key_expression, hx.Variable)
-                       else self.evaluate(key_expression))
-                if not isinstance(key, str):
-                    return Unknown("object key is not known")
-                node.set(key, self.evaluate(value_expression), value_expression.line)
-            return node
-        if isinstance(expression, hx.Conditional):
-            return self._conditional(expression)
-        if isinstance(expression, hx.Call):
-            if expression.name in ("try", "can"):
-                return self._try(expression)
-            args = [self.evaluate(arg) for arg in expression.args]
-            if expression.expand_last and args and isinstance(args[-1], list):
-                args = args[:-1] + list(args[-1])
-            return call(expression.name, args)
-        if isinstance(expression, hx.BinaryOp):
-            return _binary(expression.operator, self.evaluate(expression.left),
-                           self.evaluate(expression.right))
-        if isinstance(expression, hx.UnaryOp):
-            operand = self.evaluate(expression.operand)
-            if not is_known(operand):
-                return Unknown("operand is not known")
-            if expression.operator == "!":
-                return not operand if isinstance(operand, bool) else Unknown("! of a non-bool")
-            return -operand if isinstance(operand, (int, float)) else Unknown("- of a non-number")
-        if isinstance(expression, hx.Opaque):
-            return Unknown(f"{expression.kind} is not evaluated")
-        return Unknown("expression is not evaluated")
-
-    def _template(self, expression: hx.Template) -> Any:
-        pieces: list[str] = []
-        complete = True
-        for part in expression.parts:
-            if isinstance(part, str):
-                pieces.append(part)
-                continue
-            value = self.evaluate(part)
-            if isinstance(value, bool):
-                pieces.append("true" if value else "false")
-            elif isinstance(value, (str, int, float)):
-                pieces.append(str(value))
-            elif isinstance(value, PartialText):
-                pieces.append(value.text)
-                complete = False
-            else:
-                pieces.append("${" + (str(value) if isinstance(value, ResourceRef) else "unknown")
-                              + "}")
-                complete = False
-        text = "".join(pieces)
-        return text if complete else PartialText("string interpolates unknown values", text)
-
-    def _conditional(self, expression: hx.Conditional) -> Any:
-        condition = self.evaluate(expression.condition)
-        if isinstance(condition, bool):
-            return self.evaluate(expression.if_true if condition else expression.if_false)
-        if_true = self.evaluate(expression.if_true)
-        if_false = self.evaluate(expression.if_false)
-        if is_known(if_true) and is_known(if_false) and if_true == if_false:
-            return if_true
-        return Branches((if_true, if_false), (f"true branch (line {expression.if_true.line})",
-                                               f"false branch (line {expression.if_false.line})"))
-
-    def _try(self, expression: hx.Call) -> Any:
-        # Terraform falls back only from errors; a value that is merely unknown here
-        # (a variable with no value) may be fine at apply time, so it stays unknown.
-        for arg in expression.args:
-            value = self.evaluate(arg)
-            if expression.name == "can":
-                if isinstance(value, EvaluationError):
-                    return False
-                return True if is_known(value) else Unknown("can() of an unknown value")
-            if not isinstance(value, EvaluationError):
-                return value
-        return Unknown("every argument of try() fails")
+    # --- references ----------------------------------------------------------------------
 
     def _traversal(self, expression: hx.Expr) -> Any:
         steps: list[Any] = []
@@ -263,14 +189,19 @@ class ModuleScope(InstancesMixin):
             return self._walk(self.evaluate(node), steps)
         root = node.name
         names = [step for step in steps if isinstance(step, str)]
-        if root in self._bindings:  # count.index, each.value.x, a dynamic block's iterator
+        if root in self._bindings:  # count.index, each.value.x, a for or dynamic iterator
             return self._walk(self._bindings[root], steps)
+        if self._isolated:
+            return EvaluationError(f"{root} is not a variable of the template")
         if root == "var" and names:
             return self._walk(self._variable(steps[0]), steps[1:])
         if root == "local" and names:
             return self._walk(self._local(steps[0]), steps[1:])
         if root == "module" and names:
             return self._module_output(steps)
+        if root == "path" and steps[:1] in (["module"], [] if self.module_address else ["root"]):
+            # File functions read relative paths from the module folder (base_dir).
+            return self._walk(".", steps[1:])
         if root in _RUNTIME_ROOTS:
             return Unknown(_RUNTIME_ROOTS[root])
         if root == "data" and len(steps) >= 2 and isinstance(steps[1], str):
@@ -291,8 +222,10 @@ class ModuleScope(InstancesMixin):
         # the reference still names the resource, but none of its arguments is read back.
         exact = len(instances) == 1 or (index is not None and is_known(index))
         if instance is None:
-            return Unknown(f"{label}.{name}{key_suffix(index) if is_known(index) else ''} "
-                           "is not an instance (count is 0 or for_each is empty)")
+            # Terraform rejects an instance key the known instances do not have: the
+            # error `try(aws_kms_key.this[0].arn, null)` falls back from when count is 0.
+            return EvaluationError(f"{label}.{name}{key_suffix(index) if is_known(index) else ''}"
+                                   " is not an instance (count is 0 or for_each is empty)")
         # Further indexes (`.tags["x"]`) do not change which block it is.
         rest = [step for step in rest if isinstance(step, str)]
         arguments = self.block_config(*key, instance.key)
@@ -306,18 +239,32 @@ class ModuleScope(InstancesMixin):
         return ResourceRef(label, name, attribute, arguments)
 
     def _variable(self, name: Any) -> Any:
+        """The variable's value converted to its type: the module call's argument, else
+        tfvars/-var, else the default (also for null when `nullable = false`)."""
         if not isinstance(name, str):
             return Unknown("variable name is not known")
+        key = ("var", name)
+        if key not in self._local_cache:
+            self._local_cache[key] = self._scoped(key, self._variable_value, name)
+        return self._local_cache[key]
+
+    def _variable_value(self, name: str) -> Any:
+        default = self._variable_defaults.get(name)
         if name in self._inputs:  # the module call's argument wins over the default
-            return self._inputs[name]
-        if name in self._given:
-            return self._cached_eval(("var", name), self._given[name].expression)
-        if name in self._variable_defaults:
-            return self._cached_eval(("var", name), self._variable_defaults[name])
-        if self.module_address:
+            value = self._inputs[name]
+        elif name in self._given:
+            value = self.evaluate(self._given[name].expression)
+        elif default is not None:
+            value = self.evaluate(default)
+        elif self.module_address:
             return Unknown(f"var.{name} has no value ({self.module_address} does not pass it "
                            "and it has no default)")
-        return Unknown(f"var.{name} has no value (no default, no tfvars)")
+        else:
+            return Unknown(f"var.{name} has no value (no default, no tfvars)")
+        if value is None and name in self._not_nullable and default is not None:
+            value = self.evaluate(default)
+        spec = self._variable_types.get(name)
+        return convert(value, spec, self.evaluate) if spec is not None else value
 
     def _local(self, name: Any) -> Any:
         if not isinstance(name, str) or name not in self._locals:
@@ -325,69 +272,19 @@ class ModuleScope(InstancesMixin):
         return self._cached_eval(("local", name), self._locals[name])
 
     def _cached_eval(self, key: tuple[str, str], expression: hx.Expr) -> Any:
-        if key in self._local_cache:
-            return self._local_cache[key]
+        if key not in self._local_cache:
+            self._local_cache[key] = self._scoped(key, self.evaluate, expression)
+        return self._local_cache[key]
+
+    def _scoped(self, key: tuple[str, str], compute: Callable[[Any], Any], argument: Any) -> Any:
+        """A local, variable or output computed once, outside any instance's or for
+        expression's symbols (Terraform evaluates them in the module's own scope)."""
         if key in self._in_progress:
             return Unknown(f"{key[0]}.{key[1]} refers to itself")
         self._in_progress.add(key)
+        saved, self._bindings = self._bindings, {}
         try:
-            value = self.evaluate(expression)
+            return compute(argument)
         finally:
+            self._bindings = saved
             self._in_progress.discard(key)
-        self._local_cache[key] = value
-        return value
-
-    def _walk(self, value: Any, steps: list[Any]) -> Any:
-        for step in steps:
-            if isinstance(step, hx.Expr):
-                step = self.evaluate(step)
-            if isinstance(value, ConfigNode) and isinstance(step, str):
-                if step not in value:
-                    return EvaluationError(f"attribute {step} is not set")
-                value = value.get(step)
-            elif (isinstance(value, list) and isinstance(step, int)
-                  and -len(value) <= step < len(value)):
-                value = value[step]
-            elif isinstance(value, (Unknown, Branches, ResourceRef)):
-                return value if isinstance(value, Unknown) else Unknown(f"attribute of {value}")
-            else:
-                return EvaluationError("value has no such attribute or index")
-        return value
-
-
-_COMPARISONS = {
-    "==": lambda a, b: a == b,
-    "!=": lambda a, b: a != b,
-    "<": lambda a, b: a < b,
-    ">": lambda a, b: a > b,
-    "<=": lambda a, b: a <= b,
-    ">=": lambda a, b: a >= b,
-    "+": lambda a, b: a + b,
-    "-": lambda a, b: a - b,
-    "*": lambda a, b: a * b,
-    "/": lambda a, b: a / b,
-    "%": lambda a, b: a % b,
-}
-
-
-def _binary(operator: str, left: Any, right: Any) -> Any:
-    if operator == "&&":
-        if left is False or right is False:
-            return False
-    if operator == "||":
-        if left is True or right is True:
-            return True
-    if not (is_known(left) and is_known(right)):
-        return Unknown(f"operand of {operator} is not known")
-    if operator in ("&&", "||"):
-        return (left and right) if operator == "&&" else (left or right)
-    if isinstance(left, (ConfigNode, list)) or isinstance(right, (ConfigNode, list)):
-        if operator in ("==", "!="):
-            equal = json.dumps(plain(left)) == json.dumps(plain(right))
-            return equal if operator == "==" else not equal
-        return Unknown(f"{operator} of collections")
-    try:
-        return _COMPARISONS[operator](left, right)
-    except (TypeError, ZeroDivisionError, KeyError):
-        return Unknown(f"{operator} could not be evaluated")
-
