@@ -9,7 +9,8 @@ count grapheme clusters.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+from decimal import ROUND_HALF_DOWN, ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, localcontext
+from fractions import Fraction
 from typing import Any
 
 from linter.resolve.functions.base import (
@@ -112,9 +113,8 @@ def _pad(verb: Verb, text: str, count: int | None = None) -> str:
     missing = verb.width - (grapheme_count(text) if count is None else count)
     if missing <= 0:
         return text
-    if "-" in verb.flags:
-        return text + " " * missing
-    return ("0" if "0" in verb.flags else " ") * missing + text
+    padding = ("0" if "0" in verb.flags else " ") * missing
+    return text + padding if "-" in verb.flags else padding + text
 
 
 def _sign(negative: bool, flags: str) -> str:
@@ -128,8 +128,12 @@ def _integer(verb: Verb, value: Any) -> str:
     if isinstance(number, float):
         if not number.is_integer():
             raise FunctionError(f"%{verb.mode} needs an integer")
-        number = int(number)
-    digits = "" if number == 0 and verb.precision == 0 else _in_base(abs(number), verb.mode)
+        number = int(number) if abs(number) < 2**53 else int(held_fraction(to_decimal(number)))
+    elif number.bit_length() > 512:
+        number = int(held_fraction(Decimal(number)))
+    if number == 0 and verb.precision == 0:
+        return ""  # Go prints nothing at all: no sign, no padding
+    digits = _in_base(abs(number), verb.mode)
     zeros = max((verb.precision or 0) - len(digits), 0)
     head = _sign(number < 0, verb.flags) + (_PREFIXES.get(verb.mode, "") if "#" in verb.flags
                                              else "")
@@ -146,10 +150,7 @@ def _integer(verb: Verb, value: Any) -> str:
 
 
 def _in_base(number: int, mode: str) -> str:
-    if mode == "d":
-        return str(number)
-    text = format(number, {"b": "b", "o": "o", "x": "x", "X": "X"}[mode])
-    return text
+    return str(number) if mode == "d" else format(number, mode)
 
 
 def shortest_digits(value: Decimal) -> tuple[str, int]:
@@ -162,15 +163,44 @@ def shortest_digits(value: Decimal) -> tuple[str, int]:
     return text, len(digits) + exponent
 
 
+def held_fraction(value: Decimal) -> Fraction:
+    """The number Terraform holds for a literal: the nearest binary fraction with a
+    512-bit mantissa (so "2.675" is a hair below 2.675, "0.15" a hair above 0.15)."""
+    exact = Fraction(value)
+    if exact == 0:
+        return exact
+    magnitude = abs(exact)
+    shift = 511 - (magnitude.numerator.bit_length() - magnitude.denominator.bit_length())
+    scaled = magnitude * Fraction(2) ** shift
+    if scaled < 2**511:
+        shift, scaled = shift + 1, scaled * 2
+    elif scaled >= 2**512:
+        shift, scaled = shift - 1, scaled / 2
+    held = Fraction(round(scaled)) / Fraction(2) ** shift
+    return held if exact > 0 else -held
+
+
+def _tie_rounding(value: Decimal) -> str:
+    """How Go rounds a decimal tie of this literal: toward the side Terraform's held
+    binary value lies on; half-even when it holds the tie exactly (0.5, 2.5)."""
+    exact, held = Fraction(abs(value)), abs(held_fraction(value))
+    if held > exact:
+        return ROUND_HALF_UP
+    return ROUND_HALF_DOWN if held < exact else ROUND_HALF_EVEN
+
+
 def _rounded(value: Decimal, significant: int) -> tuple[str, int]:
-    """`value` rounded half-even to `significant` digits: (digits, point position)."""
+    """`value` rounded as Go rounds it to `significant` digits: (digits, point)."""
     digits, point = shortest_digits(abs(value))
     if digits == "0" or len(digits) <= significant:
         return digits, point
-    with localcontext() as context:
+    tie = digits[significant] == "5" and len(digits) == significant + 1
+    rounding = _tie_rounding(value) if tie else ROUND_HALF_EVEN
+    magnitude = abs(value)
+    with localcontext() as context:  # (context arithmetic would round abs() itself)
         context.prec = max(significant, 1)
-        context.rounding = ROUND_HALF_EVEN
-        rounded = +abs(value)
+        context.rounding = rounding
+        rounded = +magnitude
     return shortest_digits(rounded) if significant > 0 else ("0", point)
 
 
@@ -182,10 +212,18 @@ def _exponent_form(digits: str, point: int, precision: int, upper: bool) -> str:
 
 
 def _fixed_form(value: Decimal, precision: int) -> str:
-    with localcontext() as context:
-        context.prec = 4100
-        context.rounding = ROUND_HALF_EVEN
-        return format(abs(value), f".{precision}f")
+    digits, point = shortest_digits(abs(value))
+    significant = point + precision
+    if significant < 0:
+        return _fixed_digits("0", 1, precision)
+    if digits != "0" and len(digits) > significant:
+        if significant == 0:  # rounds to 0 or to one unit of the last place kept
+            above = digits[0] > "5" or (digits[0] == "5" and (
+                len(digits) > 1 or _tie_rounding(value) == ROUND_HALF_UP))
+            return _fixed_digits("1", point + 1, precision) if above else _fixed_digits(
+                "0", 1, precision)
+        digits, point = _rounded(value, significant)
+    return _fixed_digits(digits, point, precision)
 
 
 def _fixed_digits(digits: str, point: int, decimals: int) -> str:
@@ -200,10 +238,7 @@ def _fixed_digits(digits: str, point: int, decimals: int) -> str:
 def go_float_text(number: int | float, mode: str, precision: int | None) -> str:
     """Go's big.Float %e %f %g of a number's magnitude (the caller adds the sign)."""
     lower = mode.lower()
-    # Rounding to a precision looks at the binary value, as Go does: 2.675 is stored a
-    # little below 2.675, so "%.2f" gives 2.67. The shortest form reads the literal.
-    exact = precision is not None or lower in "ef"
-    value = Decimal(number) if exact and isinstance(number, float) else to_decimal(number)
+    value = to_decimal(number)
     if lower == "f":
         return _fixed_form(value, 6 if precision is None else precision)
     if lower == "e":
@@ -233,10 +268,10 @@ def _float(verb: Verb, value: Any) -> str:
     if verb.width is None or len(sign) + len(body) >= verb.width:
         return sign + body
     missing = verb.width - len(sign) - len(body)
+    if "0" in verb.flags:  # for floats Go's zero padding wins over "-"
+        return sign + "0" * missing + body
     if "-" in verb.flags:
         return sign + body + " " * missing
-    if "0" in verb.flags:
-        return sign + "0" * missing + body
     return " " * missing + sign + body
 
 

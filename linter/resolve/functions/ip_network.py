@@ -10,7 +10,7 @@ import ipaddress
 import re
 from typing import Any
 
-from linter.resolve.functions.base import FunctionError, known
+from linter.resolve.functions.base import FunctionError, NotEvaluated, known
 from linter.resolve.functions.conversions import as_integer, as_string
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -28,9 +28,13 @@ def _network(prefix: Any) -> Network:
         octets = [str(int(part)) for part in dotted.groups()]
         text = ".".join(octets[:4]) + "/" + octets[4]
     try:
-        return ipaddress.ip_network(text, strict=False)
+        network = ipaddress.ip_network(text, strict=False)
     except ValueError:
         raise FunctionError("invalid CIDR expression") from None
+    if isinstance(network, ipaddress.IPv6Network) and network.network_address.ipv4_mapped:
+        # Go mixes the 4- and 16-byte forms of these; its results are not reproduced.
+        raise NotEvaluated("IPv4-mapped IPv6 prefixes are not evaluated")
+    return network
 
 
 def _address(network: Network, number: int) -> str:

@@ -185,6 +185,8 @@ def yaml_text(value: Any) -> str:
 
 # --- decoded data -> values ------------------------------------------------------------
 
+_MAX_NODES = MAX_ELEMENTS * 2  # values built from one decoded document
+
 def _timestamp_text(value: datetime.date) -> str:
     if isinstance(value, datetime.datetime):
         offset = value.utcoffset()
@@ -203,14 +205,14 @@ def to_values(data: Any, line: int) -> Any:
     Iterative with a node budget: a YAML alias bomb expands shared references into
     exponentially many nodes, and deep nesting must not exhaust the stack.
     """
-    budget = MAX_ELEMENTS * 10
+    budget = _MAX_NODES
     root: list[Any] = [None]
     pending: list[tuple[Any, Any, Any]] = [(data, root, 0)]
     while pending:
         item, parent, slot = pending.pop()
         budget -= 1
         if budget < 0:
-            raise NotEvaluated(f"decoded document exceeds the {MAX_ELEMENTS * 10:,}-node limit")
+            raise NotEvaluated(f"decoded document exceeds the {_MAX_NODES:,}-node limit")
         if isinstance(item, dict):
             node = ConfigNode(line)
             for key, child in item.items():
