@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from linter.adapters.fields import blocks
 from linter.values import ConfigNode, PartialText, ResourceRef, Unknown, skeleton
 
 
@@ -41,32 +42,33 @@ def _statements(document: Any) -> Any:
         statements = [statements]
     if not isinstance(statements, list):
         return Unknown("policy Statement is not a list")
-    return {"Statement": [item for item in statements if isinstance(item, dict)]}
+    if not all(isinstance(item, dict) for item in statements):
+        # Dropping a statement could drop the one that matters (a public Allow).
+        return Unknown("policy has a statement that is not a JSON object")
+    return {"Statement": statements}
 
 
 def _from_policy_document_data(arguments: ConfigNode) -> Any:
+    if isinstance(arguments.get("statement"), Unknown):
+        return Unknown("the policy document's statements come from a dynamic block")
     statements = []
-    for block in arguments.get("statement") or []:
-        if not isinstance(block, ConfigNode):
-            continue
+    for block, _ in blocks(arguments, "statement"):
         statement: dict[str, Any] = {"Effect": block.get("effect") or "Allow"}
         for source, target in (("actions", "Action"), ("not_actions", "NotAction"),
                                ("resources", "Resource")):
             if block.get(source) is not None:
                 statement[target] = skeleton(block.get(source))
         principals: dict[str, list[Any]] = {}
-        for principal in block.get("principals") or []:
-            if isinstance(principal, ConfigNode):
-                identifiers = skeleton(principal.get("identifiers")) or []
-                principals.setdefault(str(principal.get("type")), []).extend(
-                    identifiers if isinstance(identifiers, list) else [identifiers])
+        for principal, _ in blocks(block, "principals"):
+            identifiers = skeleton(principal.get("identifiers")) or []
+            principals.setdefault(str(principal.get("type")), []).extend(
+                identifiers if isinstance(identifiers, list) else [identifiers])
         if principals:
             statement["Principal"] = ("*" if principals == {"*": ["*"]} else principals)
         conditions: dict[str, dict[str, Any]] = {}
-        for condition in block.get("condition") or []:
-            if isinstance(condition, ConfigNode):
-                conditions.setdefault(str(condition.get("test")), {})[
-                    str(condition.get("variable"))] = skeleton(condition.get("values"))
+        for condition, _ in blocks(block, "condition"):
+            conditions.setdefault(str(condition.get("test")), {})[
+                str(condition.get("variable"))] = skeleton(condition.get("values"))
         if conditions:
             statement["Condition"] = conditions
         statements.append(statement)

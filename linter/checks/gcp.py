@@ -69,7 +69,7 @@ def _features(settings: dict[str, Any]) -> tuple[list[str] | None, str]:
             return None, "custom_features cannot be known statically"
         return list(items), ""
     profiles = load_table("gcp_tls")["profiles"]
-    if profile not in profiles:
+    if not isinstance(profile, str) or profile not in profiles:
         return None, f"profile {profile} is not in the GCP TLS table"
     return list(profiles[profile]), ""
 
@@ -78,7 +78,8 @@ def _floor(settings: dict[str, Any]) -> tuple[str | None, str]:
     version = settings.get("min_tls_version")
     if isinstance(version, Unknown):
         return None, f"min_tls_version cannot be known statically ({version.reason})"
-    protocol = load_table("gcp_tls")["min_tls_versions"].get(version)
+    versions = load_table("gcp_tls")["min_tls_versions"]
+    protocol = versions.get(version) if isinstance(version, str) else None
     if protocol is None:
         return None, f"min_tls_version {version} is not in the GCP TLS table"
     return protocol, ""

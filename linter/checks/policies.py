@@ -40,12 +40,13 @@ def denies_insecure_transport(document: Any, **_: Any) -> CheckResult:
     for statement in _statements(document):
         if statement.get("Effect") != "Deny" or not _is_everyone(statement):
             continue
-        for operator, values in (statement.get("Condition") or {}).items():
-            if not isinstance(values, dict) or not operator.startswith("Bool"):
+        conditions = statement.get("Condition")
+        for operator, values in (conditions.items() if isinstance(conditions, dict) else ()):
+            if not isinstance(values, dict) or not str(operator).startswith("Bool"):
                 continue
             for key, expected in values.items():
-                if key.lower() == "aws:securetransport" and str(
-                        _as_list(expected)[0]).lower() == "false":
+                if str(key).lower() == "aws:securetransport" and [
+                        str(item).lower() for item in _as_list(expected)][:1] == ["false"]:
                     return CheckResult(True, "denies requests without TLS")
     return CheckResult(False, "the policy has no Deny statement for aws:SecureTransport = false")
 

@@ -56,6 +56,22 @@ def default_for(source_type: str, attribute: str) -> tuple[bool, Any, str]:
     return True, value, "provider default"
 
 
+@cache
+def _enumerations() -> dict[str, dict[str, Any]]:
+    table = load_table("enumerations")
+    return {**(table.get("terraform") or {}), **(table.get("cloudformation") or {})}
+
+
+def enumeration_for(source_type: str, attribute: str) -> str | tuple[str, ...] | None:
+    """How an enumerated setting is spelt: "lower", "upper" or its documented values.
+
+    `attribute` is the path an adapter reads; its last segment names the setting. None
+    for settings that are not enumerations (see enumerations.yaml).
+    """
+    spelling = _enumerations().get(source_type, {}).get(attribute.rsplit(".", 1)[-1])
+    return tuple(spelling) if isinstance(spelling, list) else spelling
+
+
 def tls_policy(service: str, name: str) -> dict[str, Any] | None:
     """The protocols and ciphers a named TLS policy allows, or None when not in the table."""
     policies = load_table("tls_policies")["services"].get(service, {}).get("policies", {})

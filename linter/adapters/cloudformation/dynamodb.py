@@ -12,8 +12,8 @@ _SSE = "SSESpecification"
 
 def build_table(resource: ResolvedResource, context: TemplateContext) -> list[Table]:
     properties = resource.properties
-    enabled = field_at(properties, f"{_SSE}.SSEEnabled", resource.type,
-                       attribute=f"Properties.{_SSE}.SSEEnabled")
+    enabled = as_bool(field_at(properties, f"{_SSE}.SSEEnabled", resource.type,
+                               attribute=f"Properties.{_SSE}.SSEEnabled"))
     key = field_at(properties, f"{_SSE}.KMSMasterKeyId", resource.type,
                    attribute=f"Properties.{_SSE}.KMSMasterKeyId")
     return [Table(**context.identity(resource), kms_encryption_enabled=as_bool(enabled),

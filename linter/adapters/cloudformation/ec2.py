@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from linter.adapters.cloudformation import TemplateContext
-from linter.adapters.fields import blocks, field_at, value_field
+from linter.adapters.fields import blocks, field_at, same_text, value_field
 from linter.models.address_ranges import is_whole_internet
 from linter.models.aws.ec2 import IngressRule, SecurityGroup, exposure_field
 from linter.models.base import Field
@@ -91,8 +91,9 @@ def _redirecting_ports(balancer: ResolvedResource, context: TemplateContext) -> 
     for listener in context.referencing(_LISTENER, "LoadBalancerArn", balancer):
         actions = blocks(listener.properties, "DefaultActions")
         redirects = bool(actions) and all(
-            action.get("Type") == "redirect"
-            and field_at(action, "RedirectConfig.Protocol", listener.type).value == "HTTPS"
+            same_text(action.get("Type"), "redirect")
+            and same_text(field_at(action, "RedirectConfig.Protocol", listener.type).value,
+                          "HTTPS")
             for action, _ in actions)
         by_port.setdefault(listener.properties.get("Port"), []).append(redirects)
     return {int(port) for port, flags in by_port.items()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from linter.adapters.cloudformation import TemplateContext
-from linter.adapters.fields import blocks
+from linter.adapters.fields import blocks, same_text
 from linter.models.aws.elb_classic import NegotiationPolicy, negotiation_settings
 from linter.models.base import SourceLocation
 from linter.resolve.cloudformation import ResolvedResource
@@ -20,7 +20,7 @@ def build_policies(resource: ResolvedResource,
     """One model per SSLNegotiationPolicyType entry of Properties.Policies."""
     found = []
     for index, (node, line) in enumerate(blocks(resource.properties, "Policies")):
-        if node.get("PolicyType") != "SSLNegotiationPolicyType":
+        if not same_text(node.get("PolicyType"), "SSLNegotiationPolicyType"):
             continue
         pairs: list[tuple[Any, Any, int]] = [
             (item.get("Name"), item.get("Value"), item.line_of("Value"))

@@ -69,7 +69,8 @@ def _default_actions(properties: ConfigNode, key: str = "DefaultActions") -> Fie
         if not isinstance(kind, str) or not isinstance(protocol, (str, type(None))):
             return Field(None, FieldState.UNKNOWN, attribute, action_line,
                          "the action type or redirect protocol is not a literal")
-        actions.append({"type": kind, "redirect_protocol": protocol})
+        # Action types are lower-case; compared without case, as the provider validates.
+        actions.append({"type": kind.lower(), "redirect_protocol": protocol})
     if not actions:
         return Field.absent(attribute)
     return Field(actions, FieldState.SET, attribute, line)

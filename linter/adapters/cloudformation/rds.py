@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from linter.adapters.cloudformation import TemplateContext
-from linter.adapters.fields import as_bool, field_at
+from linter.adapters.fields import as_bool, field_at, same_text
 from linter.models.aws.rds import (
     DBCluster,
     DBInstance,
@@ -71,7 +71,8 @@ def build_cluster(resource: ResolvedResource, context: TemplateContext) -> list[
         restored = _field(properties, "SourceDBClusterIdentifier", kind)
     encrypted = storage_encryption(as_bool(_field(properties, "StorageEncrypted", kind)),
                                    restored,
-                                   serverless=properties.get("EngineMode") == "serverless")
+                                   serverless=same_text(properties.get("EngineMode"),
+                                                              "serverless"))
     return [DBCluster(
         **context.identity(resource), storage_encrypted=encrypted,
         kms_key=_field(properties, "KmsKeyId", kind),

@@ -59,8 +59,8 @@ def _nested_items_public(config: ConfigNode, source_type: str) -> Field:
     """
     if config.get("allow_nested_items_to_be_public") is None \
             and config.get("allow_blob_public_access") is not None:
-        return field_at(config, "allow_blob_public_access", source_type)
-    return field_at(config, "allow_nested_items_to_be_public", source_type)
+        return as_bool(field_at(config, "allow_blob_public_access", source_type))
+    return as_bool(field_at(config, "allow_nested_items_to_be_public", source_type))
 
 
 def _network_rules(block: ResolvedBlock, context: TerraformContext) -> tuple[Field, Field]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from linter.adapters.fields import field_at
+from linter.adapters.fields import as_bool, field_at
 from linter.adapters.terraform import TerraformContext
 from linter.adapters.terraform.rds import _parameter_group as parameter_group
 from linter.models.aws.docdb import Cluster, tls_in_force
@@ -15,7 +15,7 @@ def build_cluster(block: ResolvedBlock, context: TerraformContext) -> list[Clust
     group = parameter_group(config.get("db_cluster_parameter_group_name"),
                             "aws_docdb_cluster_parameter_group", context)
     return [Cluster(**context.identity(block),
-                    storage_encrypted=field_at(config, "storage_encrypted", block.type),
+                    storage_encrypted=as_bool(field_at(config, "storage_encrypted", block.type)),
                     kms_key=field_at(config, "kms_key_id", block.type),
                     tls=tls_in_force(group, argument))]
 

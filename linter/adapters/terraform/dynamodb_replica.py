@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from linter.adapters.fields import blocks, field_at
+from linter.adapters.fields import as_bool, blocks, field_at
 from linter.adapters.terraform import TerraformContext
 from linter.models.aws.dynamodb import TableReplica
 from linter.models.base import Field, FieldState
@@ -27,7 +27,7 @@ _SWITCH = "server_side_encryption.enabled"
 
 def build_inline_replicas(block: ResolvedBlock,
                           context: TerraformContext) -> list[TableReplica]:
-    switch = field_at(block.config, _SWITCH, block.type)
+    switch = as_bool(field_at(block.config, _SWITCH, block.type))
     written = block.config.get("replica")
     if written is not None and not isinstance(written, (list, ConfigNode)):
         # A dynamic "replica" block whose for_each is not known: which replicas exist,
@@ -78,7 +78,7 @@ def _main_table_switch(reference: Any) -> Field:
     shown = f"global_table_arn -> {_SWITCH}"
     if isinstance(reference, ResourceRef) and reference.resource_type == _TABLE \
             and isinstance(reference.arguments, ConfigNode):
-        switch = field_at(reference.arguments, _SWITCH, _TABLE)
+        switch = as_bool(field_at(reference.arguments, _SWITCH, _TABLE))
         # The value comes from another block: its line is not the replica's.
         return Field(switch.value, switch.state,
                      f"{reference.resource_type}.{reference.name}.{_SWITCH}", None,

@@ -44,7 +44,7 @@ def build_snapshot(block: ResolvedBlock, context: TerraformContext) -> list[Snap
 
 def _volume_encryption(block: ResolvedBlock, context: TerraformContext, links: int) -> Field:
     # Absent `encrypted`: DEFAULT false (tables/defaults/aws_ec2.yaml).
-    written = field_at(block.config, "encrypted", block.type)
+    written = as_bool(field_at(block.config, "encrypted", block.type))
     if block.config.get("snapshot_id") is None:
         return written
     return restored_encryption(written, _source(block.config, "snapshot_id", "snapshot_id",
@@ -61,7 +61,7 @@ def _snapshot_encryption(block: ResolvedBlock, context: TerraformContext, links:
                        links)
     # aws_ebs_snapshot_import: absent is DEFAULT false (tables/defaults/aws_ebs.yaml);
     # aws_ebs_snapshot_copy: absent only means "as the source".
-    written = field_at(block.config, "encrypted", block.type)
+    written = as_bool(field_at(block.config, "encrypted", block.type))
     if block.type == "aws_ebs_snapshot_copy":
         return restored_encryption(written, _source(
             block.config, "source_snapshot_id", "source_snapshot_id", SNAPSHOT_TYPES, context,

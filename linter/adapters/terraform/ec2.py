@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from linter.adapters.fields import blocks, field_at, value_field
+from linter.adapters.fields import blocks, field_at, same_text, value_field
 from linter.adapters.terraform import TerraformContext
 from linter.models.address_ranges import is_whole_internet
 from linter.models.aws.ec2 import IngressRule, SecurityGroup, exposure_field
@@ -106,8 +106,8 @@ def _redirecting_ports(balancer: ResolvedBlock, context: TerraformContext) -> se
     for listener in listeners:
         actions = blocks(listener.config, "default_action")
         redirects = bool(actions) and all(
-            action.get("type") == "redirect"
-            and field_at(action, "redirect.protocol", listener.type).value == "HTTPS"
+            same_text(action.get("type"), "redirect")
+            and same_text(field_at(action, "redirect.protocol", listener.type).value, "HTTPS")
             for action, _ in actions)
         by_port.setdefault(listener.config.get("port"), []).append(redirects)
     return {int(port) for port, flags in by_port.items()

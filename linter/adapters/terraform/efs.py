@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from linter.adapters.fields import field_at
+from linter.adapters.fields import as_bool, field_at
 from linter.adapters.terraform import TerraformContext
 from linter.models.aws.efs import FileSystem
 from linter.resolve.terraform import ResolvedBlock
@@ -10,7 +10,7 @@ from linter.resolve.terraform import ResolvedBlock
 
 def build_file_system(block: ResolvedBlock, context: TerraformContext) -> list[FileSystem]:
     return [FileSystem(**context.identity(block),
-                       encrypted=field_at(block.config, "encrypted", block.type),
+                       encrypted=as_bool(field_at(block.config, "encrypted", block.type)),
                        kms_key=field_at(block.config, "kms_key_id", block.type))]
 
 

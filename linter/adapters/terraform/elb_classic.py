@@ -3,7 +3,7 @@ aws_lb_ssl_negotiation_policy."""
 
 from __future__ import annotations
 
-from linter.adapters.fields import blocks, field_at
+from linter.adapters.fields import blocks, field_at, same_text
 from linter.adapters.terraform import TerraformContext
 from linter.models.aws.elb_classic import (
     Listener,
@@ -25,7 +25,7 @@ def build_load_balancer(block: ResolvedBlock, context: TerraformContext) -> list
 
 
 def build_policy(block: ResolvedBlock, context: TerraformContext) -> list[NegotiationPolicy]:
-    if block.config.get("policy_type_name") != "SSLNegotiationPolicyType":
+    if not same_text(block.config.get("policy_type_name"), "SSLNegotiationPolicyType"):
         return []
     return _policy(block, context, "policy_attribute")
 

@@ -84,7 +84,8 @@ def _default_actions(config: ConfigNode, key: str = "default_action") -> Field:
         if not isinstance(kind, str) or not isinstance(protocol, (str, type(None))):
             return Field(None, FieldState.UNKNOWN, "default_action.type", action.line_of("type"),
                          "the action type or redirect protocol is not a literal")
-        actions.append({"type": kind, "redirect_protocol": protocol})
+        # Action types are lower-case; the provider validates them ignoring case.
+        actions.append({"type": kind.lower(), "redirect_protocol": protocol})
     if not actions:
         return Field.absent(key)
     return Field(actions, FieldState.SET, key, line)

@@ -58,15 +58,32 @@ def _policy_members(value: Any) -> list[Any] | Unknown:
             document = json.loads(value)
         except ValueError:
             return Unknown("policy_data is not a JSON policy")
-        return [member for binding in document.get("bindings", [])
-                for member in binding.get("members", [])]
+        return _binding_members(document)
     if isinstance(value, ConfigNode) and is_known(value):
-        document = plain(value)
-        return [member for binding in document.get("bindings", [])
-                for member in binding.get("members", [])]
+        return _binding_members(plain(value))
     if isinstance(value, Unknown):
         return value
     return Unknown(f"policy_data {value} cannot be read in the scanned files")
+
+
+def _binding_members(document: Any) -> list[Any] | Unknown:
+    """The members of every binding of an IAM policy document (`{"bindings": [...]}`).
+
+    The document comes from a scanned file: anything but that shape (a bare string, a
+    list, a number, bindings that are not objects) is Unknown with the reason.
+    """
+    if not isinstance(document, dict):
+        return Unknown("policy_data is not a JSON object with bindings")
+    bindings = document.get("bindings", [])
+    if not isinstance(bindings, list) or not all(isinstance(item, dict) for item in bindings):
+        return Unknown("policy_data bindings are not a list of objects")
+    members: list[Any] = []
+    for binding in bindings:
+        written = binding.get("members", [])
+        if not isinstance(written, list):
+            return Unknown("policy_data has a binding whose members are not a list")
+        members.extend(written)
+    return members
 
 
 BUILDERS = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from linter.adapters.fields import field_at
+from linter.adapters.fields import as_bool, field_at
 from linter.adapters.policy_documents import normalise
 from linter.adapters.terraform import TerraformContext
 from linter.models.aws.kms import Key
@@ -13,7 +13,8 @@ from linter.values import Unknown
 
 def build_key(block: ResolvedBlock, context: TerraformContext) -> list[Key]:
     return [Key(**context.identity(block),
-                rotation_enabled=field_at(block.config, "enable_key_rotation", block.type),
+                rotation_enabled=as_bool(field_at(block.config, "enable_key_rotation",
+                                                          block.type)),
                 key_spec=field_at(block.config, "customer_master_key_spec", block.type),
                 policy=_policy(block, context))]
 

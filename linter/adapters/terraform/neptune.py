@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from linter.adapters.fields import field_at
+from linter.adapters.fields import as_bool, field_at
 from linter.adapters.terraform import TerraformContext
 from linter.models.aws.neptune import Cluster
 from linter.resolve.terraform import ResolvedBlock
@@ -10,7 +10,8 @@ from linter.resolve.terraform import ResolvedBlock
 
 def build_cluster(block: ResolvedBlock, context: TerraformContext) -> list[Cluster]:
     return [Cluster(**context.identity(block),
-                    storage_encrypted=field_at(block.config, "storage_encrypted", block.type),
+                    storage_encrypted=as_bool(field_at(block.config, "storage_encrypted",
+                                                        block.type)),
                     kms_key=field_at(block.config, "kms_key_arn", block.type))]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from linter.adapters.fields import as_bool, blocks, field_at
+from linter.adapters.fields import as_bool, blocks, field_at, same_text
 from linter.adapters.terraform import TerraformContext
 from linter.models.aws.rds import (
     DBCluster,
@@ -101,7 +101,7 @@ def _parameter_group(value: Any, group_type: str, context: TerraformContext) -> 
 
 
 def _instance_encryption(block: ResolvedBlock) -> Field:
-    return storage_encryption(field_at(block.config, "storage_encrypted", block.type),
+    return storage_encryption(as_bool(field_at(block.config, "storage_encrypted", block.type)),
                               field_at(block.config, "snapshot_identifier", block.type))
 
 
@@ -110,8 +110,8 @@ def _cluster_encryption(block: ResolvedBlock) -> Field:
     restored = field_at(config, "snapshot_identifier", block.type)
     if restored.state is FieldState.ABSENT:
         restored = field_at(config, "replication_source_identifier", block.type)
-    return storage_encryption(field_at(config, "storage_encrypted", block.type), restored,
-                              serverless=config.get("engine_mode") == "serverless")
+    return storage_encryption(as_bool(field_at(config, "storage_encrypted", block.type)), restored,
+                              serverless=same_text(config.get("engine_mode"), "serverless"))
 
 
 # --- snapshots ------------------------------------------------------------------------

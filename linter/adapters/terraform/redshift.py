@@ -11,7 +11,7 @@ from linter.resolve.terraform import ResolvedBlock
 
 def build_cluster(block: ResolvedBlock, context: TerraformContext) -> list[Cluster]:
     return [Cluster(**context.identity(block),
-                    encrypted=field_at(block.config, "encrypted", block.type),
+                    encrypted=as_bool(field_at(block.config, "encrypted", block.type)),
                     kms_key=field_at(block.config, "kms_key_id", block.type),
                     require_ssl=require_ssl_in_force(
                         parameter_group(block.config.get("cluster_parameter_group_name"),
