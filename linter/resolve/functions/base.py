@@ -88,6 +88,21 @@ def _arity_error(name: str, count: int, minimum: int, maximum: int | None) -> Ev
     return EvaluationError(f"{name}() takes {expected} {noun}, got {count}")
 
 
+def _refusal(name: str, args: list[Any], minimum: int, upper: int | None,
+             wholly_known: bool) -> Any:
+    """What a call answers before its body runs: a wrong argument count, an error
+    inside an argument, or (when the body needs known values) an unknown argument."""
+    count = len(args)
+    if count < minimum or (upper is not None and count > upper):
+        return _arity_error(name, count, minimum, upper)
+    marker = first_unknown(args)
+    if marker is None:
+        return None
+    if wholly_known:
+        return unknown_result(name, marker)
+    return marker if isinstance(marker, EvaluationError) else None
+
+
 def known(name: str, body: Callable[..., Any], minimum: int,
           maximum: int | None = -1) -> Function:
     """A function whose arguments must all be wholly known (most of them).
@@ -97,13 +112,8 @@ def known(name: str, body: Callable[..., Any], minimum: int,
     upper = minimum if maximum == -1 else maximum
 
     def run(args: list[Any]) -> Any:
-        count = len(args)
-        if count < minimum or (upper is not None and count > upper):
-            return _arity_error(name, count, minimum, upper)
-        marker = first_unknown(args)
-        if marker is not None:
-            return unknown_result(name, marker)
-        return body(*args)
+        refusal = _refusal(name, args, minimum, upper, True)
+        return body(*args) if refusal is None else refusal
 
     run.__name__ = name
     return run
@@ -118,33 +128,21 @@ def lenient(name: str, body: Callable[..., Any], minimum: int,
     upper = minimum if maximum == -1 else maximum
 
     def run(args: list[Any]) -> Any:
-        count = len(args)
-        if count < minimum or (upper is not None and count > upper):
-            return _arity_error(name, count, minimum, upper)
-        error = first_error(args)
-        if error is not None:
-            return error
-        return body(*args)
+        refusal = _refusal(name, args, minimum, upper, False)
+        return body(*args) if refusal is None else refusal
 
     run.__name__ = name
     return run
 
 
-def known_with_context(name: str, body: Callable[..., Any], minimum: int,
-                       maximum: int | None = -1) -> ContextFunction:
-    """`known`, for a body that takes the CallContext first."""
+def with_context(name: str, body: Callable[..., Any], minimum: int,
+                 maximum: int | None = -1, *, wholly_known: bool = True) -> ContextFunction:
+    """`known` (or `lenient`), for a body that takes the CallContext first."""
+    upper = minimum if maximum == -1 else maximum
+
     def run(args: list[Any], context: CallContext) -> Any:
-        return known(name, lambda *values: body(context, *values), minimum, maximum)(args)
-
-    run.__name__ = name
-    return run
-
-
-def lenient_with_context(name: str, body: Callable[..., Any], minimum: int,
-                         maximum: int | None = -1) -> ContextFunction:
-    """`lenient`, for a body that takes the CallContext first."""
-    def run(args: list[Any], context: CallContext) -> Any:
-        return lenient(name, lambda *values: body(context, *values), minimum, maximum)(args)
+        refusal = _refusal(name, args, minimum, upper, wholly_known)
+        return body(context, *args) if refusal is None else refusal
 
     run.__name__ = name
     return run

@@ -25,9 +25,8 @@ from linter.resolve.functions.base import (
     check_text,
     is_unknown,
     known,
-    known_with_context,
-    lenient_with_context,
     not_evaluated,
+    with_context,
 )
 from linter.resolve.functions.conversions import as_string
 from linter.resolve.functions.hashing_crypto import base64_digest, hex_digest
@@ -217,17 +216,17 @@ FUNCTIONS = {
 }
 
 CONTEXT_FUNCTIONS = {
-    "file": known_with_context("file", _file, 1),
-    "filebase64": known_with_context("filebase64", _filebase64, 1),
-    "fileexists": known_with_context("fileexists", _fileexists, 1),
-    "fileset": known_with_context("fileset", _fileset, 2),
-    "templatefile": lenient_with_context("templatefile", _templatefile, 2),
-    "filemd5": known_with_context("filemd5", _digest_of_file("md5", hex_digest), 1),
-    "filesha1": known_with_context("filesha1", _digest_of_file("sha1", hex_digest), 1),
-    "filesha256": known_with_context("filesha256", _digest_of_file("sha256", hex_digest), 1),
-    "filesha512": known_with_context("filesha512", _digest_of_file("sha512", hex_digest), 1),
-    "filebase64sha256": known_with_context(
+    "file": with_context("file", _file, 1),
+    "filebase64": with_context("filebase64", _filebase64, 1),
+    "fileexists": with_context("fileexists", _fileexists, 1),
+    "fileset": with_context("fileset", _fileset, 2),
+    "templatefile": with_context("templatefile", _templatefile, 2, wholly_known=False),
+    "filemd5": with_context("filemd5", _digest_of_file("md5", hex_digest), 1),
+    "filesha1": with_context("filesha1", _digest_of_file("sha1", hex_digest), 1),
+    "filesha256": with_context("filesha256", _digest_of_file("sha256", hex_digest), 1),
+    "filesha512": with_context("filesha512", _digest_of_file("sha512", hex_digest), 1),
+    "filebase64sha256": with_context(
         "filebase64sha256", _digest_of_file("sha256", base64_digest), 1),
-    "filebase64sha512": known_with_context(
+    "filebase64sha512": with_context(
         "filebase64sha512", _digest_of_file("sha512", base64_digest), 1),
 }

@@ -16,7 +16,7 @@ from linter.resolve.functions.base import (
     is_unknown,
     known,
     lenient,
-    lenient_with_context,
+    with_context,
 )
 from linter.resolve.functions.conversions import (
     as_integer,
@@ -215,5 +215,5 @@ FUNCTIONS = {
 }
 
 CONTEXT_FUNCTIONS = {
-    "templatestring": lenient_with_context("templatestring", _templatestring, 2),
+    "templatestring": with_context("templatestring", _templatestring, 2, wholly_known=False),
 }
