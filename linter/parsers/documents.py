@@ -10,6 +10,12 @@ from linter.parsers.yaml_source import DocumentError, DuplicateKey, MarkedList, 
 from linter.values import ConfigNode
 
 
+class TemplateRejected(DocumentError):
+    """A template that loads as YAML or JSON but cannot be judged whole: a key written
+    twice, or resources its raw text holds that the loader did not return. Unlike a
+    syntax error, never a sign of an unrendered Helm chart."""
+
+
 @dataclass
 class KubernetesObject:
     body: ConfigNode
@@ -83,7 +89,7 @@ def _refuse_duplicates(duplicates: list[DuplicateKey]) -> None:
     if duplicates:
         first = min(duplicates, key=lambda item: item.line)
         # Loaders keep the last value; the AWS CLI and cfn-lint refuse the template.
-        raise DocumentError(
+        raise TemplateRejected(
             f"key {first.key} at line {first.line} is already defined at line "
             f"{first.first_line}: a template must not define a key twice")
 
@@ -103,7 +109,7 @@ def _hold_against_census(template: ConfigNode, text: str) -> None:
             lines = ", ".join(str(line) for line in lost)
             noun = "resource at line" if len(lost) == 1 else "resources at lines"
             verb = "was" if len(lost) == 1 else "were"
-            raise DocumentError(f"the {noun} {lines} {verb} not read by the YAML parser")
+            raise TemplateRejected(f"the {noun} {lines} {verb} not read by the YAML parser")
 
 
 def _is_kubernetes(document: ConfigNode) -> bool:
