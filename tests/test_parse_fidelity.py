@@ -376,7 +376,17 @@ def test_rejected_declarations_fail_the_scan_and_the_rest_is_judged(tmp_path: Pa
         ("template.yaml", 14, "Properties of resource NullProperties is not a mapping"),
         ("template.yaml", 15, "resource NotAMapping is not a mapping with a Type"),
     ]
-    assert ("KEY-002", "fail", "GoodKey", "template.yaml", 19) in _findings(result)
+    # Only the declaration CloudFormation accepts is judged.
+    assert _findings(result) == [("KEY-002", "fail", "GoodKey", "template.yaml", 19)]
+
+
+def test_declarations_cloudformation_rejects_are_not_judged() -> None:
+    from linter.parsers.documents import parse_documents
+    from linter.resolve.cloudformation import TemplateScope
+
+    [template] = parse_documents(BROKEN_DECLARATIONS, json_mode=False).cloudformation
+    assert [resource.logical_id for resource in TemplateScope(template).resolved_resources()] \
+        == ["GoodKey"]
 
 
 def test_a_rejected_template_is_not_mistaken_for_a_helm_chart() -> None:

@@ -92,11 +92,13 @@ class TemplateScope:
         self.errors: list[tuple[int, str]] = template_errors(template, self.resources)
 
     def resolved_resources(self) -> list[ResolvedResource]:
-        """The resources created under the parameters in force; declarations without a
-        string Type are left out (they are in `errors`)."""
+        """The resources created under the parameters in force; declarations
+        CloudFormation rejects (no string Type, Properties that are not a mapping) are
+        left out: they are in `errors`, and judging what was not read would be a guess."""
         resolved = []
         for logical_id, body in self.resources.items():
-            if not isinstance(body, ConfigNode):
+            if not isinstance(body, ConfigNode) or (
+                    "Properties" in body and not isinstance(body.get("Properties"), ConfigNode)):
                 continue
             condition = body.get("Condition")
             if isinstance(condition, ConfigNode) and self.language_extensions:
