@@ -157,8 +157,6 @@ def test_every_builder_survives_values_of_the_wrong_type(build: Any, kind: str) 
     assert errors == []
 
 
-@pytest.mark.xfail(reason="linter/conditions.py shows a list holding an Unknown with "
-                          "json.dumps, which raises (fix proposed to the lead)", strict=False)
 @pytest.mark.parametrize("build", [_terraform_models, _cloudformation_models])
 def test_lists_with_unknown_items_are_judged_without_errors(build: Any) -> None:
     errors = [outcome.message for outcome in
@@ -295,6 +293,18 @@ def test_a_conditional_key_whose_other_branch_is_empty_fails_on_that_branch(
     result = _scan(tmp_path, files, "KEY-001")
     assert _findings(result) == [("KEY-001", "fail", "aws_ebs_volume.scans", 6)]
     assert "false branch" in _messages(result)[("KEY-001", "aws_ebs_volume.scans")]
+
+
+def test_sqs_conditional_key_with_an_empty_branch_fails_that_branch(tmp_path: Path) -> None:
+    # The empty branch is SSE-SQS (the default, still encrypted): no customer-managed key.
+    files = {"main.tf": 'variable "with_key" {}\n'
+                        'resource "aws_kms_key" "phi" {}\n'
+                        'resource "aws_sqs_queue" "referrals" {\n'
+                        '  kms_master_key_id = var.with_key ? aws_kms_key.phi.arn : ""\n'
+                        '}\n'}
+    result = _scan(tmp_path, files, "KEY-001")
+    assert _findings(result) == [("KEY-001", "fail", "aws_sqs_queue.referrals", 4)]
+    assert "false branch" in _messages(result)[("KEY-001", "aws_sqs_queue.referrals")]
 
 
 FIREHOSE_TF = '''resource "aws_kinesis_firehose_delivery_stream" "hl7_feed" {

@@ -19,6 +19,9 @@ class Queue(Resource):
     @property
     def encryption_enabled(self) -> Field:
         """Whether data at rest is encrypted at all (KEY-001 judges the key only then)."""
-        if self.kms_key.state is not FieldState.ABSENT:
-            return derived_switch(self.kms_key, lambda value: value is not None)
-        return derived_switch(self.sqs_managed_encryption, lambda value: value is True)
+        if self.kms_key.state is FieldState.ABSENT:
+            return derived_switch(self.sqs_managed_encryption, lambda value: value is True)
+        # An empty key branch (`cond ? key.arn : ""`) is SSE-SQS when that is on: still
+        # encrypted, so KEY-001 judges the key and fails that branch.
+        sse_sqs = self.sqs_managed_encryption.value is True
+        return derived_switch(self.kms_key, lambda value: value is not None or sse_sqs)
