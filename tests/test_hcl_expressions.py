@@ -212,8 +212,8 @@ def test_for_expression_with_an_unknown_condition_is_unknown_not_a_guess() -> No
     ('[for s in "text" : s]', "for expression (line 32) over a str, not a collection"),
     ('{for s in ["a", "a"] : s => 1}', 'duplicate key "a" in the for expression (line 32); '
                                         "add ... after the value to group"),
-    ('[for s in ["a"] : s if "yes"]', "a string other than true or false where a bool is "
-                                      "required"),
+    ('[for s in ["a"] : s if "yes"]', 'condition must be a bool (or the string "true" or '
+                                      '"false")'),
 ])
 def test_for_expression_errors(expression: str, reason: str) -> None:
     assert _is_error(_value(expression), reason)
@@ -319,10 +319,10 @@ def test_template_with_unknown_parts_keeps_its_known_text() -> None:
 
 
 @pytest.mark.parametrize(("expression", "reason"), [
-    ('"${var.nothing}-x"', "cannot include a null value in a string template"),
-    ('"a${var.list}"', "cannot include list in a string template"),
-    ('"%{ if "maybe" }x%{ endif }"', "a string other than true or false where a bool is "
-                                     "required"),
+    ('"${var.nothing}-x"', "interpolated value must not be null"),
+    ('"a${var.list}"', "interpolated value must be a string, not a list"),
+    ('"%{ if "maybe" }x%{ endif }"', 'condition must be a bool (or the string "true" or '
+                                     '"false")'),
 ])
 def test_template_errors(expression: str, reason: str) -> None:
     assert _is_error(_value(expression), reason)
@@ -362,6 +362,15 @@ def test_malformed_templates_are_opaque(source: str, kind: str) -> None:
 ])
 def test_try_falls_back_from_errors(expression: str, expected: Any) -> None:
     assert _value(expression) == expected
+
+
+def test_index_not_known_is_unknown_not_an_error() -> None:
+    assert _value("var.map[var.nodefault]") == Unknown(
+        "an index is not known (var.nodefault has no value (no default, no tfvars))")
+    assert _value("var.map[aws_s3_bucket.logs.id]") == Unknown(
+        "an index is not known (aws_s3_bucket.logs.id)")
+    assert _value('try(var.map[var.nodefault], "fb")') == Unknown(
+        "an index is not known (var.nodefault has no value (no default, no tfvars))")
 
 
 def test_try_keeps_a_value_that_is_only_unknown() -> None:
@@ -413,6 +422,10 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "photos" {
     ("4 / 2", 2),
     ("7 / 2", 3.5),
     ("-5 % 3", -2),
+    ("5.5 % 2", 1.5),
+    ("0.1 + 0.2", 0.3),  # exact decimal arithmetic, as Terraform's numbers
+    ("1 / 3", 0.3333333333333333),
+    ('"${0.1 + 0.2} ${1e20}"', "0.3 100000000000000000000"),
     ('"5" < 10', True),
     ('-"5"', -5),
     ('!"true"', False),
@@ -432,10 +445,10 @@ def test_operators_convert_like_terraform(expression: str, expected: Any) -> Non
 
 @pytest.mark.parametrize(("expression", "reason"), [
     ("1 / 0", "division by zero"),
-    ('"a" < 1', "a string that is not a number where a number is required"),
-    ("[1] + [2]", "a number is required, not list"),
-    ("null + 1", "a number is required, not null"),
-    ("!null", "a bool is required, not null"),
+    ('"a" < 1', "operand must be a decimal representation of a number"),
+    ("[1] + [2]", "operand must be a number, not a list"),
+    ("null + 1", "operand must not be null"),
+    ("!null", "operand must not be null"),
 ])
 def test_invalid_operands_are_errors(expression: str, reason: str) -> None:
     assert _is_error(_value(expression), reason)
@@ -599,6 +612,9 @@ def test_calls_work_with_a_library_without_keywords(monkeypatch: pytest.MonkeyPa
 
 def test_templatefile_path_from_path_module() -> None:
     assert _value('"${path.module}/policy.tftpl"') == "./policy.tftpl"
+    assert _value("path.root") == "."  # a root module's own folder
+    assert _value("path.cwd") == Unknown("filesystem paths are not evaluated")
+    assert _value("path") == Unknown("filesystem paths are not evaluated")
 
 
 def test_templatefile_renders_a_policy_from_the_module_folder(tmp_path: Path,

@@ -298,8 +298,9 @@ def _token_text(node: Tree, position: int = 0) -> str:
 
 
 # --- templates ------------------------------------------------------------------------
-# A quoted string or heredoc is a flat sequence of pieces (text, `${...}`, `%{...}`);
-# `_assemble` nests the directives and applies the `~` strip markers.
+# A quoted string, heredoc or template file is a flat sequence of pieces (text, `${...}`,
+# `%{...}`): `_strip` applies the `~` markers, `_flush` a `<<-` heredoc's indentation,
+# `_assemble` nests the directives into TemplateIf / TemplateFor.
 
 _DIRECTIVE_KINDS = {"template_if_start": "if", "template_else": "else",
                     "template_endif": "endif", "template_for_start": "for",

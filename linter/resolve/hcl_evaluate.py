@@ -205,9 +205,11 @@ def _step(value: Any, step: Any, attribute: bool) -> Any:
     """One attribute (`attribute`) or index step of a traversal."""
     if isinstance(value, EvaluationError):
         return value
-    if isinstance(step, Unknown):
-        return step if isinstance(step, EvaluationError) or isinstance(value, Unknown) else \
-            Unknown(f"an index is not known ({step.reason})")
+    if isinstance(step, EvaluationError):
+        return step
+    if isinstance(step, (Unknown, ResourceRef, Branches)):
+        return value if isinstance(value, Unknown) else Unknown(
+            f"an index is not known ({step.reason if isinstance(step, Unknown) else step})")
     if isinstance(value, PartialText):
         return EvaluationError("a string has no attributes or elements")
     if isinstance(value, Unknown):

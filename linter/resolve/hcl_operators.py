@@ -11,12 +11,20 @@
 
 from __future__ import annotations
 
-import math
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import InvalidOperation
 from typing import Any
 
+from linter.resolve.functions.base import FunctionError, NotEvaluated
+from linter.resolve.functions.conversions import (
+    as_bool,
+    as_number,
+    as_string,
+    from_decimal,
+    to_decimal,
+    type_name,
+)
 from linter.values import (
     Branches,
     ConfigNode,
@@ -36,9 +44,6 @@ class LimitReached(Unknown):
 
 # Attributes every declared resource and data source has once it exists, never null.
 NEVER_NULL_ATTRIBUTES = frozenset({"id", "arn"})
-_NUMBER = re.compile(r"-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?")
-# Integral results are kept as int, like Terraform's exact numbers print ("2", not "2.0").
-_EXACT_INTEGER_LIMIT = 2**53
 
 
 def error_in(values: Any) -> EvaluationError | None:
@@ -49,61 +54,34 @@ def error_in(values: Any) -> EvaluationError | None:
     return None
 
 
-def normalise_number(value: int | float) -> int | float:
-    if isinstance(value, float) and value.is_integer() and abs(value) < _EXACT_INTEGER_LIMIT:
-        return int(value)
-    return value
+def _converted(convert: Callable[[Any, str], Any], value: Any, what: str) -> Any:
+    """The function library's conversion (Terraform's rules, written once), its failure
+    as the marker the evaluator passes on."""
+    if isinstance(value, Unknown):
+        return value
+    if isinstance(value, (ResourceRef, Branches)):
+        return Unknown(f"{value} is not known until apply")
+    try:
+        return convert(value, what)
+    except FunctionError as error:
+        return EvaluationError(str(error))
+    except NotEvaluated as error:
+        return LimitReached(str(error))
 
 
 def to_number(value: Any) -> int | float | Unknown:
-    """A number, or why the value is not one (EvaluationError) or is not known (Unknown)."""
-    if isinstance(value, Unknown):
-        return value
-    if isinstance(value, bool) or value is None:
-        return EvaluationError(f"a number is required, not {_kind(value)}")
-    if isinstance(value, (int, float)):
-        return value
-    if isinstance(value, str):
-        if _NUMBER.fullmatch(value):
-            return normalise_number(float(value)) if any(
-                mark in value for mark in ".eE") else int(value)
-        return EvaluationError("a string that is not a number where a number is required")
-    if isinstance(value, (ResourceRef, Branches)):
-        return Unknown(f"{value} is not known until apply")
-    return EvaluationError(f"a number is required, not {_kind(value)}")
+    """A number (a decimal string converts), why the value is not one (EvaluationError)
+    or why it is not known (Unknown)."""
+    return _converted(as_number, value, "operand")  # type: ignore[no-any-return]
 
 
-def to_bool(value: Any) -> bool | Unknown:
-    if isinstance(value, Unknown):
-        return value
-    if isinstance(value, bool):
-        return value
-    if value in ("true", "false"):
-        return value == "true"
-    if isinstance(value, (ResourceRef, Branches)):
-        return Unknown(f"{value} is not known until apply")
-    if isinstance(value, str):
-        return EvaluationError("a string other than true or false where a bool is required")
-    return EvaluationError(f"a bool is required, not {_kind(value)}")
+def to_bool(value: Any, what: str = "condition") -> bool | Unknown:
+    return _converted(as_bool, value, what)  # type: ignore[no-any-return]
 
 
 def to_text(value: Any) -> str | Unknown:
-    """The text Terraform interpolates for a primitive value."""
-    if isinstance(value, Unknown):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        return value
-    if isinstance(value, (int, float)):
-        number = normalise_number(value)
-        return str(number) if isinstance(number, int) or math.isfinite(number) else \
-            EvaluationError("number is not finite")
-    if value is None:
-        return EvaluationError("cannot include a null value in a string template")
-    if isinstance(value, (ResourceRef, Branches)):
-        return Unknown(f"{value} is not known until apply")
-    return EvaluationError(f"cannot include {_kind(value)} in a string template")
+    """The text Terraform interpolates for a primitive value ("2", not "2.0")."""
+    return _converted(as_string, value, "interpolated value")  # type: ignore[no-any-return]
 
 
 def is_null(value: Any) -> bool | Unknown:
@@ -152,7 +130,7 @@ def _same(left: Any, right: Any) -> bool | None:
     """Structural equality; None when a resource attribute makes it unknowable."""
     if isinstance(left, ResourceRef) or isinstance(right, ResourceRef):
         return True if left == right else None  # the same attribute of the same resource
-    if _kind(left) != _kind(right):
+    if type_name(left) != type_name(right):
         return False
     if isinstance(left, ConfigNode):
         if sorted(left.keys()) != sorted(right.keys()):
@@ -170,39 +148,20 @@ def _all_same(pairs: list[tuple[Any, Any]]) -> bool | None:
     return None if None in results else True
 
 
-def _kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, (int, float)):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "list"
-    if isinstance(value, ConfigNode):
-        return "object"
-    return type(value).__name__
-
-
 def _arithmetic(operator: str, left: int | float, right: int | float) -> Any:
+    """Exact decimal arithmetic, as Terraform's arbitrary-precision numbers do it
+    (0.1 + 0.2 is 0.3); the remainder takes the sign of the dividend (-5 % 3 is -2)."""
     if operator in ("/", "%") and right == 0:
         return EvaluationError("division by zero")
-    if operator == "+":
-        result: int | float = left + right
-    elif operator == "-":
-        result = left - right
-    elif operator == "*":
-        result = left * right
-    elif operator == "/":
-        result = left / right
-    else:  # Terraform's remainder takes the sign of the dividend (-5 % 3 is -2)
-        result = math.fmod(left, right) if isinstance(left, float) or isinstance(
-            right, float) else int(math.copysign(abs(left) % abs(right), left))
-    if isinstance(result, float) and not math.isfinite(result):
-        return EvaluationError(f"{operator} gives a number too large")
-    return normalise_number(result)
+    try:
+        a, b = to_decimal(left), to_decimal(right)
+        result = {"+": a + b, "-": a - b, "*": a * b, "/": a / b}[operator] \
+            if operator != "%" else a % b
+        return from_decimal(result)
+    except NotEvaluated as error:
+        return LimitReached(str(error))
+    except (InvalidOperation, ArithmeticError):
+        return LimitReached(f"{operator} gives a number too large to evaluate")
 
 
 _ORDERINGS: dict[str, Callable[[Any, Any], bool]] = {
@@ -239,7 +198,7 @@ def _logical(operator: str, left: Any, right: Any) -> Any:
     # Short-circuit: a known false (&&) or true (||) on the left decides, whatever the
     # right side is, even an error; on the right it decides once the left is not an error.
     deciding = operator == "||"
-    left_bool, right_bool = to_bool(left), to_bool(right)
+    left_bool, right_bool = to_bool(left, "operand"), to_bool(right, "operand")
     if left_bool is deciding:
         return deciding
     if isinstance(left_bool, EvaluationError):
@@ -257,12 +216,12 @@ def unary(operator: str, operand: Any) -> Any:
     if isinstance(operand, Branches):
         return collapse(Branches(tuple(unary(operator, option) for option in operand.options),
                                  operand.labels))
-    value = to_bool(operand) if operator == "!" else to_number(operand)
+    value = to_bool(operand, "operand") if operator == "!" else to_number(operand)
     if isinstance(value, EvaluationError):
         return value
     if isinstance(value, Unknown):
         return Unknown("operand is not known")
-    return (not value) if operator == "!" else normalise_number(-value)
+    return (not value) if operator == "!" else -value
 
 
 def collapse(branches: Branches) -> Any:

@@ -9,6 +9,7 @@ condition that is not a bool) is the template's error, for `try()` to fall back 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -72,13 +73,20 @@ class TemplatesMixin:
             variables = dict(variables.items())
         if not isinstance(variables, dict):
             return Unknown("templatefile() variables are not a known object")
-        expression = hx.template_text(text, 0)
+        expression = _parsed_template(text)
         saved = self._bindings, self._isolated
         self._bindings, self._isolated = dict(variables), True
         try:
             return self.evaluate(expression)
         finally:
             self._bindings, self._isolated = saved
+
+
+@functools.lru_cache(maxsize=32)
+def _parsed_template(text: str) -> hx.Expr:
+    """A template file's text parsed once, however many instances render it (the tree
+    is immutable)."""
+    return hx.template_text(text, 0)
 
 
 def _join(values: Iterable[Any]) -> Any:

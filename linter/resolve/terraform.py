@@ -199,7 +199,8 @@ class ModuleScope(ExpressionsMixin, InstancesMixin, IterationMixin, TemplatesMix
             return self._walk(self._local(steps[0]), steps[1:])
         if root == "module" and names:
             return self._module_output(steps)
-        if root == "path" and steps[:1] in (["module"], [] if self.module_address else ["root"]):
+        if root == "path" and steps and (steps[0] == "module" or (
+                steps[0] == "root" and not self.module_address)):
             # File functions read relative paths from the module folder (base_dir).
             return self._walk(".", steps[1:])
         if root in _RUNTIME_ROOTS:
