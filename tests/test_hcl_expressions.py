@@ -426,6 +426,7 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "photos" {
     ("0.1 + 0.2", 0.3),  # exact decimal arithmetic, as Terraform's numbers
     ("1 / 3", 0.3333333333333333),
     ('"${0.1 + 0.2} ${1e20}"', "0.3 100000000000000000000"),
+    ("123456789012345678901234567890 * 10", 1234567890123456789012345678900),
     ('"5" < 10', True),
     ('-"5"', -5),
     ('!"true"', False),
@@ -452,6 +453,14 @@ def test_operators_convert_like_terraform(expression: str, expected: Any) -> Non
 ])
 def test_invalid_operands_are_errors(expression: str, reason: str) -> None:
     assert _is_error(_value(expression), reason)
+
+
+def test_numbers_past_the_digit_limit_are_unknown_not_a_crash() -> None:
+    huge = "9" * 5000
+    assert _value(f'"{huge}" + 1') == LimitReached("number exceeds the 3,900-digit limit")
+    squares = "".join(f"  n{i + 1} = local.n{i} * local.n{i}\n" for i in range(14))
+    assert _value("local.n14", extra=f"locals {{\n  n0 = 10\n{squares}}}\n") == \
+        LimitReached("number exceeds the 3,900-digit limit")
 
 
 def test_operator_on_branches_judges_each_branch() -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import InvalidOperation
+from decimal import InvalidOperation, localcontext
 from typing import Any
 
 from linter.resolve.functions.base import FunctionError, NotEvaluated
@@ -42,6 +42,9 @@ class LimitReached(Unknown):
     string built from it (no `${...}` placeholder that would hide the limit)."""
 
 
+# Significant digits of arithmetic: Terraform's numbers are 512-bit floats (about 154
+# digits), so a whole number of 30 digits stays exact (Python's default keeps 28).
+_PRECISION = 160
 # Attributes every declared resource and data source has once it exists, never null.
 NEVER_NULL_ATTRIBUTES = frozenset({"id", "arn"})
 
@@ -154,10 +157,12 @@ def _arithmetic(operator: str, left: int | float, right: int | float) -> Any:
     if operator in ("/", "%") and right == 0:
         return EvaluationError("division by zero")
     try:
-        a, b = to_decimal(left), to_decimal(right)
-        result = {"+": a + b, "-": a - b, "*": a * b, "/": a / b}[operator] \
-            if operator != "%" else a % b
-        return from_decimal(result)
+        with localcontext() as context:
+            context.prec = _PRECISION
+            a, b = to_decimal(left), to_decimal(right)
+            result = {"+": a + b, "-": a - b, "*": a * b, "/": a / b}[operator] \
+                if operator != "%" else a % b
+            return from_decimal(result)
     except NotEvaluated as error:
         return LimitReached(str(error))
     except (InvalidOperation, ArithmeticError):
@@ -188,7 +193,8 @@ def binary(operator: str, left: Any, right: Any) -> Any:
         return error
     unknown = next((number for number in numbers if isinstance(number, Unknown)), None)
     if unknown is not None:
-        return Unknown(f"operand of {operator} is not known")
+        return unknown if isinstance(unknown, LimitReached) else Unknown(
+            f"operand of {operator} is not known")
     if operator in _ORDERINGS:
         return _ORDERINGS[operator](*numbers)
     return _arithmetic(operator, *numbers)  # type: ignore[arg-type]
@@ -201,11 +207,11 @@ def _logical(operator: str, left: Any, right: Any) -> Any:
     left_bool, right_bool = to_bool(left, "operand"), to_bool(right, "operand")
     if left_bool is deciding:
         return deciding
-    if isinstance(left_bool, EvaluationError):
+    if isinstance(left_bool, (EvaluationError, LimitReached)):
         return left_bool
     if right_bool is deciding:
         return deciding
-    if isinstance(right_bool, EvaluationError):
+    if isinstance(right_bool, (EvaluationError, LimitReached)):
         return right_bool
     if isinstance(left_bool, Unknown) or isinstance(right_bool, Unknown):
         return Unknown(f"operand of {operator} is not known")
@@ -217,7 +223,7 @@ def unary(operator: str, operand: Any) -> Any:
         return collapse(Branches(tuple(unary(operator, option) for option in operand.options),
                                  operand.labels))
     value = to_bool(operand, "operand") if operator == "!" else to_number(operand)
-    if isinstance(value, EvaluationError):
+    if isinstance(value, (EvaluationError, LimitReached)):
         return value
     if isinstance(value, Unknown):
         return Unknown("operand is not known")
