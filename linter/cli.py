@@ -1,14 +1,15 @@
 """The `ephi-lint` command. Thin: parse options, run the pipeline, render, pick the exit code.
 
 Exit codes: 0 nothing at or above the threshold, 1 findings, 2 any error (usage,
-configuration, a file that could not be scanned, an internal error). No option turns
-an error into a pass.
+configuration, a file that could not be scanned, a scan that judged nothing, a report
+that could not be written, an internal error). No option turns an error into a pass.
 """
 
 from __future__ import annotations
 
 import fnmatch
 import json
+import math
 import os
 import sys
 from dataclasses import dataclass, field
@@ -74,6 +75,19 @@ def main_options(
 def _fail(message: str) -> typer.Exit:
     typer.echo(f"ephi-lint: error: {message}", err=True)
     return typer.Exit(2)
+
+
+# --max-file-size bounds, in MiB: above 1 TiB the byte count no longer fits a read.
+MAX_FILE_SIZE_MIB = 1024 * 1024
+
+
+def _file_size_limit(mebibytes: float) -> int:
+    """--max-file-size in bytes; nan, inf, zero, negative or absurd values are usage
+    errors (NaN compares false with everything, so it would pass a plain `< 0` test)."""
+    if not (math.isfinite(mebibytes) and 0 < mebibytes <= MAX_FILE_SIZE_MIB):
+        raise _fail(f"--max-file-size {mebibytes}: expected a number of MiB greater than 0 "
+                    f"and at most {MAX_FILE_SIZE_MIB}")
+    return max(1, int(mebibytes * 1024 * 1024))
 
 
 def _load_rules(rules_dirs: list[Path], include: list[str], exclude: list[str]) -> list:
@@ -170,13 +184,14 @@ def _execute(run: _Run) -> tuple[Any, Path]:
                     report_unused_waivers=not (run.changed_files or shard),
                     select=lambda files: select_files(files, config, root, shard))
     request = ScanRequest(paths=file_paths, root=root, rules=rules,
-                          max_file_bytes=int(run.max_file_size * 1024 * 1024),
+                          max_file_bytes=_file_size_limit(run.max_file_size),
                           stdin_text=stdin_text, stdin_format=run.input_format,
                           command_line_variables=_terraform_variables(run.variable_files,
                                                                       run.variables),
                           environment=dict(os.environ),
                           cloudformation_parameters=_cloudformation_parameters(
-                              run.cfn_parameter_files, run.cfn_parameters))
+                              run.cfn_parameter_files, run.cfn_parameters),
+                          changed_files=run.changed_files, sharded=shard is not None)
     result = run_scan(request, policy)
     report = ScanReport(result, run.severity_threshold or config.severity_threshold or "low",
                         run.fail_on_unknown, notices=policy.notices, baseline=run.baseline,
@@ -357,6 +372,10 @@ def merge(
     _write(json.dumps(merged, indent=2) + "\n", output)
     results = len(merged["runs"][0]["results"])
     typer.echo(f"merged {len(files)} files: {results} results", err=True)
+    if not merged["runs"][0]["invocations"][0]["executionSuccessful"]:
+        # A shard that failed (a file not scanned, nothing judged) fails the whole.
+        raise _fail("a merged run did not complete (executionSuccessful is false): see its "
+                    "toolExecutionNotifications")
 
 
 @app.command()
@@ -441,7 +460,13 @@ def scan_root(paths: list[Path]) -> Path:
 
 def _write(rendered: str, output: Path | None) -> None:
     if output is None:
-        sys.stdout.write(rendered)
+        try:
+            sys.stdout.write(rendered)
+            sys.stdout.flush()  # a full device or a closed pipe fails here, not at exit
+        except OSError as error:
+            _discard_stdout()
+            raise _fail("cannot write the report to standard output: "
+                        f"{error.strerror or type(error).__name__}") from None
         return
     try:
         output.write_text(rendered, encoding="utf-8")
@@ -457,14 +482,13 @@ def list_rules(
     """List the rule catalogue."""
     rules = _load_rules(rules_dirs, [], [])
     if output_format is ListFormat.json:
-        typer.echo(json.dumps([
+        _write(json.dumps([
             {"id": rule.id, "title": rule.title, "severity": rule.severity,
              "category": rule.category, "hipaa": list(rule.hipaa), "models": list(rule.models)}
-            for rule in rules], indent=2))
+            for rule in rules], indent=2) + "\n", None)
         return
-    for rule in rules:
-        typer.echo(f"{rule.id}  {rule.severity:<8}  {rule.category:<18}  {rule.title}  "
-                   f"[{', '.join(rule.hipaa)}]")
+    _write("".join(f"{rule.id}  {rule.severity:<8}  {rule.category:<18}  {rule.title}  "
+                   f"[{', '.join(rule.hipaa)}]\n" for rule in rules), None)
 
 
 @app.command()
@@ -476,11 +500,45 @@ def explain(rule_id: str = typer.Argument(..., help="A rule id, e.g. ENC-001."))
     rule = rules.get(rule_id.upper())
     if rule is None:
         raise _fail(f"no rule {rule_id!r} (see `ephi-lint rules`)")
-    typer.echo(explain_rule(rule))
+    _write(explain_rule(rule) + "\n", None)
+
+
+def _discard_stdout() -> None:
+    """After a failed write, what is left in stdout's buffer goes nowhere: Python's
+    flush at exit would fail again and print its own traceback."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass  # stdout is not a file (captured by a test runner)
 
 
 def main() -> None:
-    app()
+    """The command, with a last guard: an unexpected exception anywhere is one line on
+    stderr and exit 2 (an error), never a traceback and never exit 1 (findings).
+    EPHI_LINT_DEBUG=1 prints the traceback too."""
+    try:
+        app()
+    except SystemExit:
+        raise
+    except Exception as error:
+        from linter.discover import DEBUG_VARIABLE, crash_summary
+
+        if os.environ.get(DEBUG_VARIABLE):
+            import traceback
+
+            traceback.print_exc()
+        if isinstance(error, OSError) and error.strerror:
+            message = f"ephi-lint: error: {error.strerror}"
+        else:
+            message = f"ephi-lint: internal error: {crash_summary(error)}"
+        try:
+            sys.stderr.write(message + "\n")
+            sys.stderr.flush()
+        except OSError:
+            pass
+        sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -20,9 +20,7 @@ from typing import Any
 
 import yaml
 
-from linter.discover import SourceFile
-
-CONFIG_NAMES = (".ephi-lint.yaml", ".ephi-lint.yml")
+from linter.discover import CONFIG_NAMES, SourceFile
 
 
 class _Loader(yaml.SafeLoader):
@@ -294,10 +292,8 @@ class Shard:
 
 def select_files(files: list[SourceFile], config: Config, root: Path,
                  shard: Shard | None) -> list[SourceFile]:
-    # The configuration file itself is YAML in the tree, never infrastructure.
-    kept = [source for source in files if PurePosixPath(source.display_path).name
-            not in CONFIG_NAMES and not config.excluded(config.relative(source.display_path,
-                                                                        root))]
+    kept = [source for source in files
+            if not config.excluded(config.relative(source.display_path, root))]
     if shard is not None:
         kept = [source for source in kept if shard.holds(source)]
     return kept

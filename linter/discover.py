@@ -10,14 +10,20 @@ from __future__ import annotations
 
 import errno
 import os
+import re
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from linter.redaction import redact
 
 SKIPPED_DIRECTORIES = frozenset({
     ".git", ".hg", ".svn", ".terraform", "node_modules", ".venv", "venv", "__pycache__",
     ".tox", ".mypy_cache", ".pytest_cache", ".ruff_cache", "cdk.out",
 })
 DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024
+# ephi-lint's own configuration is YAML in the tree, never infrastructure.
+CONFIG_NAMES = (".ephi-lint.yaml", ".ephi-lint.yml")
 
 TERRAFORM_SUFFIXES = (".tf", ".tf.json")
 VARIABLES_SUFFIXES = (".tfvars", ".tfvars.json")
@@ -28,9 +34,49 @@ PEM_SUFFIXES = (".pem", ".crt", ".cer", ".key")
 
 @dataclass(frozen=True)
 class FileProblem:
+    """A file, or a part of one, that could not be judged, and why."""
+
     path: str
-    reason: str
+    reason: str  # credentials it quotes are masked (linter.redaction)
     level: str = "error"  # "error" fails the run (exit 2); "warning" is reported only
+    line: int | None = None  # the resource or block the problem is about, if not the file
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "reason", redact(self.reason))
+
+    @property
+    def where(self) -> str:
+        """`path:line`, or the path alone."""
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+    @classmethod
+    def internal_error(cls, path: str, line: int | None, activity: str,
+                       error: BaseException) -> FileProblem:
+        """A crash of ephi-lint's own code on one file or resource (`activity`: "building
+        the model of aws_s3_bucket.photos"): an error (exit 2) for that part only."""
+        return cls(path, f"internal error while {activity} ({crash_summary(error)}); "
+                         "not judged", "error", line)
+
+
+DEBUG_VARIABLE = "EPHI_LINT_DEBUG"
+_PACKAGE_PARENT = Path(__file__).resolve().parent.parent
+
+
+def crash_summary(error: BaseException) -> str:
+    """`KeyError at linter/adapters/terraform/s3.py:88`: the exception's type and the
+    line of ephi-lint's code where it was raised. Its message can quote a scanned value
+    (`int()` of a password), so it is shown only when EPHI_LINT_DEBUG is set."""
+    where = ""
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        try:
+            relative = Path(frame.filename).resolve().relative_to(_PACKAGE_PARENT)
+        except ValueError:
+            continue
+        if relative.parts[0] == "linter":
+            where = f" at {relative.as_posix()}:{frame.lineno}"
+            break
+    text = f"{type(error).__name__}{where}"
+    return f"{text}: {error}" if os.environ.get(DEBUG_VARIABLE) else text
 
 
 @dataclass(frozen=True)
@@ -74,7 +120,9 @@ def discover(paths: list[Path], root: Path) -> Discovery:
     visited_directories: set[str] = set()
     seen_files: set[str] = set()
     for start in paths:
-        if start.is_dir():
+        if not start.exists() and not start.is_symlink():  # a mistyped path
+            found.problems.append(FileProblem(display_path(start, root), "does not exist"))
+        elif start.is_dir():
             _walk(start, root, found, visited_directories, seen_files)
         else:
             _add_file(start, root, found, seen_files, explicit=True)
@@ -113,6 +161,9 @@ def _add_file(path: Path, root: Path, found: Discovery, seen_files: set[str],
               explicit: bool) -> None:
     kind = kind_of(path.name)
     shown = display_path(path, root)
+    if path.name in CONFIG_NAMES:
+        found.ignored += 1
+        return
     if kind is None:
         if explicit:
             found.problems.append(FileProblem(shown, "not a Terraform, CloudFormation or "
@@ -154,3 +205,55 @@ def decode(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ValueError(f"not UTF-8 text (invalid byte at offset {error.start})") from None
+
+
+# A Go/Helm template action: `{{ .Values.x }}`, `{{- if`, `{{ include`, `{{ $x := ...}}`,
+# `{{/* comment */}}`. Not `{{resolve:...}}` (a CloudFormation dynamic reference) and
+# not `${{ ... }}` (GitHub Actions expressions): files holding those are plain YAML, and
+# a syntax error in them is an error.
+_GO_ACTION = re.compile(
+    r"(?<!\$)\{\{-?\s*(?:[.$]|/\*|(?:if|else|end|range|with|define|template|block|include"
+    r"|tpl|toYaml|toJson|fromYaml|indent|nindent|quote|squote|required|default|printf"
+    r"|print|lookup|fail|not|and|or|eq|ne|len|index|trim|upper|lower|b64enc)\b)")
+# What may stand before an action that stands for a whole line or a whole value:
+# indentation, a list dash, or a mapping key.
+_ACTION_PLACE = re.compile(r"^\s*(?:-\s+)?(?:[^\s#\"'][^#\"']*:\s+)?(?:-\s+)?$")
+
+
+def looks_like_go_template(text: str, in_chart: bool = False) -> bool:
+    """True when a YAML file that does not parse is a Go/Helm template to render first.
+
+    A template action counts only outside quoted scalars and comments, and only at the
+    start of a line or as a whole value, unless the file is in a chart's `templates/`
+    folder (see `in_chart_templates`), where any such action counts.
+    """
+    if "{{" not in text:
+        return False
+    for line in text.splitlines():
+        for match in _GO_ACTION.finditer(line):
+            before = line[:match.start()]
+            if _inside_quotes_or_comment(before):
+                continue
+            if in_chart or _ACTION_PLACE.match(before):
+                return True
+    return False
+
+
+def _inside_quotes_or_comment(before: str) -> bool:
+    quote = ""
+    for position, character in enumerate(before):
+        if quote:
+            if character == quote and not (quote == '"' and before[position - 1] == "\\"):
+                quote = ""
+        elif character in "\"'":
+            quote = character
+        elif character == "#" and (position == 0 or before[position - 1] in " \t"):
+            return True
+    return bool(quote)
+
+
+def in_chart_templates(path: Path) -> bool:
+    """True for a file under a `templates/` folder of a Helm chart (a Chart.yaml beside
+    that folder)."""
+    return any(folder.name == "templates" and (folder.parent / "Chart.yaml").is_file()
+               for folder in path.absolute().parents)

@@ -16,7 +16,9 @@ import yaml
 from linter.cache import content_key, has_mark, set_mark
 from linter.checks import registry as check_registry
 from linter.conditions import Status, Verdict, evaluate
+from linter.discover import crash_summary
 from linter.models.base import Element, Field, Resource, SourceLocation
+from linter.redaction import redact
 from linter.schemas import schema_bytes, validator
 
 try:
@@ -77,6 +79,10 @@ class Outcome:
     # Facts the deciding check recorded ({"tls13": True} for TLS policies), for the
     # coverage figures in JSON and SARIF.
     facts: tuple[tuple[str, Any], ...] = ()
+
+    def __post_init__(self) -> None:
+        # Messages quote scanned values: credentials in them never reach an output.
+        object.__setattr__(self, "message", redact(self.message))
 
     @property
     def fingerprint(self) -> str:
@@ -234,8 +240,8 @@ class Evaluator:
                 outcome = self._judge_one(rule, resource, subject, element)
             except Exception as error:  # a crashing rule is an ERROR outcome, never a pass
                 outcome = Outcome(rule, resource, Status.ERROR,
-                                  f"rule {rule.id} failed on {resource.address}: "
-                                  f"{type(error).__name__}: {error}", resource.location, "")
+                                  f"rule {rule.id} failed on {resource.address}: internal "
+                                  f"error ({crash_summary(error)})", resource.location, "")
             if outcome is not None:
                 outcomes.append(outcome)
         return outcomes

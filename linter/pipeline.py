@@ -1,51 +1,38 @@
 """One scan: discover -> parse -> resolve -> adapt -> evaluate.
 
-Each file and each Terraform module is handled on its own: a file that cannot be read
-or parsed, or a module whose evaluation crashes, becomes a problem with its path and
-reason, and the rest of the scan goes on.
+One bad value, resource or file never blinds the rest: a file that cannot be read or
+parsed, a resource whose evaluation or model building crashes, a module call that
+cannot be followed, each becomes a problem at its path (and line) with the reason, and
+everything else is judged. A scan that judged nothing is an error too (CI must not pass
+while scanning nothing), except for a part of a larger scan (pre-commit, a shard).
 """
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import os
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from linter import cache
 from linter.adapters import cloudformation as cloudformation_adapters
 from linter.adapters import kubernetes as kubernetes_adapters
 from linter.adapters import pem as pem_adapters
 from linter.adapters import terraform as terraform_adapters
-from linter.certificates import PemBlock, pem_blocks
-from linter.discover import DEFAULT_MAX_FILE_BYTES, FileProblem, discover, read_text
+from linter.certificates import PemBlock
+from linter.discover import DEFAULT_MAX_FILE_BYTES, FileProblem, discover, display_path
 from linter.engine import Evaluator, Outcome, Rule
 from linter.models.base import Resource
-from linter.parsers.documents import ParsedDocuments, might_be_infrastructure, parse_documents
-from linter.parsers.terraform import (
-    HclAttribute,
-    TerraformFile,
-    TerraformSyntaxError,
-    parse_hcl,
-    parse_json,
-    parse_variables_file,
-)
-from linter.parsers.tfplan import PlanError, TerraformPlan, looks_like_plan, parse_plan
-from linter.parsers.yaml_source import DocumentError
+from linter.parsers.documents import ParsedDocuments
+from linter.parsers.terraform import HclAttribute, TerraformFile
+from linter.parsers.tfplan import TerraformPlan
+from linter.parsing import ParseOutcome, parse_all, parse_stdin
 from linter.resolve.cloudformation import TemplateScope
 from linter.resolve.terraform import ModuleScope
 from linter.resolve.terraform_modules import ModuleLibrary, root_directories
 from linter.resolve.tfplan import PlanResolver, SourceIndex
-from linter.resolve.variables import (
-    CommandLineVariables,
-    environment_layer,
-    is_auto_loaded,
-    module_values,
-)
+from linter.resolve.variables import CommandLineVariables, environment_layer, module_values
+from linter.values import Branches, ConfigNode, Unknown
 
 if TYPE_CHECKING:
     from linter.suppress import Policy
@@ -67,6 +54,10 @@ class ScanRequest:
     environment: dict[str, str] = field(default_factory=dict)
     # CloudFormation: --cfn-param / --cfn-param-file values, for every template.
     cloudformation_parameters: dict[str, Any] = field(default_factory=dict)
+    # Parts of a larger scan, where judging nothing is fine: pre-commit's changed files
+    # (none of them need be infrastructure) and one shard (it may get no file at all).
+    changed_files: bool = False
+    sharded: bool = False
 
 
 @dataclass
@@ -82,6 +73,13 @@ class ScanResult:
     @property
     def errors(self) -> list[FileProblem]:
         return [problem for problem in self.problems if problem.level == "error"]
+
+    @property
+    def unscanned(self) -> list[FileProblem]:
+        """What could not be judged, errors first, in path and line order: each problem
+        has `path`, `line` (None: the whole file) and `reason` (`where` is path:line)."""
+        return sorted(self.problems, key=lambda problem: (
+            problem.level != "error", problem.path, problem.line or 0, problem.reason))
 
 
 @dataclass
@@ -105,18 +103,25 @@ def scan(request: ScanRequest, policy: Policy | None = None) -> ScanResult:
     result = ScanResult(rules=request.rules)
     parsed = _Parsed()
     sources: list[tuple[Path | None, str]] = []
+    discovered = selected = 0
     if request.paths:
         found = discover(request.paths, request.root)
+        discovered = len(found.files)
         if policy is not None:
             found.files = policy.select_files(found.files)
+        selected = len(found.files)
         sources = [(source.path, source.display_path) for source in found.files]
         result.problems.extend(found.problems)
         jobs = [(source.path, source.display_path, source.kind, request.max_file_bytes)
                 for source in found.files]
-        for outcome in _parse_all(jobs, request.workers):
+        for outcome in parse_all(jobs, request.workers):
             _collect(outcome, parsed, result)
     if request.stdin_text is not None:
-        _collect(_parse_stdin(request), parsed, result)
+        _collect(parse_stdin(request.stdin_text, request.stdin_format, request.max_file_bytes),
+                 parsed, result)
+    nothing = _nothing_judged(request, result, discovered, selected)
+    if nothing is not None:
+        result.problems.append(nothing)
     resources = _adapt(parsed, result, request)
     result.resources = len(resources)
     result.outcomes = Evaluator(request.rules).evaluate(resources)
@@ -124,115 +129,38 @@ def scan(request: ScanRequest, policy: Policy | None = None) -> ScanResult:
         if request.stdin_text is not None:
             sources.append((None, "stdin"))
         result.outcomes = policy.apply(result.outcomes, sources, request.stdin_text)
+    # The same problem found twice (two builders of one resource crashing alike) is
+    # reported once.
+    result.problems = list(dict.fromkeys(result.problems))
     result.seconds = time.perf_counter() - started
     return result
 
 
-# A parsed file travels back from a worker as (display path, kind, payload); the payload
-# is the parsed content, None for a file that is not infrastructure, or a FileProblem.
-ParseOutcome = tuple[str, str, Any]
-ParseJob = tuple[Path, str, str, int]
-
-# Below this many files, starting worker processes costs more than it saves.
-_PARALLEL_THRESHOLD = 24
-
-
-def _parse_all(jobs: list[ParseJob], workers: int | None) -> list[ParseOutcome]:
-    """Every file parsed, from the parse cache where its content was parsed before."""
-    count = workers if workers is not None else min(os.cpu_count() or 1, 8)
-    fingerprint = parser_fingerprint()
-    keyed = [(job, fingerprint) for job in jobs]
-    if count <= 1 or len(jobs) < _PARALLEL_THRESHOLD:
-        parsed = [_parse_job(item) for item in keyed]
-    else:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        # fork keeps worker start-up to a few milliseconds: the parsers are imported.
-        context = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
-        chunk = max(1, len(jobs) // (count * 8))
-        with ProcessPoolExecutor(max_workers=count, mp_context=context) as pool:
-            parsed = list(pool.map(_parse_job, keyed, chunksize=chunk))
-    if any(stored for _, stored in parsed):
-        cache.prune("parsed", cache.MAX_PARSED_ENTRIES)
-    return [outcome for outcome, _ in parsed]
+def _nothing_judged(request: ScanRequest, result: ScanResult, discovered: int,
+                    selected: int) -> FileProblem | None:
+    """The error for a scan that judged no file, or None: a mistyped path, an empty
+    folder, an `exclude` that covers everything, only non-infrastructure YAML/JSON."""
+    if result.files_scanned or result.errors or request.changed_files:
+        return None  # judged something, failed already, or a pre-commit run of no IaC
+    if request.stdin_text is not None and not request.paths:
+        return FileProblem("stdin", "nothing was judged: standard input holds no "
+                                    f"{request.stdin_format or 'infrastructure'} document")
+    label = ", ".join(display_path(path, request.root) for path in request.paths)
+    if not discovered:
+        return FileProblem(label, "nothing was judged: no infrastructure files found under "
+                                  f"{label}")
+    if request.sharded:
+        return None  # this shard got no file, or none of its files is infrastructure
+    if not selected:
+        return FileProblem(label, "nothing was judged: the configuration's exclude covers "
+                                  f"every file found under {label} ({_files(discovered)})")
+    return FileProblem(label, f"nothing was judged: none of the files found under {label} "
+                              f"({_files(selected)}) is Terraform, CloudFormation, Kubernetes "
+                              "or a certificate")
 
 
-def _parse_job(item: tuple[ParseJob, bytes]) -> tuple[ParseOutcome, bool]:
-    """The file's parse outcome, and whether it was newly stored in the cache."""
-    (path, display_path, kind, max_file_bytes), fingerprint = item
-    try:
-        text = read_text(path, max_file_bytes)
-    except ValueError as error:
-        return (display_path, kind, FileProblem(display_path, str(error))), False
-    # The outcome names the file, and a tfvars file's name decides whether it is read.
-    key = cache.content_key(fingerprint, kind.encode(), display_path.encode(), text.encode())
-    outcome = cache.load_object("parsed", key)
-    if outcome is not None:
-        return outcome, False
-    outcome = _parse_text(text, display_path, kind, None)
-    return outcome, cache.store_object("parsed", key, outcome)
-
-
-_PARSER_SOURCES = ("parsers", "values.py", "certificates.py", "discover.py")
-
-
-@functools.cache
-def parser_fingerprint() -> bytes:
-    """A hash of the code a parse result depends on: an edited parser misses the cache
-    even before the version changes (a development checkout), as do other library
-    versions."""
-    import hcl2
-    import yaml
-
-    digest = hashlib.sha256(f"{hcl2.__version__} {yaml.__version__}".encode())
-    package = Path(__file__).parent
-    for name in _PARSER_SOURCES:
-        target = package / name
-        for source in sorted(target.glob("*.py")) if target.is_dir() else [target]:
-            digest.update(source.read_bytes())
-    return digest.digest()
-
-
-def _parse_stdin(request: ScanRequest) -> ParseOutcome:
-    text = request.stdin_text or ""
-    kind = "terraform" if request.stdin_format == "terraform" else "document"
-    if len(text.encode()) > request.max_file_bytes:
-        return "stdin", kind, FileProblem("stdin", "input is over the size limit")
-    return _parse_text(text, "stdin", kind, request.stdin_format)
-
-
-def _parse_text(text: str, display_path: str, kind: str, expect: str | None) -> ParseOutcome:
-    if kind == "pem":
-        return display_path, kind, pem_blocks(text) or None
-    try:
-        # A plan is JSON recognised by content: any .json file, or stdin given as terraform.
-        if kind in ("document", "terraform") and looks_like_plan(text) and (
-                kind == "terraform" or display_path.lower().endswith(".json")):
-            return display_path, "tfplan", parse_plan(text, display_path)
-        if kind == "terraform" and expect == "terraform" and text.lstrip().startswith("{"):
-            return display_path, kind, parse_json(text, display_path)
-        if kind == "terraform":
-            return display_path, kind, parse_hcl(text, display_path)
-        if kind == "terraform_json":
-            return display_path, kind, parse_json(text, display_path)
-        if kind == "tfvars":
-            if is_auto_loaded(PurePosixPath(display_path).name):
-                return display_path, kind, parse_variables_file(text, display_path)
-            return display_path, kind, None
-        if expect is None and not might_be_infrastructure(text):
-            return display_path, kind, None
-        json_mode = display_path.lower().endswith(".json")
-        documents = parse_documents(text, json_mode, expect)
-        return display_path, kind, documents if documents.recognised else None
-    except (TerraformSyntaxError, DocumentError, PlanError) as error:
-        if kind == "document" and "{{" in text:
-            return display_path, kind, FileProblem(
-                display_path, "looks like a Helm or Go template, not plain YAML; render it "
-                "(helm template ... | ephi-lint scan - --input-format kubernetes)", "warning")
-        return display_path, kind, FileProblem(display_path, str(error))
-    except RecursionError:
-        return display_path, kind, FileProblem(display_path, "nesting too deep to parse")
+def _files(count: int) -> str:
+    return "1 file" if count == 1 else f"{count} files"
 
 
 def _collect(outcome: ParseOutcome, parsed: _Parsed, result: ScanResult) -> None:
@@ -287,11 +215,16 @@ def _adapt_terraform(parsed: _Parsed, result: ScanResult,
             values = module_values(parsed.variables.get(module_dir, {}), environment,
                                    request.command_line_variables)
             scope = ModuleScope(module_dir, files, values, library=library)
-            resources.extend(terraform_adapters.build_models(scope.resolved_blocks()))
-        except Exception as error:  # one broken module must not hide the others
-            result.problems.append(FileProblem(
-                module_dir, f"internal error while evaluating this Terraform module: "
-                            f"{type(error).__name__}: {error}"))
+        except Exception as error:  # this root's variables; the other roots go on
+            result.problems.append(FileProblem.internal_error(
+                module_dir, None, "reading the variables of this Terraform module", error))
+            continue
+        # Each resource instance and module call on its own: a crash is an error for
+        # that resource (or call) alone, and the other resources are judged.
+        blocks = scope.contained_blocks(result.problems)
+        for block in blocks:
+            bound_numbers(block.config)
+        resources.extend(terraform_adapters.build_models(blocks, result.problems))
     result.problems.extend(library.problems)
     return resources
 
@@ -316,11 +249,13 @@ def _adapt_plans(parsed: _Parsed, result: ScanResult, request: ScanRequest) -> l
                     parsed.planned_declarations.add(
                         (*block.declared_at, resolver.root_directory or ""))
             for module_address in sorted(groups):
-                resources.extend(terraform_adapters.build_models(groups[module_address]))
+                for block in groups[module_address]:
+                    bound_numbers(block.config)
+                resources.extend(terraform_adapters.build_models(groups[module_address],
+                                                                 result.problems))
         except Exception as error:  # one broken plan must not hide the rest of the scan
-            result.problems.append(FileProblem(
-                plan.path, f"internal error while evaluating this Terraform plan: "
-                           f"{type(error).__name__}: {error}"))
+            result.problems.append(FileProblem.internal_error(
+                plan.path, None, "reading this Terraform plan", error))
     return resources
 
 
@@ -346,20 +281,26 @@ def _adapt_documents(parsed: _Parsed, result: ScanResult,
                      request: ScanRequest) -> list[Resource]:
     resources: list[Resource] = []
     for path, documents in parsed.documents:
-        try:
-            for template in documents.cloudformation:
+        for template in documents.cloudformation:
+            try:
+                bound_numbers(template)
                 scope = TemplateScope(template, request.cloudformation_parameters)
-                resources.extend(cloudformation_adapters.build_models(
-                    path, scope.resolved_resources()))
-                # Templates CloudFormation would reject (a loop without its transform...)
-                result.problems.extend(FileProblem(path, reason, "warning")
-                                       for reason in scope.problems)
-            if documents.kubernetes:
-                resources.extend(kubernetes_adapters.build_models(path, documents.kubernetes))
-        except Exception as error:
-            result.problems.append(FileProblem(
-                path, f"internal error while evaluating this file: "
-                      f"{type(error).__name__}: {error}"))
+                resolved = scope.resolved_resources()
+            except Exception as error:  # this template; the file's others still count
+                result.problems.append(FileProblem.internal_error(
+                    path, template.line or None, "resolving this CloudFormation template",
+                    error))
+                continue
+            resources.extend(cloudformation_adapters.build_models(path, resolved,
+                                                                  result.problems))
+            # Templates CloudFormation would reject (a loop without its transform...)
+            result.problems.extend(FileProblem(path, reason, "warning")
+                                   for reason in scope.problems)
+        if documents.kubernetes:
+            for item in documents.kubernetes:
+                bound_numbers(item.body)
+            resources.extend(kubernetes_adapters.build_models(path, documents.kubernetes,
+                                                              result.problems))
     return resources
 
 
@@ -367,10 +308,41 @@ def _adapt_pem(parsed: _Parsed, result: ScanResult) -> list[Resource]:
     """Certificates and private keys in PEM files (the CRT rules)."""
     resources: list[Resource] = []
     for path, blocks in parsed.pem_files:
-        try:
-            resources.extend(pem_adapters.build_models(path, blocks))
-        except Exception as error:
-            result.problems.append(FileProblem(
-                path, f"internal error while evaluating this file: "
-                      f"{type(error).__name__}: {error}"))
+        resources.extend(pem_adapters.build_models(path, blocks, result.problems))
     return resources
+
+
+# Past this many bits an integer is no setting anyone writes, and Python refuses to turn
+# one of more than 4,300 digits into text: the message quoting it would crash.
+MAX_NUMBER_BITS = 1024
+
+
+def bound_numbers(root: ConfigNode) -> None:
+    """Integers too large to be a setting become Unknown, in place, before any rule
+    reads them (a 4,300-digit `count` or port is a mistake or an attack, not a value)."""
+    seen: set[int] = set()
+    pending: list[Any] = [root]
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, ConfigNode):
+            for key, value in current.values.items():
+                current.values[key] = _bounded(value, pending)
+        elif isinstance(current, list):
+            current[:] = [_bounded(value, pending) for value in current]
+
+
+def _bounded(value: Any, pending: list[Any]) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool) \
+            and value.bit_length() > MAX_NUMBER_BITS:
+        return Unknown(f"a number of more than {MAX_NUMBER_BITS} bits, larger than any "
+                       "setting")
+    if isinstance(value, Branches):
+        options = tuple(_bounded(option, pending) for option in value.options)
+        changed = any(new is not old for new, old in zip(options, value.options))
+        return Branches(options, value.labels) if changed else value
+    if isinstance(value, (ConfigNode, list)):
+        pending.append(value)
+    return value

@@ -31,6 +31,7 @@ from linter.conditions import Status
 from linter.config import Config, Waiver, path_matches, rule_matches
 from linter.discover import SourceFile, display_path, read_text
 from linter.engine import Outcome
+from linter.redaction import redact
 
 _DIRECTIVE = re.compile(r"(?:#|//)\s*ephi-lint:\s*(?P<body>.*)$")
 _CLAUSE = re.compile(r"ignore\[(?P<ids>[^\]]*)\]")
@@ -57,6 +58,9 @@ class Notice:
     path: str
     line: int
     rule: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", redact(self.message))
 
 
 @dataclass(frozen=True)

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
+
 from linter import __version__
-from tests.conftest import run_cli
+from tests.conftest import REPOSITORY, run_cli
 
 UNDECLARED_BUCKET = '''resource "aws_s3_bucket" "exports" {
   bucket = "clinic-exports"
@@ -188,3 +193,88 @@ def test_explain_shows_rationale_fix_and_both_examples() -> None:
 def test_explain_unknown_rule() -> None:
     completed = run_cli("explain", "ENC-999")
     assert completed.returncode == 2
+
+
+# --- a scan that judged nothing does not pass ---------------------------------------------
+
+def test_an_empty_folder_is_an_error_not_a_pass(tmp_path: Path) -> None:
+    (tmp_path / "infra").mkdir()
+    completed = run_cli("scan", "infra", "-f", "json", cwd=tmp_path)
+    assert completed.returncode == 2
+    assert json.loads(completed.stdout)["problems"] == [{
+        "file": "infra", "level": "error",
+        "reason": "nothing was judged: no infrastructure files found under infra"}]
+
+
+def test_an_exclude_that_covers_everything_is_an_error(tmp_path: Path) -> None:
+    _write(tmp_path, "main.tf", COMPLIANT)
+    _write(tmp_path, ".ephi-lint.yaml", "exclude: ['**/*.tf']\n")
+    completed = run_cli("scan", ".", "--no-color", cwd=tmp_path)
+    assert completed.returncode == 2
+    assert "  error    .: nothing was judged: the configuration's exclude covers every file " \
+           "found under . (1 file)\n" in completed.stdout
+
+
+def test_only_non_infrastructure_yaml_is_an_error(tmp_path: Path) -> None:
+    _write(tmp_path, "mkdocs.yml", "site_name: Clinic docs\n")
+    _write(tmp_path, "package.json", '{"name": "portal"}\n')
+    completed = run_cli("scan", ".", "-f", "json", cwd=tmp_path)
+    assert completed.returncode == 2
+    assert [problem["reason"] for problem in json.loads(completed.stdout)["problems"]] == [
+        "nothing was judged: none of the files found under . (2 files) is Terraform, "
+        "CloudFormation, Kubernetes or a certificate"]
+
+
+def test_pre_commit_with_only_non_infrastructure_files_passes(tmp_path: Path) -> None:
+    # pre-commit hands over every staged YAML/JSON file: none needs to be infrastructure.
+    _write(tmp_path, "package.json", '{"name": "portal"}\n')
+    completed = run_cli("scan", "--changed-files", "package.json", cwd=tmp_path)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+
+
+def test_standard_input_that_holds_no_resource_is_an_error(tmp_path: Path) -> None:
+    completed = run_cli("scan", "-", "--input-format", "kubernetes", "-f", "json",
+                        stdin="greeting: hello\n", cwd=tmp_path)
+    assert completed.returncode == 2
+    assert json.loads(completed.stdout)["problems"] == [{
+        "file": "stdin", "level": "error",
+        "reason": "nothing was judged: standard input holds no kubernetes document"}]
+
+
+# --- errors that exited 1 or ended in a traceback -------------------------------------------
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_report_that_cannot_be_written_is_an_error(tmp_path: Path) -> None:
+    _write(tmp_path, "main.tf", UNDECLARED_BUCKET)
+    for output_format in ("text", "json"):
+        with open("/dev/full", "w") as full:
+            completed = subprocess.run(
+                [sys.executable, "-m", "linter.cli", "scan", ".", "-f", output_format],
+                cwd=tmp_path, stdout=full, stderr=subprocess.PIPE, text=True, timeout=120,
+                env={**os.environ, "PYTHONPATH": str(REPOSITORY)})
+        assert completed.returncode == 2
+        assert completed.stderr.startswith("ephi-lint: error: cannot write the report to "
+                                           "standard output: No space left on device\n")
+        assert "Traceback" not in completed.stderr
+
+
+def test_max_file_size_must_be_a_positive_number(tmp_path: Path) -> None:
+    _write(tmp_path, "main.tf", COMPLIANT)
+    for value in ("nan", "inf", "-1", "0"):
+        completed = run_cli("scan", ".", "--max-file-size", value, cwd=tmp_path)
+        assert completed.returncode == 2, value
+        assert completed.stderr.startswith(f"ephi-lint: error: --max-file-size {float(value)}: "
+                                           "expected a number of MiB greater than 0 and at most "
+                                           "1048576\n")
+
+
+def test_merging_a_failed_shard_is_an_error(tmp_path: Path) -> None:
+    _write(tmp_path, "main.tf", UNDECLARED_BUCKET)
+    assert run_cli("scan", ".", "-o", "sarif=good.sarif", cwd=tmp_path).returncode == 1
+    _write(tmp_path, "broken.tf", "resource {\n")
+    assert run_cli("scan", ".", "-o", "sarif=failed.sarif", cwd=tmp_path).returncode == 2
+    completed = run_cli("merge", "good.sarif", "failed.sarif", "-o", "all.sarif", cwd=tmp_path)
+    assert completed.returncode == 2
+    assert "a merged run did not complete (executionSuccessful is false)" in completed.stderr
+    merged = json.loads((tmp_path / "all.sarif").read_text())
+    assert merged["runs"][0]["invocations"][0]["executionSuccessful"] is False

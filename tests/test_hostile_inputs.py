@@ -62,7 +62,8 @@ def test_every_hostile_file_is_reported_and_the_rest_is_scanned(hostile_tree: Pa
     assert ("PLN-005", "secret-in-good.tf", 6) in findings
 
 
-@pytest.mark.parametrize("output_format", ["text", "json", "sarif"])
+@pytest.mark.parametrize("output_format", ["text", "json", "sarif", "junit", "github",
+                                           "markdown"])
 def test_no_secret_value_reaches_any_output(hostile_tree: Path, output_format: str) -> None:
     completed = run_cli("scan", ".", "--format", output_format, cwd=hostile_tree)
     assert completed.returncode == 2
@@ -82,3 +83,70 @@ def test_deep_flow_nesting_is_refused_before_the_c_parser_sees_it(tmp_path: Path
     assert {(item["rule"], item["line"]) for item in report["findings"]} == {("KEY-002", 1)}
     assert [item["file"] for item in report["problems"]] == ["deep.yaml"]
 
+
+
+BROKEN_TEMPLATE_WITH_DYNAMIC_REFERENCE = """AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  Records:
+    Type: AWS::RDS::DBInstance
+    Properties:
+      MasterUserPassword: '{{resolve:secretsmanager:ehr-db:SecretString:password}}'
+      StorageEncrypted: false
+    Metadata: [
+"""
+HELM_TEMPLATE = """apiVersion: v1
+kind: Service
+metadata:
+  name: {{ include "portal.fullname" . }}
+spec:
+  type: {{ .Values.service.type }}
+  ports:
+{{- range .Values.service.ports }}
+    - port: {{ .port }}
+{{- end }}
+"""
+
+
+def test_a_broken_template_with_a_dynamic_reference_is_an_error_not_a_helm_warning(
+        tmp_path: Path) -> None:
+    # `{{resolve:...}}` made any YAML syntax error a "Helm template" warning: exit 0.
+    (tmp_path / "database.yaml").write_text(BROKEN_TEMPLATE_WITH_DYNAMIC_REFERENCE)
+    (tmp_path / "good.tf").write_text('resource "aws_kms_key" "k" {}\n')
+    completed = run_cli("scan", ".", "--format", "json", cwd=tmp_path)
+    assert completed.returncode == 2
+    assert json.loads(completed.stdout)["problems"] == [{
+        "file": "database.yaml", "level": "error",
+        "reason": "invalid YAML: line 9, column 1: did not find expected node content"}]
+
+
+def test_a_helm_chart_template_is_a_warning_to_render_it(tmp_path: Path) -> None:
+    chart = tmp_path / "charts" / "portal"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: portal\nversion: 1.0.0\n")
+    (chart / "templates" / "service.yaml").write_text(HELM_TEMPLATE)
+    # Outside a chart, template actions standing for whole lines or values still count.
+    (tmp_path / "loose.yaml").write_text(HELM_TEMPLATE)
+    (tmp_path / "good.tf").write_text('resource "aws_kms_key" "k" {\n  enable_key_rotation '
+                                      "= true\n}\n")
+    completed = run_cli("scan", ".", "--format", "json", "--include-rule", "KEY-002",
+                        cwd=tmp_path)
+    assert completed.returncode == 0, completed.stdout
+    report = json.loads(completed.stdout)
+    assert [(problem["file"], problem["level"]) for problem in report["problems"]] == [
+        ("charts/portal/templates/service.yaml", "warning"), ("loose.yaml", "warning")]
+    assert report["problems"][0]["reason"].startswith("looks like a Helm or Go template")
+
+
+def test_go_template_actions_are_told_apart_from_yaml_that_only_mentions_braces() -> None:
+    from linter.discover import looks_like_go_template
+
+    assert looks_like_go_template("type: {{ .Values.service.type }}\n")
+    assert looks_like_go_template("{{- if .Values.enabled }}\nkind: Pod\n{{- end }}\n")
+    assert looks_like_go_template("  - {{ include \"x\" . }}\n")
+    assert not looks_like_go_template("Password: '{{resolve:secretsmanager:db}}'\n")
+    assert not looks_like_go_template("Password: {{resolve:secretsmanager:db}}\n")
+    assert not looks_like_go_template('name: "{{ .Values.name }}"\n')  # quoted: plain YAML
+    assert not looks_like_go_template("run: echo ${{ secrets.TOKEN }}\n")  # GitHub Actions
+    assert not looks_like_go_template("# {{ .Values.name }}\nkind: Pod\n")  # a comment
+    assert not looks_like_go_template("name: web-{{ .Values.suffix }}\n")  # mid-value
+    assert looks_like_go_template("name: web-{{ .Values.suffix }}\n", in_chart=True)

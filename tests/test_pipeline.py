@@ -99,3 +99,26 @@ def test_pruning_keeps_the_newest_entries(cache_dir: Path) -> None:
         os.utime(entry, (1_000_000 + age, 1_000_000 + age))
     assert cache.prune("parsed", 3) == 2
     assert _entries(cache_dir) == set(keys[2:])
+
+
+def test_a_missing_path_is_an_error_naming_it(tmp_path: Path) -> None:
+    from linter.discover import FileProblem
+
+    (tmp_path / "main.tf").write_text('resource "aws_kms_key" "k" {}\n')
+    result = scan(ScanRequest(paths=[tmp_path / "main.tf", tmp_path / "infra"], root=tmp_path,
+                              rules=RULES, workers=1))
+    assert result.problems == [FileProblem("infra", "does not exist")]
+    assert [outcome.resource.address for outcome in result.outcomes][:1] == ["aws_kms_key.k"]
+
+
+def test_unscanned_lists_path_line_and_reason_errors_first(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(
+        'module "registry" {\n  source = "terraform-aws-modules/kms/aws"\n}\n\n'
+        'module "itself" {\n  source = "./"\n}\n')
+    (tmp_path / "broken.tf").write_text("resource {\n")
+    result = scan(ScanRequest(paths=[tmp_path], root=tmp_path, rules=RULES, workers=1))
+    assert [(problem.where, problem.level, problem.reason[:40])
+            for problem in result.unscanned] == [
+        ("broken.tf", "error", "invalid HCL at line 2, column 1: unexpec"),
+        ("main.tf:5", "error", 'module "itself" (source "./") calls ., w'),
+        ("main.tf", "warning", 'line 1: module "registry" (source "terra')]

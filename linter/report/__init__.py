@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -73,7 +74,7 @@ class ScanReport:
     def problems(self) -> list[FileProblem]:
         """Files that could not be scanned; `strict` makes warnings errors (exit 2)."""
         if self.parse_errors == "strict":
-            return [FileProblem(problem.path, problem.reason, "error")
+            return [dataclasses.replace(problem, level="error")
                     for problem in self.result.problems]
         return list(self.result.problems)
 

@@ -43,7 +43,7 @@ def render(report: ScanReport) -> str:
     for problem in report.listed_problems:
         lines.append(command("error" if problem.level == "error" else "warning",
                              f"could not be scanned: {problem.reason}", file=problem.path,
-                             title="ephi-lint"))
+                             line=problem.line or "", title="ephi-lint"))
     for outcome in report.rule_errors:
         lines.append(command("error", outcome.message, file=outcome.location.path,
                              title=f"{outcome.rule.id} (rule error)"))

@@ -40,7 +40,8 @@ def render(report: ScanReport) -> str:
         "suppressed": [finding(outcome) for outcome in report.suppressed],
         "notices": [dataclasses.asdict(notice) for notice in report.notices],
         "problems": [
-            {"file": problem.path, "level": problem.level, "reason": problem.reason}
+            {"file": problem.path, "level": problem.level, "reason": problem.reason,
+             **({"line": problem.line} if problem.line else {})}
             for problem in report.listed_problems
         ] + [
             {"file": outcome.location.path, "level": "error", "reason": outcome.message}

@@ -44,7 +44,9 @@ def render(report: ScanReport) -> str:
         counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
         for problem in problems:
             case = ElementTree.SubElement(suite, "testcase", classname="ephi-lint.files",
-                                          name=problem.path, file=problem.path)
+                                          name=problem.where, file=problem.path)
+            if problem.line:
+                case.set("line", str(problem.line))
             ElementTree.SubElement(case, "error", message=problem.reason, type="not-scanned")
             counts["tests"] += 1
             counts["errors"] += 1

@@ -68,7 +68,7 @@ def render(report: ScanReport) -> str:
     problems = report.listed_problems
     if problems or report.rule_errors:
         lines += ["### Could not be scanned", ""]
-        lines += [f"- {problem.level}: `{cell(problem.path)}`: {cell(problem.reason)}"
+        lines += [f"- {problem.level}: `{cell(problem.where)}`: {cell(problem.reason)}"
                   for problem in problems]
         lines += [f"- error: {cell(outcome.message)}" for outcome in report.rule_errors]
         lines.append("")

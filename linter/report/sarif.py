@@ -171,10 +171,13 @@ def _invocation(report: ScanReport, cut: int) -> dict[str, Any]:
     notifications: list[dict[str, Any]] = []
     known_rules = {rule.id for rule in report.result.rules}
     for problem in report.listed_problems:
+        place: dict[str, Any] = {"artifactLocation": _artifact(problem.path)}
+        if problem.line:
+            place["region"] = {"startLine": problem.line}
         notifications.append({
             "level": problem.level,
-            "message": {"text": f"{problem.path}: {problem.reason}"},
-            "locations": [{"physicalLocation": {"artifactLocation": _artifact(problem.path)}}],
+            "message": {"text": f"{problem.where}: {problem.reason}"},
+            "locations": [{"physicalLocation": place}],
             "descriptor": {"id": "file-not-scanned" if problem.level == "error"
                            else "file-skipped"},
         })

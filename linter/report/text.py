@@ -43,7 +43,7 @@ def render(report: ScanReport, colour: bool = False) -> str:
     if problems or report.rule_errors:
         lines.append(paint("Could not be scanned:", "error"))
         for problem in problems:
-            lines.append(f"  {problem.level:<8} {problem.path}: {problem.reason}")
+            lines.append(f"  {problem.level:<8} {problem.where}: {problem.reason}")
         for outcome in report.rule_errors:
             lines.append(f"  error    {outcome.location.path}: {outcome.message}")
         lines.append("")

@@ -7,26 +7,36 @@
 - A module call is evaluated once per call and instance, its variables bound to the
   caller's arguments (never the module's defaults when the caller passes a value,
   trivy#10926); `module.x.out` is the output evaluated in that call.
+- Limits (see linter.resolve.terraform_modules): instances per resource or call, resource
+  instances and module instances per root module, module nesting depth; a module that
+  calls its own directory or an ancestor's (a cycle, which Terraform rejects) is an
+  error naming the call path.
+- `contained_blocks` evaluates each resource instance and module call on its own: one
+  that crashes is an error for it alone, and the others are judged.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from linter.discover import FileProblem
 from linter.parsers import hcl_expressions as hx
 from linter.parsers.terraform import HclBlock
 from linter.resolve.terraform_modules import (
+    MAX_MODULE_INSTANCES,
+    MAX_RESOURCE_INSTANCES,
     META_ARGUMENTS,
     UNKNOWN_KEY,
     Instance,
     ModuleSource,
     expand,
     key_suffix,
+    over_limit,
 )
 from linter.values import ConfigNode, Unknown, is_known
 
 if TYPE_CHECKING:
-    from linter.resolve.terraform import ModuleScope
+    from linter.resolve.terraform import ModuleScope, ResolvedBlock
 
 
 class InstancesMixin:
@@ -44,9 +54,64 @@ class InstancesMixin:
     _instance_cache: dict[Any, list[Instance]]
     _children: dict[tuple[str, Any], Any]
     _in_progress: set[Any]
+    # The directories of the calling modules, outermost first (set on each child scope).
+    _ancestor_dirs: tuple[str, ...] = ()
 
     def evaluate(self, expression: hx.Expr) -> Any:
         raise NotImplementedError
+
+    def block_config(self, mode: str, block_type: str, name: str,
+                     instance_key: Any = None) -> ConfigNode:
+        raise NotImplementedError
+
+    def contained_blocks(self, problems: list[FileProblem]) -> list[ResolvedBlock]:
+        """Every resource and data source instance, then those of the module calls, as
+        ModuleScope.resolved_blocks gives them; an instance or a module call whose
+        evaluation raises is an error in `problems` (at its file and line, naming its
+        address), and everything else is still evaluated."""
+        from linter.resolve.terraform import ResolvedBlock
+
+        resolved: list[ResolvedBlock] = []
+        for (mode, block_type, name), (block, path) in self._blocks.items():
+            label = ("data." if mode == "data" else "") + f"{block_type}.{name}"
+            for instance in self._contained_instances((mode, block_type, name), label, path,
+                                                      block, problems):
+                try:
+                    config = self.block_config(mode, block_type, name, instance.key)
+                except Exception as error:
+                    self._crashed(problems, path, block, label + key_suffix(instance.key),
+                                  error)
+                    continue
+                resolved.append(ResolvedBlock(
+                    mode, block_type, name, path, block.line, block.end_line, config,
+                    self.module_dir, self.module_address, instance.key, self.root_dir))
+        for call_name, (block, path) in self._calls.items():
+            label = f"module.{call_name}"
+            for instance in self._contained_instances(("module", call_name), label, path,
+                                                      block, problems):
+                try:
+                    child = self._child(call_name, instance)
+                except Exception as error:
+                    self._crashed(problems, path, block, label + key_suffix(instance.key),
+                                  error)
+                    continue
+                if not isinstance(child, Unknown):
+                    resolved.extend(child.contained_blocks(problems))
+        return resolved
+
+    def _contained_instances(self, key: tuple[str, ...], label: str, path: str,
+                             block: HclBlock, problems: list[FileProblem]) -> list[Instance]:
+        try:
+            return self._instances(key)
+        except Exception as error:
+            self._crashed(problems, path, block, f"{label} (its count or for_each)", error)
+            return []
+
+    def _crashed(self, problems: list[FileProblem], path: str, block: HclBlock, label: str,
+                 error: Exception) -> None:
+        address = f"{self.module_address}.{label}" if self.module_address else label
+        problems.append(FileProblem.internal_error(path, block.line, f"evaluating {address}",
+                                                   error))
 
     def _instances(self, key: tuple[str, ...]) -> list[Instance]:
         """count/for_each evaluated (in the module, never per instance) and expanded."""
@@ -64,7 +129,23 @@ class InstancesMixin:
                                count is not None, for_each is not None, label)
         finally:
             self._bindings = saved
+        if key[0] != "module" and self.library is not None:
+            instances = self._within_root_budget(instances, label)
         self._instance_cache[key] = instances
+        return instances
+
+    def _within_root_budget(self, instances: list[Instance], label: str) -> list[Instance]:
+        """Resource instances of the whole root module (every module instance) stay
+        under MAX_RESOURCE_INSTANCES: past it, a resource is one `[*]` instance."""
+        budget = self.library.budget(self.root_dir)
+        if len(instances) > 1 and \
+                budget.resource_instances + len(instances) > MAX_RESOURCE_INSTANCES:
+            where = f"{self.module_address}.{label}" if self.module_address else label
+            instances = [over_limit(
+                f"{where} has {len(instances):,} instances, past the limit of "
+                f"{MAX_RESOURCE_INSTANCES:,} resource instances judged one by one for root "
+                f"module {self.root_dir}")]
+        budget.resource_instances += len(instances)
         return instances
 
     def _dynamic(self, node: ConfigNode, dynamic: HclBlock) -> None:
@@ -144,6 +225,9 @@ class InstancesMixin:
             source = self.evaluate(source_attribute.expression) if source_attribute else None
             found = self.library.find(self.root_dir, (*self.call_path, name), self.module_dir,
                                       source, (path, block.line))
+            if not isinstance(found, Unknown):
+                found = self._refusal(name, instance, source, found, (path, block.line)) \
+                    or found
             child: ModuleScope | Unknown = found if isinstance(found, Unknown) else \
                 self._new_child(name, instance, block, found)
         finally:
@@ -152,16 +236,47 @@ class InstancesMixin:
         self._children[key] = child
         return child
 
+    def _refusal(self, name: str, instance: Instance, source: Any, found: ModuleSource,
+                 where: tuple[str, int]) -> Unknown | None:
+        """Why this module instance is not evaluated (a cycle, the fan-out limit), or
+        None. Both are errors: the module's resources would go unjudged."""
+        lineage = (*self._ancestor_dirs, self.module_dir)
+        call = self._call_address(name, instance)
+        if found.directory in lineage:
+            # Terraform builds the module tree before count/for_each: any cycle is endless.
+            chain = " -> ".join((*lineage, found.directory))
+            return self.library.refuse(
+                where, f'module "{name}" (source "{source}") calls {found.directory}, which '
+                       f"is already a module of this call path ({call}: {chain}): a module "
+                       "cycle, which Terraform rejects; not evaluated", f"module {name}")
+        budget = self.library.budget(self.root_dir)
+        budget.module_instances += 1
+        if budget.module_instances <= MAX_MODULE_INSTANCES:
+            return None
+        if budget.module_instances == MAX_MODULE_INSTANCES + 1:  # said once per root
+            self.library.refuse(
+                where, f"root module {self.root_dir} calls more than {MAX_MODULE_INSTANCES:,} "
+                       f"module instances (calls x count/for_each x nesting): {call} and "
+                       "every instance after it are not evaluated", f"module {name}")
+        return Unknown(f"output of module {name}, past the limit of {MAX_MODULE_INSTANCES:,} "
+                       "module instances")
+
     def _new_child(self, name: str, instance: Instance, block: HclBlock,
                    source: ModuleSource) -> ModuleScope:
         inputs = {argument: self.evaluate(attribute.expression)
                   for argument, attribute in block.attributes.items()
                   if argument not in META_ARGUMENTS}
-        call = f"module.{name}{key_suffix(instance.key)}"
-        address = f"{self.module_address}.{call}" if self.module_address else call
-        return type(self)(source.directory, source.files, library=self.library,
+        child = type(self)(source.directory, source.files, library=self.library,
                            inputs=inputs, call_path=(*self.call_path, name),
-                           module_address=address, root_dir=self.root_dir)
+                           module_address=self._call_address(name, instance),
+                           root_dir=self.root_dir)
+        child._ancestor_dirs = (*self._ancestor_dirs, self.module_dir)
+        return child
+
+    def _call_address(self, name: str, instance: Instance) -> str:
+        """`module.a[0].module.b["x"]`: the address of one instance of a call made here."""
+        call = f"module.{name}{key_suffix(instance.key)}"
+        return f"{self.module_address}.{call}" if self.module_address else call
 
 
 def append_block(node: ConfigNode, block_type: str, child: ConfigNode, line: int) -> None:

@@ -37,8 +37,19 @@ from linter.parsers.terraform import (
 )
 from linter.values import ConfigNode, Unknown, is_known
 
-# Module nesting deeper than this is a cycle (a module calling itself) or a mistake.
-MAX_MODULE_DEPTH = 16
+# Limits that keep one configuration from exhausting memory or time (`count =
+# 100000000` grew to 11 GB; modules calling themselves three times a level, to 4.6 GB).
+# Past a limit the scan says so: UNKNOWN values, or an error, never a hang.
+# Instances of one resource or module call judged one by one; past it, ONE `[*]`
+# instance stands for them all, its count.index / each.* unknown.
+MAX_INSTANCES = 10_000
+# Module calls nested deeper than this are not followed (an error).
+MAX_MODULE_DEPTH = 20
+# Module instances evaluated for one root module (fan-out: calls x count x nesting).
+MAX_MODULE_INSTANCES = 2_000
+# Resource instances expanded for one root module, all its module instances together;
+# past it, each further resource is judged as one `[*]` instance.
+MAX_RESOURCE_INSTANCES = 50_000
 # Arguments of a module call that are Terraform's own, not the module's variables.
 META_ARGUMENTS = frozenset({"source", "version", "count", "for_each", "providers",
                             "depends_on"})
@@ -74,14 +85,18 @@ def key_suffix(key: Any) -> str:
 
 
 def expand(count: Any, for_each: Any, has_count: bool, has_for_each: bool,
-           label: str) -> list[Instance]:
-    """The instances of a resource or module call, given its evaluated count/for_each."""
+           label: str, limit: int = MAX_INSTANCES) -> list[Instance]:
+    """The instances of a resource or module call, given its evaluated count/for_each;
+    past `limit` instances, one `[*]` instance whose count/each say why."""
     if has_count:
         number = _count(count)
         if number is None:
             reason = count.reason if isinstance(count, Unknown) else "it is not a known number"
             unknown = Unknown(f"count of {label} is not known ({reason})")
             return [Instance(UNKNOWN_KEY, {"count": unknown})]
+        if number > limit:
+            return [over_limit(f"count of {label} is {_amount(number)}, over the limit of "
+                               f"{limit:,} instances judged one by one")]
         return [Instance(index, {"count": _node(index=index)}) for index in range(number)]
     if has_for_each:
         pairs = _for_each(for_each)
@@ -90,8 +105,23 @@ def expand(count: Any, for_each: Any, has_count: bool, has_for_each: bool,
                       else "it is not a known map or set of strings")
             unknown = Unknown(f"for_each of {label} is not known ({reason})")
             return [Instance(UNKNOWN_KEY, {"each": unknown})]
+        if len(pairs) > limit:
+            return [over_limit(f"for_each of {label} has {len(pairs):,} elements, over the "
+                               f"limit of {limit:,} instances judged one by one")]
         return [Instance(key, {"each": _node(key=key, value=value)}) for key, value in pairs]
     return [Instance(None)]
+
+
+def over_limit(reason: str) -> Instance:
+    """The one `[*]` instance judged for a resource or module call past an instance
+    limit: whatever depends on count.index or each.* is Unknown, naming the limit."""
+    unknown = Unknown(f"{reason}; one instance [*] stands for all of them")
+    return Instance(UNKNOWN_KEY, {"count": unknown, "each": unknown})
+
+
+def _amount(number: int) -> str:
+    # Python refuses to print integers of more than 4,300 digits.
+    return f"{number:,}" if number.bit_length() <= 64 else "larger than 2^64"
 
 
 def _count(value: Any) -> int | None:
@@ -186,6 +216,19 @@ def _literal_source(block: HclBlock) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def call_address(call_path: tuple[str, ...]) -> str:
+    """`module.a.module.b`: the chain of call names, as Terraform writes it."""
+    return ".".join(f"module.{name}" for name in call_path)
+
+
+@dataclass
+class RootBudget:
+    """Instances one root module has expanded so far (see the limits above)."""
+
+    module_instances: int = 0
+    resource_instances: int = 0
+
+
 @dataclass
 class ModuleSource:
     """Where a module call's code is: its directory (as shown in findings) and files."""
@@ -205,6 +248,7 @@ class ModuleLibrary:
         self.problems: list[FileProblem] = []
         self._read: dict[str, list[TerraformFile] | None] = {}
         self._manifests: dict[str, dict[str, str]] = {}
+        self._budgets: dict[str, RootBudget] = {}
 
     def find(self, root_dir: str, call_path: tuple[str, ...], caller_dir: str,
              source: Any, where: tuple[str, int]) -> ModuleSource | Unknown:
@@ -214,9 +258,10 @@ class ModuleLibrary:
             return self._unread(where, f'module "{name}" has a source that is not a literal '
                                        "string", name, "(not known)")
         if len(call_path) > MAX_MODULE_DEPTH:
-            return self._unread(where, f'module "{name}" is nested more than '
-                                       f"{MAX_MODULE_DEPTH} deep (a module calling itself?)",
-                                name, source)
+            return self.refuse(where, f'module "{name}" is nested {len(call_path)} deep, over '
+                                      f"the limit of {MAX_MODULE_DEPTH} (call path "
+                                      f"{call_address(call_path)}); not evaluated",
+                               f"module {name}, nested past the limit")
         if is_local_source(source):
             directory = join(caller_dir, source)
             files = self._files(directory)
@@ -235,6 +280,19 @@ class ModuleLibrary:
                                    "not a local path and .terraform/modules/modules.json has "
                                    "no readable entry for it (run terraform init); its "
                                    "resources are not judged", name, source)
+
+    def refuse(self, where: tuple[str, int], reason: str, what: str) -> Unknown:
+        """A module call that is not evaluated because of a limit or a cycle: an error
+        (its resources are not judged) at the call's file and line."""
+        path, line = where
+        problem = FileProblem(path, reason, "error", line)
+        if problem not in self.problems:
+            self.problems.append(problem)
+        return Unknown(f"output of {what}, not evaluated")
+
+    def budget(self, root_dir: str) -> RootBudget:
+        """What one root module's evaluation has spent of the instance limits."""
+        return self._budgets.setdefault(root_dir, RootBudget())
 
     def _unread(self, where: tuple[str, int], reason: str, name: str, source: str) -> Unknown:
         path, line = where

@@ -6,6 +6,7 @@ from collections import defaultdict
 from typing import Any
 
 from linter.adapters import collect_builders
+from linter.discover import FileProblem
 from linter.models.base import Resource, SourceLocation
 from linter.resolve.cloudformation import ResolvedResource
 from linter.values import ResourceRef
@@ -45,11 +46,21 @@ class TemplateContext:
         }
 
 
-def build_models(path: str, resources: list[ResolvedResource]) -> list[Resource]:
+def build_models(path: str, resources: list[ResolvedResource],
+                 problems: list[FileProblem] | None = None) -> list[Resource]:
+    """The models of every resource. With `problems`, a builder that crashes is an error
+    there for that resource alone, and the others are built; without, it propagates."""
     builders = collect_builders(__name__)
     context = TemplateContext(path, resources)
     models: list[Resource] = []
     for resource in resources:
         for builder in builders.get(resource.type, ()):
-            models.extend(builder(resource, context))
+            try:
+                models.extend(builder(resource, context))
+            except Exception as error:
+                if problems is None:
+                    raise
+                problems.append(FileProblem.internal_error(
+                    path, resource.line, f"building the model of {resource.logical_id} "
+                                         f"({resource.type})", error))
     return models

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from linter.adapters import collect_builders
+from linter.discover import FileProblem
 from linter.models.base import Resource, SourceLocation
 from linter.parsers.documents import KubernetesObject
 from linter.values import ConfigNode
@@ -35,11 +36,27 @@ class KubernetesContext:
         }
 
 
-def build_models(path: str, objects: list[KubernetesObject]) -> list[Resource]:
+def build_models(path: str, objects: list[KubernetesObject],
+                 problems: list[FileProblem] | None = None) -> list[Resource]:
+    """The models of every object. With `problems`, a builder that crashes is an error
+    there for that object alone, and the others are built; without, it propagates."""
     builders = collect_builders(__name__)
     context = KubernetesContext(path, objects)
     models: list[Resource] = []
     for item in objects:
         for builder in builders.get(str(item.body.get("kind")), ()):
-            models.extend(builder(item.body, context))
+            try:
+                models.extend(builder(item.body, context))
+            except Exception as error:
+                if problems is None:
+                    raise
+                problems.append(FileProblem.internal_error(
+                    path, item.body.line, f"building the model of {_label(item.body)}", error))
     return models
+
+
+def _label(body: ConfigNode) -> str:
+    """`Pod/web`: the object's kind and name as written, whatever their types."""
+    metadata = body.get("metadata")
+    name = metadata.get("name") if isinstance(metadata, ConfigNode) else None
+    return f"{body.get('kind')}/{name if isinstance(name, str) else '(unnamed)'}"

@@ -9,13 +9,24 @@ from __future__ import annotations
 
 from linter.adapters import collect_builders
 from linter.certificates import PemBlock
+from linter.discover import FileProblem
 from linter.models.base import Resource
 
 
-def build_models(path: str, blocks: list[PemBlock]) -> list[Resource]:
+def build_models(path: str, blocks: list[PemBlock],
+                 problems: list[FileProblem] | None = None) -> list[Resource]:
+    """The models of the file's blocks. With `problems`, a builder that crashes is an
+    error there for the file's blocks of that kind, and the other kind is still built;
+    without, it propagates."""
     builders = collect_builders(__name__)
     models: list[Resource] = []
     for kind in ("certificate", "private_key"):
         for builder in builders.get(kind, ()):
-            models.extend(builder(path, blocks))
+            try:
+                models.extend(builder(path, blocks))
+            except Exception as error:
+                if problems is None:
+                    raise
+                problems.append(FileProblem.internal_error(
+                    path, None, f"building the {kind.replace('_', ' ')} models", error))
     return models

@@ -6,6 +6,7 @@ from collections import defaultdict
 from typing import Any
 
 from linter.adapters import collect_builders
+from linter.discover import FileProblem
 from linter.models.base import Resource, SourceLocation
 from linter.resolve.terraform import ResolvedBlock
 from linter.values import ConfigNode, ResourceRef
@@ -67,7 +68,11 @@ def _same_instance(reference: ResourceRef, target: ResolvedBlock) -> bool:
     return reference.arguments is target.config
 
 
-def build_models(blocks: list[ResolvedBlock]) -> list[Resource]:
+def build_models(blocks: list[ResolvedBlock],
+                 problems: list[FileProblem] | None = None) -> list[Resource]:
+    """The models of every block. With `problems`, a builder that crashes is an error
+    there for that resource alone (at its file and line), and the others are built;
+    without, the exception propagates."""
     builders = collect_builders(__name__)
     # One context per root module and module call instance, in first-seen order.
     groups: dict[tuple[str, str, str], list[ResolvedBlock]] = {}
@@ -80,5 +85,12 @@ def build_models(blocks: list[ResolvedBlock]) -> list[Resource]:
         for block in group:
             key = f"data.{block.type}" if block.mode == "data" else block.type
             for builder in builders.get(key, ()):
-                models.extend(builder(block, context))
+                try:
+                    models.extend(builder(block, context))
+                except Exception as error:
+                    if problems is None:
+                        raise
+                    problems.append(FileProblem.internal_error(
+                        block.path, block.line, f"building the model of {block.address}",
+                        error))
     return models

@@ -1,0 +1,190 @@
+"""The parse step of a scan: every file read and parsed once, through the parse cache,
+in worker processes when there are enough files to pay for them.
+
+A file never takes others down with it: a parser that raises makes that file an error,
+and a worker process that dies (killed, out of memory, a crash in a C extension) makes
+the files it held be parsed again, each alone in a fresh process, so only a file that
+kills its parser again is reported, as an error.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from linter import cache
+from linter.certificates import pem_blocks
+from linter.discover import FileProblem, in_chart_templates, looks_like_go_template, read_text
+from linter.parsers.documents import might_be_infrastructure, parse_documents
+from linter.parsers.terraform import (
+    TerraformSyntaxError,
+    parse_hcl,
+    parse_json,
+    parse_variables_file,
+)
+from linter.parsers.tfplan import PlanError, looks_like_plan, parse_plan
+from linter.parsers.yaml_source import DocumentError
+from linter.resolve.variables import is_auto_loaded
+
+# A parsed file travels back from a worker as (display path, kind, payload); the payload
+# is the parsed content, None for a file that is not infrastructure, or a FileProblem.
+ParseOutcome = tuple[str, str, Any]
+ParseJob = tuple[Path, str, str, int]
+# A job with the parser fingerprint; its result, and whether it was newly cached.
+_Keyed = tuple[ParseJob, bytes]
+_Parsed = tuple[ParseOutcome, bool]
+
+# Below this many files, starting worker processes costs more than it saves.
+PARALLEL_THRESHOLD = 24
+
+HELM_WARNING = ("looks like a Helm or Go template, not plain YAML; render it "
+                "(helm template ... | ephi-lint scan - --input-format kubernetes)")
+
+
+def parse_all(jobs: list[ParseJob], workers: int | None) -> list[ParseOutcome]:
+    """Every file parsed, from the parse cache where its content was parsed before."""
+    count = workers if workers is not None else min(os.cpu_count() or 1, 8)
+    fingerprint = parser_fingerprint()
+    keyed = [(job, fingerprint) for job in jobs]
+    if count <= 1 or len(jobs) < PARALLEL_THRESHOLD:
+        parsed = [_parse_job(item) for item in keyed]
+    else:
+        parsed = _parse_in_processes(keyed, count)
+    if any(stored for _, stored in parsed):
+        cache.prune("parsed", cache.MAX_PARSED_ENTRIES)
+    return [outcome for outcome, _ in parsed]
+
+
+def _process_context() -> Any:
+    import multiprocessing
+
+    # fork keeps worker start-up to a few milliseconds: the parsers are imported.
+    return multiprocessing.get_context("fork") if hasattr(os, "fork") else None
+
+
+def _parse_in_processes(keyed: list[_Keyed], count: int) -> list[_Parsed]:
+    from concurrent.futures import ProcessPoolExecutor
+
+    size = max(1, len(keyed) // (count * 8))
+    chunks = [keyed[start:start + size] for start in range(0, len(keyed), size)]
+    parsed: list[_Parsed] = []
+    retry: list[_Keyed] = []
+    with ProcessPoolExecutor(max_workers=count, mp_context=_process_context()) as pool:
+        futures = [pool.submit(_parse_chunk, chunk) for chunk in chunks]
+        for chunk, future in zip(chunks, futures):
+            try:
+                parsed.extend(future.result())
+            except Exception:  # BrokenProcessPool: a worker died; its files go again
+                retry.extend(chunk)
+    parsed.extend(_parse_alone(item) for item in retry)
+    return parsed
+
+
+def _parse_chunk(items: list[_Keyed]) -> list[_Parsed]:
+    return [_parse_job(item) for item in items]
+
+
+def _parse_alone(item: _Keyed) -> _Parsed:
+    """One file in a process of its own: if it kills that one too, it is the culprit."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=1, mp_context=_process_context()) as pool:
+        try:
+            return pool.submit(_parse_job, item).result()
+        except Exception:
+            (_, display_path, kind, _), _ = item
+            return (display_path, kind, FileProblem(
+                display_path, "the parser process stopped while reading this file (killed, "
+                              "or out of memory); not judged")), False
+
+
+def _parse_job(item: _Keyed) -> _Parsed:
+    """The file's parse outcome, and whether it was newly stored in the cache."""
+    (path, display_path, kind, max_file_bytes), fingerprint = item
+    try:
+        text = read_text(path, max_file_bytes)
+    except ValueError as error:
+        return (display_path, kind, FileProblem(display_path, str(error))), False
+    in_chart = kind == "document" and "{{" in text and in_chart_templates(path)
+    # The outcome names the file, and a tfvars file's name decides whether it is read.
+    key = cache.content_key(fingerprint, kind.encode(), display_path.encode(), text.encode(),
+                            b"chart" if in_chart else b"")
+    outcome = cache.load_object("parsed", key)
+    if outcome is not None:
+        return outcome, False
+    try:
+        outcome = parse_text(text, display_path, kind, None, in_chart)
+    except Exception as error:  # a parser bug: this file is an error, the others go on
+        return (display_path, kind, FileProblem.internal_error(
+            display_path, None, "parsing this file", error)), False
+    return outcome, cache.store_object("parsed", key, outcome)
+
+
+_PARSER_SOURCES = ("parsers", "values.py", "certificates.py", "discover.py", "parsing.py",
+                   "redaction.py")
+
+
+@functools.cache
+def parser_fingerprint() -> bytes:
+    """A hash of the code a parse result depends on: an edited parser misses the cache
+    even before the version changes (a development checkout), as do other library
+    versions."""
+    import hcl2
+    import yaml
+
+    digest = hashlib.sha256(f"{hcl2.__version__} {yaml.__version__}".encode())
+    package = Path(__file__).parent
+    for name in _PARSER_SOURCES:
+        target = package / name
+        for source in sorted(target.glob("*.py")) if target.is_dir() else [target]:
+            digest.update(source.read_bytes())
+    return digest.digest()
+
+
+def parse_stdin(text: str, input_format: str | None, max_file_bytes: int) -> ParseOutcome:
+    kind = "terraform" if input_format == "terraform" else "document"
+    if len(text.encode()) > max_file_bytes:
+        return "stdin", kind, FileProblem("stdin", "input is over the size limit")
+    try:
+        return parse_text(text, "stdin", kind, input_format)
+    except Exception as error:
+        return "stdin", kind, FileProblem.internal_error("stdin", None, "parsing it", error)
+
+
+def parse_text(text: str, display_path: str, kind: str, expect: str | None,
+               in_chart: bool = False) -> ParseOutcome:
+    """`in_chart`: the file is in a Helm chart's templates/ folder (see
+    linter.discover.looks_like_go_template)."""
+    if kind == "pem":
+        return display_path, kind, pem_blocks(text) or None
+    try:
+        # A plan is JSON recognised by content: any .json file, or stdin given as terraform.
+        if kind in ("document", "terraform") and looks_like_plan(text) and (
+                kind == "terraform" or display_path.lower().endswith(".json")):
+            return display_path, "tfplan", parse_plan(text, display_path)
+        if kind == "terraform" and expect == "terraform" and text.lstrip().startswith("{"):
+            return display_path, kind, parse_json(text, display_path)
+        if kind == "terraform":
+            return display_path, kind, parse_hcl(text, display_path)
+        if kind == "terraform_json":
+            return display_path, kind, parse_json(text, display_path)
+        if kind == "tfvars":
+            if is_auto_loaded(PurePosixPath(display_path).name):
+                return display_path, kind, parse_variables_file(text, display_path)
+            return display_path, kind, None
+        if expect is None and not might_be_infrastructure(text):
+            return display_path, kind, None
+        json_mode = display_path.lower().endswith(".json")
+        documents = parse_documents(text, json_mode, expect)
+        return display_path, kind, documents if documents.recognised else None
+    except (TerraformSyntaxError, DocumentError, PlanError) as error:
+        # Only a real template is let off with a warning: a CloudFormation dynamic
+        # reference (`{{resolve:...}}`) in a broken template is still a broken template.
+        if kind == "document" and looks_like_go_template(text, in_chart):
+            return display_path, kind, FileProblem(display_path, HELM_WARNING, "warning")
+        return display_path, kind, FileProblem(display_path, str(error))
+    except RecursionError:
+        return display_path, kind, FileProblem(display_path, "nesting too deep to parse")

@@ -1,0 +1,77 @@
+"""Credentials never reach an output.
+
+Messages quote what was scanned: a URL (`--etcd-servers=http://root:PW@host`), a module
+source (`git::https://user:TOKEN@host/x.git`), an attribute and its value. Every message
+and problem reason is passed through `redact` when it is made (linter.engine.Outcome,
+linter.discover.FileProblem, linter.suppress.Notice), so no output format can carry a
+password, whichever renders it. What is hidden:
+
+- the password of a URL's user information: `scheme://user:***@host`;
+- the value of a query parameter or `NAME=VALUE` pair whose name holds a credential
+  (`token=`, `password=`, `X-Amz-Signature=`, `sig=`, `client_secret=`);
+- the value shown for an attribute whose name holds a credential (`master_password`,
+  `auth_token`, `private_key`, `MasterUserPassword`), in the forms messages use:
+  `` `name` is VALUE ``, `name = VALUE`, `name: VALUE`, `"name": VALUE`.
+
+Names that point at a credential rather than hold one (`--token-auth-file`,
+`password_secret_arn`, `secret_name`) and values that cannot be secrets (`true`,
+`false`, `null`, "is not set") are left alone, so messages stay useful.
+"""
+
+from __future__ import annotations
+
+import re
+
+MASK = "***"
+
+# A name holds a credential when it ends with one of these words (case-insensitive):
+# `master_password`, `auth_token`, `MasterUserPassword`, `X-Amz-Signature`, `ssh_private_key`.
+_CREDENTIAL_NAME = re.compile(
+    r"(?i).*(?:pass(?:word|wd|phrase)|pwd|secret|token|private[_-]?key|api[_-]?key|apikey"
+    r"|access[_-]?key|secret[_-]?key|secret[_-]?string|credentials?|signature)")
+# Query parameters that carry a credential under a short name (`?key=`, SAS `&sig=`);
+# in prose ("the key: ...") these words are not names, so only URLs are read for them.
+_QUERY_NAMES = frozenset({"key", "sig", "code"})
+
+# A value as messages quote it: double- or single-quoted, backticked, or a bare word.
+_VALUE = r"""(?:"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|`[^`\n]*`|[^\s,;)\]}&"'`]+)"""
+# Values shown as they are: they say how the setting looks, not what it holds.
+# `${var.x}` and `{{resolve:...}}` name where the secret is kept, not the secret.
+_HARMLESS = re.compile(r"""(?i)^(?:true|false|null|none|["'`]?(?:\*\*\*|\$\{|\{\{).*)$""")
+
+_URL_PASSWORD = re.compile(r"(?i)(?P<head>\b[a-z][a-z0-9+.-]*://[^\s:/?#@\"'`]*):"
+                           r"(?P<secret>[^\s@/?#\"'`]+)@")
+_QUERY = re.compile(r"(?P<head>[?&;](?P<name>[\w.-]+)=)(?P<secret>[^&#\s\"'`,)\]]+)")
+_ASSIGNMENT = re.compile(
+    r"""(?P<head>(?<![\w./-])(?P<quote>["'`]?)(?P<name>[\w-]+)(?P=quote)"""
+    rf"[ \t]*(?:=|:(?!//))[ \t]*)(?P<secret>{_VALUE})")
+_IS = re.compile(rf"(?P<head>`(?P<name>[^`\n]+)` is (?!not\b))(?P<secret>{_VALUE})")
+# Cheap first look: most messages mention none of these and skip the patterns.
+_HINT = re.compile(r"(?i)://|pass|pwd|secret|token|key|credential|sig|auth")
+
+
+def holds_credential(name: str) -> bool:
+    """True for a name whose value is a credential (`db_password`, `X-Amz-Signature`):
+    the name's last part ends with a credential word."""
+    last = re.split(r"[.\[\]]", name.strip("\"'`"))[-1]
+    return bool(_CREDENTIAL_NAME.fullmatch(last.lstrip("-")))
+
+
+def redact(text: str) -> str:
+    """The text with every credential it quotes replaced by `***`."""
+    if not text or not _HINT.search(text):
+        return text
+    text = _URL_PASSWORD.sub(lambda match: f"{match.group('head')}:{MASK}@", text)
+    text = _QUERY.sub(lambda match: _masked(match, _QUERY_NAMES), text)
+    for pattern in (_IS, _ASSIGNMENT):
+        text = pattern.sub(_masked, text)
+    return text
+
+
+def _masked(match: re.Match[str], short_names: frozenset[str] = frozenset()) -> str:
+    secret, name = match.group("secret"), match.group("name")
+    if not (holds_credential(name) or name.lower() in short_names) \
+            or _HARMLESS.match(secret):
+        return match.group(0)
+    quote = secret[0] if secret[0] in "\"'`" and len(secret) > 1 else ""
+    return f"{match.group('head')}{quote}{MASK}{quote}"
