@@ -278,6 +278,17 @@ def test_splat_on_resources_without_count_and_with_count_zero(expression: str,
     assert _value(expression) == expected
 
 
+def test_a_counted_or_for_each_resource_as_a_whole() -> None:
+    assert _value("length(aws_kms_key.counted)") == 2
+    assert _value("length(aws_kms_key.none)") == 0
+    assert _value("[for key in aws_kms_key.counted : key.description]") == ["key 0", "key 1"]
+    assert _value("{for name, key in aws_kms_key.mapped : name => key.arn}") == {
+        "a": ResourceRef("aws_kms_key", "mapped", "arn")}
+    assert _value("[for key in aws_kms_key.unknown_count : key.arn]") == Unknown(
+        "for expression (line 32) over a value that is not known (the instances of "
+        "aws_kms_key.unknown_count are not known (count or for_each is not known))")
+
+
 def test_splat_on_a_for_each_resource_or_unknown_count() -> None:
     assert _is_error(_value("aws_kms_key.mapped[*].arn"),
                      "aws_kms_key.mapped uses for_each: a splat over it needs values()")

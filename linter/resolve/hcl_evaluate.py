@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from linter.parsers import hcl_expressions as hx
 from linter.resolve.hcl_calls import call_function
 from linter.resolve.hcl_operators import (
+    NEVER_NULL_ATTRIBUTES,
     LimitReached,
     binary,
     collapse,
@@ -216,7 +217,7 @@ def _step(value: Any, step: Any, attribute: bool) -> Any:
         return value
     if isinstance(value, ResourceRef):
         if value.attribute is None and attribute:
-            return ResourceRef(value.resource_type, value.name, step, value.arguments)
+            return resource_attribute(value, step)
         return Unknown(f"attribute of {value}")
     if value is None:
         return EvaluationError(f"cannot read {'attribute ' if attribute else 'index '}"
@@ -237,6 +238,18 @@ def _step(value: Any, step: Any, attribute: bool) -> Any:
                                    f"{len(value)} elements)")
         return value[int(index)]
     return EvaluationError(f"a {type(value).__name__} has no attribute or element {step!r}")
+
+
+def resource_attribute(resource: ResourceRef, attribute: str) -> Any:
+    """`aws_s3_bucket.b.bucket`: an argument the block writes, when known, is read back as
+    its value; anything else (`id`, `arn`, computed attributes, a data source's results)
+    is a reference known only at apply."""
+    arguments = resource.arguments
+    if not resource.resource_type.startswith("data.") and \
+            attribute not in NEVER_NULL_ATTRIBUTES and isinstance(arguments, ConfigNode) \
+            and attribute in arguments and is_known(arguments.get(attribute)):
+        return arguments.get(attribute)
+    return ResourceRef(resource.resource_type, resource.name, attribute, arguments)
 
 
 # The ExpressionsMixin (or other mixin) method evaluating each kind of node.

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from linter.parsers import hcl_expressions as hx
 from linter.parsers.terraform import HclBlock
 from linter.resolve.hcl_operators import LimitReached, error_in, to_bool, to_text
-from linter.resolve.terraform_modules import UNKNOWN_KEY, Instance
+from linter.resolve.terraform_modules import Instance
 from linter.values import Branches, ConfigNode, EvaluationError, ResourceRef, Unknown
 
 # Elements one for expression (or template `for` directive) may iterate over.
@@ -60,6 +60,7 @@ class IterationMixin:
         def _walk(self, value: Any, steps: list[Any]) -> Any: ...
         def _reference(self, mode: str, block_type: str, name: str, rest: list[Any]) -> Any: ...
         def _instances(self, key: tuple[str, ...]) -> list[Instance]: ...
+        def _whole_resource(self, key: tuple[str, str, str]) -> Any: ...
         def budget_spent(self) -> Unknown | None: ...
 
     def iterate(self, pairs: list[tuple[Any, Any]], key_name: str | None, value_name: str,
@@ -158,18 +159,17 @@ class IterationMixin:
 
     def _resource_splat(self, key: tuple[str, str, str], steps: list[Any], line: int) -> Any:
         mode, block_type, name = key
-        label = f"{'data.' if mode == 'data' else ''}{block_type}.{name}"
-        instances = self._instances(key)
-        if any(instance.key is UNKNOWN_KEY for instance in instances):
-            return Unknown(f"the instances of {label} are not known (count or for_each is "
-                           "not known)")
-        if instances and isinstance(instances[0].key, str):
+        whole = self._whole_resource(key)
+        if isinstance(whole, Unknown):
+            return whole
+        if isinstance(whole, ConfigNode):
             # A for_each resource is a map of instances: Terraform wraps the whole map.
-            return EvaluationError(f"{label} uses for_each: a splat over it needs values()")
+            return EvaluationError(f"{'data.' if mode == 'data' else ''}{block_type}.{name} "
+                                   "uses for_each: a splat over it needs values()")
         results = [self._reference(mode, block_type, name,
                                    [hx.Literal(line, instance.key), *steps]
                                    if instance.key is not None else steps)
-                   for instance in instances]
+                   for instance in self._instances(key)]
         return error_in(results) or results
 
 

@@ -20,12 +20,12 @@ from typing import Any
 
 from linter.parsers import hcl_expressions as hx
 from linter.parsers.terraform import HclAttribute, HclBlock, TerraformFile
-from linter.resolve.hcl_evaluate import ExpressionsMixin
+from linter.resolve.hcl_evaluate import ExpressionsMixin, resource_attribute
 from linter.resolve.hcl_for import IterationMixin
 from linter.resolve.hcl_templates import TemplatesMixin
 from linter.resolve.hcl_types import TypeSpec, convert, type_spec
 from linter.resolve.terraform_instances import InstancesMixin, append_block, pick
-from linter.resolve.terraform_modules import Instance, ModuleLibrary, key_suffix
+from linter.resolve.terraform_modules import UNKNOWN_KEY, Instance, ModuleLibrary, key_suffix
 from linter.values import ConfigNode, EvaluationError, ResourceRef, Unknown, is_known
 
 # Roots of references that are only known during a plan or apply.
@@ -216,6 +216,10 @@ class ModuleScope(ExpressionsMixin, InstancesMixin, IterationMixin, TemplatesMix
         label = f"data.{block_type}" if mode == "data" else block_type
         if key not in self._blocks:
             return Unknown(f"{label}.{name} is not declared in the scanned files")
+        if not rest:
+            whole = self._whole_resource(key)
+            if whole is not None:
+                return whole
         index = self.evaluate(rest[0]) if rest and isinstance(rest[0], hx.Expr) else None
         instances = self._instances(key)
         instance = pick(instances, index)
@@ -230,14 +234,32 @@ class ModuleScope(ExpressionsMixin, InstancesMixin, IterationMixin, TemplatesMix
         # Further indexes (`.tags["x"]`) do not change which block it is.
         rest = [step for step in rest if isinstance(step, str)]
         arguments = self.block_config(*key, instance.key)
-        attribute = rest[0] if rest else None
-        if exact and attribute is not None and attribute in arguments and mode == "resource" \
-                and len(rest) == 1 and attribute not in ("id", "arn"):
-            # An argument read back (`aws_s3_bucket.b.bucket`) is the argument's value.
-            value = arguments.get(attribute)
-            if is_known(value):
-                return value
-        return ResourceRef(label, name, attribute, arguments)
+        if exact and len(rest) == 1:
+            return resource_attribute(ResourceRef(label, name, None, arguments), rest[0])
+        return ResourceRef(label, name, rest[0] if rest else None, arguments)
+
+    def _whole_resource(self, key: tuple[str, str, str]) -> Any:
+        """`aws_kms_key.k` as a whole: with count the list of its instances, with for_each
+        a map of them by key, as Terraform has it (`length(aws_kms_key.k)`,
+        `[for b in aws_s3_bucket.b : b.arn]`); None for a resource with neither."""
+        block = self._blocks[key][0]
+        if "count" not in block.attributes and "for_each" not in block.attributes:
+            return None
+        mode, block_type, name = key
+        label = f"data.{block_type}" if mode == "data" else block_type
+        instances = self._instances(key)
+        if any(instance.key is UNKNOWN_KEY for instance in instances):
+            return Unknown(f"the instances of {label}.{name} are not known (count or "
+                           "for_each is not known)")
+        references = [(instance.key, ResourceRef(label, name, None,
+                                                 self.block_config(*key, instance.key)))
+                      for instance in instances]
+        if "count" in block.attributes:
+            return [reference for _, reference in references]
+        node = ConfigNode(block.line, block.end_line)
+        for instance_key, reference in references:
+            node.set(str(instance_key), reference, block.line)
+        return node
 
     def _variable(self, name: Any) -> Any:
         """The variable's value converted to its type: the module call's argument, else
