@@ -1,0 +1,445 @@
+"""The compliance officer's report: one self-contained HTML file from scan JSON documents.
+
+Files and accounts together (several documents), figures recomputed from each
+document's `inventory` by linter.metrics, so the page shows what the JSON proves. No
+script, no network: inline CSS and SVG, and a Content-Security-Policy that forbids any
+load, so the file reads the same offline, archived or printed to PDF. Every scanned
+value goes through html.escape: a resource name or message can never become markup.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping, Sequence
+from html import escape
+from typing import Any
+
+from linter.metrics import STATES, compute, not_assessed
+from linter.report.html_chart import COLOURS, LABELS, donut, legend, stacked_bar
+
+SEVERITY_ORDER = ("critical", "high", "medium", "low")
+# The sections the catalogue cites, in the words of 45 CFR Part 164.
+SECTION_TITLES = {
+    "164.308(a)(1)(ii)(D)": "Information system activity review",
+    "164.308(a)(4)(ii)(B)": "Access authorization",
+    "164.308(a)(5)(ii)(D)": "Password management",
+    "164.308(a)(7)(ii)(A)": "Data backup plan",
+    "164.308(a)(7)(ii)(B)": "Disaster recovery plan",
+    "164.312(a)(1)": "Access control",
+    "164.312(a)(2)(iv)": "Encryption and decryption (at rest)",
+    "164.312(b)": "Audit controls",
+    "164.312(c)(1)": "Integrity",
+    "164.312(d)": "Person or entity authentication",
+    "164.312(e)(1)": "Transmission security",
+    "164.312(e)(2)(ii)": "Encryption (in transit)",
+}
+_METRIC_STATES = STATES
+_CHECK_STATES = ("pass", "excepted", "fail", "unknown", "error")
+
+CSS = """
+:root{--ink:#1f2328;--muted:#59636e;--line:#d1d9e0;--soft:#f6f8fa;--brand:#0b3d61}
+*{box-sizing:border-box}
+body{margin:0;font:14px/1.5 -apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;
+color:var(--ink);background:#eef1f4}
+main{max-width:1180px;margin:0 auto;background:#fff;padding:0 40px 40px}
+header.cover{background:var(--brand);color:#fff;margin:0 -40px 28px;padding:28px 40px 24px}
+header.cover h1{margin:0 0 4px;font-size:26px;font-weight:600}
+header.cover p{margin:2px 0;color:#c9d7e3}
+header.cover .scope{color:#fff;font-weight:500}
+h2{font-size:19px;margin:34px 0 6px;padding-bottom:6px;border-bottom:2px solid var(--brand);
+color:var(--brand)}
+h3{font-size:15px;margin:20px 0 6px}
+p.lead{color:var(--muted);margin:0 0 14px}
+.tiles{display:grid;grid-template-columns:repeat(6,1fr);gap:10px;margin:0 0 8px}
+.tile{border:1px solid var(--line);border-radius:8px;padding:10px 12px;background:var(--soft)}
+.tile b{display:block;font-size:24px;line-height:1.2}
+.tile span{color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.04em}
+.tile.bad b{color:#cf222e}.tile.warn b{color:#9a6700}.tile.good b{color:#1a7f37}
+.metrics{display:grid;grid-template-columns:repeat(3,1fr);gap:14px}
+.metric{border:1px solid var(--line);border-radius:10px;padding:14px;display:flex;gap:14px;
+align-items:center;break-inside:avoid}
+.metric svg{flex:0 0 auto}
+.metric h3{margin:0 0 2px;font-size:14px}
+.metric .cite{color:var(--muted);font-size:12px}
+.metric .of{margin:4px 0;font-size:13px}
+.metric ul.counts{list-style:none;margin:0;padding:0;font-size:12px;color:var(--muted)}
+.metric ul.counts li{display:inline-block;margin-right:8px}
+.donut-centre{font:600 17px sans-serif;fill:var(--ink)}
+.legend{list-style:none;padding:0;margin:8px 0 0;font-size:12px;color:var(--muted)}
+.legend li{display:inline-block;margin-right:14px}
+.swatch{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:5px;
+vertical-align:-1px}
+table{width:100%;border-collapse:collapse;margin:6px 0 10px;font-size:13px}
+th,td{text-align:left;padding:6px 8px;border-bottom:1px solid var(--line);vertical-align:top}
+th{background:var(--soft);font-weight:600;font-size:12px;color:var(--muted);
+text-transform:uppercase;letter-spacing:.03em}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+tr{break-inside:avoid}
+thead{display:table-header-group}
+code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px;
+overflow-wrap:anywhere}
+.sev{display:inline-block;padding:1px 8px;border-radius:10px;font-size:11px;font-weight:600;
+text-transform:uppercase;color:#fff}
+.sev.critical{background:#8c1d18}.sev.high{background:#cf222e}.sev.medium{background:#bf8700}
+.sev.low{background:#57606a}
+.status{font-weight:600}.status.fail{color:#cf222e}.status.unknown{color:#9a6700}
+.status.pass{color:#1a7f37}.status.error{color:#57606a}.status.excepted{color:#8250df}
+.finding .msg{margin:2px 0}.finding .title{font-weight:600;margin:0 0 2px}
+.finding .res{font-weight:600}.finding .path{color:var(--muted)}
+table.findings col.c1{width:92px}table.findings col.c2{width:150px}
+table.findings col.c3{width:30%}.finding .fix{color:#1a4d2e;background:#eaf6ee;border-radius:4px;
+padding:3px 8px;margin-top:4px;font-size:12.5px}
+table.facts th{width:230px;text-transform:none;font-size:12.5px}
+.state{font-weight:600;text-transform:capitalize}
+.state.expired,.state.not_honoured{color:#cf222e}.state.expiring{color:#9a6700}
+.state.open{color:#1a7f37}.state.unused{color:var(--muted)}
+.note{border-left:4px solid #bf8700;background:#fff8c5;padding:8px 12px;margin:10px 0}
+.empty{color:var(--muted);font-style:italic}
+footer{margin-top:36px;padding-top:10px;border-top:1px solid var(--line);color:var(--muted);
+font-size:12px}
+@media print{
+ @page{size:A4;margin:14mm 12mm}
+ body{background:#fff;font-size:11px}
+ main{max-width:none;padding:0}
+ header.cover{margin:0 0 16px;padding:16px 18px}
+ *{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+ .metrics{grid-template-columns:repeat(2,1fr)}
+ .tiles{grid-template-columns:repeat(3,1fr)}
+ h2{break-after:avoid}
+ section.appendix{break-before:page}
+}
+"""
+
+
+def render_html(documents: Sequence[Mapping[str, Any]],
+                today: datetime.date | None = None) -> str:
+    """One self-contained HTML report from one or several scan JSON documents."""
+    today = today or datetime.date.today()
+    rows = [row for document in documents for row in document.get("inventory") or []]
+    notices = [notice for document in documents for notice in document.get("notices", [])]
+    figures = compute(rows, notices, today=today)
+    figures["not_assessed"] = [unit for document in documents
+                               for unit in not_assessed(document.get("live"))]
+    findings = [item for document in documents for item in document.get("findings", [])]
+    missing = sum(1 for document in documents if not isinstance(document.get("inventory"), list))
+    parts = [
+        _cover(documents, today),
+        _overview(documents, figures),
+        _missing_inventory(missing),
+        _metrics_section(figures),
+        _section_table("HIPAA sections", "Each check counted under every section its rule "
+                       "cites.", figures["by_hipaa"], SECTION_TITLES, "section"),
+        _section_table("Categories", "Checks per rule category.", figures["by_category"],
+                       {}, "category"),
+        _section_table("Scanned roots and accounts", "Checks per scanned folder or AWS "
+                       "account.", figures["by_root"], {}, "root"),
+        _not_assessed(figures["not_assessed"]),
+        _findings(findings),
+        _exceptions(figures["exceptions"]),
+        _provenance(documents),
+        _inventory(rows),
+        _method(figures),
+    ]
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+            "style-src 'unsafe-inline'; img-src data:\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            "<title>ePHI encryption coverage report</title>"
+            f"<style>{CSS}</style></head><body><main>"
+            + "".join(part for part in parts if part) + "</main></body></html>\n")
+
+
+def _e(value: Any) -> str:
+    return escape("" if value is None else str(value), quote=True)
+
+
+def _percent(value: float | None) -> str:
+    return "n/a" if value is None else f"{value:g}%"
+
+
+def _where(row: Mapping[str, Any]) -> str:
+    if row.get("arn"):
+        return f'<span class="mono">{_e(row["arn"])}</span>'
+    return f'<span class="mono">{_e(row.get("file"))}:{_e(row.get("line"))}</span>'
+
+
+def _cover(documents: Sequence[Mapping[str, Any]], today: datetime.date) -> str:
+    roots = sorted({root.get("path", "") for document in documents
+                    for root in (document.get("provenance") or {}).get("roots", [])})
+    accounts = sorted({account for document in documents
+                       for account in (document.get("live") or {}).get("accounts", [])})
+    scope = ", ".join([*roots, *(f"AWS account {account}" for account in accounts)])
+    versions = sorted({str(document.get("version", "")) for document in documents})
+    return ('<header class="cover"><h1>ePHI encryption coverage report</h1>'
+            '<p>HIPAA Security Rule, 45 CFR 164.312(a)(2)(iv), (e)(2)(ii) and 164.316</p>'
+            + (f'<p class="scope">Scope: {_e(scope)}</p>' if scope else "")
+            + f"<p>Report generated {_e(today.isoformat())} from {len(documents)} "
+            f"scan{'s' if len(documents) != 1 else ''} by ephi-lint "
+            f"{_e(', '.join(versions))}</p></header>")
+
+
+def _overview(documents: Sequence[Mapping[str, Any]], figures: Mapping[str, Any]) -> str:
+    def total(key: str) -> int:
+        return sum(int((document.get("summary") or {}).get(key) or 0) for document in documents)
+
+    totals = figures["totals"]
+    tiles = [("Resources judged", totals["resources"], ""), ("Checks", totals["checks"], ""),
+             ("Failed", total("failed"), "bad" if total("failed") else "good"),
+             ("Unknown", total("unknown"), "warn" if total("unknown") else "good"),
+             ("Errors", total("errors"), "bad" if total("errors") else "good"),
+             ("Under exception", total("suppressed"), "")]
+    return ('<section id="overview"><h2>Overview</h2><div class="tiles">' + "".join(
+        f'<div class="tile {kind}" data-tile="{_e(label)}"><b>{value}</b>'
+        f"<span>{_e(label)}</span></div>" for label, value, kind in tiles) + "</div></section>")
+
+
+def _missing_inventory(missing: int) -> str:
+    if not missing:
+        return ""
+    return (f'<p class="note">{missing} scan document(s) carry no inventory of passed '
+            "checks, so their resources are missing from the coverage figures: scan with "
+            "--include-passed.</p>")
+
+
+def _metrics_section(figures: Mapping[str, Any]) -> str:
+    cards = []
+    for item in figures["metrics"]:
+        segments = [(state, item[state]) for state in _METRIC_STATES if state != "not_measured"]
+        label = (f"{item['title']}: {item['covered']} of {item['total']} {item['unit']} "
+                 f"covered ({_percent(item['percent'])})")
+        counts = "".join(
+            f'<li class="metric-{state}"><span class="swatch" style="background:'
+            f'{COLOURS[state]}"></span>{LABELS[state]}: <b>{item[state]}</b></li>'
+            for state in _METRIC_STATES if state != "covered" and item[state])
+        cards.append(
+            f'<article class="metric" id="metric-{_e(item["id"])}" data-metric="{_e(item["id"])}">'
+            f'{donut(segments, _percent(item["percent"]), label)}<div>'
+            f'<h3>{_e(item["title"])}</h3><div class="cite">45 CFR {_e(item["citation"])}</div>'
+            f'<p class="of"><b class="metric-percent">{_percent(item["percent"])}</b> — '
+            f'<span class="metric-covered">{item["covered"]}</span> of '
+            f'<span class="metric-total">{item["total"]}</span> {_e(item["unit"])}</p>'
+            f'<ul class="counts">{counts}</ul></div></article>')
+    return ('<section id="metrics"><h2>Coverage</h2><p class="lead">Share of judged '
+            "resources that comply. Unknown and error are never counted as covered; "
+            "they stay in the total.</p>"
+            f'<div class="metrics">{"".join(cards)}</div>'
+            f"{legend(_METRIC_STATES)}</section>")
+
+
+def _section_table(title: str, lead: str, groups: Sequence[Mapping[str, Any]],
+                   names: Mapping[str, str], kind: str) -> str:
+    if not groups:
+        return ""
+    body = "".join(
+        f'<tr data-{kind}="{_e(group["key"])}"><td><b>{_e(group["key"])}</b>'
+        + (f'<br><span class="cite">{_e(names[group["key"]])}</span>'
+           if group["key"] in names else "")
+        + f'</td><td class="num">{group["resources"]}</td><td class="num">{group["checks"]}</td>'
+        + "".join(f'<td class="num">{group[state]}</td>' for state in _CHECK_STATES)
+        + f'<td class="num"><b>{_percent(group["percent"])}</b></td>'
+        f'<td>{stacked_bar([(state, group[state]) for state in _CHECK_STATES], title)}</td>'
+        "</tr>" for group in groups)
+    head = "".join(f'<th class="num">{_e(LABELS[state])}</th>' for state in _CHECK_STATES)
+    anchor = title.lower().replace(" ", "-")
+    return (f'<section id="{anchor}"><h2>{_e(title)}</h2><p class="lead">{_e(lead)}</p>'
+            f'<table class="breakdown"><thead><tr><th>{_e(kind)}</th><th class="num">'
+            f'resources</th><th class="num">checks</th>{head}<th class="num">passed</th>'
+            f"<th></th></tr></thead><tbody>{body}</tbody></table></section>")
+
+
+def _not_assessed(units: Sequence[Mapping[str, Any]]) -> str:
+    if not units:
+        return ""
+    rows = "".join(f"<tr><td>{_e(unit['account'])}</td><td>{_e(unit['region'])}</td>"
+                   f"<td>{_e(unit['service'])}</td><td>{_e(unit['reason'])}</td></tr>"
+                   for unit in units)
+    return ('<section id="not-assessed"><h2>Not assessed</h2><p class="lead">Live services '
+            "that could not be read: nothing in them is counted as covered.</p><table>"
+            "<thead><tr><th>account</th><th>region</th><th>service</th><th>reason</th></tr>"
+            f"</thead><tbody>{rows}</tbody></table></section>")
+
+
+def _findings(findings: Sequence[Mapping[str, Any]]) -> str:
+    def order(item: Mapping[str, Any]) -> tuple[Any, ...]:
+        severity = item.get("severity")
+        rank = SEVERITY_ORDER.index(severity) if severity in SEVERITY_ORDER else 9
+        return (item.get("status") != "fail", rank, item.get("rule") or "",
+                item.get("file") or "", item.get("line") or 0)
+
+    if not findings:
+        return ('<section id="findings"><h2>Open findings</h2>'
+                '<p class="empty">No failing or unknown setting.</p></section>')
+    rows = "".join(
+        f'<tr class="finding" data-rule="{_e(item.get("rule"))}">'
+        f'<td><span class="sev {_e(item.get("severity"))}">{_e(item.get("severity"))}</span>'
+        f'<br><span class="status {_e(item.get("status"))}">{_e(item.get("status"))}</span></td>'
+        f'<td><b>{_e(item.get("rule"))}</b><br><span class="cite">'
+        f'{_e(", ".join(item.get("hipaa") or []))}</span></td>'
+        f'<td><span class="mono res">{_e(item.get("resource"))}</span><br>'
+        f'<span class="path">{_where(item)}</span></td>'
+        f'<td><div class="title">{_e(item.get("title"))}</div>'
+        f'<div class="msg">{_e(item.get("message"))}</div>'
+        f'<div class="fix"><b>Fix:</b> {_e(item.get("fix"))}</div></td></tr>'
+        for item in sorted(findings, key=order))
+    return ('<section id="findings"><h2>Open findings</h2><p class="lead">Failing settings '
+            "first, then settings that cannot be decided from the files, most severe first."
+            "</p><table class=\"findings\"><colgroup><col class=\"c1\"><col class=\"c2\">"
+            "<col class=\"c3\"><col></colgroup><thead><tr><th>severity</th><th>rule</th>"
+            "<th>resource</th>"
+            f"<th>finding and fix</th></tr></thead><tbody>{rows}</tbody></table></section>")
+
+
+def _exceptions(register: Mapping[str, Any]) -> str:
+    counts = register["counts"]
+    summary = ", ".join(f"{counts[state]} {state.replace('_', ' ')}" for state in counts)
+    if not register["entries"]:
+        return ('<section id="exceptions"><h2>Exceptions register</h2>'
+                f'<p class="empty">No documented exception (as of {_e(register["as_of"])}).'
+                "</p></section>")
+    rows = "".join(
+        f'<tr data-state="{_e(entry["state"])}"><td><span class="state {_e(entry["state"])}">'
+        f'{_e(entry["state"].replace("_", " "))}</span></td>'
+        f'<td>{_e(", ".join(entry["rules"]))}<br><span class="mono">'
+        f'{_e(", ".join(entry["resources"]))}</span></td>'
+        f'<td>{_e(entry["justification"] or entry["message"])}'
+        + (f'<br><i>Compensating control:</i> {_e(entry["compensating_control"])}'
+           if entry["compensating_control"] else "")
+        + f'</td><td>{_e(entry["approved_by"]) or "—"}</td>'
+        f'<td>{_e(entry["expires"]) or "none"}'
+        + (f'<br><span class="cite">{entry["days_left"]} days</span>'
+           if entry["days_left"] is not None else "")
+        + f'</td><td><span class="mono">{_e(entry["source"])}</span> ({_e(entry["kind"])})</td>'
+        "</tr>" for entry in register["entries"])
+    return ('<section id="exceptions"><h2>Exceptions register</h2><p class="lead">'
+            f'As of {_e(register["as_of"])}: {_e(summary)}. Expiring means within 30 days.'
+            "</p><table><thead><tr><th>state</th><th>rules and resources</th>"
+            "<th>justification</th><th>approved by</th><th>expires</th><th>written at</th>"
+            f"</tr></thead><tbody>{rows}</tbody></table></section>")
+
+
+def _provenance(documents: Sequence[Mapping[str, Any]]) -> str:
+    blocks = []
+    for number, document in enumerate(documents, start=1):
+        record = document.get("provenance")
+        if not record:
+            blocks.append(f"<h3>Scan {number}</h3><p class=\"empty\">ephi-lint "
+                          f"{_e(document.get('version'))}: no provenance recorded.</p>")
+            continue
+        roots = "".join(
+            f"<tr><td>{_e(root.get('path'))}</td><td class=\"mono\">"
+            f"{_e((root.get('git') or {}).get('commit') or '—')}</td><td>"
+            f"{_e(_dirty_label(root.get('git') or {}))}</td><td class=\"mono\">"
+            f"{_e((root.get('git') or {}).get('remote') or '')}</td></tr>"
+            for root in record.get("roots", []))
+        inputs = "".join(f"<tr><td class=\"mono\">{_e(item.get('path'))}</td>"
+                         f"<td class=\"mono\">{_e(item.get('sha256') or item.get('error'))}"
+                         "</td></tr>" for item in record.get("inputs", []))
+        live = record.get("live") or {}
+        tool = (record.get("tool") or {}).get("version")
+        blocks.append(
+            f"<h3>Scan {number}</h3><table class=\"facts\"><tbody>"
+            f"<tr><th>tool</th><td>ephi-lint {_e(tool)}</td></tr>"
+            f"<tr><th>started / finished (UTC)</th><td>{_e(record.get('started'))} / "
+            f"{_e(record.get('finished'))}</td></tr>"
+            f"<tr><th>command line</th><td class=\"mono\">"
+            f"{_e(' '.join(record.get('command_line') or []))}</td></tr>"
+            f"<tr><th>rule catalogue</th><td class=\"mono\">sha256 "
+            f"{_e((record.get('rules') or {}).get('sha256'))} "
+            f"({_e((record.get('rules') or {}).get('files'))} rule files)</td></tr>"
+            + (f"<tr><th>AWS account / caller</th><td class=\"mono\">"
+               f"{_e(live.get('account_id'))} / {_e(live.get('caller_arn'))}</td></tr>"
+               f"<tr><th>regions</th><td>{_e(', '.join(live.get('regions') or []))}</td></tr>"
+               if live else "")
+            + "</tbody></table>"
+            + (f"<table><thead><tr><th>root</th><th>git commit</th><th>work tree</th>"
+               f"<th>remote</th></tr></thead><tbody>{roots}</tbody></table>" if roots else "")
+            + (f"<table><thead><tr><th>input file</th><th>sha-256</th></tr></thead>"
+               f"<tbody>{inputs}</tbody></table>" if inputs else ""))
+    return '<section id="provenance"><h2>Provenance</h2>' + "".join(blocks) + "</section>"
+
+
+def _dirty_label(git: Mapping[str, Any]) -> str:
+    if git.get("dirty") is None:
+        return git.get("reason") or "unknown"
+    return f"modified ({git.get('changed_files', '?')} files)" if git["dirty"] else "clean"
+
+
+def _inventory(rows: Sequence[Mapping[str, Any]]) -> str:
+    if not rows:
+        return ""
+    body = "".join(
+        f'<tr><td class="mono">{_e(row["resource"])}</td><td class="mono">'
+        f'{_e(row["resource_type"])}</td><td>{_where(row)}</td><td>{_e(row["rule"])}</td>'
+        f'<td><span class="status {_state_class(row)}">{_state_class(row)}</span></td></tr>'
+        for row in rows)
+    return ('<section id="inventory" class="appendix"><h2>Appendix: inventory</h2>'
+            '<p class="lead">Every judged resource and rule, passes included: the figures '
+            "above are counted from these rows.</p><table><thead><tr><th>resource</th>"
+            "<th>type</th><th>file:line or ARN</th><th>rule</th><th>outcome</th></tr>"
+            f"</thead><tbody>{body}</tbody></table></section>")
+
+
+def _state_class(row: Mapping[str, Any]) -> str:
+    if row.get("suppression") and row["status"] in ("fail", "unknown"):
+        return "excepted"
+    return escape(str(row["status"]))
+
+
+def _method(figures: Mapping[str, Any]) -> str:
+    rows = "".join(
+        f"<tr><td>{_e(item['title'])}</td><td class=\"mono\">"
+        f"{_e(', '.join(item['definition']['rules']))}"
+        + (f" (categories: {_e(', '.join(item['definition']['categories']))})"
+           if item["definition"]["categories"] else "")
+        + (f" except {_e(', '.join(item['definition']['exclude']))}"
+           if item["definition"]["exclude"] else "")
+        + f"</td><td>{_e(item['definition']['covered_when'])}</td></tr>"
+        for item in figures["metrics"])
+    return ('<footer><h3>How the figures are counted</h3><table><thead><tr><th>figure</th>'
+            f"<th>rules</th><th>covered when</th></tr></thead><tbody>{rows}</tbody></table>"
+            "<p>A resource is a subject of a figure when one of its rules judged it. FAIL, "
+            "UNKNOWN, ERROR and findings under an exception are never covered. Every figure "
+            "can be recomputed from the scan JSON's inventory (linter.metrics)."
+            "</p></footer>")
+
+
+def render_markdown_summary(documents: Sequence[Mapping[str, Any]],
+                            today: datetime.date | None = None) -> str:
+    """The coverage figures as a CI job summary (GitHub, GitLab)."""
+    rows = [row for document in documents for row in document.get("inventory") or []]
+    notices = [notice for document in documents for notice in document.get("notices", [])]
+    figures = compute(rows, notices, today=today or datetime.date.today())
+    lines = ["## ePHI encryption coverage", "",
+             "| figure | covered | of | % | not covered | exception | unknown | error |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for item in figures["metrics"]:
+        lines.append(f"| {_md(item['title'])} | {item['covered']} | {item['total']} | "
+                     f"{_percent(item['percent'])} | {item['not_covered']} | "
+                     f"{item['excepted']} | {item['unknown']} | {item['error']} |")
+    counts = figures["exceptions"]["counts"]
+    lines += ["", "Exceptions: " + ", ".join(f"{counts[state]} {state.replace('_', ' ')}"
+                                             for state in counts)]
+    failing = sorted((item for document in documents for item in document.get("findings", [])
+                      if item.get("status") == "fail"),
+                     key=lambda item: (SEVERITY_ORDER.index(item["severity"])
+                                       if item.get("severity") in SEVERITY_ORDER else 9,
+                                       item.get("file") or "", item.get("line") or 0))
+    if failing:
+        lines += ["", "| severity | rule | resource | where | fix |",
+                  "| --- | --- | --- | --- | --- |"]
+        lines += [f"| {_md(item.get('severity'))} | {_md(item.get('rule'))} | "
+                  f"`{_md(item.get('resource'))}` | `{_md(item.get('file'))}:"
+                  f"{_md(item.get('line'))}` | {_md(item.get('fix'))} |"
+                  for item in failing[:50]]
+        if len(failing) > 50:
+            lines.append(f"\n{len(failing) - 50} more failing settings are in the full report.")
+    if not rows:
+        lines += ["", "_No inventory in the scan JSON: scan with --include-passed for "
+                      "coverage figures._"]
+    return "\n".join(lines) + "\n"
+
+
+def _md(value: Any) -> str:
+    """A table cell: no pipe, no newline, no backtick, no HTML that a summary would render."""
+    text = "" if value is None else str(value)
+    return escape(text.replace("|", "\\|").replace("\n", " ").replace("`", "'"), quote=False)
