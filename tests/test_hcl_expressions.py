@@ -15,7 +15,12 @@ import pytest
 
 from linter.engine import catalogue_directory, load_rules
 from linter.parsers import hcl_expressions as hx
-from linter.parsers.terraform import TerraformFile, parse_hcl, parse_variables_file
+from linter.parsers.terraform import (
+    TerraformFile,
+    parse_hcl,
+    parse_json,
+    parse_variables_file,
+)
 from linter.pipeline import ScanRequest, ScanResult, scan
 from linter.resolve import hcl_calls, hcl_evaluate, hcl_for
 from linter.resolve.hcl_operators import LimitReached
@@ -545,6 +550,16 @@ def test_type_conversions(declaration: str, tfvars: str, expected: Any) -> None:
     assert _variable(declaration, tfvars=tfvars) == expected
 
 
+def test_tf_json_variable_type_and_template_directive() -> None:
+    parsed = parse_json('{"variable": {"x": {"type": "object({a = optional(bool, true), '
+                        'b = string})", "default": {"b": "v"}}}, "locals": {"y": "${var.x}", '
+                        '"z": "%{ if var.x.a }on%{ endif }"}}', "main.tf.json")
+    scope = ModuleScope("mod", [parsed])
+    locals_block = parsed.blocks[-1].attributes
+    assert _plain(scope.evaluate(locals_block["y"].expression)) == {"a": True, "b": "v"}
+    assert scope.evaluate(locals_block["z"].expression) == "on"
+
+
 def test_optional_default_decides_a_finding(tmp_path: Path) -> None:
     files = {"main.tf": '''variable "volume" {
   type = object({
@@ -591,6 +606,13 @@ def test_deepest_expression_the_parser_accepts_evaluates() -> None:
     for _ in range(70):
         expected = [expected]
     assert _value("[" * 70 + "1" + "]" * 70) == expected
+
+
+def test_template_with_too_many_sequences_is_opaque(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(hx, "MAX_TEMPLATE_SEQUENCES", 3)
+    parsed = parse_hcl("locals {\n  x = <<EOT\n${a}${b}${c}${d}${e}\nEOT\n}\n", "main.tf")
+    assert parsed.blocks[0].attributes["x"].expression == hx.Opaque(
+        2, "template with more than 3 interpolations and directives")
 
 
 def test_string_doubling_stops_at_the_text_limit() -> None:
