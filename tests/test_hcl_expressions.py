@@ -326,6 +326,13 @@ def test_template_directives_and_heredocs(expression: str, expected: str) -> Non
     assert _value(expression) == expected
 
 
+def test_template_interpolating_a_conditional_is_judged_per_branch() -> None:
+    value = _value('"policy-${var.flag ? "tls13" : "legacy"}"')
+    assert value == Branches(("policy-tls13", "policy-legacy"),
+                             ("true branch (line 32)", "false branch (line 32)"))
+    assert _value('"x-${var.flag ? "a" : "a"}"') == "x-a"
+
+
 def test_template_with_unknown_parts_keeps_its_known_text() -> None:
     assert _value('"%{ if var.flag }on%{ endif }-x"') == PartialText(
         "string interpolates unknown values", "${unknown}-x")

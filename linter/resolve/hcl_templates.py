@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from linter.parsers import hcl_expressions as hx
 from linter.resolve.hcl_for import iteration_pairs
-from linter.resolve.hcl_operators import LimitReached, to_bool, to_text
+from linter.resolve.hcl_operators import LimitReached, collapse, to_bool, to_text
 from linter.values import Branches, ConfigNode, EvaluationError, PartialText, ResourceRef, Unknown
 
 # Characters one template may produce: string doubling through locals must not exhaust
@@ -37,9 +37,22 @@ class TemplatesMixin:
             ...
 
     def _template(self, expression: hx.Template) -> Any:
-        # A generator: the parts after an error are not evaluated.
-        return _join(part if isinstance(part, str) else self.evaluate(part)
-                     for part in expression.parts)
+        values: list[Any] = []
+        for part in expression.parts:
+            value = part if isinstance(part, str) else self.evaluate(part)
+            if isinstance(value, EvaluationError):
+                return value  # the parts after an error are not evaluated
+            values.append(value)
+        choices = [position for position, value in enumerate(values)
+                   if isinstance(value, Branches)]
+        if len(choices) == 1:
+            # `"p-${var.x ? "a" : "b"}"` is judged per branch, like the conditional itself.
+            position = choices[0]
+            branches: Branches = values[position]
+            return collapse(Branches(tuple(
+                _join([*values[:position], option, *values[position + 1:]])
+                for option in branches.options), branches.labels))
+        return _join(values)
 
     def _template_if(self, expression: hx.TemplateIf) -> Any:
         condition = to_bool(self.evaluate(expression.condition))
