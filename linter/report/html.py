@@ -26,11 +26,13 @@ SECTION_TITLES = {
     "164.308(a)(7)(ii)(A)": "Data backup plan",
     "164.308(a)(7)(ii)(B)": "Disaster recovery plan",
     "164.312(a)(1)": "Access control",
+    "164.312(a)(2)(i)": "Unique user identification",
     "164.312(a)(2)(iv)": "Encryption and decryption (at rest)",
     "164.312(b)": "Audit controls",
     "164.312(c)(1)": "Integrity",
     "164.312(d)": "Person or entity authentication",
     "164.312(e)(1)": "Transmission security",
+    "164.312(e)(2)(i)": "Integrity controls (in transit)",
     "164.312(e)(2)(ii)": "Encryption (in transit)",
 }
 _METRIC_STATES = STATES
