@@ -18,7 +18,7 @@ from typing import Any
 from linter import cache
 from linter.certificates import pem_blocks
 from linter.discover import FileProblem, in_chart_templates, looks_like_go_template, read_text
-from linter.parsers.documents import might_be_infrastructure, parse_documents
+from linter.parsers.documents import TemplateRejected, might_be_infrastructure, parse_documents
 from linter.parsers.terraform import (
     TerraformSyntaxError,
     parse_hcl,
@@ -182,8 +182,10 @@ def parse_text(text: str, display_path: str, kind: str, expect: str | None,
         return display_path, kind, documents if documents.recognised else None
     except (TerraformSyntaxError, DocumentError, PlanError) as error:
         # Only a real template is let off with a warning: a CloudFormation dynamic
-        # reference (`{{resolve:...}}`) in a broken template is still a broken template.
-        if kind == "document" and looks_like_go_template(text, in_chart):
+        # reference (`{{resolve:...}}`) in a broken template is still a broken template,
+        # and one the loader refused (a key written twice) is never a Helm chart.
+        if kind == "document" and not isinstance(error, TemplateRejected) \
+                and looks_like_go_template(text, in_chart):
             return display_path, kind, FileProblem(display_path, HELM_WARNING, "warning")
         return display_path, kind, FileProblem(display_path, str(error))
     except RecursionError:

@@ -27,6 +27,7 @@ from linter.parsers.documents import ParsedDocuments
 from linter.parsers.terraform import HclAttribute, TerraformFile
 from linter.parsers.tfplan import TerraformPlan
 from linter.parsing import ParseOutcome, parse_all, parse_stdin
+from linter.resolve.cfn_foreach import LOOP_PREFIX
 from linter.resolve.cloudformation import TemplateScope
 from linter.resolve.terraform import ModuleScope
 from linter.resolve.terraform_modules import ModuleLibrary, root_directories
@@ -293,6 +294,7 @@ def _adapt_documents(parsed: _Parsed, result: ScanResult,
                 continue
             resources.extend(cloudformation_adapters.build_models(path, resolved,
                                                                   result.problems))
+            result.problems.extend(_rejected_declarations(path, scope))
             # Templates CloudFormation would reject (a loop without its transform...)
             result.problems.extend(FileProblem(path, reason, "warning")
                                    for reason in scope.problems)
@@ -302,6 +304,16 @@ def _adapt_documents(parsed: _Parsed, result: ScanResult,
             resources.extend(kubernetes_adapters.build_models(path, documents.kubernetes,
                                                               result.problems))
     return resources
+
+
+def _rejected_declarations(path: str, scope: TemplateScope) -> list[FileProblem]:
+    """Declarations CloudFormation rejects: errors (exit 2), since their resources are
+    not judged. A loop left unexpanded (no LanguageExtensions transform) is already
+    reported by the loop expansion, so its key is not reported twice."""
+    loops = {scope.resources.line_of(key) for key in scope.resources.keys()
+             if key.startswith(LOOP_PREFIX)}
+    return [FileProblem(path, reason, "error", line) for line, reason in scope.errors
+            if line not in loops]
 
 
 def _adapt_pem(parsed: _Parsed, result: ScanResult) -> list[Resource]:

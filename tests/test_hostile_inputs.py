@@ -150,3 +150,18 @@ def test_go_template_actions_are_told_apart_from_yaml_that_only_mentions_braces(
     assert not looks_like_go_template("# {{ .Values.name }}\nkind: Pod\n")  # a comment
     assert not looks_like_go_template("name: web-{{ .Values.suffix }}\n")  # mid-value
     assert looks_like_go_template("name: web-{{ .Values.suffix }}\n", in_chart=True)
+
+
+def test_resources_cloudformation_rejects_are_errors_at_their_lines(tmp_path: Path) -> None:
+    # Skipped quietly before: the template "passed" with those resources never judged.
+    (tmp_path / "stack.yaml").write_text(
+        "AWSTemplateFormatVersion: '2010-09-09'\nResources:\n"
+        "  Key:\n    Type: AWS::KMS::Key\n    Properties:\n      EnableKeyRotation: true\n"
+        "  Untyped:\n    Properties:\n      StorageEncrypted: false\n")
+    completed = run_cli("scan", ".", "--format", "json", "--include-rule", "KEY-002",
+                        cwd=tmp_path)
+    assert completed.returncode == 2
+    report = json.loads(completed.stdout)
+    assert report["problems"] == [{"file": "stack.yaml", "level": "error", "line": 7,
+                                   "reason": "resource Untyped has no Type"}]
+    assert report["summary"]["passed"] == 1  # the valid resource is still judged
