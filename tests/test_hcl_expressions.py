@@ -654,11 +654,6 @@ def test_calls_pass_the_module_folder_and_template_rendering(
                      "var is not a variable of the template")
 
 
-def test_calls_work_with_a_library_without_keywords(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(hcl_calls, "call", lambda name, args: f"{name}:{len(args)}")
-    assert _value('upper("a", "b")') == "upper:2"
-
-
 def test_templatefile_path_from_path_module() -> None:
     assert _value('"${path.module}/policy.tftpl"') == "./policy.tftpl"
     assert _value("path.root") == "."  # a root module's own folder

@@ -449,7 +449,8 @@ def _sequence(pieces: list[_Piece], start: int, line: int, stops: tuple[str, ...
                                              depth + 1)
             if stop != "endfor":
                 raise _MalformedTemplate("for directive without endfor")
-            parts.append(TemplateFor(line, *piece.value, body))
+            key_name, value_name, collection = piece.value
+            parts.append(TemplateFor(line, key_name, value_name, collection, body))
         else:
             raise _MalformedTemplate(f"template directive {piece.kind} without its opening "
                                      "directive")
