@@ -118,6 +118,9 @@ def _hostile_document() -> dict:
                "message": HOSTILE, "fix": HOSTILE, "fingerprint": "e" * 32, "suppression": None}
     return {"tool": "ephi-lint", "version": HOSTILE, "summary": {"failed": 1},
             "findings": [finding], "suppressed": [], "inventory": [row],
+            "checkov": [{"check_id": HOSTILE, "check_name": HOSTILE, "status": "failed",
+                         "hipaa": [HOSTILE], "resource": HOSTILE, "file": HOSTILE,
+                         "line": 1}],
             "notices": [{"kind": "unused-waiver", "message": HOSTILE, "path": HOSTILE,
                          "line": 1, "rule": HOSTILE}],
             "live": {"accounts": [HOSTILE], "services": [
@@ -205,3 +208,15 @@ def test_markdown_cells_cannot_break_the_table() -> None:
     text = render_markdown_summary([_hostile_document()], today=TODAY)
     row = next(line for line in text.splitlines() if line.startswith("| &lt;script"))
     assert row.count(" | ") == 4 and "<script>" not in text
+
+
+def test_checkov_results_are_shown_under_their_sections(examples_document: dict) -> None:
+    from linter.checkov_results import read_results, results_json
+    from tests.test_checkov_results import CHECKOV_OUTPUT
+
+    document = {**examples_document, "checkov": results_json(read_results(CHECKOV_OUTPUT))}
+    html = render_html([document], today=TODAY)
+    assert ('<tr data-checkov-section="164.308(a)(4)(ii)(B)"><td><b>164.308(a)(4)(ii)(B)</b>'
+            '<br><span class="cite">Access authorization</span></td><td class="num">0</td>'
+            '<td class="num">1</td><td class="num">0</td></tr>') in html
+    assert '<span class="mono res">aws_iam_user_policy.billing</span>' in html

@@ -137,6 +137,7 @@ def render_html(documents: Sequence[Mapping[str, Any]],
                        "account.", figures["by_root"], {}, "root"),
         _not_assessed(figures["not_assessed"]),
         _findings(findings),
+        _checkov([item for document in documents for item in document.get("checkov") or []]),
         _exceptions(figures["exceptions"]),
         _provenance(documents),
         _inventory(rows),
@@ -289,6 +290,39 @@ def _findings(findings: Sequence[Mapping[str, Any]]) -> str:
             "<col class=\"c3\"><col></colgroup><thead><tr><th>severity</th><th>rule</th>"
             "<th>resource</th>"
             f"<th>finding and fix</th></tr></thead><tbody>{rows}</tbody></table></section>")
+
+
+def _checkov(results: Sequence[Mapping[str, Any]]) -> str:
+    """checkov's results (linter.checkov_results.results_json), under their sections."""
+    if not results:
+        return ""
+    by_section: dict[str, dict[str, int]] = {}
+    for item in results:
+        for section in item.get("hipaa") or ["not mapped"]:
+            counts = by_section.setdefault(section, {"passed": 0, "failed": 0, "skipped": 0})
+            counts[item.get("status", "failed")] = counts.get(item.get("status", "failed"), 0) + 1
+    summary = "".join(
+        f'<tr data-checkov-section="{_e(section)}"><td><b>{_e(section)}</b><br>'
+        f'<span class="cite">{_e(SECTION_TITLES.get(section, ""))}</span></td>'
+        f'<td class="num">{counts["passed"]}</td><td class="num">{counts["failed"]}</td>'
+        f'<td class="num">{counts["skipped"]}</td></tr>'
+        for section, counts in sorted(by_section.items()))
+    failing = "".join(
+        f'<tr><td><b>{_e(item.get("check_id"))}</b><br><span class="cite">'
+        f'{_e(", ".join(item.get("hipaa") or []))}</span></td>'
+        f'<td>{_e(item.get("check_name"))}</td><td><span class="mono res">'
+        f'{_e(item.get("resource"))}</span><br><span class="mono">{_e(item.get("file"))}:'
+        f'{_e(item.get("line"))}</span></td></tr>'
+        for item in results if item.get("status") == "failed")
+    return ('<section id="checkov"><h2>checkov results</h2><p class="lead">Checks ephi-lint '
+            "does not make (access control, authentication, audit, integrity, contingency), "
+            "placed under the sections they serve; results that repeat an ephi-lint rule on "
+            "the same resource are left out.</p><table><thead><tr><th>section</th>"
+            '<th class="num">passed</th><th class="num">failed</th><th class="num">skipped'
+            f"</th></tr></thead><tbody>{summary}</tbody></table>"
+            + (f"<h3>Failed checks</h3><table><thead><tr><th>check</th><th>what</th>"
+               f"<th>resource</th></tr></thead><tbody>{failing}</tbody></table>"
+               if failing else "") + "</section>")
 
 
 def _exceptions(register: Mapping[str, Any]) -> str:
