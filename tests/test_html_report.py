@@ -220,3 +220,28 @@ def test_checkov_results_are_shown_under_their_sections(examples_document: dict)
             '<br><span class="cite">Access authorization</span></td><td class="num">0</td>'
             '<td class="num">1</td><td class="num">0</td></tr>') in html
     assert '<span class="mono res">aws_iam_user_policy.billing</span>' in html
+
+
+def test_exceptions_register_rows() -> None:
+    waived = {"kind": "external", "justification": "HSM-backed, vendor runbook",
+              "source": ".ephi-lint.yaml:2", "compensating_control": "manual rotation, SEC-114",
+              "approved_by": "security@clinic.example", "expires": "2026-12-20"}
+    row = {"rule": "KEY-002", "category": "key-management", "hipaa": ["164.312(a)(2)(iv)"],
+           "status": "fail", "resource": "aws_kms_key.legacy", "resource_type": "aws_kms_key",
+           "format": "terraform", "scope": ".", "file": "main.tf", "line": 6, "root": ".",
+           "arn": None, "facts": {}, "fingerprint": "c" * 32, "suppression": waived}
+    expired = {"kind": "expired-waiver", "path": ".ephi-lint.yaml", "line": 8,
+               "rule": "KEY-002", "message": "waiver 2 (.ephi-lint.yaml:8) for KEY-002 on "
+               "aws_kms_key.old expired on 2026-11-30: its findings are reported again"}
+    document = {"tool": "ephi-lint", "version": "0.1.0", "summary": {}, "findings": [],
+                "inventory": [row], "notices": [expired]}
+    html = render_html([document], today=TODAY)
+    assert ('<tr data-state="expiring"><td><span class="state expiring">expiring</span></td>'
+            '<td>KEY-002<br><span class="mono">aws_kms_key.legacy</span></td>'
+            "<td>HSM-backed, vendor runbook<br><i>Compensating control:</i> manual rotation, "
+            "SEC-114</td><td>security@clinic.example</td>"
+            '<td class="date">2026-12-20<br><span class="cite">in 14 days</span></td>'
+            '<td><span class="mono">.ephi-lint.yaml:2</span> (waiver)</td></tr>') in html
+    assert ('<td class="date">2026-11-30<br><span class="cite">6 days ago</span></td>'
+            in html)
+    assert "As of 2026-12-06: 1 expired, 1 expiring, 0 not honoured, 0 open, 0 unused." in html

@@ -91,6 +91,7 @@ text-transform:uppercase;color:#fff}
 table.findings col.c1{width:92px}table.findings col.c2{width:150px}
 table.findings col.c3{width:30%}.finding .fix{color:#1a4d2e;background:#eaf6ee;border-radius:4px;
 padding:3px 8px;margin-top:4px;font-size:12.5px}
+td.date{white-space:nowrap}
 table.facts th{width:230px;text-transform:none;font-size:12.5px}
 .state{font-weight:600;text-transform:capitalize}
 .state.expired,.state.not_honoured{color:#cf222e}.state.expiring{color:#9a6700}
@@ -341,8 +342,8 @@ def _exceptions(register: Mapping[str, Any]) -> str:
         + (f'<br><i>Compensating control:</i> {_e(entry["compensating_control"])}'
            if entry["compensating_control"] else "")
         + f'</td><td>{_e(entry["approved_by"]) or "—"}</td>'
-        f'<td>{_e(entry["expires"]) or "none"}'
-        + (f'<br><span class="cite">{entry["days_left"]} days</span>'
+        f'<td class="date">{_e(entry["expires"]) or "none"}'
+        + (f'<br><span class="cite">{_e(_days(entry["days_left"]))}</span>'
            if entry["days_left"] is not None else "")
         + f'</td><td><span class="mono">{_e(entry["source"])}</span> ({_e(entry["kind"])})</td>'
         "</tr>" for entry in register["entries"])
@@ -351,6 +352,12 @@ def _exceptions(register: Mapping[str, Any]) -> str:
             "</p><table><thead><tr><th>state</th><th>rules and resources</th>"
             "<th>justification</th><th>approved by</th><th>expires</th><th>written at</th>"
             f"</tr></thead><tbody>{rows}</tbody></table></section>")
+
+
+def _days(days: int) -> str:
+    if days < 0:
+        return f"{-days} day{'s' if days != -1 else ''} ago"
+    return "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
 
 
 def _provenance(documents: Sequence[Mapping[str, Any]]) -> str:
