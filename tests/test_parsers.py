@@ -221,8 +221,9 @@ def test_heredoc_interpolation_with_brace_inside_a_string() -> None:
         "\n"))
 
 
-def test_heredoc_directive_is_opaque() -> None:
-    assert _expr("<<EOF\n%{ for a in b }x%{ endfor }\nEOF") == hx.Opaque(2, "template directive")
+def test_heredoc_directive_is_a_template_for() -> None:
+    assert _expr("<<EOF\n%{ for a in b }x%{ endfor }\nEOF") == hx.Template(2, (
+        hx.TemplateFor(2, None, "a", hx.Variable(2, "b"), hx.Literal(2, "x")), "\n"))
 
 
 def test_heredoc_escaped_directive_is_unescaped() -> None:
@@ -271,8 +272,9 @@ def test_adjacent_interpolations() -> None:
     assert _expr('"${a}${b}"') == hx.Template(2, (hx.Variable(2, "a"), hx.Variable(2, "b")))
 
 
-def test_string_directive_is_opaque() -> None:
-    assert _expr('"%{ if x }a%{ endif }"') == hx.Opaque(2, "template directive")
+def test_string_directive_is_a_template_if() -> None:
+    assert _expr('"%{ if x }a%{ endif }"') == hx.TemplateIf(
+        2, hx.Variable(2, "x"), hx.Literal(2, "a"), hx.Literal(2, ""))
 
 
 def test_traversal_with_index() -> None:
@@ -321,14 +323,18 @@ def test_object_keys_identifier_quoted_and_parenthesised() -> None:
     ))
 
 
-@pytest.mark.parametrize(("source", "kind"), [
-    ("[for x in y : x]", "for expression"),
-    ("{for k, v in m : k => v}", "for expression"),
-    ("a[*].b", "splat expression"),
-    ("a.*.b", "splat expression"),
+@pytest.mark.parametrize(("source", "expected"), [
+    ("[for x in y : x]", hx.ForExpr(2, None, "x", hx.Variable(2, "y"), None,
+                                    hx.Variable(2, "x"), None)),
+    ("{for k, v in m : k => v... if v}", hx.ForExpr(
+        2, "k", "v", hx.Variable(2, "m"), hx.Variable(2, "k"), hx.Variable(2, "v"),
+        hx.Variable(2, "v"), grouping=True)),
+    ("a[*].b", hx.Splat(2, hx.Variable(2, "a"), ("b",))),
+    # the legacy splat applies an index after its attributes to the resulting list
+    ("a.*.b[0]", hx.Index(2, hx.Splat(2, hx.Variable(2, "a"), ("b",)), hx.Literal(2, 0))),
 ])
-def test_for_expressions_and_splats_are_opaque(source: str, kind: str) -> None:
-    assert _expr(source) == hx.Opaque(2, kind)
+def test_for_expressions_and_splats(source: str, expected: hx.Expr) -> None:
+    assert _expr(source) == expected
 
 
 # --- .tfvars ------------------------------------------------------------------------
