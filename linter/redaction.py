@@ -34,7 +34,11 @@ _CREDENTIAL_NAME = re.compile(
 _QUERY_NAMES = frozenset({"key", "sig", "code"})
 
 # A value as messages quote it: double- or single-quoted, backticked, or a bare word.
-_VALUE = r"""(?:"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|`[^`\n]*`|[^\s,;)\]}&"'`]+)"""
+_QUOTED = r"""(?:"(?:[^"\\\n]|\\.)*"|'[^'\n]*'|`[^`\n]*`)"""
+_BARE = r"""[^\s,;)\]}&"'`]+"""
+# After `name:` or "`name` is", prose is common ("private_key: the key is read from...",
+# "`password` is set"): there only a quoted value, a number or JSON is a value.
+_SHOWN = rf"""(?:{_QUOTED}|[\d\[{{]{_BARE}|\d)"""
 # Values shown as they are: they say how the setting looks, not what it holds.
 # `${var.x}` and `{{resolve:...}}` name where the secret is kept, not the secret.
 _HARMLESS = re.compile(r"""(?i)^(?:true|false|null|none|["'`]?(?:\*\*\*|\$\{|\{\{).*)$""")
@@ -42,10 +46,12 @@ _HARMLESS = re.compile(r"""(?i)^(?:true|false|null|none|["'`]?(?:\*\*\*|\$\{|\{\
 _URL_PASSWORD = re.compile(r"(?i)(?P<head>\b[a-z][a-z0-9+.-]*://[^\s:/?#@\"'`]*):"
                            r"(?P<secret>[^\s@/?#\"'`]+)@")
 _QUERY = re.compile(r"(?P<head>[?&;](?P<name>[\w.-]+)=)(?P<secret>[^&#\s\"'`,)\]]+)")
-_ASSIGNMENT = re.compile(
-    r"""(?P<head>(?<![\w./-])(?P<quote>["'`]?)(?P<name>[\w-]+)(?P=quote)"""
-    rf"[ \t]*(?:=|:(?!//))[ \t]*)(?P<secret>{_VALUE})")
-_IS = re.compile(rf"(?P<head>`(?P<name>[^`\n]+)` is (?!not\b))(?P<secret>{_VALUE})")
+_NAME = r"""(?<![\w./-])(?P<quote>["'`]?)(?P<name>[\w-]+)(?P=quote)"""
+# `--password=x`, `password = "x"`, `token=abc`: any value.
+_EQUALS = re.compile(rf"(?P<head>{_NAME}[ \t]*=[ \t]*)(?P<secret>{_QUOTED}|{_BARE})")
+# `"password": "x"` (JSON), `password: "x"`: a quoted name, or a shown value.
+_COLON = re.compile(rf"(?P<head>{_NAME}[ \t]*:(?!//)[ \t]*)(?P<secret>{_QUOTED}|{_BARE})")
+_IS = re.compile(rf"(?P<head>`(?P<name>[^`\n]+)` is )(?P<secret>{_SHOWN})")
 # Cheap first look: most messages mention none of these and skip the patterns.
 _HINT = re.compile(r"(?i)://|pass|pwd|secret|token|key|credential|sig|auth")
 
@@ -63,9 +69,15 @@ def redact(text: str) -> str:
         return text
     text = _URL_PASSWORD.sub(lambda match: f"{match.group('head')}:{MASK}@", text)
     text = _QUERY.sub(lambda match: _masked(match, _QUERY_NAMES), text)
-    for pattern in (_IS, _ASSIGNMENT):
-        text = pattern.sub(_masked, text)
-    return text
+    text = _IS.sub(_masked, text)
+    text = _EQUALS.sub(_masked, text)
+    return _COLON.sub(_masked_after_colon, text)
+
+
+def _masked_after_colon(match: re.Match[str]) -> str:
+    if match.group("quote") or re.fullmatch(_SHOWN, match.group("secret")):
+        return _masked(match)
+    return match.group(0)  # `name: prose`, not a value
 
 
 def _masked(match: re.Match[str], short_names: frozenset[str] = frozenset()) -> str:

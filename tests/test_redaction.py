@@ -55,7 +55,8 @@ module "archive" {{
     ("--db-password=abc123 --token-auth-file=/etc/tokens.csv",
      "--db-password=*** --token-auth-file=/etc/tokens.csv"),
     ('{"password": "hunter2", "user": "app"}', '{"password": "***", "user": "app"}'),
-    ("MasterUserPassword: plain123", "MasterUserPassword: ***"),
+    ('MasterUserPassword: "plain123"', 'MasterUserPassword: "***"'),
+    ("db_password: 123456", "db_password: ***"),
     ("http://root:***@h", "http://root:***@h"),  # masking twice changes nothing
 ])
 def test_credentials_are_masked(text: str, expected: str) -> None:
@@ -72,6 +73,10 @@ def test_credentials_are_masked(text: str, expected: str) -> None:
     "aws_secretsmanager_secret.db: `kms_key_id` is not set",
     "Secret ns/db-password: `type` is \"Opaque\"",
     "https://10.20.0.21:2379,https://10.20.0.22:2379",
+    # Prose after a name and a colon is not a value.
+    "aws_iam_server_certificate.portal private_key: the private key is read from data",
+    "EhrDatabaseSecret: AWS::KMS::Key.SecretsKey",
+    "`password` is set in plain text",
 ])
 def test_what_holds_no_credential_is_left_alone(text: str) -> None:
     assert redact(text) == text
