@@ -26,6 +26,7 @@ from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from linter.metrics import natural_key
 from linter.tables import load_table
 
 CHECKOV_TIMEOUT_SECONDS = 1800
@@ -77,7 +78,7 @@ def equivalents_index(rules: Iterable[Any]) -> dict[str, tuple[tuple[str, ...],
         for check_id in rule.equivalents.get("checkov", []):
             rule_ids.setdefault(check_id, set()).add(rule.id)
             sections.setdefault(check_id, set()).update(rule.hipaa)
-    return {check_id: (tuple(sorted(ids)), tuple(sorted(sections[check_id], key=_natural)))
+    return {check_id: (tuple(sorted(ids)), tuple(sorted(sections[check_id], key=natural_key)))
             for check_id, ids in rule_ids.items()}
 
 
@@ -101,10 +102,6 @@ def hipaa_sections(check_id: str, rules: Iterable[Any] | None = None) -> tuple[l
 
 def checkov_table() -> dict[str, dict[str, Any]]:
     return dict(load_table("checkov_hipaa")["checks"])
-
-
-def _natural(text: str) -> list[Any]:
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
 
 
 # --- reading checkov's JSON ---------------------------------------------------------

@@ -286,7 +286,7 @@ def breakdown(rows: Sequence[Mapping[str, Any]], keys: Any) -> list[dict[str, An
     for row in rows:
         for key in keys(row):
             grouped[key].append(row)
-    return [{"key": key, **_counts(grouped[key])} for key in sorted(grouped, key=_natural)]
+    return [{"key": key, **_counts(grouped[key])} for key in sorted(grouped, key=natural_key)]
 
 
 def _counts(rows: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
@@ -305,7 +305,7 @@ def percent(part: int, whole: int) -> float | None:
     return round(100.0 * part / whole, 1) if whole else None
 
 
-def _natural(text: str) -> list[Any]:
+def natural_key(text: str) -> list[Any]:
     """164.312(a)(2)(iv) after 164.312(a)(1); numbers compared as numbers."""
     return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
 

@@ -118,11 +118,7 @@ def render_html(documents: Sequence[Mapping[str, Any]],
                 today: datetime.date | None = None) -> str:
     """One self-contained HTML report from one or several scan JSON documents."""
     today = today or datetime.date.today()
-    rows = [row for document in documents for row in document.get("inventory") or []]
-    notices = [notice for document in documents for notice in document.get("notices", [])]
-    figures = compute(rows, notices, today=today)
-    figures["not_assessed"] = [unit for document in documents
-                               for unit in not_assessed(document.get("live"))]
+    rows, figures = combined_figures(documents, today)
     findings = [item for document in documents for item in document.get("findings", [])]
     missing = sum(1 for document in documents if not isinstance(document.get("inventory"), list))
     parts = [
@@ -151,6 +147,17 @@ def render_html(documents: Sequence[Mapping[str, Any]],
             "<title>ePHI encryption coverage report</title>"
             f"<style>{CSS}</style></head><body><main>"
             + "".join(part for part in parts if part) + "</main></body></html>\n")
+
+
+def combined_figures(documents: Sequence[Mapping[str, Any]], today: datetime.date
+                     ) -> tuple[list[Mapping[str, Any]], dict[str, Any]]:
+    """(inventory rows, figures) of several scan documents taken together."""
+    rows = [row for document in documents for row in document.get("inventory") or []]
+    notices = [notice for document in documents for notice in document.get("notices", [])]
+    figures = compute(rows, notices, today=today)
+    figures["not_assessed"] = [unit for document in documents
+                               for unit in not_assessed(document.get("live"))]
+    return rows, figures
 
 
 def _e(value: Any) -> str:
@@ -449,9 +456,7 @@ def _method(figures: Mapping[str, Any]) -> str:
 def render_markdown_summary(documents: Sequence[Mapping[str, Any]],
                             today: datetime.date | None = None) -> str:
     """The coverage figures as a CI job summary (GitHub, GitLab)."""
-    rows = [row for document in documents for row in document.get("inventory") or []]
-    notices = [notice for document in documents for notice in document.get("notices", [])]
-    figures = compute(rows, notices, today=today or datetime.date.today())
+    rows, figures = combined_figures(documents, today or datetime.date.today())
     lines = ["## ePHI encryption coverage", "",
              "| figure | covered | of | % | not covered | exception | unknown | error |",
              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
