@@ -245,3 +245,16 @@ def test_exceptions_register_rows() -> None:
     assert ('<td class="date">2026-11-30<br><span class="cite">6 days ago</span></td>'
             in html)
     assert "As of 2026-12-06: 1 expired, 1 expiring, 0 not honoured, 0 open, 0 unused." in html
+
+
+def test_a_missing_browser_skips_locally_and_fails_under_ci(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import tests.browser as browser
+
+    monkeypatch.setattr(browser, "chromium_path", lambda: None)
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="apt-get install -y chromium"):
+        browser.require_browser()
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="apt-get install -y chromium"):
+        browser.require_browser()
