@@ -91,7 +91,8 @@ text-transform:uppercase;color:#fff}
 table.findings col.c1{width:92px}table.findings col.c2{width:150px}
 table.findings col.c3{width:30%}.finding .fix{color:#1a4d2e;background:#eaf6ee;border-radius:4px;
 padding:3px 8px;margin-top:4px;font-size:12.5px}
-td.date{white-space:nowrap}
+td.date,td.rule{white-space:nowrap}
+table.inventory{font-size:12px}table.inventory td{padding:3px 8px}
 table.facts th{width:230px;text-transform:none;font-size:12.5px}
 .state{font-weight:600;text-transform:capitalize}
 .state.expired,.state.not_honoured{color:#cf222e}.state.expiring{color:#9a6700}
@@ -419,12 +420,15 @@ def _inventory(rows: Sequence[Mapping[str, Any]]) -> str:
         return ""
     body = "".join(
         f'<tr><td class="mono">{_e(row["resource"])}</td><td class="mono">'
-        f'{_e(row["resource_type"])}</td><td>{_where(row)}</td><td>{_e(row["rule"])}</td>'
+        f'{_e(row["resource_type"])}</td><td>{_where(row)}</td>'
+        f'<td class="rule">{_e(row["rule"])}</td>'
         f'<td><span class="status {_state_class(row)}">{_state_class(row)}</span></td></tr>'
-        for row in rows)
+        for row in sorted(rows, key=lambda row: (row["root"], row["scope"], row["resource"],
+                                                 row["rule"], row["line"])))
     return ('<section id="inventory" class="appendix"><h2>Appendix: inventory</h2>'
             '<p class="lead">Every judged resource and rule, passes included: the figures '
-            "above are counted from these rows.</p><table><thead><tr><th>resource</th>"
+            "above are counted from these rows.</p><table class=\"inventory\"><thead><tr>"
+            "<th>resource</th>"
             "<th>type</th><th>file:line or ARN</th><th>rule</th><th>outcome</th></tr>"
             f"</thead><tbody>{body}</tbody></table></section>")
 
