@@ -137,6 +137,8 @@ def test_a_binary_certificate_is_a_warning_not_an_error(tmp_path: Path) -> None:
     der = base64.b64decode("".join(
         _certificate_pem(NOW, NOW + datetime.timedelta(days=1)).splitlines()[1:-1]))
     (tmp_path / "portal.cer").write_bytes(der)
+    # Something judged beside it: a scan that judged nothing at all is an error of its own.
+    (tmp_path / "main.tf").write_text('resource "aws_kms_key" "k" {}\n')
     result = scan(ScanRequest(paths=[tmp_path], root=tmp_path, rules=_rules()))
     assert not result.errors
     assert [problem.level for problem in result.problems] == ["warning"]

@@ -93,8 +93,10 @@ def test_parse_error_policy_changes_reporting_never_the_failure(tmp_path: Path) 
     report = json.loads(code_and_report.stdout)
     assert code_and_report.returncode == 2  # quiet reporting never turns an error into a pass
     assert [problem["file"] for problem in report["problems"]] == ["broken.tf"]
-    (tmp_path / "broken.tf").unlink()
-    assert run_cli("scan", ".", "notes.txt", cwd=tmp_path).returncode == 0
+    (tmp_path / "broken.tf").write_text('resource "aws_kms_key" "k" {\n'
+                                        "  enable_key_rotation = true\n}\n")
+    assert run_cli("scan", ".", "notes.txt", "--include-rule", "KEY-002",
+                   cwd=tmp_path).returncode == 0
     (tmp_path / ".ephi-lint.yaml").write_text("parse_errors: strict\n")
     completed = run_cli("scan", ".", "notes.txt", "-f", "json", cwd=tmp_path)
     assert completed.returncode == 2  # strict: the skipped file is an error too

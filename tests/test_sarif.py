@@ -63,7 +63,11 @@ def test_empty_scan_still_writes_results(tmp_path: Path, sarif_schema: dict) -> 
     document = _scan_sarif(tmp_path, ".", cwd=empty)
     _validate(document, sarif_schema)
     assert document["runs"][0]["results"] == []
-    assert document["runs"][0]["invocations"][0]["executionSuccessful"] is True
+    # A scan that judged nothing does not pass (CI must not go green on an empty folder).
+    invocation = document["runs"][0]["invocations"][0]
+    assert invocation["executionSuccessful"] is False
+    assert [note["message"]["text"] for note in invocation["toolExecutionNotifications"]] == [
+        ".: nothing was judged: no infrastructure files found under ."]
 
 
 def test_unreadable_files_become_notifications(tmp_path: Path, sarif_schema: dict) -> None:

@@ -186,7 +186,7 @@ def build(node: Tree | Token, depth: int = 0) -> Expr:
             return build(inner[0], next_depth)
         raise ExpressionError(f"unexpected expression at line {line}")
     if kind == "int_lit":
-        return Literal(line, int(children[0].value))
+        return _integer(children[0].value, line)
     if kind == "float_lit":
         return Literal(line, float(children[0].value))
     if kind == "literal_value":
@@ -251,12 +251,23 @@ def build(node: Tree | Token, depth: int = 0) -> Expr:
     raise ExpressionError(f"unsupported expression '{kind}' at line {line}")
 
 
+# Python refuses to convert longer digit strings (sys.int_info.str_digits_check_threshold);
+# no real setting needs them, so such a number is simply not evaluated.
+_MAX_INTEGER_DIGITS = 4300
+
+
+def _integer(digits: str, line: int) -> Expr:
+    if len(digits) > _MAX_INTEGER_DIGITS:
+        return Opaque(line, f"a number of {len(digits)} digits")
+    return Literal(line, int(digits))
+
+
 def _step(accessor: Tree, line: int, depth: int) -> Any:
     """An attribute name (str) or index expression of a traversal or splat."""
     if accessor.data == "get_attr":
         return _token_text(_trees(accessor.children)[0])
     if accessor.data == "short_index":
-        return Literal(line, int(_token_text(accessor, -1)))
+        return _integer(_token_text(accessor, -1), line)
     return build(_trees(accessor.children)[0], depth)
 
 

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from linter.discover import FileProblem
 from linter.parsers import hcl_expressions as hx
 from linter.parsers.terraform import HclAttribute, HclBlock, TerraformFile
 from linter.resolve.hcl_evaluate import ExpressionsMixin, resource_attribute
@@ -129,19 +130,13 @@ class ModuleScope(ExpressionsMixin, InstancesMixin, IterationMixin, TemplatesMix
 
     def resolved_blocks(self) -> list[ResolvedBlock]:
         """Every resource and data source instance, then those of the module calls, in
-        declaration order (files sorted by path): the same input gives the same order."""
-        resolved = []
-        for (mode, block_type, name), (block, path) in self._blocks.items():
-            for instance in self._instances((mode, block_type, name)):
-                config = self.block_config(mode, block_type, name, instance.key)
-                resolved.append(ResolvedBlock(
-                    mode, block_type, name, path, block.line, block.end_line, config,
-                    self.module_dir, self.module_address, instance.key, self.root_dir))
-        for call_name in self._calls:
-            for instance in self._instances(("module", call_name)):
-                child = self._child(call_name, instance)
-                if isinstance(child, ModuleScope):
-                    resolved.extend(child.resolved_blocks())
+        declaration order (files sorted by path): the same input gives the same order.
+        The scan uses `contained_blocks`, which reports a crash and goes on; here (tests,
+        tools) a crash is raised."""
+        problems: list[FileProblem] = []
+        resolved = self.contained_blocks(problems)
+        if problems:
+            raise RuntimeError(f"{problems[0].where}: {problems[0].reason}")
         return resolved
 
     def block_config(self, mode: str, block_type: str, name: str,
