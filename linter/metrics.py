@@ -321,7 +321,6 @@ def not_assessed(live: Mapping[str, Any] | None) -> list[dict[str, Any]]:
 
 # --- the exceptions register --------------------------------------------------------
 
-_EXPIRED_ON = re.compile(r"expired on (\d{4}-\d{2}-\d{2})")
 _NOT_HONOURED = frozenset({"missing-justification", "inline-forbidden", "unsuppressible"})
 _UNUSED = frozenset({"unused-suppression", "unused-waiver"})
 
@@ -371,14 +370,18 @@ def exceptions_register(rows: Sequence[Mapping[str, Any]],
             state = "unused"
         else:
             continue
-        match = _EXPIRED_ON.search(notice.get("message", ""))
-        expires = match.group(1) if match else None
+        # The exception's terms come with the notice (linter.suppress.Notice); a waiver's
+        # resource is its pattern as written, an inline comment's the finding's address.
+        expires = notice.get("expires") or None
         entries.append({
             "source": f"{notice.get('path', '')}:{notice.get('line', '')}",
             "kind": "waiver" if "waiver" in kind else "inline",
-            "justification": "", "compensating_control": "", "approved_by": "",
+            "justification": notice.get("justification") or "",
+            "compensating_control": notice.get("compensating_control") or "",
+            "approved_by": notice.get("approved_by") or "",
             "expires": expires, "rules": [notice["rule"]] if notice.get("rule") else [],
-            "resources": [], "findings": 0, "days_left": _days_left(expires, today),
+            "resources": [notice["resource"]] if notice.get("resource") else [],
+            "findings": 0, "days_left": _days_left(expires, today),
             "state": state, "message": notice.get("message", "")})
     order = {"expired": 0, "expiring": 1, "not_honoured": 2, "open": 3, "unused": 4}
     entries.sort(key=lambda entry: (order[entry["state"]], entry["expires"] or "9999",

@@ -16,6 +16,17 @@ resource's first line (`resource "t" "n" {`, a CloudFormation logical id, a Kube
 document's first line) the suppression covers every finding of that resource for the
 named rules; on any other line it covers the findings reported at that line (the
 attribute's line, or a repeated block's first line).
+
+checkov's own `#checkov:skip=CKV_AWS_3:reason` comments are exceptions too, for the
+ephi-lint rules that name the check among their equivalents (linter.checkov_results), with
+the reason as justification: a team moving from checkov keeps its documented exceptions
+instead of writing each one twice. checkov applies a skip to the whole resource block
+holding the comment, so a skip covers the findings of the resource whose line range
+holds it, in the formats where checkov reads comments (Terraform, CloudFormation; it
+reads Kubernetes skips from annotations). The same policy applies as to ephi-lint's
+comments: no reason, forbidden inline suppressions or an unsuppressible rule refuse it
+with a notice. A skip that matches no ephi-lint finding is not reported as unused:
+checkov may still need it for its own check, which need not judge what ours does.
 """
 
 from __future__ import annotations
@@ -23,9 +34,10 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from linter.conditions import Status
 from linter.config import Config, Waiver, path_matches, rule_matches
@@ -36,6 +48,8 @@ from linter.redaction import redact
 _DIRECTIVE = re.compile(r"(?:#|//)\s*ephi-lint:\s*(?P<body>.*)$")
 _CLAUSE = re.compile(r"ignore\[(?P<ids>[^\]]*)\]")
 _COMMENT_LINE = re.compile(r"^\s*(?:#|//)")
+# The formats whose comments checkov reads skips from (Kubernetes skips are annotations).
+CHECKOV_COMMENT_FORMATS = frozenset({"terraform", "cloudformation"})
 
 
 @dataclass(frozen=True)
@@ -58,9 +72,18 @@ class Notice:
     path: str
     line: int
     rule: str = ""
+    # The exception's own terms, so the exceptions register shows them without reading
+    # them back out of the message. `resource` is the finding's address for an inline
+    # comment, the resource pattern as the waiver writes it for a waiver.
+    resource: str = ""
+    justification: str = ""
+    approved_by: str = ""
+    expires: str = ""  # ISO date, or "" when the exception has none
+    compensating_control: str = ""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "message", redact(self.message))
+        for name in ("message", "justification", "compensating_control"):
+            object.__setattr__(self, name, redact(getattr(self, name)))
 
 
 @dataclass(frozen=True)
@@ -70,10 +93,17 @@ class Directive:
     target: int  # the line it attaches to
     rule: str
     justification: str
+    checkov_id: str = ""  # set for a `checkov:skip=` comment: the check it names
 
     @property
     def where(self) -> str:
         return f"{self.path}:{self.line}"
+
+    @property
+    def described(self) -> str:
+        if self.checkov_id:
+            return f"checkov skip of {self.checkov_id} (ephi-lint {self.rule}) at {self.where}"
+        return f"inline suppression of {self.rule} at {self.where}"
 
 
 def parse_directives(text: str, path: str) -> list[Directive]:
@@ -129,7 +159,11 @@ class Policy:
               stdin_text: str | None = None) -> list[Outcome]:
         kept = [outcome for outcome in outcomes
                 if self.config.rule_selected(outcome.rule.id, self._relative(outcome))]
-        directives = self._directives(sources, stdin_text)
+        texts = self._texts(sources, stdin_text)
+        directives = [directive for path, text in texts
+                      for directive in parse_directives(text, path)]
+        skips = checkov_skip_directives(texts, {outcome.rule.id: outcome.rule
+                                                for outcome in kept}.values())
         by_place: dict[tuple[str, int], list[Directive]] = {}
         for directive in directives:
             by_place.setdefault((directive.path, directive.target), []).append(directive)
@@ -140,6 +174,7 @@ class Policy:
         for outcome in kept:
             if outcome.status in (Status.FAIL, Status.UNKNOWN):
                 suppression = self._inline(outcome, by_place, used_directives, notified) \
+                    or self._checkov_skip(outcome, skips, notified) \
                     or self._waiver(outcome, used_waivers, notified)
                 if suppression is not None:
                     outcome = dataclasses.replace(outcome, suppression=suppression)
@@ -168,28 +203,50 @@ class Policy:
                 if directive.rule != outcome.rule.id:
                     continue
                 used.add(directive)
-                refusal = self._refusal(directive)
-                if refusal:
-                    self._notify(notified, Notice(refusal[0], refusal[1], directive.path,
-                                                  directive.line, directive.rule))
-                    continue
-                return Suppression("inSource", directive.justification, directive.where)
+                suppression = self._honour(directive, outcome, notified)
+                if suppression is not None:
+                    return suppression
+        return None
+
+    def _checkov_skip(self, outcome: Outcome, skips: list[Directive],
+                      notified: set[tuple[str, str, int, str]]) -> Suppression | None:
+        """A checkov skip covers the resource block that holds the comment."""
+        resource = outcome.resource
+        if resource.source_format not in CHECKOV_COMMENT_FORMATS:
+            return None
+        for skip in skips:
+            if skip.rule == outcome.rule.id and skip.path == resource.location.path \
+                    and resource.location.start_line <= skip.line <= resource.location.end_line:
+                suppression = self._honour(skip, outcome, notified)
+                if suppression is not None:
+                    return suppression
+        return None
+
+    def _honour(self, directive: Directive, outcome: Outcome,
+                notified: set[tuple[str, str, int, str]]) -> Suppression | None:
+        """The comment's suppression, or None with a notice saying why it is refused."""
+        refusal = self._refusal(directive)
+        if refusal is None:
+            return Suppression("inSource", directive.justification, directive.where)
+        self._notify(notified, Notice(refusal[0], refusal[1], directive.path, directive.line,
+                                      directive.rule, resource=outcome.resource.address,
+                                      justification=directive.justification))
         return None
 
     def _refusal(self, directive: Directive) -> tuple[str, str] | None:
         label = self.config.label
         if self.config.forbid_inline_suppressions:
-            return ("inline-forbidden", f"inline suppression of {directive.rule} at "
-                    f"{directive.where} is not honoured: {label} forbids inline suppressions "
-                    "(add a reviewed waiver there instead)")
+            return ("inline-forbidden", f"{directive.described} is not honoured: {label} "
+                    "forbids inline suppressions (add a reviewed waiver there instead)")
         if rule_matches(directive.rule, self.config.unsuppressible_rules):
-            return ("unsuppressible", f"inline suppression of {directive.rule} at "
-                    f"{directive.where} is not honoured: {label} marks {directive.rule} as "
-                    "not suppressible")
+            return ("unsuppressible", f"{directive.described} is not honoured: {label} "
+                    f"marks {directive.rule} as not suppressible")
         if not directive.justification:
-            return ("missing-justification", f"inline suppression of {directive.rule} at "
-                    f"{directive.where} has no justification, so it does not suppress: write "
-                    f"`ephi-lint: ignore[{directive.rule}] <why this is acceptable>`")
+            example = (f"checkov:skip={directive.checkov_id}:<why this is acceptable>"
+                       if directive.checkov_id
+                       else f"ephi-lint: ignore[{directive.rule}] <why this is acceptable>")
+            return ("missing-justification", f"{directive.described} has no justification, "
+                    f"so it does not suppress: write `{example}`")
         return None
 
     def _waiver(self, outcome: Outcome, used: set[int],
@@ -207,14 +264,14 @@ class Policy:
                 self._notify(notified, Notice(
                     "unsuppressible", f"waiver {waiver.index + 1} ({source}) is not honoured: "
                     f"{where} marks {outcome.rule.id} as not suppressible", self.config_path,
-                    waiver.line, outcome.rule.id))
+                    waiver.line, outcome.rule.id, **_terms(waiver)))
                 continue
             if waiver.expires is not None and waiver.expires < self.today:
                 self._notify(notified, Notice(
                     "expired-waiver", f"waiver {waiver.index + 1} ({source}) for "
                     f"{waiver.rule} on {waiver.resource} expired on "
                     f"{waiver.expires.isoformat()}: its findings are reported again",
-                    self.config_path, waiver.line, waiver.rule))
+                    self.config_path, waiver.line, waiver.rule, **_terms(waiver)))
                 continue
             return Suppression("external", waiver.justification, source,
                                waiver.compensating_control, waiver.approved_by,
@@ -236,16 +293,19 @@ class Policy:
 
     # --- inputs and leftovers -----------------------------------------------------
 
-    def _directives(self, sources: list[tuple[Path | None, str]],
-                    stdin_text: str | None) -> list[Directive]:
-        directives: list[Directive] = []
+    @staticmethod
+    def _texts(sources: list[tuple[Path | None, str]],
+               stdin_text: str | None) -> list[tuple[str, str]]:
+        """(display path, text) of every scanned source that can hold a comment."""
+        texts = []
         for path, shown in sources:
             try:
                 text = (stdin_text or "") if path is None else read_text(path)
             except ValueError:
                 continue  # the pipeline already reported why this file cannot be read
-            directives.extend(parse_directives(text, shown))
-        return directives
+            if "ephi-lint:" in text or "skip=" in text:
+                texts.append((shown, text))
+        return texts
 
     def _report_unused(self, directives: list[Directive], used_directives: set[Directive],
                        used_waivers: set[int]) -> None:
@@ -256,7 +316,7 @@ class Policy:
                 "unused-suppression", f"inline suppression of {directive.rule} at "
                 f"{directive.where} matches no finding: remove it (or move it to the "
                 "resource's first line or the attribute's line)", directive.path,
-                directive.line, directive.rule))
+                directive.line, directive.rule, justification=directive.justification))
         if not self.report_unused_waivers:
             return
         for waiver in self.config.waivers:
@@ -266,4 +326,26 @@ class Policy:
             self.notices.append(Notice(
                 "unused-waiver", f"waiver {waiver.index + 1} ({self.config.label}:"
                 f"{waiver.line}) for {waiver.rule} on {waiver.resource} matches no finding: "
-                "remove it", self.config_path, waiver.line, waiver.rule))
+                "remove it", self.config_path, waiver.line, waiver.rule, **_terms(waiver)))
+
+
+def _terms(waiver: Waiver) -> dict[str, str]:
+    """A waiver's terms as Notice fields."""
+    return {"resource": waiver.resource, "justification": waiver.justification,
+            "approved_by": waiver.approved_by,
+            "expires": waiver.expires.isoformat() if waiver.expires else "",
+            "compensating_control": waiver.compensating_control}
+
+
+def checkov_skip_directives(texts: Sequence[tuple[str, str]],
+                            rules: Iterable[Any]) -> list[Directive]:
+    """One Directive per `checkov:skip=` comment and ephi-lint rule equivalent to the
+    check it names (among `rules`); `target` is the comment's own line."""
+    if not any("skip=" in text for _, text in texts):
+        return []  # checkov_results (and its tables) load only when a skip is written
+    from linter.checkov_results import checkov_skips, equivalents_index
+
+    index = equivalents_index(rules)
+    return [Directive(path, line, line, rule_id, reason, checkov_id=check_id)
+            for path, text in texts for line, check_id, reason in checkov_skips(text)
+            for rule_id in index.get(check_id, ((), ()))[0]]

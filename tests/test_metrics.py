@@ -228,7 +228,8 @@ def test_exception_register_from_suppressions_waivers_and_notices(tmp_path: Path
         "    justification: HSM-backed, rotated by the vendor runbook\n"
         "    approved_by: security@clinic.example\n    expires: 2026-12-20\n"
         "  - rule: KEY-002\n    resource: aws_kms_key.old\n"
-        "    justification: migration pending\n    expires: 2026-11-30\n")
+        "    justification: migration pending\n    approved_by: cto@clinic.example\n"
+        "    compensating_control: key policy denies Encrypt\n    expires: 2026-11-30\n")
     chosen = [rule for rule in rules if rule.id == "KEY-002"]
     policy = Policy(load_config(tmp_path / ".ephi-lint.yaml"), tmp_path, ["KEY-002"],
                     today=TODAY)
@@ -239,14 +240,16 @@ def test_exception_register_from_suppressions_waivers_and_notices(tmp_path: Path
     assert [(e["state"], e["kind"], e["source"], e["rules"], e["resources"],
              e["justification"], e["approved_by"], e["expires"], e["days_left"])
             for e in register["entries"]] == [
-        ("expired", "waiver", ".ephi-lint.yaml:7", ["KEY-002"], [], "", "", "2026-11-30",
-         -6),
+        # An expired waiver keeps its terms in the register (from the notice's fields).
+        ("expired", "waiver", ".ephi-lint.yaml:7", ["KEY-002"], ["aws_kms_key.old"],
+         "migration pending", "cto@clinic.example", "2026-11-30", -6),
         ("expiring", "waiver", ".ephi-lint.yaml:2", ["KEY-002"], ["aws_kms_key.legacy"],
          "HSM-backed, rotated by the vendor runbook", "security@clinic.example",
          "2026-12-20", 14),
         ("open", "inline", "main.tf:1", ["KEY-002"], ["aws_kms_key.archive"],
          "decrypt-only, RB-7", "", None, None),
     ]
+    assert register["entries"][0]["compensating_control"] == "key policy denies Encrypt"
     # The same register from the JSON.
     document = scan_json(result, ["."], policy.notices)
     assert metrics_from_json(document, today=TODAY)["exceptions"] == register

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 from linter.suppress import parse_directives
-from tests.conftest import run_cli
+from tests.conftest import REPOSITORY, run_cli
 
 Finding = tuple[str, str, int, str]
 
@@ -145,6 +145,12 @@ def test_waivers_suppress_expire_and_go_stale(tmp_path: Path) -> None:
                                 ("unused-waiver", ".ephi-lint.yaml", 13)}
     expired = [notice for notice in report["notices"] if notice["kind"] == "expired-waiver"]
     assert "expired on 2020-01-31" in expired[0]["message"]
+    # The waiver's terms travel with the notice (additive JSON fields), so the exceptions
+    # register needs no parsing of the message.
+    assert {key: expired[0][key] for key in ("rule", "resource", "justification",
+                                             "approved_by", "expires")} == {
+        "rule": "KEY-002", "resource": "aws_kms_key.phi", "justification": "temporary",
+        "approved_by": "", "expires": "2020-01-31"}
 
 
 def test_policy_forbids_inline_and_protects_rules(tmp_path: Path) -> None:
@@ -187,3 +193,106 @@ def test_suppressed_findings_stay_in_sarif_and_text(tmp_path: Path) -> None:
         "location": {"physicalLocation": {
             "artifactLocation": {"uri": "main.tf", "uriBaseId": "%SRCROOT%"},
             "region": {"startLine": 1}}}}]
+
+
+# --- checkov's skip comments ----------------------------------------------------------
+# CKV_AWS_7 (KMS key rotation) is KEY-002's checkov equivalent in rules/.
+
+CHECKOV_KEYS = (
+    'resource "aws_kms_key" "archive" {\n'
+    "  enable_key_rotation = false\n"
+    "  # checkov:skip=CKV_AWS_7:archive key, decrypt-only since 2025 (RB-7)\n"
+    "  # checkov:skip=CKV_AWS_33:not an ephi-lint check, left to checkov\n"
+    "}\n"
+    "\n"
+    "# checkov:skip=CKV_AWS_7:outside any block, so it covers nothing\n"
+    'resource "aws_kms_key" "phi" {\n'
+    "  enable_key_rotation = false\n"
+    "}\n")
+
+
+def test_checkov_skip_inside_a_terraform_block_excepts_the_equivalent_rule(
+        tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(CHECKOV_KEYS)
+    code, report = _scan(tmp_path)
+    assert code == 1
+    assert _findings(report["suppressed"]) == {("KEY-002", "main.tf", 2, "aws_kms_key.archive")}
+    assert report["suppressed"][0]["suppression"] == {
+        "kind": "inSource", "justification": "archive key, decrypt-only since 2025 (RB-7)",
+        "source": "main.tf:3", "compensating_control": "", "approved_by": "", "expires": ""}
+    # The skip above `phi` is outside its block, as checkov reads it: phi stays open.
+    assert _findings(report["findings"]) == {("KEY-002", "main.tf", 9, "aws_kms_key.phi")}
+    # checkov may still need a skip for its own checks: none is reported as unused.
+    assert report["notices"] == []
+
+
+def test_checkov_skip_in_a_cloudformation_resource(tmp_path: Path) -> None:
+    (tmp_path / "keys.yaml").write_text(
+        'AWSTemplateFormatVersion: "2010-09-09"\n'
+        "Resources:\n"
+        "  BackupKey:\n"
+        "    Type: AWS::KMS::Key\n"
+        "    Properties:\n"
+        "      # checkov:skip=CKV_AWS_7: decrypt-only archive key\n"
+        "      EnableKeyRotation: false\n"
+        "  PhiKey:\n"
+        "    Type: AWS::KMS::Key\n"
+        "    Properties:\n"
+        "      EnableKeyRotation: false\n")
+    code, report = _scan(tmp_path)
+    assert code == 1
+    assert _findings(report["suppressed"]) == {("KEY-002", "keys.yaml", 7, "BackupKey")}
+    assert report["suppressed"][0]["suppression"]["justification"] == "decrypt-only archive key"
+    assert report["suppressed"][0]["suppression"]["source"] == "keys.yaml:6"
+    assert _findings(report["findings"]) == {("KEY-002", "keys.yaml", 11, "PhiKey")}
+
+
+def test_checkov_skip_without_a_reason_does_not_suppress(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_kms_key" "phi" {\n'
+        "  enable_key_rotation = false # checkov:skip=CKV_AWS_7\n"
+        "}\n")
+    code, report = _scan(tmp_path)
+    assert code == 1
+    assert _findings(report["findings"]) == {("KEY-002", "main.tf", 2, "aws_kms_key.phi")}
+    assert report["suppressed"] == []
+    assert _notices(report) == {("missing-justification", "main.tf", 2)}
+    notice = report["notices"][0]
+    assert (notice["rule"], notice["resource"]) == ("KEY-002", "aws_kms_key.phi")
+    assert notice["message"] == (
+        "checkov skip of CKV_AWS_7 (ephi-lint KEY-002) at main.tf:2 has no justification, "
+        "so it does not suppress: write `checkov:skip=CKV_AWS_7:<why this is acceptable>`")
+
+
+def test_policy_forbidding_inline_suppressions_forbids_checkov_skips(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_kms_key" "phi" {\n'
+        "  # checkov:skip=CKV_AWS_7:we rotate by hand\n"
+        "  enable_key_rotation = false\n"
+        "}\n")
+    (tmp_path / ".ephi-lint.yaml").write_text("forbid_inline_suppressions: true\n")
+    code, report = _scan(tmp_path)
+    assert code == 1
+    assert _findings(report["findings"]) == {("KEY-002", "main.tf", 3, "aws_kms_key.phi")}
+    assert _notices(report) == {("inline-forbidden", "main.tf", 2)}
+    assert report["notices"][0]["justification"] == "we rotate by hand"
+
+    (tmp_path / ".ephi-lint.yaml").write_text("unsuppressible_rules: [KEY-002]\n")
+    code, report = _scan(tmp_path)
+    assert code == 1
+    assert _findings(report["findings"]) == {("KEY-002", "main.tf", 3, "aws_kms_key.phi")}
+    assert _notices(report) == {("unsuppressible", "main.tf", 2)}
+
+
+def test_checkov_skip_comments_do_not_apply_to_kubernetes(tmp_path: Path) -> None:
+    # checkov reads Kubernetes skips from annotations, never from comments: a comment
+    # there skips nothing in checkov, so it excepts nothing here either.
+    fixture = REPOSITORY / "fixtures" / "ENC-060" / "fail.k8s.yaml"
+    text = fixture.read_text().replace(
+        "kind: Pod\n", "kind: Pod\n# checkov:skip=CKV_K8S_104:etcd is on an encrypted disk\n")
+    (tmp_path / "apiserver.k8s.yaml").write_text(text)
+    completed = run_cli("scan", ".", "--include-rule", "ENC-060", "-f", "json", cwd=tmp_path)
+    report = json.loads(completed.stdout)
+    assert _findings(report["findings"]) == {
+        ("ENC-060", "apiserver.k8s.yaml", 2, "Pod/kube-system/kube-apiserver")}
+    assert report["suppressed"] == []
