@@ -18,7 +18,8 @@ import pytest
 
 from linter import evidence, provenance
 from linter.engine import catalogue_directory, load_rules
-from linter.evidence import EvidenceError, create, diff, format_diff, keygen, verify
+from linter.evidence import EvidenceError, create, keygen, verify
+from linter.evidence_diff import diff, format_diff
 from linter.metrics import inventory_json
 from linter.pipeline import ScanRequest, scan
 from linter.report import ScanReport, json_format, sarif

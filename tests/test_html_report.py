@@ -232,7 +232,10 @@ def test_exceptions_register_rows() -> None:
            "arn": None, "facts": {}, "fingerprint": "c" * 32, "suppression": waived}
     expired = {"kind": "expired-waiver", "path": ".ephi-lint.yaml", "line": 8,
                "rule": "KEY-002", "message": "waiver 2 (.ephi-lint.yaml:8) for KEY-002 on "
-               "aws_kms_key.old expired on 2026-11-30: its findings are reported again"}
+               "aws_kms_key.old expired on 2026-11-30: its findings are reported again",
+               "resource": "aws_kms_key.old", "justification": "migration pending",
+               "approved_by": "cto@clinic.example", "expires": "2026-11-30",
+               "compensating_control": ""}
     document = {"tool": "ephi-lint", "version": "0.1.0", "summary": {}, "findings": [],
                 "inventory": [row], "notices": [expired]}
     html = render_html([document], today=TODAY)
@@ -242,8 +245,12 @@ def test_exceptions_register_rows() -> None:
             "SEC-114</td><td>security@clinic.example</td>"
             '<td class="date">2026-12-20<br><span class="cite">in 14 days</span></td>'
             '<td><span class="mono">.ephi-lint.yaml:2</span> (waiver)</td></tr>') in html
-    assert ('<td class="date">2026-11-30<br><span class="cite">6 days ago</span></td>'
-            in html)
+    # An expired waiver shows its terms, from the notice's fields.
+    assert ('<tr data-state="expired"><td><span class="state expired">expired</span></td>'
+            '<td>KEY-002<br><span class="mono">aws_kms_key.old</span></td>'
+            "<td>migration pending</td><td>cto@clinic.example</td>"
+            '<td class="date">2026-11-30<br><span class="cite">6 days ago</span></td>'
+            '<td><span class="mono">.ephi-lint.yaml:8</span> (waiver)</td></tr>') in html
     assert "As of 2026-12-06: 1 expired, 1 expiring, 0 not honoured, 0 open, 0 unused." in html
 
 
