@@ -7,6 +7,7 @@ the test suite runs.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from linter.engine import Rule, catalogue_directory
@@ -43,6 +44,37 @@ def fixture_examples(rule_id: str) -> dict[str, dict[str, Path]]:
         if path.is_file() and fmt and kind in examples:
             examples[kind].setdefault(fmt, path)
     return examples
+
+
+def explain(identifier: str, rules: Sequence[Rule]) -> str | None:
+    """`ephi-lint explain ID`: a rule id explains that rule; a checkov check id (CKV_AWS_3)
+    names the ephi-lint rules that list it among their equivalents and explains the
+    first, so a team moving from checkov finds its checks here. None when it is neither.
+    """
+    wanted = identifier.strip().upper()
+    by_id = {rule.id: rule for rule in rules}
+    if wanted in by_id:
+        return explain_rule(by_id[wanted])
+    from linter.checkov_results import checkov_table, equivalent_rules, hipaa_sections
+
+    equivalents = [by_id[rule_id] for rule_id in equivalent_rules(wanted, rules)]
+    if equivalents:
+        first = equivalents[0]
+        lines = [f"checkov {wanted} is judged here by "
+                 f"{', '.join(rule.id for rule in equivalents)}; a "
+                 f"`#checkov:skip={wanted}:<reason>` comment in Terraform or CloudFormation "
+                 f"is an exception for {'them' if len(equivalents) > 1 else 'it'} too."]
+        if len(equivalents) > 1:
+            lines += ["", *(f"  {rule.id}  {rule.title}  (ephi-lint explain {rule.id})"
+                            for rule in equivalents)]
+        return "\n".join([*lines, "", explain_rule(first)])
+    sections, topic = hipaa_sections(wanted, rules)
+    if sections:
+        title = checkov_table().get(wanted, {}).get("title", "")
+        return (f"checkov {wanted}{f' ({title})' if title else ''} has no ephi-lint "
+                f"equivalent: ephi-lint does not judge {topic or 'it'}. `ephi-lint report` "
+                f"shows checkov's results for it under 45 CFR {', '.join(sections)}.")
+    return None
 
 
 def explain_rule(rule: Rule) -> str:

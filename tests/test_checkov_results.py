@@ -23,6 +23,7 @@ from linter.checkov_results import (
     run_checkov,
 )
 from linter.engine import catalogue_directory, load_rules
+from linter.explain import explain, explain_rule
 from linter.metrics import inventory
 from linter.pipeline import ScanRequest, scan
 from linter.report.html import SECTION_TITLES
@@ -199,6 +200,41 @@ def test_checkov_skip_comments() -> None:
         (7, "CKV_AWS_19", "encrypted by the vendor appliance"),
     ]
     assert equivalent_rules("CKV_AWS_3") == ["ENC-002"]
+
+
+def test_explain_a_checkov_id_names_its_equivalent_rules(rules) -> None:
+    text = explain("ckv_aws_3", rules)
+    assert text is not None
+    first, blank, rest = text.split("\n", 2)
+    assert first == ("checkov CKV_AWS_3 is judged here by ENC-002; a "
+                     "`#checkov:skip=CKV_AWS_3:<reason>` comment in Terraform or "
+                     "CloudFormation is an exception for it too.")
+    assert blank == ""
+    assert rest == explain_rule(next(rule for rule in rules if rule.id == "ENC-002"))
+
+
+def test_explain_a_checkov_id_with_several_equivalents_lists_them(rules) -> None:
+    text = explain("CKV_GCP_4", rules)
+    assert text is not None
+    titles = {rule.id: rule.title for rule in rules}
+    assert text.splitlines()[:7] == [
+        "checkov CKV_GCP_4 is judged here by TLS-030, TLS-031, TLS-032, TLS-033; a "
+        "`#checkov:skip=CKV_GCP_4:<reason>` comment in Terraform or CloudFormation is an "
+        "exception for them too.", "",
+        *(f"  {rule_id}  {titles[rule_id]}  (ephi-lint explain {rule_id})"
+          for rule_id in ("TLS-030", "TLS-031", "TLS-032", "TLS-033")), ""]
+    assert text.splitlines()[7] == f"TLS-030: {titles['TLS-030']}"
+
+
+def test_explain_a_checkov_id_ephi_lint_does_not_judge(rules) -> None:
+    entry = checkov_table()["CKV_AWS_1"]
+    assert explain("CKV_AWS_1", rules) == (
+        f"checkov CKV_AWS_1 ({entry['title']}) has no ephi-lint equivalent: ephi-lint does "
+        f"not judge {entry['topic']}. `ephi-lint report` shows checkov's results for it under "
+        f"45 CFR {', '.join(entry['hipaa'])}.")
+    assert explain("CKV_NOT_A_CHECK", rules) is None
+    assert explain("enc-002", rules) == explain_rule(
+        next(rule for rule in rules if rule.id == "ENC-002"))
 
 
 def test_real_checkov_run_is_folded(tmp_path: Path, rules) -> None:
