@@ -158,9 +158,7 @@ def create(bundle_path: Path, members: Mapping[str, bytes], private_key_path: Pa
     if len(members) > MAX_MEMBERS:
         raise EvidenceError(f"{len(members)} members: a bundle holds at most {MAX_MEMBERS}")
     for name, data in members.items():
-        if not _SAFE_NAME.match(name) or name in (MANIFEST, SIGNATURE):
-            raise EvidenceError(f"member name {name!r} is not allowed: use a plain file name "
-                                f"(letters, digits, . _ -), not {MANIFEST} or {SIGNATURE}")
+        check_member_name(name)
         if len(data) > MAX_MEMBER_BYTES:
             raise EvidenceError(f"member {name} is {len(data)} bytes: the limit is "
                                 f"{MAX_MEMBER_BYTES}")
@@ -190,6 +188,13 @@ def create(bundle_path: Path, members: Mapping[str, bytes], private_key_path: Pa
     temporary.write_bytes(buffer.getvalue())
     os.replace(temporary, bundle_path)  # a reader never sees half a bundle
     return manifest
+
+
+def check_member_name(name: str) -> None:
+    """EvidenceError unless `name` can name a member: a plain file name, never a path."""
+    if not _SAFE_NAME.match(name) or name in (MANIFEST, SIGNATURE):
+        raise EvidenceError(f"member name {name!r} is not allowed: use a plain file name "
+                            f"(letters, digits, . _ -), not {MANIFEST} or {SIGNATURE}")
 
 
 def _pem_body(pem: bytes) -> bytes:

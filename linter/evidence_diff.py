@@ -38,16 +38,24 @@ def diff(old_bundle: Path, new_bundle: Path,
     """What was fixed, what regressed (by finding fingerprint) and how the figures moved
     from one bundle to the next. With a key, both bundles must verify first."""
     if public_key_path is not None:
-        for bundle in (old_bundle, new_bundle):
-            outcome = verify(bundle, public_key_path)
-            if not outcome.ok:
-                raise EvidenceError(outcome.describe())
-    old = scan_documents(read_bundle(old_bundle))
-    new = scan_documents(read_bundle(new_bundle))
-    if not old or not new:
-        raise EvidenceError("both bundles must hold an ephi-lint scan JSON "
-                            f"({old_bundle if not old else new_bundle} holds none)")
-    return compare(old, new)
+        require_verified([old_bundle, new_bundle], public_key_path)
+    return compare(bundle_scans(old_bundle), bundle_scans(new_bundle))
+
+
+def require_verified(bundles: Sequence[Path], public_key_path: Path) -> None:
+    """EvidenceError naming every failure of the first bundle that does not verify."""
+    for bundle in bundles:
+        outcome = verify(bundle, public_key_path)
+        if not outcome.ok:
+            raise EvidenceError(outcome.describe())
+
+
+def bundle_scans(bundle: Path) -> list[dict[str, Any]]:
+    """The scan JSON documents a bundle holds; EvidenceError when it holds none."""
+    documents = scan_documents(read_bundle(bundle))
+    if not documents:
+        raise EvidenceError(f"{bundle} holds no ephi-lint scan JSON to compare")
+    return documents
 
 
 def compare(old: Sequence[Mapping[str, Any]], new: Sequence[Mapping[str, Any]]
