@@ -363,8 +363,6 @@ def test_resources_cloudformation_would_reject_are_errors_with_their_lines() -> 
     ]
 
 
-@pytest.mark.xfail(reason="needs linter/pipeline.py to report TemplateScope.errors as "
-                          "errors at their lines (proposed to the lead)", strict=False)
 def test_rejected_declarations_fail_the_scan_and_the_rest_is_judged(tmp_path: Path) -> None:
     result = _scan(tmp_path, {"template.yaml": BROKEN_DECLARATIONS}, "KEY-002")
     assert sorted((problem.path, problem.line, problem.reason)  # type: ignore[attr-defined]
@@ -401,9 +399,6 @@ def test_a_rejected_template_is_not_mistaken_for_a_helm_chart() -> None:
         parse_documents(text, json_mode=False)
 
 
-@pytest.mark.xfail(reason="linter/pipeline.py reports any DocumentError of a file holding "
-                          "'{{' as a Helm chart warning (change proposed to the lead)",
-                   strict=False)
 def test_a_rejected_template_with_dynamic_references_fails_the_scan(tmp_path: Path) -> None:
     text = DUPLICATE_LOGICAL_ID.replace(
         "    Type: AWS::KMS::Key\n  PhiKey:",
