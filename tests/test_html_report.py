@@ -122,7 +122,9 @@ def _hostile_document() -> dict:
                          "hipaa": [HOSTILE], "resource": HOSTILE, "file": HOSTILE,
                          "line": 1}],
             "notices": [{"kind": "unused-waiver", "message": HOSTILE, "path": HOSTILE,
-                         "line": 1, "rule": HOSTILE}],
+                         "line": 1, "rule": HOSTILE, "resource": HOSTILE,
+                         "justification": HOSTILE, "approved_by": HOSTILE,
+                         "compensating_control": HOSTILE, "expires": HOSTILE}],
             "live": {"accounts": [HOSTILE], "services": [
                 {"account": HOSTILE, "region": HOSTILE, "service": HOSTILE,
                  "status": "not assessed", "reason": HOSTILE}]},
@@ -248,7 +250,9 @@ def test_exceptions_register_rows() -> None:
     # An expired waiver shows its terms, from the notice's fields.
     assert ('<tr data-state="expired"><td><span class="state expired">expired</span></td>'
             '<td>KEY-002<br><span class="mono">aws_kms_key.old</span></td>'
-            "<td>migration pending</td><td>cto@clinic.example</td>"
+            '<td>migration pending<br><span class="cite">waiver 2 (.ephi-lint.yaml:8) for '
+            "KEY-002 on aws_kms_key.old expired on 2026-11-30: its findings are reported again"
+            "</span></td><td>cto@clinic.example</td>"
             '<td class="date">2026-11-30<br><span class="cite">6 days ago</span></td>'
             '<td><span class="mono">.ephi-lint.yaml:8</span> (waiver)</td></tr>') in html
     assert "As of 2026-12-06: 1 expired, 1 expiring, 0 not honoured, 0 open, 0 unused." in html

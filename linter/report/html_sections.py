@@ -222,10 +222,7 @@ def exceptions_section(register: Mapping[str, Any]) -> str:
         f'{_e(entry["state"].replace("_", " "))}</span></td>'
         f'<td>{_e(", ".join(entry["rules"]))}<br><span class="mono">'
         f'{_e(", ".join(entry["resources"]))}</span></td>'
-        f'<td>{_e(entry["justification"] or entry["message"])}'
-        + (f'<br><i>Compensating control:</i> {_e(entry["compensating_control"])}'
-           if entry["compensating_control"] else "")
-        + f'</td><td>{_e(entry["approved_by"]) or "—"}</td>'
+        f'<td>{_justification(entry)}</td><td>{_e(entry["approved_by"]) or "—"}</td>'
         f'<td class="date">{_e(entry["expires"]) or "none"}'
         + (f'<br><span class="cite">{_e(_days(entry["days_left"]))}</span>'
            if entry["days_left"] is not None else "")
@@ -236,6 +233,17 @@ def exceptions_section(register: Mapping[str, Any]) -> str:
             "</p><table><thead><tr><th>state</th><th>rules and resources</th>"
             "<th>justification</th><th>approved by</th><th>expires</th><th>written at</th>"
             f"</tr></thead><tbody>{rows}</tbody></table></section>")
+
+
+def _justification(entry: Mapping[str, Any]) -> str:
+    """The exception's own words, its compensating control, and for an exception that is
+    expired, refused or unused, the notice saying so (why it no longer suppresses)."""
+    parts = [_e(entry["justification"])] if entry["justification"] else []
+    if entry["compensating_control"]:
+        parts.append(f'<i>Compensating control:</i> {_e(entry["compensating_control"])}')
+    if entry["message"]:
+        parts.append(f'<span class="cite">{_e(entry["message"])}</span>')
+    return "<br>".join(parts)
 
 
 def _days(days: int) -> str:
