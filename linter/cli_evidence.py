@@ -114,7 +114,9 @@ def read_scan(path: Path) -> dict[str, Any]:
     try:
         document = json.loads(data)
     except (ValueError, RecursionError) as error:
-        reason = error.msg if isinstance(error, json.JSONDecodeError) else "not UTF-8 text"
+        reason = (error.msg if isinstance(error, json.JSONDecodeError)
+                  else "nested too deeply" if isinstance(error, RecursionError)
+                  else "not UTF-8 text")
         raise _fail(f"{path}: not JSON ({reason})") from None
     if not isinstance(document, dict) or document.get("tool") != "ephi-lint":
         raise _fail(f"{path}: not an ephi-lint scan JSON (write one with `ephi-lint scan "
@@ -291,7 +293,8 @@ def diff(
 
 def _require_file(path: Path, label: str = "") -> None:
     if not path.is_file():
-        raise _fail(f"{label}{path}: no such file")
+        reason = "not a regular file" if path.exists() else "no such file"
+        raise _fail(f"{label}{path}: {reason}")
 
 
 def _read_file(path: Path, limit: int) -> bytes:

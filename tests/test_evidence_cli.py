@@ -154,6 +154,7 @@ def _row_with_a_text_line(document: dict) -> dict:
      "coverage figures are counted from: scan again with --include-passed"),
     (lambda document: '{"tool": "ephi-lint", "findings": [', "{path}: not JSON (Expecting "
      "value)"),
+    (lambda document: "[" * 100_000, "{path}: not JSON (nested too deeply)"),
     (lambda document: {"version": "2.1.0", "runs": []}, "{path}: not an ephi-lint scan JSON "
      "(write one with `ephi-lint scan --format json --include-passed`)"),
     (_row_with_a_text_line, "{path}: inventory row 1: `line` is not a number"),
@@ -175,6 +176,8 @@ def test_report_usage_errors_are_one_line_and_exit_2(tmp_path: Path, examples) -
     missing = tmp_path / "missing.json"
     assert only_error(run_evidence_cli("report", missing, "-o", tmp_path / "r.html")) == (
         f"ephi-lint: error: {missing}: no such file")
+    assert only_error(run_evidence_cli("report", tmp_path, "-o", tmp_path / "r.html")) == (
+        f"ephi-lint: error: {tmp_path}: not a regular file")
     assert only_error(run_evidence_cli("report", scan_json, "-o", tmp_path / "r.html",
                                        "--today", "6/12/2026")) == (
         "ephi-lint: error: --today '6/12/2026': expected a date as YYYY-MM-DD")
