@@ -9,9 +9,10 @@ control, authentication, audit, integrity, contingency). A result that repeats w
 ephi-lint rule judged on the same resource is dropped: ephi-lint's own outcome, with
 its line and its UNKNOWN, is the one reported.
 
-`#checkov:skip=CKV_AWS_3:reason` comments become exceptions for the equivalent rules
-(checkov_skips, equivalent_rules); as for ephi-lint's own comments, a skip without a
-reason does not suppress and is reported.
+`#checkov:skip=CKV_AWS_3:reason` comments become exceptions for the equivalent rules:
+checkov_skips reads them, linter.suppress applies them to the resource block holding the
+comment; as for ephi-lint's own comments, a skip without a reason does not suppress and
+is reported.
 """
 
 from __future__ import annotations
