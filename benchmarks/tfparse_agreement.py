@@ -43,6 +43,8 @@ def cause_of(disagreement: Disagreement, source: Path) -> str:
     if disagreement.attribute == "(instance)":
         side = "ephi-lint" if theirs == ABSENT else "tfparse"
         return f"instance only {side} has (count/for_each, module calls)"
+    if ours == {} and theirs == []:
+        return "empty map against empty list (tfparse reads a for_each resource as a list)"
     if isinstance(ours, (int, float)) and isinstance(theirs, (int, float)):
         return "number arithmetic or precision"
     if isinstance(ours, list) and isinstance(theirs, list) and \

@@ -39,6 +39,7 @@ from linter.resolve.variables import CommandLineVariables, is_auto_loaded, modul
 
 # An instance key in an address: [0], ["name"], or [*] (ephi-lint: count/for_each unknown).
 _INSTANCE_KEY = re.compile(r'\[(?:\d+|\*|"(?:[^"\\]|\\.)*")\]')
+_LAST_KEY = re.compile(r'\[(?:\d+|\*|"(?:[^"\\]|\\.)*")\]$')
 # Terraform's order for auto-loaded variable files (later ones win).
 _TFVARS_RANK = {"terraform.tfvars": 0, "terraform.tfvars.json": 1}
 
@@ -116,7 +117,7 @@ def compare_path(path: Path, root: Path, scratch: Path,
         except OracleError as error:
             comparison.problems.append(f"tfparse: {error}")
             continue
-        _compare_unit(comparison, root_dir, ours, loaded)
+        compare_unit(comparison, root_dir, ours, loaded)
     return results
 
 
@@ -148,17 +149,22 @@ def _parse_tree(path: Path, root: Path) -> tuple[dict[str, list[TerraformFile]],
     return modules, variables, problems
 
 
-def _compare_unit(comparison: UnitComparison, root_dir: str, ours: list[ResolvedBlock],
-                  loaded: dict[str, Any]) -> None:
+def compare_unit(comparison: UnitComparison, root_dir: str, ours: list[ResolvedBlock],
+                 loaded: dict[str, Any]) -> None:
+    """Match ephi-lint's resource instances with tfparse's by address, then compare the
+    declaration and every argument of each pair into `comparison`."""
     theirs = {item["__tfmeta"]["path"]: item for items in loaded.values()
               if isinstance(items, list) for item in items
               if isinstance(item, dict) and item.get("__tfmeta", {}).get("type")
               in ("resource", "data")}
     # ephi-lint judges a block whose count/for_each is unknown once, as `[*]`; tfparse
-    # makes one instance of an unknown count and none of an unknown for_each.
+    # makes one instance of an unknown count and none of an unknown for_each, or leaves
+    # the block unexpanded (no instance key) when it cannot evaluate the for_each.
     unknown_bases = {_base(block.address) for block in ours if "[*]" in block.address}
+    unexpanded = {address for address, item in theirs.items()
+                  if ("for_each" in item or "count" in item) and not address.endswith("]")}
     for block in ours:
-        if "[*]" in block.address:
+        if _base(block.address) in unknown_bases or _block_of(block.address) in unexpanded:
             comparison.skipped += 1
             continue
         item = theirs.pop(block.address, None)
@@ -185,7 +191,7 @@ def _compare_unit(comparison: UnitComparison, root_dir: str, ours: list[Resolved
                          difference.ephi_lint, difference.tfparse, block.path, difference.line)
             for difference in tally.differences)
     for address, item in sorted(theirs.items()):
-        if _base(address) in unknown_bases:
+        if _base(address) in unknown_bases or address in unexpanded:
             comparison.skipped += 1
             continue
         meta = item["__tfmeta"]
@@ -193,6 +199,11 @@ def _compare_unit(comparison: UnitComparison, root_dir: str, ours: list[Resolved
             comparison.unit, address, "(instance)", ABSENT, "declared",
             posixpath.normpath(posixpath.join(root_dir, meta["filename"])),
             meta["line_start"]))
+
+
+def _block_of(address: str) -> str:
+    """The address without its own instance key: `module.a["x"].aws_s3_bucket.b`."""
+    return _LAST_KEY.sub("", address)
 
 
 def _base(address: str) -> str:

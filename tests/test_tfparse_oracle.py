@@ -19,9 +19,16 @@ from pathlib import Path
 import pytest
 import yaml
 
-from benchmarks.tfparse_oracle import Disagreement, UnitComparison, compare_path, units_of
+from benchmarks.tfparse_oracle import (
+    Disagreement,
+    UnitComparison,
+    compare_path,
+    compare_unit,
+    units_of,
+)
 from benchmarks.tfparse_process import OracleError, TfparseProcess
 from benchmarks.tfparse_values import ABSENT, Difference, Tally, compare_values, normalise
+from linter.resolve.terraform import ResolvedBlock
 from linter.values import ConfigNode, PartialText, ResourceRef, Unknown
 
 REPOSITORY = Path(__file__).resolve().parents[1]
@@ -359,3 +366,34 @@ def test_a_tfparse_crash_or_hang_is_reported_and_the_next_directory_still_loads(
     with TfparseProcess(timeout=0.001) as tfparse:
         with pytest.raises(OracleError, match="did not finish within 0.001 s"):
             tfparse.load(plain, [])
+
+
+def _resolved(address_key: object, **arguments: object) -> ResolvedBlock:
+    return ResolvedBlock("resource", "aws_vpc_security_group_ingress_rule", "this", "m/main.tf",
+                         3, 9, _node(4, **arguments), "m", "", address_key, "m")
+
+
+def _loaded(address: str, **arguments: object) -> dict:
+    meta = {"path": address, "type": "resource", "filename": "main.tf", "line_start": 3}
+    return {"__tfmeta": meta, **arguments}
+
+
+def test_an_instance_only_one_side_has_is_a_disagreement() -> None:
+    comparison = UnitComparison("m")
+    compare_unit(comparison, "m", [_resolved("a", from_port=443), _resolved("b", from_port=22)],
+                 {"aws_vpc_security_group_ingress_rule": [
+                     _loaded('aws_vpc_security_group_ingress_rule.this["a"]', from_port=443)]})
+    assert comparison.resources == ['aws_vpc_security_group_ingress_rule.this["a"]']
+    assert comparison.disagreements == [Disagreement(
+        "m", 'aws_vpc_security_group_ingress_rule.this["b"]', "(instance)", "declared", ABSENT,
+        "m/main.tf", 3)]
+
+
+def test_a_block_tfparse_leaves_unexpanded_is_skipped_not_a_disagreement() -> None:
+    """tfparse keeps a block whose for_each it cannot evaluate as one instance without a
+    key; that is not an instance ephi-lint lacks (it was two disagreements)."""
+    comparison = UnitComparison("m")
+    compare_unit(comparison, "m", [_resolved("all_self_efa", from_port=443)],
+                 {"aws_vpc_security_group_ingress_rule": [_loaded(
+                     "aws_vpc_security_group_ingress_rule.this", for_each=None, from_port=None)]})
+    assert (comparison.resources, comparison.skipped, comparison.disagreements) == ([], 2, [])
