@@ -1,17 +1,82 @@
 """`ephi-lint aws`: judge what is deployed in an AWS account with the same rule catalogue.
 
 Registered in linter/cli.py. This module imports neither boto3 nor linter.cli at import
-time: the file scan stays light, and cli.py can import it without a cycle.
+time: the file scan stays light, and cli.py can import it without a cycle. For the same
+reason the helpers every command's options share (`option`, `environment_lists`) live
+here, and cli.py takes them from this module.
 """
 
 from __future__ import annotations
 
+import functools
+import io
+import os
+import re
 import sys
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import typer
+
+# --- options shared by every scanning command ---------------------------------------
+
+ENVIRONMENT_PREFIX = "EPHI_LINT_"
+# Options whose values are NAME=VALUE: in their environment variable a comma starts a
+# new item only when a NAME= follows it, so a value may hold commas (`tags=a,b` stays).
+_ASSIGNMENT_OPTIONS = frozenset({"variables", "cfn_parameters"})
+_ASSIGNMENT_START = re.compile(r",(?=\s*[A-Za-z_][A-Za-z0-9_.-]*=)")
+_Command = TypeVar("_Command", bound=Callable[..., Any])
+
+
+def environment_variable(option_name: str) -> str:
+    """`--severity-threshold` -> `EPHI_LINT_SEVERITY_THRESHOLD` (`--color/--no-color` ->
+    `EPHI_LINT_COLOR`)."""
+    return ENVIRONMENT_PREFIX + option_name.split("/")[0].lstrip("-").upper().replace("-", "_")
+
+
+def option(*arguments: Any, **settings: Any) -> Any:
+    """typer.Option that can also be set as EPHI_LINT_<OPTION> (listed in --help); the
+    command line wins over the variable. Repeatable options take a comma-separated list
+    from the variable (see environment_lists)."""
+    long_name = next(argument for argument in arguments
+                     if isinstance(argument, str) and argument.startswith("--"))
+    return typer.Option(*arguments, envvar=environment_variable(long_name), **settings)
+
+
+def split_list(values: list[str] | None) -> list[str]:
+    """`--regions a,b --regions c` and `--regions a --regions b --regions c` mean the same."""
+    return [item.strip() for value in values or [] for item in value.split(",")
+            if item.strip()]
+
+
+def environment_lists(command: _Command) -> _Command:
+    """A repeatable option read from its environment variable is a comma-separated list
+    (click would split it at spaces, breaking a path or value that holds one). The
+    command takes a `context: typer.Context` parameter, which tells where each value came
+    from."""
+    @functools.wraps(command)
+    def run(*arguments: Any, **values: Any) -> Any:
+        context = values["context"]
+        for parameter in context.command.params:
+            name = parameter.name or ""
+            source = context.get_parameter_source(name)
+            if not (parameter.multiple and name in values and isinstance(parameter.envvar, str)
+                    and getattr(source, "name", "") == "ENVIRONMENT"):
+                continue
+            raw = os.environ.get(parameter.envvar, "")
+            pattern = _ASSIGNMENT_START if name in _ASSIGNMENT_OPTIONS else ","
+            items = [item.strip() for item in re.split(pattern, raw) if item.strip()]
+            converted = values[name] or [""]
+            kind = type(converted[0])  # str, Path or an Enum: what click made of the value
+            values[name] = [kind(item) for item in items]
+        return command(*arguments, **values)
+
+    return run  # type: ignore[return-value]
+
+
+# --- ephi-lint aws ------------------------------------------------------------------
 
 
 class LiveOutputFormat(str, Enum):
@@ -27,54 +92,79 @@ class LiveSeverity(str, Enum):
     critical = "critical"
 
 
-def _split(values: list[str]) -> list[str]:
-    """`--regions a,b --regions c` and `--regions a --regions b` mean the same."""
-    return [item.strip() for value in values for item in value.split(",") if item.strip()]
+AWS_EPILOG = """\b
+Examples:
+  ephi-lint aws --regions us-east-1,eu-west-1 -f sarif -o live.sarif
+  ephi-lint aws --regions all --services s3,rds,kms,cloudtrail
+  ephi-lint aws --org-role ephi-lint-scan --regions all
+  ephi-lint aws --templates infra/ -o sarif=live.sarif -o text
+
+\b
+Every option can also be set as EPHI_LINT_<OPTION> (EPHI_LINT_REGIONS=all);
+the command line wins. Exit codes: 0 clean, 1 findings, 2 any error.
+"""
 
 
+@environment_lists
 def aws(
-    profile: Annotated[str | None, typer.Option(
+    context: typer.Context,
+    profile: Annotated[str | None, option(
         "--profile", help="Named profile from the AWS config files.")] = None,
-    regions: Annotated[list[str] | None, typer.Option(
+    regions: Annotated[list[str] | None, option(
         "--regions", help="Comma-separated regions, or `all` for every enabled region "
                           "(default: the profile's region).")] = None,
-    services: Annotated[list[str] | None, typer.Option(
+    services: Annotated[list[str] | None, option(
         "--services", help="Comma-separated services to read (default: every service a "
                            "selected rule judges).")] = None,
-    output_format: Annotated[LiveOutputFormat, typer.Option(
+    output_format: Annotated[LiveOutputFormat, option(
         "--format", "-f")] = LiveOutputFormat.text,
-    output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Write the report to FILE instead of stdout.")] = None,
-    org_role: Annotated[str | None, typer.Option(
+    outputs: Annotated[list[str] | None, option(
+        "--output", "-o", metavar="[FORMAT=]FILE|FORMAT",
+        help="Write the --format report to FILE, or FORMAT=FILE (repeatable; FORMAT alone, "
+             "FORMAT=- or - is standard output).")] = None,
+    org_role: Annotated[str | None, option(
         "--org-role", help="Scan the organization's accounts through this role, assumed "
                            "in each (arn:aws:iam::ACCOUNT:role/ROLE_NAME).")] = None,
-    accounts: Annotated[list[str] | None, typer.Option(
+    accounts: Annotated[list[str] | None, option(
         "--accounts", help="With --org-role: comma-separated account ids (default: every "
                            "ACTIVE account of the organization).")] = None,
-    max_workers: Annotated[int, typer.Option(
+    max_workers: Annotated[int, option(
         "--max-workers", min=1, max=64,
         help="Accounts, services and regions read at the same time.")] = 8,
-    severity_threshold: Annotated[LiveSeverity, typer.Option(
+    severity_threshold: Annotated[LiveSeverity, option(
         "--severity-threshold",
         help="Report and fail only on findings of this severity or higher.")] = LiveSeverity.low,
-    rules_dirs: Annotated[list[Path] | None, typer.Option(
+    rules_dirs: Annotated[list[Path] | None, option(
         "--rules", help="Extra rule directory (repeatable).")] = None,
-    include_rules: Annotated[list[str] | None, typer.Option(
-        "--include-rule", help="Run only these rule ids (glob, repeatable).")] = None,
-    exclude_rules: Annotated[list[str] | None, typer.Option(
-        "--exclude-rule", help="Skip these rule ids (glob, repeatable).")] = None,
-    fail_on_unknown: Annotated[bool, typer.Option(
+    include_rules: Annotated[list[str] | None, option(
+        "--include-rule", help="Run only these rule ids (glob, repeatable or "
+                               "comma-separated).")] = None,
+    exclude_rules: Annotated[list[str] | None, option(
+        "--exclude-rule", help="Skip these rule ids (glob, repeatable or "
+                               "comma-separated).")] = None,
+    fail_on_unknown: Annotated[bool, option(
         "--fail-on-unknown", help="Exit 1 when a setting cannot be decided.")] = False,
-    sarif_category: Annotated[str | None, typer.Option(
+    soft_fail: Annotated[bool, option(
+        "--soft-fail", help="Findings do not fail the run (exit 0); an error still "
+                            "exits 2.")] = False,
+    sarif_category: Annotated[str | None, option(
         "--sarif-category", help="SARIF runAutomationDetails.id.")] = None,
-    templates: Annotated[Path | None, typer.Option(
+    templates: Annotated[Path | None, option(
         "--templates", exists=True, help="Directory of the CloudFormation templates: "
         "resources tagged aws:cloudformation:logical-id point at the line that "
         "declared them.")] = None,
+    color: Annotated[bool | None, option(
+        "--color/--no-color", help="Colour text output (default: on a terminal, unless "
+                                   "NO_COLOR is set; FORCE_COLOR forces it).")] = None,
+    quiet: Annotated[bool, option(
+        "--quiet", "-q", help="Only findings and errors: no progress, no summary.")] = False,
+    debug: Annotated[bool, option(
+        "--debug", help="Print the traceback of an internal error.")] = False,
 ) -> None:
     """Scan a live AWS account, read-only, with the same rules as the file scan."""
-    from linter.cli import _fail, _load_rules, _write
+    from linter.cli import _fail, _load_rules, _write, set_debug
 
+    set_debug(debug)
     try:
         import boto3  # noqa: F401 - only to give a clear message when it is missing
     except ImportError:
@@ -85,24 +175,32 @@ def aws(
     from linter.live.scan import LiveScanRequest, run_live_scan
     from linter.live.services import SERVICES, selected_services
     from linter.report import ScanReport
+    from linter.report.outputs import RenderOptions, parse_targets, render, use_colour
 
-    rules = _load_rules(rules_dirs or [], include_rules or [], exclude_rules or [])
-    service_names = [name.lower() for name in _split(services or [])]
+    try:
+        targets = parse_targets(output_format.value, outputs or [],
+                                tuple(item.value for item in LiveOutputFormat))
+    except ValueError as error:
+        raise _fail(str(error)) from None
+    rules = _load_rules(rules_dirs or [], split_list(include_rules), split_list(exclude_rules))
+    service_names = [name.lower() for name in split_list(services or [])]
     unknown = sorted(set(service_names) - set(SERVICES))
     if unknown:
         raise _fail(f"--services: unknown service {', '.join(unknown)} "
                     f"(known: {', '.join(sorted(SERVICES))})")
     if not selected_services(rules, service_names or None):
         raise _fail("no selected rule judges the selected services: nothing would be assessed")
-    account_ids = _split(accounts or [])
+    account_ids = split_list(accounts or [])
     if account_ids and not org_role:
         raise _fail("--accounts needs --org-role: the role to assume in each account")
     malformed = [account for account in account_ids
                  if not (account.isdigit() and len(account) == 12)]
     if malformed:
         raise _fail(f"--accounts: not a 12-digit account id: {', '.join(malformed)}")
-    progress = ScanProgress()
-    request = LiveScanRequest(rules=rules, regions=_split(regions or []) or None,
+    # Quiet: the progress lines are kept from the terminal (the report still lists what
+    # could not be assessed).
+    progress = ScanProgress(io.StringIO() if quiet else None)
+    request = LiveScanRequest(rules=rules, regions=split_list(regions or []) or None,
                               services=service_names or None, profile=profile,
                               max_workers=max_workers)
     if templates is not None:
@@ -129,23 +227,15 @@ def aws(
         # Only the account lookup, the organization's account list and the region list
         # can fail here: without them there is nothing to scan.
         raise _fail(f"cannot start the AWS scan: {error}") from None
-    report = ScanReport(result, severity_threshold.value, fail_on_unknown)
-    if output_format is LiveOutputFormat.sarif:
-        from linter.report import sarif
+    report = ScanReport(result, severity_threshold.value, fail_on_unknown, soft_fail=soft_fail)
+    options = RenderOptions(root=Path.cwd(), category=sarif_category or "ephi-lint-aws",
+                            colour=use_colour(color, sys.stdout), quiet=quiet)
+    for target in targets:
+        _write(render(target, report, options), target.path)
+    if not quiet:
+        typer.echo(summary(result), err=True)
+        if not any(target.format == "text" and target.path is None for target in targets):
+            from linter.report.text import summary as scan_summary
 
-        rendered = sarif.render(report, Path.cwd(), sarif_category or "ephi-lint-aws")
-    elif output_format is LiveOutputFormat.json:
-        from linter.report import json_format
-
-        rendered = json_format.render(report)
-    else:
-        from linter.report import text
-
-        rendered = text.render(report, colour=output is None and sys.stdout.isatty())
-    _write(rendered, output)
-    typer.echo(summary(result), err=True)
-    if output is not None or output_format is not LiveOutputFormat.text:
-        from linter.report.text import summary
-
-        typer.echo(summary(report), err=True)
+            typer.echo(scan_summary(report), err=True)
     raise typer.Exit(report.exit_code)

@@ -70,6 +70,8 @@ class Config:
     forbid_inline_suppressions: bool = False
     unsuppressible_rules: tuple[str, ...] = ()
     waivers: tuple[Waiver, ...] = field(default=())
+    soft_fail: bool = False  # findings exit 0; errors still exit 2
+    sarif_omit_suppressed: bool = False
 
     @property
     def base(self) -> Path:
@@ -261,7 +263,8 @@ def _build(data: dict[str, Any], node: yaml.Node, path: Path) -> Config:
         exclude=tuple(data.get("exclude", ())), parse_errors=data.get("parse_errors", "report"),
         forbid_inline_suppressions=bool(data.get("forbid_inline_suppressions", False)),
         unsuppressible_rules=tuple(data.get("unsuppressible_rules", ())),
-        waivers=tuple(waivers))
+        waivers=tuple(waivers), soft_fail=bool(data.get("soft_fail", False)),
+        sarif_omit_suppressed=bool(data.get("sarif_omit_suppressed", False)))
 
 
 # --- which files a run scans ------------------------------------------------------------
@@ -349,6 +352,14 @@ exclude:
 # is reported: report (list them) | strict (warnings count as errors too) | quiet (list
 # only errors, count warnings).
 parse_errors: report
+
+# CI: findings do not fail the job (exit 0); an error (a file not scanned) still exits 2.
+soft_fail: false
+
+# SARIF uploads without suppressed results. GitHub shows a suppressed result as a closed
+# alert with its justification (the audit trail); leaving them out loses that, but avoids
+# the alerts some GitHub setups still open for them.
+sarif_omit_suppressed: false
 
 # Security-team policy: refuse `# ephi-lint: ignore[...]` comments in the code, and/or
 # name rules that no exception may cover.

@@ -14,6 +14,7 @@ import re
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from linter.redaction import redact
 
@@ -91,6 +92,91 @@ class Discovery:
     files: list[SourceFile] = field(default_factory=list)
     problems: list[FileProblem] = field(default_factory=list)
     ignored: int = 0  # files of no interest by name (images, code, ...)
+    # Paths (a folder counts once) left out by .gitignore or --skip-path, by reason:
+    # reported in the summary, never dropped silently.
+    skipped: dict[str, int] = field(default_factory=dict)
+
+
+class PathFilter:
+    """Which walked paths a scan leaves out: `--skip-path` patterns (gitignore syntax,
+    relative to the scan root) and, unless turned off, `.gitignore` files as git reads
+    them: every `.gitignore` from the git root (and its `.git/info/exclude`) down to the
+    file's folder, the deepest file that has a matching pattern deciding, the last
+    matching pattern in a file winning, and an ignored folder never entered (so a `!`
+    pattern cannot bring back a file under it, as in git). Outside a git repository only
+    the `.gitignore` files inside the scanned folders count.
+    """
+
+    def __init__(self, root: Path, skip_patterns: tuple[str, ...] = (),
+                 gitignore: bool = True) -> None:
+        import pathspec
+
+        self._pathspec = pathspec
+        self.root = root.absolute()
+        self.skip = pathspec.GitIgnoreSpec.from_lines(skip_patterns) if skip_patterns else None
+        self.gitignore = gitignore
+        self._specs: dict[Path, Any] = {}  # folder -> its .gitignore's spec (None: no file)
+        self._git_roots: dict[Path, Path | None] = {}
+
+    def reason(self, path: Path, is_directory: bool, start: Path) -> str | None:
+        """"--skip-path", ".gitignore", or None when the path is scanned. `start` is the
+        scanned folder the walk began at: .gitignore files above it count only up to the
+        git root."""
+        absolute = Path(os.path.abspath(path))
+        suffix = "/" if is_directory else ""
+        if self.skips(absolute, suffix):
+            return "--skip-path"
+        if self.gitignore and self._git_ignored(absolute, suffix, start):
+            return ".gitignore"
+        return None
+
+    def skips(self, path: Path, suffix: str = "") -> bool:
+        """Whether a --skip-path pattern covers `path` (suffix "/" for a folder)."""
+        if self.skip is None:
+            return False
+        try:
+            relative = Path(os.path.abspath(path)).relative_to(self.root).as_posix()
+        except ValueError:
+            return False  # outside the scan root: the patterns are relative to it
+        return bool(self.skip.match_file(relative + suffix))
+
+    def _git_ignored(self, path: Path, suffix: str, start: Path) -> bool:
+        top = self._top(Path(os.path.abspath(start)))
+        folder = path.parent
+        while True:
+            for spec in self._folder_specs(folder, folder == top):
+                verdict = spec.check_file(path.relative_to(folder).as_posix() + suffix)
+                if verdict.include is not None:
+                    return bool(verdict.include)
+            if folder == top or folder.parent == folder:
+                return False
+            folder = folder.parent
+
+    def _top(self, start: Path) -> Path:
+        """The git root holding `start`, else the scanned folder itself."""
+        folder = start if start.is_dir() else start.parent
+        if folder not in self._git_roots:
+            self._git_roots[folder] = next(
+                (candidate for candidate in (folder, *folder.parents)
+                 if (candidate / ".git").exists()), None)
+        return self._git_roots[folder] or folder
+
+    def _folder_specs(self, folder: Path, is_top: bool) -> list[Any]:
+        specs = [self._spec(folder / ".gitignore")]
+        if is_top:  # the repository's own exclude file ranks below its .gitignore
+            specs.append(self._spec(folder / ".git" / "info" / "exclude"))
+        return [spec for spec in specs if spec is not None]
+
+    def _spec(self, path: Path) -> Any:
+        if path not in self._specs:
+            try:
+                lines = path.read_text(encoding="utf-8", errors="replace").splitlines() \
+                    if path.is_file() else None
+            except OSError:
+                lines = None
+            self._specs[path] = (self._pathspec.GitIgnoreSpec.from_lines(lines)
+                                 if lines else None)
+        return self._specs[path]
 
 
 def kind_of(name: str) -> str | None:
@@ -115,7 +201,9 @@ def display_path(path: Path, root: Path) -> str:
         return path.absolute().as_posix()
 
 
-def discover(paths: list[Path], root: Path) -> Discovery:
+def discover(paths: list[Path], root: Path, path_filter: PathFilter | None = None) -> Discovery:
+    """The files under `paths`. `path_filter` leaves out what .gitignore and --skip-path
+    name; a file named explicitly is left out only by --skip-path."""
     found = Discovery()
     visited_directories: set[str] = set()
     seen_files: set[str] = set()
@@ -123,15 +211,41 @@ def discover(paths: list[Path], root: Path) -> Discovery:
         if not start.exists() and not start.is_symlink():  # a mistyped path
             found.problems.append(FileProblem(display_path(start, root), "does not exist"))
         elif start.is_dir():
-            _walk(start, root, found, visited_directories, seen_files)
+            _walk(start, _Walk(root, found, visited_directories, seen_files, path_filter,
+                               start))
+        elif path_filter is not None and path_filter.skips(start):
+            found.skipped["--skip-path"] = found.skipped.get("--skip-path", 0) + 1
         else:
             _add_file(start, root, found, seen_files, explicit=True)
     found.files.sort(key=lambda source: source.display_path)
     return found
 
 
-def _walk(directory: Path, root: Path, found: Discovery, visited: set[str],
-          seen_files: set[str]) -> None:
+@dataclass
+class _Walk:
+    """One walk from a scanned folder (`start`), and what it shares with the others."""
+
+    root: Path
+    found: Discovery
+    visited: set[str]
+    seen_files: set[str]
+    path_filter: PathFilter | None
+    start: Path
+
+    def skipped(self, path: Path, is_directory: bool) -> bool:
+        """Counted only for folders and files that would be scanned: an ignored `.pyc`
+        says nothing about the scan's coverage."""
+        if self.path_filter is None or not (
+                is_directory or (kind_of(path.name) and path.name not in CONFIG_NAMES)):
+            return False
+        reason = self.path_filter.reason(path, is_directory, self.start)
+        if reason is not None:
+            self.found.skipped[reason] = self.found.skipped.get(reason, 0) + 1
+        return reason is not None
+
+
+def _walk(directory: Path, walk: _Walk) -> None:
+    root, found, visited, seen_files = walk.root, walk.found, walk.visited, walk.seen_files
     real = os.path.realpath(directory)
     if real in visited:
         found.problems.append(FileProblem(display_path(directory, root),
@@ -151,8 +265,10 @@ def _walk(directory: Path, root: Path, found: Discovery, visited: set[str],
         except OSError:
             is_directory = False
         if is_directory:
-            if entry.name not in SKIPPED_DIRECTORIES:
-                _walk(path, root, found, visited, seen_files)
+            if entry.name not in SKIPPED_DIRECTORIES and not walk.skipped(path, True):
+                _walk(path, walk)
+            continue
+        if walk.skipped(path, False):
             continue
         _add_file(path, root, found, seen_files, explicit=False)
 

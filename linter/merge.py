@@ -78,23 +78,49 @@ def merge(documents: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
     notifications: list[dict[str, Any]] = []
     seen: set[str] = set()
     successful = True
+    times: dict[str, list[str]] = {"startTimeUtc": [], "endTimeUtc": []}
     for _, run in runs:
         for invocation in run.get("invocations", []):
             successful = successful and bool(invocation.get("executionSuccessful", True))
+            for key, moments in times.items():
+                if isinstance(invocation.get(key), str):
+                    moments.append(invocation[key])
             for notification in invocation.get("toolExecutionNotifications", []):
                 key = json.dumps(notification, sort_keys=True)
                 if key not in seen:
                     seen.add(key)
                     notifications.append(notification)
     merged_run = {key: value for key, value in first.items()
-                  if key not in ("results", "invocations", "tool")}
+                  if key not in ("results", "invocations", "tool", "artifacts",
+                                 "versionControlProvenance")}
     merged_run["tool"] = {**first["tool"],
                           "driver": {**first["tool"]["driver"],
                                      "rules": [rules[rule_id] for rule_id in ordered]}}
     merged_run["results"] = sorted(results.values(), key=_location_key)
-    merged_run["invocations"] = [{"executionSuccessful": successful,
-                                  "toolExecutionNotifications": notifications}]
+    invocation: dict[str, Any] = {"executionSuccessful": successful,
+                                  "toolExecutionNotifications": notifications}
+    # The merged run spans its parts: from the first start to the last end (UTC, one
+    # format, so the text order is the time order).
+    if times["startTimeUtc"]:
+        invocation["startTimeUtc"] = min(times["startTimeUtc"])
+    if times["endTimeUtc"]:
+        invocation["endTimeUtc"] = max(times["endTimeUtc"])
+    merged_run["invocations"] = [invocation]
+    # Every part's inputs and commits, each once.
+    for key, identity in (("artifacts", _artifact_identity),
+                          ("versionControlProvenance", _json_identity)):
+        gathered = {identity(item): item for _, run in runs for item in run.get(key, [])}
+        if gathered:
+            merged_run[key] = list(gathered.values())
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [merged_run]}
+
+
+def _artifact_identity(artifact: dict[str, Any]) -> str:
+    return json.dumps([artifact.get("location"), artifact.get("hashes")], sort_keys=True)
+
+
+def _json_identity(item: dict[str, Any]) -> str:
+    return json.dumps(item, sort_keys=True)
 
 
 def _location_key(result: dict[str, Any]) -> tuple[str, int, str]:

@@ -18,7 +18,12 @@ from typing import Any
 from linter import cache
 from linter.certificates import pem_blocks
 from linter.discover import FileProblem, in_chart_templates, looks_like_go_template, read_text
-from linter.parsers.documents import TemplateRejected, might_be_infrastructure, parse_documents
+from linter.parsers.documents import (
+    ParsedDocuments,
+    TemplateRejected,
+    might_be_infrastructure,
+    parse_documents,
+)
 from linter.parsers.terraform import (
     TerraformSyntaxError,
     parse_hcl,
@@ -39,6 +44,13 @@ _Parsed = tuple[ParseOutcome, bool]
 
 # Below this many files, starting worker processes costs more than it saves.
 PARALLEL_THRESHOLD = 24
+
+# What --framework / --skip-framework select. A plan is JSON recognised by content, so it
+# is told apart from CloudFormation and Kubernetes documents only once parsed.
+FRAMEWORKS = ("terraform", "cloudformation", "kubernetes", "tfplan", "pem")
+_FRAMEWORK_OF_KIND = {"terraform": "terraform", "terraform_json": "terraform",
+                      "tfvars": "terraform", "pem": "pem"}
+_DOCUMENT_FRAMEWORKS = frozenset({"cloudformation", "kubernetes", "tfplan"})
 
 HELM_WARNING = ("looks like a Helm or Go template, not plain YAML; render it "
                 "(helm template ... | ephi-lint scan - --input-format kubernetes)")
@@ -190,3 +202,27 @@ def parse_text(text: str, display_path: str, kind: str, expect: str | None,
         return display_path, kind, FileProblem(display_path, str(error))
     except RecursionError:
         return display_path, kind, FileProblem(display_path, "nesting too deep to parse")
+
+
+def may_hold(kind: str, frameworks: frozenset[str]) -> bool:
+    """Whether a file of this discovered kind can hold a selected framework, decided
+    before reading it: Terraform and PEM by name; YAML and JSON only once parsed."""
+    if kind in _FRAMEWORK_OF_KIND:
+        return _FRAMEWORK_OF_KIND[kind] in frameworks
+    return bool(frameworks & _DOCUMENT_FRAMEWORKS)
+
+
+def only_frameworks(outcome: ParseOutcome, frameworks: frozenset[str]) -> ParseOutcome | None:
+    """The parse outcome without the formats left out; None when nothing selected is left
+    (the file counts as skipped, not as unrecognised). Problems pass unchanged."""
+    display_path, kind, payload = outcome
+    if isinstance(payload, FileProblem) or payload is None:
+        return outcome
+    if kind == "tfplan":
+        return outcome if "tfplan" in frameworks else None
+    if isinstance(payload, ParsedDocuments):
+        kept = ParsedDocuments(
+            cloudformation=payload.cloudformation if "cloudformation" in frameworks else [],
+            kubernetes=payload.kubernetes if "kubernetes" in frameworks else [])
+        return (display_path, kind, kept) if kept.recognised else None
+    return outcome if _FRAMEWORK_OF_KIND.get(kind, "terraform") in frameworks else None

@@ -20,13 +20,20 @@ from linter.adapters import kubernetes as kubernetes_adapters
 from linter.adapters import pem as pem_adapters
 from linter.adapters import terraform as terraform_adapters
 from linter.certificates import PemBlock
-from linter.discover import DEFAULT_MAX_FILE_BYTES, FileProblem, discover, display_path
+from linter.discover import (
+    DEFAULT_MAX_FILE_BYTES,
+    FileProblem,
+    PathFilter,
+    SourceFile,
+    discover,
+    display_path,
+)
 from linter.engine import Evaluator, Outcome, Rule
 from linter.models.base import Resource
 from linter.parsers.documents import ParsedDocuments
 from linter.parsers.terraform import HclAttribute, TerraformFile
 from linter.parsers.tfplan import TerraformPlan
-from linter.parsing import ParseOutcome, parse_all, parse_stdin
+from linter.parsing import ParseOutcome, may_hold, only_frameworks, parse_all, parse_stdin
 from linter.resolve.cfn_foreach import LOOP_PREFIX
 from linter.resolve.cloudformation import TemplateScope
 from linter.resolve.terraform import ModuleScope
@@ -59,6 +66,10 @@ class ScanRequest:
     # (none of them need be infrastructure) and one shard (it may get no file at all).
     changed_files: bool = False
     sharded: bool = False
+    # .gitignore and --skip-path (None: every file found is scanned).
+    path_filter: PathFilter | None = None
+    # The formats judged (linter.parsing.FRAMEWORKS); None: all of them.
+    frameworks: frozenset[str] | None = None
 
 
 @dataclass
@@ -70,6 +81,11 @@ class ScanResult:
     files_unrecognised: int = 0
     resources: int = 0
     seconds: float = 0.0
+    # The files read (path on disk, path as displayed), for the provenance's digests.
+    inputs: list[tuple[Path, str]] = field(default_factory=list)
+    # Paths left out on purpose, by reason (".gitignore", "--skip-path", "--framework"):
+    # counted in the summary, never dropped silently.
+    skipped: dict[str, int] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[FileProblem]:
@@ -106,20 +122,23 @@ def scan(request: ScanRequest, policy: Policy | None = None) -> ScanResult:
     sources: list[tuple[Path | None, str]] = []
     discovered = selected = 0
     if request.paths:
-        found = discover(request.paths, request.root)
+        found = discover(request.paths, request.root, request.path_filter)
+        result.skipped.update(found.skipped)
         discovered = len(found.files)
         if policy is not None:
             found.files = policy.select_files(found.files)
+        found.files = _framework_files(found.files, request, result)
         selected = len(found.files)
         sources = [(source.path, source.display_path) for source in found.files]
+        result.inputs = list(sources)
         result.problems.extend(found.problems)
         jobs = [(source.path, source.display_path, source.kind, request.max_file_bytes)
                 for source in found.files]
         for outcome in parse_all(jobs, request.workers):
-            _collect(outcome, parsed, result)
+            _collect(_framework_outcome(outcome, request, result), parsed, result)
     if request.stdin_text is not None:
-        _collect(parse_stdin(request.stdin_text, request.stdin_format, request.max_file_bytes),
-                 parsed, result)
+        outcome = parse_stdin(request.stdin_text, request.stdin_format, request.max_file_bytes)
+        _collect(_framework_outcome(outcome, request, result), parsed, result)
     nothing = _nothing_judged(request, result, discovered, selected)
     if nothing is not None:
         result.problems.append(nothing)
@@ -137,6 +156,30 @@ def scan(request: ScanRequest, policy: Policy | None = None) -> ScanResult:
     return result
 
 
+def _framework_files(files: list[SourceFile], request: ScanRequest,
+                     result: ScanResult) -> list[SourceFile]:
+    if request.frameworks is None:
+        return files
+    kept = [source for source in files if may_hold(source.kind, request.frameworks)]
+    _count_skipped(result, "--framework", len(files) - len(kept))
+    return kept
+
+
+def _framework_outcome(outcome: ParseOutcome, request: ScanRequest,
+                       result: ScanResult) -> ParseOutcome | None:
+    if request.frameworks is None:
+        return outcome
+    kept = only_frameworks(outcome, request.frameworks)
+    if kept is None:
+        _count_skipped(result, "--framework", 1)
+    return kept
+
+
+def _count_skipped(result: ScanResult, reason: str, count: int) -> None:
+    if count:
+        result.skipped[reason] = result.skipped.get(reason, 0) + count
+
+
 def _nothing_judged(request: ScanRequest, result: ScanResult, discovered: int,
                     selected: int) -> FileProblem | None:
     """The error for a scan that judged no file, or None: a mistyped path, an empty
@@ -152,6 +195,11 @@ def _nothing_judged(request: ScanRequest, result: ScanResult, discovered: int,
                                   f"{label}")
     if request.sharded:
         return None  # this shard got no file, or none of its files is infrastructure
+    if result.skipped.get("--framework"):
+        chosen = ", ".join(sorted(request.frameworks or ()))
+        return FileProblem(label, f"nothing was judged: none of the files found under {label} "
+                                  f"({_files(discovered)}) is of the selected frameworks "
+                                  f"({chosen})")
     if not selected:
         return FileProblem(label, "nothing was judged: the configuration's exclude covers "
                                   f"every file found under {label} ({_files(discovered)})")
@@ -164,7 +212,9 @@ def _files(count: int) -> str:
     return "1 file" if count == 1 else f"{count} files"
 
 
-def _collect(outcome: ParseOutcome, parsed: _Parsed, result: ScanResult) -> None:
+def _collect(outcome: ParseOutcome | None, parsed: _Parsed, result: ScanResult) -> None:
+    if outcome is None:
+        return  # left out by --framework after parsing, and counted
     display_path, kind, payload = outcome
     module_dir = str(PurePosixPath(display_path).parent)
     if kind == "pem" and isinstance(payload, FileProblem) and payload.level == "error":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -11,6 +12,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from linter import __version__
 from tests.conftest import REPOSITORY, run_cli
 
 GITHUB_CHECK = REPOSITORY / "tests" / "sarif" / "sarif-github-check"
@@ -163,3 +165,113 @@ def test_github_accepts_suppressed_and_baseline_filtered_scans(tmp_path: Path,
     assert completed.returncode == 0, completed.stdout + completed.stderr
     for output in (first, baseline, filtered_path):
         assert f"{output}: 0 error(s)" in completed.stdout
+
+
+# --- GitHub code scanning without noise ---------------------------------------------------
+
+def test_examples_upload_is_small_and_accepted(tmp_path: Path, sarif_schema: dict) -> None:
+    """Full help only for the rules that have results; the file stays under 100 KB."""
+    output = tmp_path / "examples.sarif"
+    run_cli("scan", "examples/", "-f", "sarif", "-o", str(output))
+    assert output.stat().st_size < 100_000
+    document = json.loads(output.read_text())
+    _validate(document, sarif_schema)
+    run = document["runs"][0]
+    described = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
+    assert described == sorted({result["ruleId"] for result in run["results"]},
+                               key=described.index)
+    assert len(described) == len(set(described)) == len({r["ruleId"] for r in run["results"]})
+    for rule in run["tool"]["driver"]["rules"]:
+        assert rule["helpUri"] == (f"https://github.com/ephi-lint/ephi-lint/blob/v{__version__}"
+                                   f"/docs/rules/{rule['id']}.md")
+        assert (REPOSITORY / "docs" / "rules" / f"{rule['id']}.md").is_file()
+        assert rule["fullDescription"]["text"] and rule["help"]["markdown"]
+    completed = _github_check([output])
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert f"{output}: 0 error(s)" in completed.stdout
+
+
+def test_unknown_results_are_low_notes(tmp_path: Path) -> None:
+    run = _scan_sarif(tmp_path, "examples/")["runs"][0]
+    unknown = [result for result in run["results"]
+               if result["properties"]["outcome"] == "unknown"]
+    assert [(result["ruleId"], result["properties"]["resource"], result["level"],
+             result["properties"]["security-severity"]) for result in unknown] == [
+        ("LOG-004", "aws_cloudtrail.organization", "note", "2.0")]
+    assert all("security-severity" not in result["properties"] for result in run["results"]
+               if result["properties"]["outcome"] == "fail")
+
+
+def test_help_shows_the_fix_in_the_format_of_the_results(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text('resource "aws_kms_key" "k" {\n'
+                                      "  enable_key_rotation = false\n}\n")
+    run = _scan_sarif(tmp_path, ".", "--include-rule", "KEY-002", cwd=tmp_path)["runs"][0]
+    [rule] = run["tool"]["driver"]["rules"]
+    assert "Terraform:\n```hcl" in rule["help"]["markdown"]
+    assert "Cloudformation:" not in rule["help"]["markdown"]
+    catalogue = json.loads(run_cli("rules", "--format", "sarif").stdout)["runs"][0]
+    key = next(rule for rule in catalogue["tool"]["driver"]["rules"] if rule["id"] == "KEY-002")
+    assert "Terraform:\n```hcl" in key["help"]["markdown"]
+    assert "Cloudformation:\n```yaml" in key["help"]["markdown"]
+
+
+def test_rules_sarif_is_the_whole_catalogue(sarif_schema: dict) -> None:
+    completed = run_cli("rules", "--format", "sarif")
+    assert completed.returncode == 0, completed.stderr
+    document = json.loads(completed.stdout)
+    _validate(document, sarif_schema)
+    listed = json.loads(run_cli("rules", "--format", "json").stdout)
+    run = document["runs"][0]
+    assert [rule["id"] for rule in run["tool"]["driver"]["rules"]] == \
+        [rule["id"] for rule in listed]
+    assert run["results"] == []
+    enc = next(rule for rule in run["tool"]["driver"]["rules"] if rule["id"] == "ENC-001")
+    assert enc["properties"]["security-severity"] == "5.5"
+    assert enc["helpUri"].endswith("/docs/rules/ENC-001.md")
+
+
+SUPPRESSED_KEYS = (
+    'resource "aws_kms_key" "waived" { # ephi-lint: ignore[KEY-002] decrypt-only, RB-7\n'
+    "  enable_key_rotation = false\n}\n"
+    'resource "aws_kms_key" "open" {\n  enable_key_rotation = false\n}\n')
+
+
+def test_suppressed_results_can_be_left_out_of_an_upload(tmp_path: Path,
+                                                         sarif_schema: dict) -> None:
+    (tmp_path / "main.tf").write_text(SUPPRESSED_KEYS)
+    kept = _scan_sarif(tmp_path, ".", "--include-rule", "KEY-002", cwd=tmp_path)
+    assert sorted((result["properties"]["resource"], "suppressions" in result)
+                  for result in kept["runs"][0]["results"]) == [
+        ("aws_kms_key.open", False), ("aws_kms_key.waived", True)]
+    for args, config in ((["--sarif-omit-suppressed"], ""),
+                         ([], "sarif_omit_suppressed: true\n")):
+        (tmp_path / ".ephi-lint.yaml").write_text(config or "version: 1\n")
+        document = _scan_sarif(tmp_path, ".", "--include-rule", "KEY-002", *args,
+                               cwd=tmp_path)
+        _validate(document, sarif_schema)
+        run = document["runs"][0]
+        assert [result["properties"]["resource"] for result in run["results"]] == [
+            "aws_kms_key.open"]
+        assert [note["message"]["text"] for note in
+                run["invocations"][0]["toolExecutionNotifications"]] == [
+            "1 suppressed results were left out (--sarif-omit-suppressed); the JSON report "
+            "lists them with their justifications"]
+    (tmp_path / ".ephi-lint.yaml").write_text("sarif_omit_suppressed: true\n")
+    overridden = _scan_sarif(tmp_path, ".", "--include-rule", "KEY-002",
+                             "--sarif-keep-suppressed", cwd=tmp_path)
+    assert len(overridden["runs"][0]["results"]) == 2
+
+
+def test_provenance_in_the_run(tmp_path: Path, sarif_schema: dict) -> None:
+    (tmp_path / "main.tf").write_text(SUPPRESSED_KEYS)
+    document = _scan_sarif(tmp_path, ".", "--include-rule", "KEY-002", cwd=tmp_path)
+    _validate(document, sarif_schema)
+    run = document["runs"][0]
+    invocation = run["invocations"][0]
+    assert invocation["startTimeUtc"] <= invocation["endTimeUtc"]
+    assert invocation["commandLine"].startswith("ephi-lint scan . --include-rule KEY-002")
+    assert invocation["properties"]["ruleFiles"] > 100
+    assert [(artifact["location"]["uri"], artifact["hashes"]["sha-256"])
+            for artifact in run["artifacts"]] == [
+        ("main.tf", hashlib.sha256(SUPPRESSED_KEYS.encode()).hexdigest())]
+    assert "versionControlProvenance" not in run  # not a repository

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from linter.conditions import Status
 from linter.discover import FileProblem
@@ -28,6 +29,11 @@ class ScanReport:
     # pre-commit: report only findings located in these files (None: everywhere).
     report_paths: frozenset[str] | None = None
     parse_errors: str = "report"  # report | strict | quiet (config `parse_errors`)
+    soft_fail: bool = False  # --soft-fail: findings exit 0; an error still exits 2
+    include_passed: bool = False  # --include-passed: JSON carries the inventory
+    roots: tuple[str, ...] = ()  # scanned paths as displayed
+    provenance: dict[str, Any] | None = None  # linter.provenance.collect()
+    checkov: list[dict[str, Any]] | None = None  # checkov_results.results_json(kept)
 
     def at_threshold(self, outcome: Outcome) -> bool:
         return SEVERITIES.index(outcome.rule.severity) >= SEVERITIES.index(self.threshold)
@@ -109,6 +115,8 @@ class ScanReport:
     def exit_code(self) -> int:
         if self.errors or self.rule_errors:
             return 2  # an error is never masked, whatever else the run found
+        if self.soft_fail:
+            return 0
         gating = {Status.FAIL, Status.UNKNOWN} if self.fail_on_unknown else {Status.FAIL}
         return 1 if any(outcome.status in gating for outcome in self.findings) else 0
 

@@ -9,6 +9,7 @@ from typing import Any
 from linter import __version__
 from linter.conditions import Status
 from linter.engine import Outcome
+from linter.metrics import inventory_json
 from linter.report import ScanReport, tls13_coverage
 
 
@@ -31,6 +32,9 @@ def render(report: ScanReport) -> str:
             "resources": result.resources,
             "files_scanned": result.files_scanned,
             "files_unrecognised": result.files_unrecognised,
+            # Left out on purpose: by .gitignore, --skip-path (paths; a folder counts
+            # once) and --framework (files).
+            "skipped": dict(sorted(result.skipped.items())),
             "seconds": round(result.seconds, 3),
             "exit_code": report.exit_code,
             "coverage": tls13_coverage(result),
@@ -50,6 +54,12 @@ def render(report: ScanReport) -> str:
     }
     if hasattr(result, "units"):
         document["live"] = live_summary(result)
+    if report.include_passed:
+        document["inventory"] = inventory_json(result.outcomes, report.roots)
+    if report.checkov is not None:
+        document["checkov"] = report.checkov
+    if report.provenance is not None:
+        document["provenance"] = report.provenance
     return json.dumps(document, indent=2) + "\n"
 
 

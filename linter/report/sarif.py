@@ -5,6 +5,11 @@ relative artifact URI under %SRCROOT%, a real region, a fingerprint that survive
 moves, and a rule descriptor with help text, tags and security-severity. A clean scan
 still writes `results: []`; files that could not be scanned become tool execution
 notifications, and a failed scan says so in `executionSuccessful`.
+
+Without noise: an UNKNOWN result is a `note` with a low security-severity of its own
+(GitHub would otherwise rank it by its rule's), and a run describes only the rules that
+have results (the catalogue is `ephi-lint rules --format sarif`), each pointing at its
+own documentation page, so an upload stays small.
 """
 
 from __future__ import annotations
@@ -24,7 +29,14 @@ from linter.suppress import Suppression
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/ephi-lint/ephi-lint"
+RULE_PAGE_URI = INFORMATION_URI + "/blob/v{version}/docs/rules/{rule}.md"
 FINGERPRINT_KEY = "ephiLint/v1"
+# GitHub ranks a result by its rule's security-severity unless the result carries its
+# own: an undecidable setting must not rank as the rule's high or critical.
+UNKNOWN_SECURITY_SEVERITY = "2.0"
+# Above this many inputs, `artifacts` lists only the files that have results (the
+# provenance JSON keeps every input's digest).
+MAX_ARTIFACTS = 200
 _LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
 # GitHub code scanning accepts at most 25,000 results per run and drops the rest
 # silently; we cut first, lowest severity first, and say so in a notification.
@@ -45,29 +57,77 @@ def within_limit(outcomes: list[Outcome]) -> tuple[list[Outcome], list[Outcome]]
             [outcome for position, outcome in enumerate(outcomes) if position not in keep])
 
 
-def render(report: ScanReport, root: Path, category: str | None = None) -> str:
-    return json.dumps(build(report, root, category), indent=2) + "\n"
+def render(report: ScanReport, root: Path, category: str | None = None,
+           omit_suppressed: bool = False) -> str:
+    """Compact JSON: an upload stays small (baselines, written by linter.merge, are
+    indented for review)."""
+    return json.dumps(build(report, root, category, omit_suppressed),
+                      separators=(",", ":")) + "\n"
 
 
-def build(report: ScanReport, root: Path, category: str | None = None) -> dict[str, Any]:
-    rules = report.result.rules
+def build(report: ScanReport, root: Path, category: str | None = None,
+          omit_suppressed: bool = False) -> dict[str, Any]:
+    """`omit_suppressed`: leave suppressed results out (--sarif-omit-suppressed); a
+    notification says how many."""
+    shown = report.findings + ([] if omit_suppressed else report.suppressed)
+    kept, cut = within_limit(shown)
+    # Each rule with results, its fix shown in the formats its results are written in.
+    formats: dict[str, set[str]] = {}
+    for outcome in kept:
+        formats.setdefault(outcome.rule.id, set()).add(outcome.resource.source_format)
+    rules = [rule for rule in report.result.rules if rule.id in formats]
     index = {rule.id: position for position, rule in enumerate(rules)}
-    kept, cut = within_limit(report.findings + report.suppressed)
+    omitted = len(report.suppressed) if omit_suppressed else 0
+    invocation = _invocation(report, len(cut), omitted)
     run: dict[str, Any] = {
-        "tool": {"driver": {
-            "name": "ephi-lint",
-            "version": __version__,
-            "semanticVersion": __version__,
-            "informationUri": INFORMATION_URI,
-            "rules": [_descriptor(rule) for rule in rules],
-        }},
+        "tool": _tool(rules, formats),
         "automationDetails": {"id": f"{category or 'ephi-lint'}/"},
         "originalUriBaseIds": {"%SRCROOT%": {"uri": root.absolute().as_uri() + "/"}},
         "columnKind": "utf16CodeUnits",
         "results": [_result(outcome, index) for outcome in kept],
-        "invocations": [_invocation(report, len(cut))],
+        "invocations": [invocation],
     }
+    if report.provenance is not None:
+        _add_provenance(run, report.provenance, {outcome.location.path for outcome in kept})
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+
+def catalogue(rules: list[Rule]) -> dict[str, Any]:
+    """The whole rule catalogue as a SARIF log with no results (`ephi-lint rules
+    --format sarif`): the full descriptors the scan runs leave out."""
+    run = {"tool": _tool(rules, {}), "results": [],
+           "invocations": [{"executionSuccessful": True}]}
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+
+
+def _tool(rules: list[Rule], formats: dict[str, set[str]]) -> dict[str, Any]:
+    """`formats`: rule id -> the source formats of its results (none: every snippet)."""
+    return {"driver": {
+        "name": "ephi-lint",
+        "version": __version__,
+        "semanticVersion": __version__,
+        "informationUri": INFORMATION_URI,
+        "rules": [_descriptor(rule, formats.get(rule.id, set())) for rule in rules],
+    }}
+
+
+def _add_provenance(run: dict[str, Any], record: dict[str, Any], with_results: set[str]) -> None:
+    """When and over what the run was made (linter.provenance): the invocation's times
+    and command line, the commit of each scanned root, and each input's SHA-256."""
+    from linter.provenance import sarif_artifacts, sarif_invocation, sarif_version_control
+
+    run["invocations"][0].update(sarif_invocation(record))
+    version_control = sarif_version_control(record)
+    if version_control:
+        run["versionControlProvenance"] = version_control
+    artifacts = sarif_artifacts(record)
+    if len(artifacts) > MAX_ARTIFACTS:
+        artifacts = [artifact for artifact in artifacts
+                     if artifact["location"]["uri"] in with_results]
+    for artifact in artifacts:  # percent-encoded as the results' URIs are
+        artifact["location"] = _artifact(artifact["location"]["uri"])
+    if artifacts:
+        run["artifacts"] = artifacts
 
 
 def rule_name(rule: Rule) -> str:
@@ -76,31 +136,45 @@ def rule_name(rule: Rule) -> str:
     return "".join(word[:1].upper() + word[1:] for word in words)
 
 
-def help_markdown(rule: Rule) -> str:
+SNIPPET_FORMATS = ("terraform", "cloudformation", "kubernetes")
+
+
+def help_markdown(rule: Rule, formats: set[str] | None = None, page: str | None = None) -> str:
+    """The rule's help; `formats` limits the fix snippets to the formats the results are
+    written in (a live or PEM result, or none given, shows them all). `page`: the rule's
+    documentation page, when already known."""
+    shown = [fmt for fmt in SNIPPET_FORMATS if fmt in (formats or ())] or list(SNIPPET_FORMATS)
     parts = [f"**{rule.title}** ({rule.severity}, {rule.category})", "", rule.rationale, "",
              "HIPAA Security Rule: " + ", ".join(f"45 CFR {citation}" for citation in rule.hipaa),
              "", f"**Fix:** {rule.remediation['summary']}"]
-    for fmt in ("terraform", "cloudformation", "kubernetes"):
+    for fmt in shown:
         snippet = rule.remediation.get(fmt)
         if snippet:
             language = SNIPPET_LANGUAGE[fmt]
             parts += ["", f"{fmt.capitalize()}:", f"```{language}", snippet.rstrip(), "```"]
     if rule.limits:
         parts += ["", f"Known limits: {rule.limits}"]
-    if rule.references:
+    page = rule_page(rule) if page is None else page
+    if page and rule.references and page != rule.references[0]:
+        # The rule's page lists them: an upload carries one link instead of the list.
+        parts += ["", f"References and examples in every format: [{rule.id}]({page})"]
+    elif rule.references:
         parts += ["", "References:"] + [f"- {reference}" for reference in rule.references]
     return "\n".join(parts)
 
 
-def _descriptor(rule: Rule) -> dict[str, Any]:
-    text = (f"{rule.rationale}\n\nHIPAA: {', '.join(rule.hipaa)}\n"
-            f"Fix: {rule.remediation['summary']}")
+def _descriptor(rule: Rule, formats: set[str]) -> dict[str, Any]:
+    # The plain-text help is the fallback of viewers without Markdown: the rationale is
+    # already the fullDescription, so it is not repeated here.
+    help_uri = rule_page(rule)
+    text = (f"HIPAA: {', '.join(rule.hipaa)}\nFix: {rule.remediation['summary']}"
+            + (f"\nMore: {help_uri}" if help_uri else ""))
     descriptor: dict[str, Any] = {
         "id": rule.id,
         "name": rule_name(rule),
         "shortDescription": {"text": rule.title},
         "fullDescription": {"text": rule.rationale},
-        "help": {"text": text, "markdown": help_markdown(rule)},
+        "help": {"text": text, "markdown": help_markdown(rule, formats, help_uri or "")},
         "defaultConfiguration": {"level": _LEVELS[rule.severity]},
         "properties": {
             "tags": ["security", rule.category, "hipaa", *(f"HIPAA-{c}" for c in rule.hipaa)],
@@ -110,9 +184,20 @@ def _descriptor(rule: Rule) -> dict[str, Any]:
             "hipaa": list(rule.hipaa),
         },
     }
-    if rule.references:
-        descriptor["helpUri"] = rule.references[0]
+    if help_uri:
+        descriptor["helpUri"] = help_uri
     return descriptor
+
+
+def rule_page(rule: Rule) -> str | None:
+    """The rule's own page (docs/rules/ID.md, generated for every catalogue rule) at this
+    release; a rule of the user's own (--rules) has its first reference, if any."""
+    from linter.engine import catalogue_directory
+
+    shipped = catalogue_directory("rules").resolve()
+    if rule.path and shipped in Path(rule.path).resolve().parents:
+        return RULE_PAGE_URI.format(version=__version__, rule=quote(rule.id))
+    return rule.references[0] if rule.references else None
 
 
 def _artifact(path: str) -> dict[str, Any]:
@@ -146,6 +231,8 @@ def _result(outcome: Outcome, index: dict[str, int]) -> dict[str, Any]:
             "hipaa": list(outcome.rule.hipaa),
         },
     }
+    if unknown:
+        result["properties"]["security-severity"] = UNKNOWN_SECURITY_SEVERITY
     if outcome.suppression is not None:
         result["suppressions"] = [_suppression(outcome.suppression)]
     return result
@@ -167,7 +254,7 @@ def _suppression(suppression: Suppression) -> dict[str, Any]:
     return entry
 
 
-def _invocation(report: ScanReport, cut: int) -> dict[str, Any]:
+def _invocation(report: ScanReport, cut: int, omitted: int = 0) -> dict[str, Any]:
     notifications: list[dict[str, Any]] = []
     known_rules = {rule.id for rule in report.result.rules}
     for problem in report.listed_problems:
@@ -204,6 +291,14 @@ def _invocation(report: ScanReport, cut: int) -> dict[str, Any]:
                                 f"GitHub code scanning accepts at most {MAX_RESULTS} results "
                                 "per run (use --format json for all of them)"},
             "descriptor": {"id": "results-truncated"},
+        })
+    if omitted:
+        notifications.append({
+            "level": "note",
+            "message": {"text": f"{omitted} suppressed results were left out "
+                                "(--sarif-omit-suppressed); the JSON report lists them with "
+                                "their justifications"},
+            "descriptor": {"id": "suppressed-results-omitted"},
         })
     return {
         "executionSuccessful": report.exit_code != 2,

@@ -1,4 +1,5 @@
-"""Human-readable output, grouped by file; colour only on a terminal."""
+"""Human-readable output, grouped by file; colour only on a terminal (see
+linter.report.outputs.use_colour); `quiet` keeps only the findings and the errors."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ _COLOURS = {"critical": "1;31", "high": "31", "medium": "33", "low": "36", "unkn
             "path": "1", "dim": "2", "ok": "32", "error": "1;31"}
 
 
-def render(report: ScanReport, colour: bool = False) -> str:
+def render(report: ScanReport, colour: bool = False, quiet: bool = False) -> str:
     def paint(text: str, style: str) -> str:
         return f"\033[{_COLOURS[style]}m{text}\033[0m" if colour else text
 
@@ -26,7 +27,7 @@ def render(report: ScanReport, colour: bool = False) -> str:
             if not unknown:
                 lines.append(paint(f"{'':>16}fix: {outcome.rule.remediation['summary']}", "dim"))
         lines.append("")
-    if report.suppressed:
+    if report.suppressed and not quiet:
         lines.append(paint("Suppressed (documented exceptions, not failing the run):", "dim"))
         for outcome in report.suppressed:
             exception = outcome.suppression
@@ -34,12 +35,12 @@ def render(report: ScanReport, colour: bool = False) -> str:
                          f"{outcome.rule.id}  {outcome.resource.address}: "
                          f"{exception.justification} ({exception.source})")
         lines.append("")
-    if report.notices:
+    if report.notices and not quiet:
         lines.append(paint("Exceptions to review:", "medium"))
         for notice in report.notices:
             lines.append(f"  {notice.path}:{notice.line}  {notice.kind}: {notice.message}")
         lines.append("")
-    problems = report.listed_problems
+    problems = report.errors if quiet else report.listed_problems
     if problems or report.rule_errors:
         lines.append(paint("Could not be scanned:", "error"))
         for problem in problems:
@@ -47,6 +48,8 @@ def render(report: ScanReport, colour: bool = False) -> str:
         for outcome in report.rule_errors:
             lines.append(f"  error    {outcome.location.path}: {outcome.message}")
         lines.append("")
+    if quiet:
+        return "\n".join(lines[:-1]) + "\n" if lines else ""
     lines.append(summary(report, paint))
     return "\n".join(lines) + "\n"
 
@@ -67,6 +70,9 @@ def summary(report: ScanReport, paint: object = None) -> str:
         extras.append(_count(len(report.notices), "exception notice"))
     if report.below_threshold:
         extras.append(f"{report.below_threshold} below the {report.threshold} threshold not shown")
+    for reason, count in sorted(result.skipped.items()):
+        noun = "file" if reason == "--framework" else "path"
+        extras.append(f"{_count(count, noun)} skipped by {reason}")
     if result.files_unrecognised:
         extras.append(f"{_count(result.files_unrecognised, 'file')} not recognised as "
                       "infrastructure")
