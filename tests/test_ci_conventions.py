@@ -18,6 +18,8 @@ import pytest
 
 from linter.cli import SCAN_EPILOG
 from tests.conftest import REPOSITORY
+from tests.live_helpers import findings, run_aws
+from tests.live_server import MotoServer, client
 
 ROTATING = 'resource "aws_kms_key" "ok" {\n  enable_key_rotation = true\n}\n'
 NOT_ROTATING = 'resource "aws_kms_key" "phi" {\n  enable_key_rotation = false\n}\n'
@@ -418,3 +420,22 @@ def test_with_checkov_without_checkov_is_a_clear_error(stack: Path, tmp_path: Pa
     assert completed.returncode == 2
     assert completed.stderr == ("ephi-lint: error: --with-checkov: checkov is not installed "
                                 "(pip install 'ephi-lint[checkov]')\n")
+
+
+# --- the same conventions on `ephi-lint aws` --------------------------------------------
+
+def test_aws_options_from_the_environment_soft_fail_and_quiet(
+        moto_server: MotoServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    moto_server.reset()
+    key = client("kms").create_key(Description="forgotten key")["KeyMetadata"]["Arn"]
+    monkeypatch.setenv("EPHI_LINT_REGIONS", "us-east-1")
+    monkeypatch.setenv("EPHI_LINT_SERVICES", "kms")
+    monkeypatch.setenv("EPHI_LINT_SOFT_FAIL", "true")
+    result = run_aws("-o", "json=-", "--quiet", rules=["KEY-002"])
+    assert result.exit_code == 0, result.stderr
+    assert findings(json.loads(result.stdout), attribute=False) == {("KEY-002", "fail", key)}
+    assert result.stderr == ""  # quiet: no progress, no summary
+    monkeypatch.setenv("EPHI_LINT_SOFT_FAIL", "false")
+    failing = run_aws("-f", "json", "-o", "-", rules=["KEY-002"])
+    assert failing.exit_code == 1
+    assert json.loads(failing.stdout)["summary"]["failed"] == 1

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from linter.config import Config, path_matches
+from linter.config import STARTER_CONFIG, Config, load_config, path_matches
 from tests.conftest import run_cli
 
 UNROTATED = 'resource "aws_kms_key" "phi" {\n  enable_key_rotation = false\n}\n'
@@ -76,6 +76,10 @@ def test_excludes_skip_files(tmp_path: Path) -> None:
     ("waivers:\n  - rule: KEY-002\n    justification: '  '\n",
      ".ephi-lint.yaml:3: waivers[0].justification: a waiver must say why"),
     ("waivers: [\n", ".ephi-lint.yaml:2: not valid YAML"),
+    ("version: 1\nsoft_fail: sometimes\n",
+     ".ephi-lint.yaml:2: soft_fail: 'sometimes' is not of type 'boolean'"),
+    ("sarif_omit_suppressed: 1\n",
+     ".ephi-lint.yaml:1: sarif_omit_suppressed: 1 is not of type 'boolean'"),
 ])
 def test_config_errors_name_line_and_key(tmp_path: Path, text: str, expected: str) -> None:
     (tmp_path / "main.tf").write_text(UNROTATED)
@@ -134,3 +138,15 @@ def test_path_globs(path: str, pattern: str, matches: bool) -> None:
 def test_relative_paths_are_seen_from_the_config_folder(tmp_path: Path) -> None:
     config = Config(path=tmp_path / "infra" / ".ephi-lint.yaml")
     assert config.relative("infra/prod/main.tf", tmp_path) == "prod/main.tf"
+
+
+def test_ci_settings_are_read_and_the_starter_names_them(tmp_path: Path) -> None:
+    config = tmp_path / ".ephi-lint.yaml"
+    config.write_text("soft_fail: true\nsarif_omit_suppressed: true\n")
+    loaded = load_config(config)
+    assert (loaded.soft_fail, loaded.sarif_omit_suppressed) == (True, True)
+    config.write_text(STARTER_CONFIG)
+    starter = load_config(config)
+    assert (starter.soft_fail, starter.sarif_omit_suppressed) == (False, False)
+    assert "\nsoft_fail: false\n" in STARTER_CONFIG
+    assert "\nsarif_omit_suppressed: false\n" in STARTER_CONFIG

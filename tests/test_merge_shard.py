@@ -97,3 +97,28 @@ def test_bad_shard_and_mismatched_merges_are_usage_errors(tmp_path: Path) -> Non
     completed = run_cli("merge", "a.sarif", "b.sarif", cwd=tmp_path)
     assert completed.returncode == 2
     assert "b.sarif: category 'b/' differs from 'a/'" in completed.stderr
+
+
+def test_merge_keeps_every_shards_inputs_and_spans_their_times(tmp_path: Path) -> None:
+    _tree(tmp_path)
+    shards = []
+    for index in (1, 2):
+        output = tmp_path / f"shard-{index}.sarif"
+        run_cli("scan", ".", "--include-rule", "KEY-002", "--shard", f"{index}/2",
+                "-o", f"sarif={output}", cwd=tmp_path)
+        shards.append(json.loads(output.read_text())["runs"][0])
+    merged_path = tmp_path / "all.sarif"
+    assert run_cli("merge", "shard-1.sarif", "shard-2.sarif", "-o", str(merged_path),
+                   cwd=tmp_path).returncode == 0
+    merged = json.loads(merged_path.read_text())["runs"][0]
+    uris = sorted(artifact["location"]["uri"] for artifact in merged["artifacts"])
+    assert uris == sorted([*(f"module{n}/{name}" for n in range(8)
+                             for name in ("main.tf", "variables.tf")),
+                           *(f"stack{n}.yaml" for n in range(4))])
+    assert uris == sorted(artifact["location"]["uri"] for shard in shards
+                          for artifact in shard["artifacts"])
+    invocation = merged["invocations"][0]
+    assert invocation["startTimeUtc"] == min(shard["invocations"][0]["startTimeUtc"]
+                                             for shard in shards)
+    assert invocation["endTimeUtc"] == max(shard["invocations"][0]["endTimeUtc"]
+                                           for shard in shards)

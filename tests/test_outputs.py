@@ -13,6 +13,8 @@ from linter.engine import catalogue_directory, load_rules
 from linter.pipeline import ScanRequest, scan
 from linter.report import ScanReport, sarif
 from linter.report.github import command
+from linter.report.outputs import OutputTarget, parse_targets, use_colour
+from linter.report.text import summary
 from tests.conftest import run_cli
 
 STACK = ('resource "aws_kms_key" "phi" {\n  enable_key_rotation = false\n}\n\n'
@@ -121,3 +123,45 @@ def test_sarif_cut_at_the_result_limit_keeps_the_most_severe(
         ("results-truncated", "warning")]
     assert notes[0]["message"]["text"].startswith("1 results of the lowest severities were "
                                                   "left out")
+
+
+def test_dash_and_format_targets() -> None:
+    assert parse_targets("json", ["-"]) == [OutputTarget("json", None)]
+    assert parse_targets("text", ["sarif=-", "gitlab-sast=gl.json", "./-"]) == [
+        OutputTarget("sarif", None), OutputTarget("gitlab-sast", Path("gl.json")),
+        OutputTarget("text", Path("./-"))]
+    with pytest.raises(ValueError, match="only one --output can go to standard output"):
+        parse_targets("json", ["-", "text"])
+    with pytest.raises(ValueError, match="this command writes only text, json, sarif"):
+        parse_targets("json", ["junit=out.xml"], formats=("text", "json", "sarif"))
+
+
+class _Terminal:
+    def __init__(self, tty: bool) -> None:
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+def test_colour_follows_no_color_and_force_color_and_the_option_wins() -> None:
+    terminal, pipe = _Terminal(True), _Terminal(False)
+    assert (use_colour(None, terminal, {}), use_colour(None, pipe, {})) == (True, False)
+    assert use_colour(None, terminal, {"NO_COLOR": "1"}) is False
+    assert use_colour(None, terminal, {"NO_COLOR": ""}) is True  # empty: not set
+    assert use_colour(None, pipe, {"FORCE_COLOR": "1"}) is True
+    assert use_colour(None, pipe, {"FORCE_COLOR": "1", "NO_COLOR": "1"}) is False
+    assert use_colour(True, pipe, {"NO_COLOR": "1"}) is True
+    assert use_colour(False, terminal, {"FORCE_COLOR": "1"}) is False
+
+
+def test_text_summary_counts_what_was_skipped(stack: Path) -> None:
+    rules = [rule for rule in load_rules([catalogue_directory("rules")])
+             if rule.id == "KEY-002"]
+    result = scan(ScanRequest(paths=[stack], root=stack, rules=rules))
+    result.skipped = {".gitignore": 2, "--framework": 1, "--skip-path": 1}
+    assert summary(ScanReport(result)).endswith(
+        "; 1 file skipped by --framework; 1 path skipped by --skip-path; 2 paths skipped by "
+        ".gitignore")
+    report = ScanReport(result, soft_fail=True)
+    assert (report.exit_code, ScanReport(result).exit_code) == (0, 1)
