@@ -611,6 +611,10 @@ def init(
 from linter.cli_aws import AWS_EPILOG, aws  # noqa: E402
 
 app.command("aws", epilog=AWS_EPILOG)(aws)
+# `report` and `evidence` (the compliance officer's): linter.cli_evidence, as light to import.
+from linter.cli_evidence import register as register_evidence  # noqa: E402
+
+register_evidence(app)
 # --------------------------------------------------------------------------------------
 
 

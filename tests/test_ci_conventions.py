@@ -385,6 +385,18 @@ def test_json_carries_provenance_and_with_include_passed_the_inventory(stack: Pa
     assert "inventory" not in without
 
 
+def test_the_scan_json_feeds_the_report_command(stack: Path) -> None:
+    """`scan --include-passed` writes what `ephi-lint report` (registered on the main
+    command) reads: the inventory and the provenance."""
+    scanned = _cli("scan", ".", *KEY_ONLY, "-f", "json", "--include-passed", "-o",
+                   "scan.json", cwd=stack)
+    assert scanned.returncode == 1, scanned.stderr
+    digest = json.loads((stack / "scan.json").read_text())["provenance"]["rules"]["sha256"]
+    report = _cli("report", "scan.json", "-o", "report.html", cwd=stack)
+    assert report.returncode == 0, report.stderr
+    assert digest in (stack / "report.html").read_text()
+
+
 CHECKOV_RESULTS = [{"check_type": "terraform", "results": {
     "passed_checks": [],
     "failed_checks": [
