@@ -160,11 +160,16 @@ def aws(
         "--quiet", "-q", help="Only findings and errors: no progress, no summary.")] = False,
     debug: Annotated[bool, option(
         "--debug", help="Print the traceback of an internal error.")] = False,
+    include_passed: Annotated[bool, option(
+        "--include-passed", help="JSON: add the inventory of every outcome, passed checks "
+                                 "included (for `ephi-lint report`).")] = False,
 ) -> None:
     """Scan a live AWS account, read-only, with the same rules as the file scan."""
     from linter.cli import _fail, _load_rules, _write, set_debug
+    from linter.provenance import utc_now
 
     set_debug(debug)
+    started = utc_now()
     try:
         import boto3  # noqa: F401 - only to give a clear message when it is missing
     except ImportError:
@@ -227,7 +232,9 @@ def aws(
         # Only the account lookup, the organization's account list and the region list
         # can fail here: without them there is nothing to scan.
         raise _fail(f"cannot start the AWS scan: {error}") from None
-    report = ScanReport(result, severity_threshold.value, fail_on_unknown, soft_fail=soft_fail)
+    report = ScanReport(result, severity_threshold.value, fail_on_unknown, soft_fail=soft_fail,
+                        include_passed=include_passed)
+    report.provenance = _live_provenance(started, result, rules_dirs or [])
     options = RenderOptions(root=Path.cwd(), category=sarif_category or "ephi-lint-aws",
                             colour=use_colour(color, sys.stdout), quiet=quiet)
     for target in targets:
@@ -239,3 +246,19 @@ def aws(
 
             typer.echo(scan_summary(report), err=True)
     raise typer.Exit(report.exit_code)
+
+
+def _live_provenance(started: Any, result: Any, rules_dirs: list[Path]) -> dict[str, Any]:
+    """When, by which rules, in which account and Regions (linter.provenance): the live
+    counterpart of a file scan's inputs and commits."""
+    from linter.engine import catalogue_directory
+    from linter.provenance import collect, live_context, utc_now
+    from linter.report.json_format import live_summary
+
+    # No extra STS call for the caller's ARN: every API call a scan makes is listed.
+    live = live_context(account_id=getattr(result, "account", "") or None, caller_arn=None,
+                        regions=list(result.regions),
+                        services=live_summary(result)["services"])
+    return collect(started=started, finished=utc_now(), roots=[], inputs=[],
+                   rule_directories=[catalogue_directory("rules"), *rules_dirs],
+                   argv=["ephi-lint", *sys.argv[1:]], display_root=Path.cwd(), live=live)

@@ -443,10 +443,17 @@ def test_aws_options_from_the_environment_soft_fail_and_quiet(
     monkeypatch.setenv("EPHI_LINT_REGIONS", "us-east-1")
     monkeypatch.setenv("EPHI_LINT_SERVICES", "kms")
     monkeypatch.setenv("EPHI_LINT_SOFT_FAIL", "true")
-    result = run_aws("-o", "json=-", "--quiet", rules=["KEY-002"])
+    result = run_aws("-o", "json=-", "--quiet", "--include-passed", rules=["KEY-002"])
     assert result.exit_code == 0, result.stderr
-    assert findings(json.loads(result.stdout), attribute=False) == {("KEY-002", "fail", key)}
+    document = json.loads(result.stdout)
+    assert findings(document, attribute=False) == {("KEY-002", "fail", key)}
     assert result.stderr == ""  # quiet: no progress, no summary
+    assert [(row["rule"], row["resource"], row["root"]) for row in document["inventory"]] == [
+        ("KEY-002", key, "aws/123456789012")]
+    live = document["provenance"]["live"]
+    assert (live["account_id"], live["regions"]) == ("123456789012", ["us-east-1"])
+    assert [(unit["service"], unit["status"]) for unit in live["services_read"]] == [
+        ("kms", "read")]
     monkeypatch.setenv("EPHI_LINT_SOFT_FAIL", "false")
     failing = run_aws("-f", "json", "-o", "-", rules=["KEY-002"])
     assert failing.exit_code == 1
