@@ -115,7 +115,7 @@ class PathFilter:
         self.root = root.absolute()
         self.skip = pathspec.GitIgnoreSpec.from_lines(skip_patterns) if skip_patterns else None
         self.gitignore = gitignore
-        self._specs: dict[Path, Any] = {}  # folder -> its .gitignore's spec (None: no file)
+        self._specs: dict[Path, Any] = {}  # ignore file -> its patterns (None: no file)
         self._git_roots: dict[Path, Path | None] = {}
 
     def reason(self, path: Path, is_directory: bool, start: Path) -> str | None:

@@ -177,10 +177,10 @@ def test_examples_upload_is_small_and_accepted(tmp_path: Path, sarif_schema: dic
     document = json.loads(output.read_text())
     _validate(document, sarif_schema)
     run = document["runs"][0]
+    # Exactly the rules that have results, once each (the catalogue has 144).
     described = [rule["id"] for rule in run["tool"]["driver"]["rules"]]
-    assert described == sorted({result["ruleId"] for result in run["results"]},
-                               key=described.index)
-    assert len(described) == len(set(described)) == len({r["ruleId"] for r in run["results"]})
+    assert sorted(described) == sorted({result["ruleId"] for result in run["results"]})
+    assert len(described) == len(set(described)) < 40
     for rule in run["tool"]["driver"]["rules"]:
         assert rule["helpUri"] == (f"https://github.com/ephi-lint/ephi-lint/blob/v{__version__}"
                                    f"/docs/rules/{rule['id']}.md")
