@@ -345,6 +345,9 @@ def _adapt_documents(parsed: _Parsed, result: ScanResult,
             resources.extend(cloudformation_adapters.build_models(path, resolved,
                                                                   result.problems))
             result.problems.extend(_rejected_declarations(path, scope))
+            result.problems.extend(  # one resource's crash never costs the template
+                FileProblem.internal_error(path, line, f"resolving {logical_id}", error)
+                for line, logical_id, error in scope.crashed)
             # Templates CloudFormation would reject (a loop without its transform...)
             result.problems.extend(FileProblem(path, reason, "warning")
                                    for reason in scope.problems)

@@ -162,6 +162,30 @@ def test_a_crashing_cloudformation_builder_is_an_error_for_that_resource_only(
         "internal error while building the model of Broken (AWS::KMS::Key) (RuntimeError at ")
 
 
+def test_a_crash_resolving_one_cloudformation_resource_leaves_the_others_judged(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from linter.resolve.cloudformation import TemplateScope
+
+    real = TemplateScope.properties_of
+
+    def properties_of(scope: TemplateScope, logical_id: str) -> Any:
+        if logical_id == "Broken":
+            raise RuntimeError("intrinsic bug")
+        return real(scope, logical_id)
+
+    monkeypatch.setattr(TemplateScope, "properties_of", properties_of)
+    template = ("Resources:\n"
+                "  First:\n    Type: AWS::KMS::Key\n"
+                "  Broken:\n    Type: AWS::KMS::Key\n"
+                "  Last:\n    Type: AWS::KMS::Key\n")
+    result = _scan(tmp_path, {"keys.yaml": template})
+    assert _judged(result) == [("KEY-002", "fail", "keys.yaml", 2, "First"),
+                               ("KEY-002", "fail", "keys.yaml", 6, "Last")]
+    assert _problems(result) == [("keys.yaml", 4, "error")]
+    assert result.problems[0].reason.startswith(
+        "internal error while resolving Broken (RuntimeError at ")
+
+
 def test_a_crashing_kubernetes_builder_is_an_error_for_that_object_only(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def named_broken(body: Any) -> bool:

@@ -90,30 +90,42 @@ class TemplateScope:
         # Declarations CloudFormation itself rejects, as (line, reason): the scan reports
         # them as errors, since the resources involved are not judged.
         self.errors: list[tuple[int, str]] = template_errors(template, self.resources)
+        self.crashed: list[tuple[int, str, BaseException]] = []
 
     def resolved_resources(self) -> list[ResolvedResource]:
         """The resources created under the parameters in force; declarations
         CloudFormation rejects (no string Type, Properties that are not a mapping) are
-        left out: they are in `errors`, and judging what was not read would be a guess."""
+        left out: they are in `errors`, and judging what was not read would be a guess.
+        A resource whose resolution crashes is left out too, and listed in `crashed`
+        (line, logical id, exception): one resource never costs the template."""
         resolved = []
         for logical_id, body in self.resources.items():
-            if not isinstance(body, ConfigNode) or (
-                    "Properties" in body and not isinstance(body.get("Properties"), ConfigNode)):
+            try:
+                resource = self._resolved(logical_id, body)
+            except Exception as error:  # reported as an internal error (crashed)
+                self.crashed.append((self.resources.line_of(logical_id), logical_id, error))
                 continue
-            condition = body.get("Condition")
-            if isinstance(condition, ConfigNode) and self.language_extensions:
-                condition = self.evaluate(condition)  # a name, NoValue (none) or unknown
-            if isinstance(condition, str) and self.condition(condition) is False:
-                continue  # not created under the parameters in force
-            resource_type = body.get("Type")
-            if not isinstance(resource_type, str):
-                continue
-            metadata = body.get("Metadata")
-            resolved.append(ResolvedResource(
-                logical_id, resource_type, self.resources.line_of(logical_id), body.end_line,
-                self.properties_of(logical_id), body.line_of("Properties"),
-                metadata if isinstance(metadata, ConfigNode) else None))
+            if resource is not None:
+                resolved.append(resource)
         return resolved
+
+    def _resolved(self, logical_id: str, body: Any) -> ResolvedResource | None:
+        if not isinstance(body, ConfigNode) or (
+                "Properties" in body and not isinstance(body.get("Properties"), ConfigNode)):
+            return None
+        condition = body.get("Condition")
+        if isinstance(condition, ConfigNode) and self.language_extensions:
+            condition = self.evaluate(condition)  # a name, NoValue (none) or unknown
+        if isinstance(condition, str) and self.condition(condition) is False:
+            return None  # not created under the parameters in force
+        resource_type = body.get("Type")
+        if not isinstance(resource_type, str):
+            return None
+        metadata = body.get("Metadata")
+        return ResolvedResource(
+            logical_id, resource_type, self.resources.line_of(logical_id), body.end_line,
+            self.properties_of(logical_id), body.line_of("Properties"),
+            metadata if isinstance(metadata, ConfigNode) else None)
 
     def properties_of(self, logical_id: str) -> ConfigNode:
         if logical_id in self._properties:
