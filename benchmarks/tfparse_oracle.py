@@ -38,9 +38,10 @@ from linter.resolve.terraform_modules import ModuleLibrary, root_directories
 from linter.resolve.variables import CommandLineVariables, is_auto_loaded, module_values
 
 # An instance key in an address: [0], ["name"], or [*] (ephi-lint: count/for_each unknown).
-_INSTANCE_KEY = re.compile(r'\[(?:\d+|\*|"(?:[^"\\]|\\.)*")\]')
-_LAST_KEY = re.compile(r'\[(?:\d+|\*|"(?:[^"\\]|\\.)*")\]$')
-# Terraform's order for auto-loaded variable files (later ones win).
+_KEY = r'\[(?:\d+|\*|"(?:[^"\\]|\\.)*")\]'
+_INSTANCE_KEY, _LAST_KEY = re.compile(_KEY), re.compile(_KEY + "$")
+# Terraform's order for auto-loaded variable files (later ones win), for tfparse, which
+# reads only the files it is given (module_values orders ephi-lint's own layers).
 _TFVARS_RANK = {"terraform.tfvars": 0, "terraform.tfvars.json": 1}
 
 
@@ -98,9 +99,8 @@ def compare_path(path: Path, root: Path, scratch: Path,
         auto = sorted(variables.get(root_dir, {}),
                       key=lambda item: (_TFVARS_RANK.get(PurePosixPath(item).name, 2), item))
         try:
-            scope = ModuleScope(root_dir, modules[root_dir],
-                                module_values({name: variables[root_dir][name] for name in auto},
-                                              {}, CommandLineVariables()), library=library)
+            values = module_values(variables.get(root_dir, {}), {}, CommandLineVariables())
+            scope = ModuleScope(root_dir, modules[root_dir], values, library=library)
         except Exception as error:  # the oracle reports a crash and goes on, as a scan does
             comparison.problems.append(f"ephi-lint: {type(error).__name__}: {error}")
             continue

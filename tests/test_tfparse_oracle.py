@@ -195,6 +195,7 @@ def comparisons(tmp_path_factory: pytest.TempPathFactory) -> list[UnitComparison
     (probe_root / "probe" / "child").mkdir(parents=True)
     (probe_root / "probe" / "main.tf").write_text(PROBE_MAIN, encoding="utf-8")
     (probe_root / "probe" / "child" / "main.tf").write_text(PROBE_CHILD, encoding="utf-8")
+    (probe_root / "probe" / "terraform.tfvars").write_text('region = "eu-west-1"\n')
     units = [unit for directory in sorted((REPOSITORY / "fixtures").iterdir())
              if directory.is_dir() for unit in units_of(directory)]
     results = []
@@ -250,7 +251,8 @@ def test_the_probe_compares_what_both_evaluate(comparisons: list[UnitComparison]
         "aws_security_group.probe egress[0].description",  # iterator = rule
         "module.child.aws_security_group.child ingress[0].from_port",
         "aws_db_instance.probe[1] port", "aws_db_instance.probe[0] tags.team",
-        "aws_ebs_volume.probe tags.Team",  # merge() with an unknown member
+        "aws_ebs_volume.probe availability_zone",  # var.region from terraform.tfvars
+        "aws_ebs_volume.probe tags.Name", "aws_ebs_volume.probe tags.Team",
         "aws_ssm_parameter.probe strings.format", "aws_ssm_parameter.probe strings.for",
         "aws_ssm_parameter.probe heredoc", "aws_ssm_parameter.probe numbers.decimal",
         "aws_ssm_parameter.probe toset[0]", "aws_ssm_parameter.probe lists.chunklist[1][0]",
