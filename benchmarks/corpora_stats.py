@@ -39,7 +39,9 @@ def outcome_counts(report: dict[str, Any]) -> dict[str, Any]:
         "files": summary["files_scanned"], "resources": summary["resources"],
         "PASS": summary["passed"], "FAIL": summary["failed"], "UNKNOWN": summary["unknown"],
         "ERROR": errors,
-        "internal": sum(1 for problem in problems if _INTERNAL_ERROR in problem["reason"]),
+        # Crashes of ephi-lint outside the rules (parsing, evaluating, building models).
+        "internal": sum(1 for problem in problems if _INTERNAL_ERROR in problem["reason"]
+                        and not RULE_ERROR.match(problem["reason"])),
         "unknown_rate": summary["unknown"] / judged if judged else 0.0,
     }
 
