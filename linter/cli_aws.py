@@ -1,82 +1,22 @@
 """`ephi-lint aws`: judge what is deployed in an AWS account with the same rule catalogue.
 
 Registered in linter/cli.py. This module imports neither boto3 nor linter.cli at import
-time: the file scan stays light, and cli.py can import it without a cycle. For the same
-reason the helpers every command's options share (`option`, `environment_lists`) live
-here, and cli.py takes them from this module.
+time: the file scan stays light, and cli.py can import it without a cycle. The options'
+machinery is linter.cli_options, shared with `scan`.
 """
 
 from __future__ import annotations
 
-import functools
 import io
-import os
-import re
 import sys
-from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
 
-# --- options shared by every scanning command ---------------------------------------
-
-ENVIRONMENT_PREFIX = "EPHI_LINT_"
-# Options whose values are NAME=VALUE: in their environment variable a comma starts a
-# new item only when a NAME= follows it, so a value may hold commas (`tags=a,b` stays).
-_ASSIGNMENT_OPTIONS = frozenset({"variables", "cfn_parameters"})
-_ASSIGNMENT_START = re.compile(r",(?=\s*[A-Za-z_][A-Za-z0-9_.-]*=)")
-_Command = TypeVar("_Command", bound=Callable[..., Any])
-
-
-def environment_variable(option_name: str) -> str:
-    """`--severity-threshold` -> `EPHI_LINT_SEVERITY_THRESHOLD` (`--color/--no-color` ->
-    `EPHI_LINT_COLOR`)."""
-    return ENVIRONMENT_PREFIX + option_name.split("/")[0].lstrip("-").upper().replace("-", "_")
-
-
-def option(*arguments: Any, **settings: Any) -> Any:
-    """typer.Option that can also be set as EPHI_LINT_<OPTION> (listed in --help); the
-    command line wins over the variable. Repeatable options take a comma-separated list
-    from the variable (see environment_lists)."""
-    long_name = next(argument for argument in arguments
-                     if isinstance(argument, str) and argument.startswith("--"))
-    return typer.Option(*arguments, envvar=environment_variable(long_name), **settings)
-
-
-def split_list(values: list[str] | None) -> list[str]:
-    """`--regions a,b --regions c` and `--regions a --regions b --regions c` mean the same."""
-    return [item.strip() for value in values or [] for item in value.split(",")
-            if item.strip()]
-
-
-def environment_lists(command: _Command) -> _Command:
-    """A repeatable option read from its environment variable is a comma-separated list
-    (click would split it at spaces, breaking a path or value that holds one). The
-    command takes a `context: typer.Context` parameter, which tells where each value came
-    from."""
-    @functools.wraps(command)
-    def run(*arguments: Any, **values: Any) -> Any:
-        context = values["context"]
-        for parameter in context.command.params:
-            name = parameter.name or ""
-            source = context.get_parameter_source(name)
-            if not (parameter.multiple and name in values and isinstance(parameter.envvar, str)
-                    and getattr(source, "name", "") == "ENVIRONMENT"):
-                continue
-            raw = os.environ.get(parameter.envvar, "")
-            pattern = _ASSIGNMENT_START if name in _ASSIGNMENT_OPTIONS else ","
-            items = [item.strip() for item in re.split(pattern, raw) if item.strip()]
-            converted = values[name] or [""]
-            kind = type(converted[0])  # str, Path or an Enum: what click made of the value
-            values[name] = [kind(item) for item in items]
-        return command(*arguments, **values)
-
-    return run  # type: ignore[return-value]
-
-
-# --- ephi-lint aws ------------------------------------------------------------------
+from linter.cli_options import environment_lists, load_rules, option, set_debug, split_list
+from linter.cli_output import fail, write
 
 
 class LiveOutputFormat(str, Enum):
@@ -165,7 +105,6 @@ def aws(
                                  "included (for `ephi-lint report`).")] = False,
 ) -> None:
     """Scan a live AWS account, read-only, with the same rules as the file scan."""
-    from linter.cli import _fail, _load_rules, _write, set_debug
     from linter.provenance import utc_now
 
     set_debug(debug)
@@ -173,7 +112,7 @@ def aws(
     try:
         import boto3  # noqa: F401 - only to give a clear message when it is missing
     except ImportError:
-        raise _fail("the aws command needs boto3: pip install 'ephi-lint[aws]'") from None
+        raise fail("the aws command needs boto3: pip install 'ephi-lint[aws]'") from None
     from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
     from linter.live.progress import ScanProgress, summary
@@ -186,22 +125,22 @@ def aws(
         targets = parse_targets(output_format.value, outputs or [],
                                 tuple(item.value for item in LiveOutputFormat))
     except ValueError as error:
-        raise _fail(str(error)) from None
-    rules = _load_rules(rules_dirs or [], split_list(include_rules), split_list(exclude_rules))
+        raise fail(str(error)) from None
+    rules = load_rules(rules_dirs or [], split_list(include_rules), split_list(exclude_rules))
     service_names = [name.lower() for name in split_list(services or [])]
     unknown = sorted(set(service_names) - set(SERVICES))
     if unknown:
-        raise _fail(f"--services: unknown service {', '.join(unknown)} "
+        raise fail(f"--services: unknown service {', '.join(unknown)} "
                     f"(known: {', '.join(sorted(SERVICES))})")
     if not selected_services(rules, service_names or None):
-        raise _fail("no selected rule judges the selected services: nothing would be assessed")
+        raise fail("no selected rule judges the selected services: nothing would be assessed")
     account_ids = split_list(accounts or [])
     if account_ids and not org_role:
-        raise _fail("--accounts needs --org-role: the role to assume in each account")
+        raise fail("--accounts needs --org-role: the role to assume in each account")
     malformed = [account for account in account_ids
                  if not (account.isdigit() and len(account) == 12)]
     if malformed:
-        raise _fail(f"--accounts: not a 12-digit account id: {', '.join(malformed)}")
+        raise fail(f"--accounts: not a 12-digit account id: {', '.join(malformed)}")
     # Quiet: the progress lines are kept from the terminal (the report still lists what
     # could not be assessed).
     progress = ScanProgress(io.StringIO() if quiet else None)
@@ -226,19 +165,19 @@ def aws(
                 request.progress = progress.for_account(session.account_id())
                 result = run_live_scan(request, session)
     except NoCredentialsError:
-        raise _fail("no AWS credentials found (environment, --profile, SSO, instance "
+        raise fail("no AWS credentials found (environment, --profile, SSO, instance "
                     "role)") from None
     except (ClientError, BotoCoreError) as error:
         # Only the account lookup, the organization's account list and the region list
         # can fail here: without them there is nothing to scan.
-        raise _fail(f"cannot start the AWS scan: {error}") from None
+        raise fail(f"cannot start the AWS scan: {error}") from None
     report = ScanReport(result, severity_threshold.value, fail_on_unknown, soft_fail=soft_fail,
                         include_passed=include_passed)
     report.provenance = _live_provenance(started, result, rules_dirs or [])
     options = RenderOptions(root=Path.cwd(), category=sarif_category or "ephi-lint-aws",
                             colour=use_colour(color, sys.stdout), quiet=quiet)
     for target in targets:
-        _write(render(target, report, options), target.path)
+        write(render(target, report, options), target.path)
     if not quiet:
         typer.echo(summary(result), err=True)
         if not any(target.format == "text" and target.path is None for target in targets):

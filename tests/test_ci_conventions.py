@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from linter.cli import SCAN_EPILOG
+from linter.cli_scan import SCAN_EPILOG
 from tests.conftest import REPOSITORY
 from tests.live_helpers import findings, run_aws
 from tests.live_server import MotoServer, client
@@ -223,7 +223,8 @@ def test_debug_option_prints_the_traceback(tmp_path: Path) -> None:
                                env=_plain_environment())
     assert completed.returncode == 2
     assert "Traceback (most recent call last)" in completed.stderr
-    assert re.search(r"\nephi-lint: internal error: RuntimeError at linter/cli\.py:\d+: "
+    # The line that called the pipeline: linter/cli_run.py, where `scan` runs it.
+    assert re.search(r"\nephi-lint: internal error: RuntimeError at linter/cli_run\.py:\d+: "
                      r"unexpected\n$", completed.stderr)
 
 

@@ -1,0 +1,48 @@
+"""How every command ends: an error is one line on stderr and exit 2; a report goes to
+standard output or a file, and a write that fails is an error too, never a silent loss.
+
+Imports only typer at import time, like the rest of the command modules.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import typer
+
+
+def fail(message: str) -> typer.Exit:
+    """The exit to raise for a usage, configuration or I/O error (exit 2), its reason
+    printed first: `raise fail(...)`."""
+    typer.echo(f"ephi-lint: error: {message}", err=True)
+    return typer.Exit(2)
+
+
+def write(rendered: str, output: Path | None) -> None:
+    """Write a rendered report to `output`, or to standard output when None."""
+    if output is None:
+        try:
+            sys.stdout.write(rendered)
+            sys.stdout.flush()  # a full device or a closed pipe fails here, not at exit
+        except OSError as error:
+            _discard_stdout()
+            raise fail("cannot write the report to standard output: "
+                       f"{error.strerror or type(error).__name__}") from None
+        return
+    try:
+        output.write_text(rendered, encoding="utf-8")
+    except OSError as error:
+        raise fail(f"cannot write {output}: {error.strerror}") from None
+
+
+def _discard_stdout() -> None:
+    """After a failed write, what is left in stdout's buffer goes nowhere: Python's
+    flush at exit would fail again and print its own traceback."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass  # stdout is not a file (captured by a test runner)
