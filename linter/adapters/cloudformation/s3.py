@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from linter.adapters.cloudformation import TemplateContext
-from linter.adapters.fields import as_bool, field_at, lookup, value_field
+from linter.adapters.fields import as_bool, field_at, lookup, same_text, value_field
 from linter.adapters.policy_documents import normalise
-from linter.models.aws.s3 import Bucket
-from linter.models.base import Field, FieldState
+from linter.models.aws.s3 import Bucket, versioning_with_object_lock
+from linter.models.base import Field, FieldState, derived_switch
 from linter.resolve.cloudformation import ResolvedResource
 from linter.tables import default_for
 from linter.values import ResourceRef, Unknown
@@ -38,12 +38,28 @@ def bucket_model(resource: ResolvedResource, context: TemplateContext) -> Bucket
                           attribute="Properties.VersioningConfiguration.Status")
     if versioning.state is FieldState.ABSENT:
         versioning = Field.absent("Properties.VersioningConfiguration")
+    versioning = versioning_with_object_lock(versioning, _object_lock(resource))
     return Bucket(**context.identity(resource), encryption_algorithm=algorithm, kms_key=key,
                   policy=_policy(resource, context), **_public_access(resource),
                   # CloudFormation has no account-level public access block resource.
                   account_public_access_blocked=Field.absent("account public access block"),
                   versioning_status=versioning, access_logging=_logging(resource),
                   is_log_target=_log_target(resource, context))
+
+
+def _object_lock(resource: ResolvedResource) -> Field:
+    """Whether the bucket is created with Object Lock: ObjectLockEnabled, else its
+    ObjectLockConfiguration's ObjectLockEnabled ("Enabled")."""
+    properties = resource.properties
+    enabled = as_bool(field_at(properties, "ObjectLockEnabled", resource.type,
+                               attribute="Properties.ObjectLockEnabled"))
+    if enabled.state is not FieldState.ABSENT:
+        return enabled
+    path = "ObjectLockConfiguration.ObjectLockEnabled"
+    configured = field_at(properties, path, resource.type, attribute=f"Properties.{path}")
+    if configured.state is FieldState.ABSENT:
+        return configured
+    return derived_switch(configured, lambda value: same_text(value, "Enabled"))
 
 
 def find_bucket(value: Any, context: TemplateContext) -> ResolvedResource | None:

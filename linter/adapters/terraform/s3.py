@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from linter.adapters.fields import as_bool, field_at, lookup
+from linter.adapters.fields import as_bool, field_at, lookup, same_text
 from linter.adapters.policy_documents import normalise
 from linter.adapters.terraform import TerraformContext
-from linter.models.aws.s3 import Bucket, all_true
-from linter.models.base import Field, FieldState
+from linter.models.aws.s3 import Bucket, all_true, versioning_with_object_lock
+from linter.models.base import Field, FieldState, derived_switch
 from linter.resolve.terraform import ResolvedBlock
 from linter.tables import default_for
 from linter.values import ConfigNode, ResourceRef, Unknown
@@ -131,13 +131,26 @@ def _versioning(block: ResolvedBlock, context: TerraformContext,
     sources = context.referencing("aws_s3_bucket_versioning", "bucket", block, names)
     if sources:
         source = sources[0]
-        return _located(field_at(source.config, "versioning_configuration.status",
-                                 source.type), source)
-    inline = as_bool(field_at(block.config, "versioning.enabled", block.type))
-    if inline.state is FieldState.ABSENT:
-        return Field(None, FieldState.ABSENT, "versioning", None,
-                     "no aws_s3_bucket_versioning for this bucket in the scanned files")
-    return inline
+        written = _located(field_at(source.config, "versioning_configuration.status",
+                                    source.type), source)
+    else:
+        written = as_bool(field_at(block.config, "versioning.enabled", block.type))
+        if written.state is FieldState.ABSENT:
+            written = Field(None, FieldState.ABSENT, "versioning", None,
+                            "no aws_s3_bucket_versioning for this bucket in the scanned files")
+    return versioning_with_object_lock(written, _object_lock(block))
+
+
+def _object_lock(block: ResolvedBlock) -> Field:
+    """Whether the bucket is created with Object Lock: `object_lock_enabled` (provider
+    v4+), else the legacy `object_lock_configuration { object_lock_enabled = "Enabled" }`."""
+    enabled = as_bool(field_at(block.config, "object_lock_enabled", block.type))
+    if enabled.state is not FieldState.ABSENT:
+        return enabled
+    legacy = field_at(block.config, "object_lock_configuration.object_lock_enabled", block.type)
+    if legacy.state is FieldState.ABSENT:
+        return legacy
+    return derived_switch(legacy, lambda value: same_text(value, "Enabled"))
 
 
 def _logging(block: ResolvedBlock, context: TerraformContext, names: tuple[Any, ...]) -> Field:

@@ -29,7 +29,9 @@ class Bucket(Resource):
     account_public_access_blocked: Field
     # Versioning: "Enabled", "Suspended" or "Disabled" (aws_s3_bucket_versioning,
     # VersioningConfiguration.Status), or true/false from the legacy inline
-    # `versioning.enabled`; absent when never configured (S3 buckets start unversioned).
+    # `versioning.enabled`; "Enabled" (DEFAULT) for a bucket created with Object Lock and
+    # no versioning written (see versioning_with_object_lock); absent when never
+    # configured (S3 buckets start unversioned).
     versioning_status: Field
     # True when server access logging is configured (to whatever target); absent if not.
     access_logging: Field
@@ -57,3 +59,42 @@ def all_true(flags: list[Field], attribute: str, line: int | None = None) -> Fie
         reason = unknown[0].reason if unknown else "a conditional branch is unknown"
         return Field(None, FieldState.UNKNOWN, attribute, line, reason)
     return Field.derived(True, attribute, line)
+
+
+# The status S3 gives a bucket created with Object Lock.
+_LOCKED = "Enabled"
+
+
+def versioning_with_object_lock(written: Field, object_lock: Field) -> Field:
+    """Versioning as S3 applies it to a bucket that may be created with Object Lock.
+
+    S3 turns versioning on when it creates a bucket with Object Lock and refuses to
+    suspend it afterwards, so such a bucket keeps object versions though no versioning
+    is written. `object_lock` is a yes/no Field (`object_lock_enabled`, ObjectLockEnabled).
+    A status that is written is kept as written: it is what the configuration says, and
+    S3 rejects any status but Enabled on such a bucket.
+    """
+    from linter.values import Branches, Unknown
+
+    if written.state not in (FieldState.ABSENT, FieldState.DEFAULT) or \
+            object_lock.state is FieldState.ABSENT:
+        return written
+    where = f"`{object_lock.attribute}`"
+    if object_lock.state is FieldState.UNKNOWN:
+        return Field(None, FieldState.UNKNOWN, written.attribute, object_lock.line,
+                     f"whether the bucket is created with Object Lock ({where}), which turns "
+                     f"versioning on, is not known ({object_lock.reason})")
+    value = object_lock.value
+    if isinstance(value, Branches):
+        # Per branch: Object Lock on keeps versions, otherwise what is written applies.
+        options = tuple(_LOCKED if option is True else
+                        option if isinstance(option, Unknown) else written.value
+                        for option in value.options)
+        if any(option != _LOCKED for option in options):
+            return Field(Branches(options, value.labels), FieldState.SET, written.attribute,
+                         object_lock.line)
+    elif value is not True:
+        return written
+    return Field(_LOCKED, FieldState.DEFAULT, written.attribute, object_lock.line,
+                 f"the bucket is created with Object Lock ({where}), for which S3 turns "
+                 "versioning on and never lets it be suspended")
