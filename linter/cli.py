@@ -193,15 +193,15 @@ def list_rules(
 
 
 @app.command()
-def explain(rule_id: str = typer.Argument(..., help="A rule id, e.g. ENC-001.")) -> None:
+def explain(rule_id: str = typer.Argument(
+        ..., help="A rule id (ENC-001) or a checkov check id (CKV_AWS_3).")) -> None:
     """Explain a rule: why it matters, how to fix it, a failing and a passing example."""
-    from linter.explain import explain_rule
+    from linter.explain import explain as explain_identifier
 
-    rules = {rule.id: rule for rule in load_rules([], [], [])}
-    rule = rules.get(rule_id.upper())
-    if rule is None:
+    text = explain_identifier(rule_id, load_rules([], [], []))
+    if text is None:
         raise fail(f"no rule {rule_id!r} (see `ephi-lint rules`)")
-    write(explain_rule(rule) + "\n", None)
+    write(text + "\n", None)
 
 
 def main() -> None:

@@ -193,6 +193,17 @@ def test_explain_shows_rationale_fix_and_both_examples() -> None:
 def test_explain_unknown_rule() -> None:
     completed = run_cli("explain", "ENC-999")
     assert completed.returncode == 2
+    assert completed.stderr == ("ephi-lint: error: no rule 'ENC-999' "
+                                "(see `ephi-lint rules`)\n")
+
+
+def test_explain_a_checkov_id_names_its_equivalent_rule_and_explains_it() -> None:
+    # rules/enc/ENC-002.yaml lists CKV_AWS_3 (and only it does) among its equivalents.
+    completed = run_cli("explain", "ckv_aws_3")
+    assert completed.returncode == 0, completed.stderr
+    lines = completed.stdout.splitlines()
+    assert lines[0].startswith("checkov CKV_AWS_3 is judged here by ENC-002; ")
+    assert lines[2] == "ENC-002: EBS volumes are encrypted at rest"
 
 
 # --- a scan that judged nothing does not pass ---------------------------------------------
