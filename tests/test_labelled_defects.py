@@ -3,6 +3,9 @@
 
 - BAK-004: a bucket created with Object Lock keeps versions (S3 turns versioning on and
   never lets it be suspended): terraform-aws-modules/s3-bucket examples/object/main.tf.
+- KEY-001: an RDS cluster or instance restored from a snapshot or replicating another
+  database, without a key of its own, takes the source's key, not the service default:
+  aws-cloudformation-templates DMS/DMSAuroraToS3FullLoadAndOngoingReplication.json.
 """
 
 from __future__ import annotations
@@ -123,3 +126,140 @@ def test_cloudformation_bucket_created_with_object_lock_keeps_versions(tmp_path:
          .format(attribute="Properties.ObjectLockEnabled")
          .replace("`versioning`", "`Properties.VersioningConfiguration`")),
     ]
+
+
+# --- KEY-001 / ENC-003 / ENC-004: restored and replicated RDS databases ---------------
+
+_DMS_CLUSTER = '''{
+    "Parameters": {
+        "SnapshotIdentifier": {
+            "Type": "String",
+            "Default": "arn:aws:rds:us-east-1:111122223333:cluster-snapshot:ehr-nightly"
+        }
+    },
+    "Resources": {
+        "AuroraCluster": {
+            "Type": "AWS::RDS::DBCluster",
+            "Properties": {
+                "Engine": "aurora-postgresql",
+                "SnapshotIdentifier": {
+                    "Ref": "SnapshotIdentifier"
+                },
+                "StorageEncrypted": true
+            }
+        }
+    }
+}
+'''
+_SNAPSHOT = "arn:aws:rds:us-east-1:111122223333:cluster-snapshot:ehr-nightly"
+
+
+def _key_unknown(resource: str, attribute: str, reason: str) -> str:
+    return (f"ePHI stores encrypt with a customer-managed KMS key: cannot be decided for "
+            f"{resource}: `{attribute}` is not known ({reason})")
+
+
+def test_cloudformation_cluster_restored_from_a_snapshot_inherits_its_key(
+        tmp_path: Path) -> None:
+    found = _outcomes(tmp_path, {"dms.json": _DMS_CLUSTER}, "KEY-001", "ENC-004")
+    assert found == [
+        # StorageEncrypted is written: ENC-004 judges it as written.
+        ("ENC-004", "pass", "AuroraCluster", "dms.json", 16,
+         "AuroraCluster: `Properties.StorageEncrypted` is true"),
+        ("KEY-001", "unknown", "AuroraCluster", "dms.json", 13, _key_unknown(
+            "AuroraCluster", "Properties.KmsKeyId", f"inherited from the snapshot {_SNAPSHOT}")),
+    ]
+
+
+def test_cloudformation_instances_restored_or_replicated(tmp_path: Path) -> None:
+    found = _outcomes(tmp_path, {"db.yaml": (
+        "Resources:\n"
+        "  Restored:\n"
+        "    Type: AWS::RDS::DBInstance\n"
+        "    Properties:\n"
+        "      DBClusterSnapshotIdentifier: visits-nightly\n"
+        "  PointInTime:\n"
+        "    Type: AWS::RDS::DBInstance\n"
+        "    Properties:\n"
+        "      StorageEncrypted: true\n"
+        "      SourceDBInstanceIdentifier: visits\n"
+        "      UseLatestRestorableTime: true\n"
+        "  Reader:\n"
+        "    Type: AWS::RDS::DBInstance\n"
+        "    Properties:\n"
+        "      StorageEncrypted: true\n"
+        "      SourceDBInstanceIdentifier: visits\n"
+        "      KmsKeyId: alias/aws/rds\n")}, "KEY-001", "ENC-003")
+    assert found == [
+        # Without StorageEncrypted, encryption is the snapshot's: unknown, and so the key.
+        ("ENC-003", "unknown", "Restored", "db.yaml", 5,
+         "RDS DB instances encrypt their storage: cannot be decided for Restored: "
+         "`Properties.StorageEncrypted` is not known (inherited from the snapshot "
+         "visits-nightly)"),
+        ("KEY-001", "fail", "Reader", "db.yaml", 17,
+         "Reader does not use a customer-managed KMS key: alias/aws/rds is an AWS-managed key"),
+        ("KEY-001", "unknown", "PointInTime", "db.yaml", 10, _key_unknown(
+            "PointInTime", "Properties.KmsKeyId",
+            "inherited from the point-in-time restore source visits")),
+        ("KEY-001", "unknown", "Restored", "db.yaml", 5, _key_unknown(
+            "Restored", "Properties.StorageEncrypted", "inherited from the snapshot "
+            "visits-nightly")),
+    ]
+
+
+def test_terraform_restored_and_replicated_databases_inherit_the_key(tmp_path: Path) -> None:
+    found = _outcomes(tmp_path, {"main.tf": (
+        'resource "aws_rds_cluster" "restored" {\n'
+        '  engine              = "aurora-postgresql"\n'
+        '  snapshot_identifier = "ehr-nightly"\n'
+        "}\n"
+        'resource "aws_rds_cluster" "pitr" {\n'
+        '  engine            = "aurora-postgresql"\n'
+        "  storage_encrypted = true\n"
+        "  restore_to_point_in_time {\n"
+        '    source_cluster_identifier  = "ehr"\n'
+        "    use_latest_restorable_time = true\n"
+        "  }\n"
+        "}\n"
+        'resource "aws_db_instance" "reader" {\n'
+        '  instance_class      = "db.t4g.medium"\n'
+        "  storage_encrypted   = true\n"
+        '  replicate_source_db = "scheduling"\n'
+        "}\n")}, "KEY-001", "ENC-003", "ENC-004")
+    assert found == [
+        ("ENC-004", "pass", "aws_rds_cluster.pitr", "main.tf", 7,
+         "aws_rds_cluster.pitr: `storage_encrypted` is true"),
+        ("ENC-004", "unknown", "aws_rds_cluster.restored", "main.tf", 3,
+         "RDS and Aurora DB clusters encrypt their storage: cannot be decided for "
+         "aws_rds_cluster.restored: `storage_encrypted` is not known (inherited from the "
+         "snapshot ehr-nightly)"),
+        ("KEY-001", "unknown", "aws_db_instance.reader", "main.tf", 16, _key_unknown(
+            "aws_db_instance.reader", "kms_key_id",
+            "inherited from the replication source scheduling")),
+        ("KEY-001", "unknown", "aws_rds_cluster.pitr", "main.tf", 9, _key_unknown(
+            "aws_rds_cluster.pitr", "kms_key_id",
+            "inherited from the point-in-time restore source ehr")),
+        ("KEY-001", "unknown", "aws_rds_cluster.restored", "main.tf", 3, _key_unknown(
+            "aws_rds_cluster.restored", "storage_encrypted",
+            "inherited from the snapshot ehr-nightly")),
+    ]
+
+
+def test_terraform_s3_import_does_not_inherit_a_key(tmp_path: Path) -> None:
+    # RestoreDBClusterFromS3 builds the cluster from backup files, which carry no RDS
+    # key: with storage_encrypted and no kms_key_id, RDS uses the account's default key.
+    found = _outcomes(tmp_path, {"main.tf": (
+        'resource "aws_rds_cluster" "imported" {\n'
+        '  engine            = "aurora-mysql"\n'
+        "  storage_encrypted = true\n"
+        "  s3_import {\n"
+        '    source_engine         = "mysql"\n'
+        '    source_engine_version = "8.0.32"\n'
+        '    bucket_name           = "clinic-xtrabackup"\n'
+        '    ingestion_role        = "arn:aws:iam::111122223333:role/rds-import"\n'
+        "  }\n"
+        "}\n")}, "KEY-001")
+    assert found == [
+        ("KEY-001", "fail", "aws_rds_cluster.imported", "main.tf", 1,
+         "aws_rds_cluster.imported does not use a customer-managed KMS key: no KMS key is "
+         "set, so the service's default key (AWS-managed or AWS-owned) is used")]

@@ -7,10 +7,13 @@ from typing import Any
 from linter.adapters.cloudformation import TemplateContext
 from linter.adapters.fields import as_bool, field_at, same_text
 from linter.models.aws.rds import (
+    DataSource,
     DBCluster,
     DBInstance,
     GroupChoice,
     ParameterGroup,
+    data_source,
+    inherited_key,
     storage_encryption,
     tls_fields,
 )
@@ -25,11 +28,17 @@ def _field(properties: ConfigNode, path: str, source_type: str) -> Field:
 
 def build_instance(resource: ResolvedResource, context: TemplateContext) -> list[DBInstance]:
     properties, kind = resource.properties, resource.type
+    restored = _restored_instance(properties, kind)
     encrypted = storage_encryption(as_bool(_field(properties, "StorageEncrypted", kind)),
-                                   _field(properties, "DBSnapshotIdentifier", kind))
+                                   restored)
+    # A read replica (same Region) is encrypted with its source's key; whether it is
+    # encrypted at all is judged on the source (ENC-003 leaves replicas out).
+    source = restored or data_source(
+        *(("replication source", _field(properties, name, kind))
+          for name in ("SourceDBInstanceIdentifier", "SourceDBClusterIdentifier")))
     return [DBInstance(
         **context.identity(resource), storage_encrypted=encrypted,
-        kms_key=_field(properties, "KmsKeyId", kind),
+        kms_key=inherited_key(_field(properties, "KmsKeyId", kind), source),
         cluster=_field(properties, "DBClusterIdentifier", kind),
         replica_source=_field(properties, "SourceDBInstanceIdentifier", kind),
         backup_retention_period=_field(properties, "BackupRetentionPeriod", kind),
@@ -37,6 +46,24 @@ def build_instance(resource: ResolvedResource, context: TemplateContext) -> list
         **_tls(resource, context, "DBParameterGroupName", "AWS::RDS::DBParameterGroup",
                # An instance of an Aurora or Multi-AZ DB cluster follows the cluster's group.
                cluster_member=properties.get("DBClusterIdentifier") is not None))]
+
+
+def _restored_instance(properties: ConfigNode, kind: str) -> DataSource | None:
+    """The snapshot or database a DB instance is restored from, if any.
+
+    SourceDBInstanceIdentifier names a point-in-time restore source only with RestoreTime
+    or UseLatestRestorableTime; alone it makes a read replica.
+    """
+    point_in_time = any(properties.get(name) is not None
+                        for name in ("RestoreTime", "UseLatestRestorableTime"))
+    candidates = [(kind_of, _field(properties, name, kind)) for kind_of, name in (
+        ("snapshot", "DBSnapshotIdentifier"), ("snapshot", "DBClusterSnapshotIdentifier"),
+        ("point-in-time restore source", "SourceDbiResourceId"),
+        ("point-in-time restore source", "SourceDBInstanceAutomatedBackupsArn"))]
+    if point_in_time:
+        candidates.append(("point-in-time restore source",
+                           _field(properties, "SourceDBInstanceIdentifier", kind)))
+    return data_source(*candidates)
 
 
 def _public_access(properties: ConfigNode, kind: str) -> Field:
@@ -66,16 +93,18 @@ def _public_access(properties: ConfigNode, kind: str) -> Field:
 
 def build_cluster(resource: ResolvedResource, context: TemplateContext) -> list[DBCluster]:
     properties, kind = resource.properties, resource.type
-    restored = _field(properties, "SnapshotIdentifier", kind)
-    if restored.state is FieldState.ABSENT:
-        restored = _field(properties, "SourceDBClusterIdentifier", kind)
+    source = data_source(("snapshot", _field(properties, "SnapshotIdentifier", kind)),
+                         ("point-in-time restore source",
+                          _field(properties, "SourceDBClusterIdentifier", kind)),
+                         ("replication source",
+                          _field(properties, "ReplicationSourceIdentifier", kind)))
     encrypted = storage_encryption(as_bool(_field(properties, "StorageEncrypted", kind)),
-                                   restored,
+                                   source,
                                    serverless=same_text(properties.get("EngineMode"),
-                                                              "serverless"))
+                                                        "serverless"))
     return [DBCluster(
         **context.identity(resource), storage_encrypted=encrypted,
-        kms_key=_field(properties, "KmsKeyId", kind),
+        kms_key=inherited_key(_field(properties, "KmsKeyId", kind), source),
         backup_retention_period=_field(properties, "BackupRetentionPeriod", kind),
         **_tls(resource, context, "DBClusterParameterGroupName",
                "AWS::RDS::DBClusterParameterGroup"))]

@@ -7,11 +7,14 @@ from typing import Any
 from linter.adapters.fields import as_bool, blocks, field_at, same_text
 from linter.adapters.terraform import TerraformContext
 from linter.models.aws.rds import (
+    DataSource,
     DBCluster,
     DBInstance,
     GroupChoice,
     ParameterGroup,
     Snapshot,
+    data_source,
+    inherited_key,
     storage_encryption,
     tls_fields,
 )
@@ -22,9 +25,13 @@ from linter.values import Branches, ResourceRef, Unknown
 
 def build_instance(block: ResolvedBlock, context: TerraformContext) -> list[DBInstance]:
     config = block.config
+    # A read replica (same Region) is encrypted with its source's key; whether it is
+    # encrypted at all is judged on the source (ENC-003 leaves replicas out).
+    source = _restored_instance(block) or data_source(
+        ("replication source", field_at(config, "replicate_source_db", block.type)))
     return [DBInstance(
         **context.identity(block), storage_encrypted=_instance_encryption(block),
-        kms_key=field_at(config, "kms_key_id", block.type),
+        kms_key=inherited_key(field_at(config, "kms_key_id", block.type), source),
         # aws_db_instance never joins an Aurora cluster (aws_rds_cluster_instance does).
         cluster=Field.absent("cluster"),
         replica_source=field_at(config, "replicate_source_db", block.type),
@@ -64,7 +71,8 @@ def build_cluster(block: ResolvedBlock, context: TerraformContext) -> list[DBClu
     config = block.config
     return [DBCluster(
         **context.identity(block), storage_encrypted=_cluster_encryption(block),
-        kms_key=field_at(config, "kms_key_id", block.type),
+        kms_key=inherited_key(field_at(config, "kms_key_id", block.type),
+                              _cluster_source(block)),
         backup_retention_period=field_at(config, "backup_retention_period", block.type),
         **_tls(block, context, "db_cluster_parameter_group_name",
                "aws_rds_cluster_parameter_group"))]
@@ -102,16 +110,51 @@ def _parameter_group(value: Any, group_type: str, context: TerraformContext) -> 
 
 def _instance_encryption(block: ResolvedBlock) -> Field:
     return storage_encryption(as_bool(field_at(block.config, "storage_encrypted", block.type)),
-                              field_at(block.config, "snapshot_identifier", block.type))
+                              _restored_instance(block))
 
 
 def _cluster_encryption(block: ResolvedBlock) -> Field:
     config = block.config
-    restored = field_at(config, "snapshot_identifier", block.type)
-    if restored.state is FieldState.ABSENT:
-        restored = field_at(config, "replication_source_identifier", block.type)
-    return storage_encryption(as_bool(field_at(config, "storage_encrypted", block.type)), restored,
+    return storage_encryption(as_bool(field_at(config, "storage_encrypted", block.type)),
+                              _cluster_source(block),
                               serverless=same_text(config.get("engine_mode"), "serverless"))
+
+
+# s3_import is no source here: RDS builds the database from backup files in S3, which
+# carry no RDS encryption, and encrypts it as the arguments say (default key and all).
+_INSTANCE_RESTORE_SOURCES = ("source_db_instance_identifier", "source_dbi_resource_id",
+                             "source_db_instance_automated_backups_arn")
+_CLUSTER_RESTORE_SOURCES = ("source_cluster_identifier", "source_cluster_resource_id")
+
+
+def _restored_instance(block: ResolvedBlock) -> DataSource | None:
+    """The snapshot or database an aws_db_instance is restored from, if any."""
+    return data_source(("snapshot", field_at(block.config, "snapshot_identifier", block.type)),
+                       ("point-in-time restore source",
+                        _restore_source(block, _INSTANCE_RESTORE_SOURCES)))
+
+
+def _cluster_source(block: ResolvedBlock) -> DataSource | None:
+    """The snapshot, cluster or database an aws_rds_cluster copies its data from, if any."""
+    config = block.config
+    return data_source(("snapshot", field_at(config, "snapshot_identifier", block.type)),
+                       ("replication source",
+                        field_at(config, "replication_source_identifier", block.type)),
+                       ("point-in-time restore source",
+                        _restore_source(block, _CLUSTER_RESTORE_SOURCES)))
+
+
+def _restore_source(block: ResolvedBlock, arguments: tuple[str, ...]) -> Field:
+    """The argument of the restore_to_point_in_time block naming its source, or the
+    block itself when it names none that can be read."""
+    block_field = field_at(block.config, "restore_to_point_in_time", block.type)
+    if block_field.state is not FieldState.SET:
+        return block_field
+    for argument in arguments:
+        named = field_at(block.config, f"restore_to_point_in_time.{argument}", block.type)
+        if named.state is not FieldState.ABSENT:
+            return named
+    return block_field
 
 
 # --- snapshots ------------------------------------------------------------------------

@@ -70,21 +70,62 @@ class Snapshot(Resource):
     kms_key: Field
 
 
-def storage_encryption(written: Field, restored_from: Field, serverless: bool = False) -> Field:
+@dataclass(frozen=True)
+class DataSource:
+    """The snapshot or database a new DB instance or cluster takes its data from.
+
+    Without settings of its own the new database keeps the source's storage encryption
+    and KMS key (RestoreDBClusterFromSnapshot, RestoreDB*ToPointInTime, CreateDBCluster
+    with ReplicationSourceIdentifier, read replicas), which its own configuration does
+    not show; the source is not followed, even when the scan declares it.
+    """
+
+    kind: str  # "snapshot", "replication source", "point-in-time restore source"
+    argument: Field  # the argument naming the source; findings point at its line
+
+    @property
+    def reason(self) -> str:
+        name = self.argument.value
+        if self.argument.state is FieldState.UNKNOWN:
+            return (f"inherited from the {self.kind} if `{self.argument.attribute}` names "
+                    f"one ({self.argument.reason})")
+        if isinstance(name, str):
+            return f"inherited from the {self.kind} {name}"
+        return f"inherited from the {self.kind} that `{self.argument.attribute}` names"
+
+
+def data_source(*candidates: tuple[str, Field]) -> DataSource | None:
+    """The first source written among (kind, argument naming it) pairs, if any."""
+    for kind, argument in candidates:
+        if argument.state is not FieldState.ABSENT:
+            return DataSource(kind, argument)
+    return None
+
+
+def storage_encryption(written: Field, source: DataSource | None,
+                       serverless: bool = False) -> Field:
     """Storage encryption when the attribute is left out, for every source format.
 
-    A database restored from a snapshot (or created as a replica of another cluster)
-    inherits the source's encryption, which the configuration cannot show; Aurora
-    Serverless v1 clusters are always encrypted.
+    A database restored from a snapshot or to a point in time, or replicating another
+    cluster, inherits the source's encryption, which the configuration cannot show;
+    Aurora Serverless v1 clusters are always encrypted.
     """
     if written.state not in (FieldState.ABSENT, FieldState.DEFAULT):
         return written
     if serverless:
         return Field.default(True, written.attribute, "Aurora Serverless v1 is always encrypted")
-    if restored_from.state is not FieldState.ABSENT:
-        return Field(None, FieldState.UNKNOWN, written.attribute, restored_from.line,
-                     f"inherited from `{restored_from.attribute}`")
+    if source is not None:
+        return Field(None, FieldState.UNKNOWN, written.attribute, source.argument.line,
+                     source.reason)
     return written
+
+
+def inherited_key(key: Field, source: DataSource | None) -> Field:
+    """The KMS key when none is written: a database restored or replicated from a source
+    is encrypted with the source's key (or not at all), never the service default."""
+    if key.state not in (FieldState.ABSENT, FieldState.DEFAULT) or source is None:
+        return key
+    return Field(None, FieldState.UNKNOWN, key.attribute, source.argument.line, source.reason)
 
 
 # --- TLS enforcement through parameter groups ------------------------------------------
