@@ -6,6 +6,8 @@
 - KEY-001: an RDS cluster or instance restored from a snapshot or replicating another
   database, without a key of its own, takes the source's key, not the service default:
   aws-cloudformation-templates DMS/DMSAuroraToS3FullLoadAndOngoingReplication.json.
+- LOG-003: a log bucket made by one module call is the log target of a sibling call's
+  bucket: terraform-aws-modules/s3-bucket examples/complete/main.tf.
 """
 
 from __future__ import annotations
@@ -263,3 +265,91 @@ def test_terraform_s3_import_does_not_inherit_a_key(tmp_path: Path) -> None:
         ("KEY-001", "fail", "aws_rds_cluster.imported", "main.tf", 1,
          "aws_rds_cluster.imported does not use a customer-managed KMS key: no KMS key is "
          "set, so the service's default key (AWS-managed or AWS-owned) is used")]
+
+
+# --- LOG-003: a log bucket made by a sibling module call -------------------------------
+
+_BUCKET_MODULE = {
+    "modules/bucket/main.tf": (
+        'variable "name" {}\n'
+        'variable "log_target" { default = null }\n'
+        'resource "aws_s3_bucket" "this" {\n'
+        "  bucket = var.name\n"
+        "}\n"
+        'resource "aws_s3_bucket_logging" "this" {\n'
+        "  count         = var.log_target == null ? 0 : 1\n"
+        "  bucket        = aws_s3_bucket.this.id\n"
+        "  target_bucket = var.log_target\n"
+        '  target_prefix = "log/"\n'
+        "}\n"
+        'output "id" { value = aws_s3_bucket.this.id }\n'
+        'output "name" { value = aws_s3_bucket.this.bucket }\n'),
+}
+
+
+def test_log_bucket_of_a_sibling_module_call_is_a_log_target(tmp_path: Path) -> None:
+    found = _outcomes(tmp_path, {**_BUCKET_MODULE, "live/main.tf": (
+        'module "log_bucket" {\n'
+        '  source = "../modules/bucket"\n'
+        '  name   = "clinic-access-logs"\n'
+        "}\n"
+        'module "photos" {\n'
+        '  source     = "../modules/bucket"\n'
+        '  name       = "clinic-photos"\n'
+        "  log_target = module.log_bucket.id\n"
+        "}\n"
+        'module "other_logs" {\n'
+        '  source = "../modules/bucket"\n'
+        '  name   = "clinic-other-logs"\n'
+        "}\n")}, "LOG-003", scanned="live")
+    path = "modules/bucket/main.tf"
+    assert found == [
+        ("LOG-003", "fail", "module.other_logs.aws_s3_bucket.this", path, 3,
+         "S3 bucket module.other_logs.aws_s3_bucket.this does not log access requests: "
+         "`logging` is not set"),
+        ("LOG-003", "pass", "module.log_bucket.aws_s3_bucket.this", path, 3,
+         "module.log_bucket.aws_s3_bucket.this: `module.photos.aws_s3_bucket_logging.this[0]: "
+         "target_bucket` is true"),
+        ("LOG-003", "pass", "module.photos.aws_s3_bucket.this", path, 9,
+         "module.photos.aws_s3_bucket.this: `module.photos.aws_s3_bucket_logging.this[0]: "
+         "target_bucket` is true"),
+    ]
+
+
+def test_log_bucket_named_by_a_module_output_of_its_known_name(tmp_path: Path) -> None:
+    found = _outcomes(tmp_path, {**_BUCKET_MODULE, "live/main.tf": (
+        'module "log_bucket" {\n'
+        '  source = "../modules/bucket"\n'
+        '  name   = "clinic-access-logs"\n'
+        "}\n"
+        'resource "aws_s3_bucket" "photos" {\n'
+        '  bucket = "clinic-photos"\n'
+        "  logging {\n"
+        "    target_bucket = module.log_bucket.name\n"
+        "  }\n"
+        "}\n")}, "LOG-003", scanned="live")
+    assert [item[:5] for item in found] == [
+        ("LOG-003", "pass", "aws_s3_bucket.photos", "live/main.tf", 7),
+        ("LOG-003", "pass", "module.log_bucket.aws_s3_bucket.this", "modules/bucket/main.tf",
+         3),
+    ]
+
+
+def test_same_resource_name_in_another_module_call_is_not_a_log_target(
+        tmp_path: Path) -> None:
+    # `aws_s3_bucket.this` names a different bucket in each call: only the instance the
+    # reference resolved to receives the logs.
+    found = _outcomes(tmp_path, {**_BUCKET_MODULE, "live/main.tf": (
+        'module "a" {\n'
+        '  source = "../modules/bucket"\n'
+        '  name   = "clinic-a"\n'
+        "}\n"
+        'module "b" {\n'
+        '  source     = "../modules/bucket"\n'
+        '  name       = "clinic-b"\n'
+        '  log_target = "clinic-b"\n'
+        "}\n")}, "LOG-003", scanned="live")
+    assert [item[:5] for item in found] == [
+        ("LOG-003", "fail", "module.a.aws_s3_bucket.this", "modules/bucket/main.tf", 3),
+        ("LOG-003", "pass", "module.b.aws_s3_bucket.this", "modules/bucket/main.tf", 9),
+    ]

@@ -12,20 +12,36 @@ from linter.resolve.terraform import ResolvedBlock
 from linter.values import ConfigNode, ResourceRef
 
 
+def _by_type(blocks: list[ResolvedBlock]) -> dict[str, list[ResolvedBlock]]:
+    found: dict[str, list[ResolvedBlock]] = defaultdict(list)
+    for block in blocks:
+        found[f"data.{block.type}" if block.mode == "data" else block.type].append(block)
+    return found
+
+
 class TerraformContext:
     """The other resources of the same module instance, for resources that configure
     another (each module call is its own context: `aws_s3_bucket.this` in two calls of
-    one module are two buckets)."""
+    one module are two buckets), and those of the whole root module evaluation, for
+    relations that cross module calls (a bucket logging into another module's bucket)."""
 
-    def __init__(self, blocks: list[ResolvedBlock]) -> None:
+    def __init__(self, blocks: list[ResolvedBlock],
+                 root: TerraformContext | None = None) -> None:
+        """`root`: the context of every block of the root module evaluation, shared by
+        the contexts of its module instances (None: this context is the whole root)."""
         self.blocks = blocks
-        self._by_type: dict[str, list[ResolvedBlock]] = defaultdict(list)
-        for block in blocks:
-            key = f"data.{block.type}" if block.mode == "data" else block.type
-            self._by_type[key].append(block)
+        self._by_type = _by_type(blocks)
+        self._root = root
 
     def of_type(self, source_type: str) -> list[ResolvedBlock]:
         return self._by_type.get(source_type, [])
+
+    def in_root(self, source_type: str) -> list[ResolvedBlock]:
+        """Blocks of `source_type` in every module instance of the root module evaluation
+        (this one's included). Their names are local to their module: match them by
+        resolved identity (a reference carrying the block's configuration, a literal
+        name), never by resource name alone."""
+        return (self._root or self).of_type(source_type)
 
     def referencing(self, source_type: str, argument: str, target: ResolvedBlock,
                     names: tuple[Any, ...] = ()) -> list[ResolvedBlock]:
@@ -76,12 +92,15 @@ def build_models(blocks: list[ResolvedBlock],
     builders = collect_builders(__name__)
     # One context per root module and module call instance, in first-seen order.
     groups: dict[tuple[str, str, str], list[ResolvedBlock]] = {}
+    roots: dict[str, list[ResolvedBlock]] = {}
     for block in blocks:
         groups.setdefault((block.root_dir, block.module_dir, block.module_address),
                           []).append(block)
+        roots.setdefault(block.root_dir, []).append(block)
+    root_contexts = {root_dir: TerraformContext(members) for root_dir, members in roots.items()}
     models: list[Resource] = []
-    for group in groups.values():
-        context = TerraformContext(group)
+    for (root_dir, _, _), group in groups.items():
+        context = TerraformContext(group, root_contexts[root_dir])
         for block in group:
             key = f"data.{block.type}" if block.mode == "data" else block.type
             for builder in builders.get(key, ()):

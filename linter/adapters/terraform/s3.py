@@ -168,19 +168,38 @@ def _logging(block: ResolvedBlock, context: TerraformContext, names: tuple[Any, 
 
 def _log_target(block: ResolvedBlock, context: TerraformContext,
                 names: tuple[Any, ...]) -> Field:
+    """Whether another bucket delivers its access logs here. The logging bucket may be
+    in another module instance of the same root (`module.log_bucket.s3_bucket_id` passed
+    to a sibling call): the whole root evaluation is searched."""
     targets = [(source.config.get("target_bucket"), source)
-               for source in context.of_type("aws_s3_bucket_logging")]
+               for source in context.in_root("aws_s3_bucket_logging")]
     targets += [(lookup(other.config, "logging.target_bucket")[0], other)
-                for other in context.of_type("aws_s3_bucket") if other is not block]
+                for other in context.in_root("aws_s3_bucket") if other is not block]
     unknown = None
     for value, source in targets:
-        if names_bucket(value, block, names):
+        if _delivers_to(value, source, block, names):
             return Field.derived(True, f"{source.address}: target_bucket")
         if isinstance(value, Unknown) and unknown is None:
             unknown = f"the access-log target of {source.address} is unknown ({value.reason})"
     if unknown:
         return Field(None, FieldState.UNKNOWN, "is_log_target", None, unknown)
     return Field.derived(False, "is_log_target")
+
+
+def _delivers_to(value: Any, source: ResolvedBlock, bucket: ResolvedBlock,
+                 names: tuple[Any, ...]) -> bool:
+    """Does `value`, a target_bucket written in `source`, name `bucket`?
+
+    In the bucket's own module instance a reference matches by address. From another
+    instance, names are the other module's own, so only the bucket's resolved identity
+    counts: a reference that carries this very instance's configuration (what
+    `module.logs.s3_bucket_id` reads back as), or the literal bucket name.
+    """
+    if source.module_address == bucket.module_address and source.module_dir == bucket.module_dir:
+        return names_bucket(value, bucket, names)
+    if isinstance(value, ResourceRef):
+        return value.resource_type == bucket.type and value.arguments is bucket.config
+    return names_bucket(value, bucket, names)
 
 
 BUILDERS = {"aws_s3_bucket": build_bucket}
