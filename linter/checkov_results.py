@@ -12,7 +12,9 @@ its line and its UNKNOWN, is the one reported.
 `#checkov:skip=CKV_AWS_3:reason` comments become exceptions for the equivalent rules:
 checkov_skips reads them, linter.suppress applies them to the resource block holding the
 comment; as for ephi-lint's own comments, a skip without a reason does not suppress and
-is reported.
+is reported. checkov also reads skips from a CloudFormation resource's Metadata
+(`Metadata: {checkov: {skip: [{id: CKV_AWS_18, comment: reason}]}}`, or `bridgecrew`):
+checkov_metadata_skips reads those, and they are applied the same way.
 """
 
 from __future__ import annotations
@@ -263,3 +265,44 @@ def checkov_skips(text: str) -> list[tuple[int, str, str]]:
         for match in _SKIP.finditer(line, comment.end()):
             found.append((number, match.group("id"), (match.group("reason") or "").strip()))
     return found
+
+
+# The Metadata keys checkov reads a CloudFormation resource's skips from.
+_METADATA_KEYS = ("checkov", "bridgecrew")
+
+
+def checkov_metadata_skips(text: str, json_mode: bool = False) -> list[tuple[int, str, str]]:
+    """(line, check id, reason) for every skip a CloudFormation template writes in a
+    resource's Metadata, as checkov reads them: `checkov.skip` and `bridgecrew.skip`,
+    lists of `{id, comment}`. The line is the entry's `id`, inside the resource, so the
+    skip covers that resource as a comment there would. An entry without a comment has
+    reason "" (checkov records "No comment provided"; here it is refused and reported);
+    one without an id is ignored, as checkov ignores it. A template that does not load
+    gives [] (the scan has reported it already)."""
+    from linter.parsers.yaml_source import DocumentError, load_documents
+    from linter.values import ConfigNode
+
+    try:
+        documents = load_documents(text, json_mode=json_mode)
+    except DocumentError:
+        return []
+    found = []
+    for document in documents:
+        resources = document.get("Resources") if isinstance(document, ConfigNode) else None
+        if not isinstance(resources, ConfigNode):
+            continue
+        for _, body in resources.items():
+            metadata = body.get("Metadata") if isinstance(body, ConfigNode) else None
+            if not isinstance(metadata, ConfigNode):
+                continue
+            for key in _METADATA_KEYS:
+                section = metadata.get(key)
+                entries = section.get("skip") if isinstance(section, ConfigNode) else None
+                for entry in entries if isinstance(entries, list) else []:
+                    check_id = entry.get("id") if isinstance(entry, ConfigNode) else None
+                    if not isinstance(check_id, str) or not check_id.strip():
+                        continue
+                    comment = entry.get("comment")
+                    reason = comment.strip() if isinstance(comment, str) else ""
+                    found.append((entry.line_of("id") or entry.line, check_id.strip(), reason))
+    return sorted(found)

@@ -23,10 +23,12 @@ the reason as justification: a team moving from checkov keeps its documented exc
 instead of writing each one twice. checkov applies a skip to the whole resource block
 holding the comment, so a skip covers the findings of the resource whose line range
 holds it, in the formats where checkov reads comments (Terraform, CloudFormation; it
-reads Kubernetes skips from annotations). The same policy applies as to ephi-lint's
-comments: no reason, forbidden inline suppressions or an unsuppressible rule refuse it
-with a notice. A skip that matches no ephi-lint finding is not reported as unused:
-checkov may still need it for its own check, which need not judge what ours does.
+reads Kubernetes skips from annotations). A CloudFormation resource can also list its
+skips in its Metadata (`checkov: {skip: [{id: CKV_AWS_18, comment: reason}]}`), with the
+comment as the reason; they cover that resource the same way. The same policy applies
+as to ephi-lint's comments: no reason, forbidden inline suppressions or an unsuppressible
+rule refuse it with a notice. A skip that matches no ephi-lint finding is not reported as
+unused: checkov may still need it for its own check, which need not judge what ours does.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -93,7 +95,9 @@ class Directive:
     target: int  # the line it attaches to
     rule: str
     justification: str
-    checkov_id: str = ""  # set for a `checkov:skip=` comment: the check it names
+    checkov_id: str = ""  # set for a checkov skip: the check it names
+    # True for a skip listed in a CloudFormation resource's Metadata, not a comment.
+    in_metadata: bool = False
 
     @property
     def where(self) -> str:
@@ -102,8 +106,20 @@ class Directive:
     @property
     def described(self) -> str:
         if self.checkov_id:
-            return f"checkov skip of {self.checkov_id} (ephi-lint {self.rule}) at {self.where}"
+            form = "Metadata skip" if self.in_metadata else "skip"
+            return (f"checkov {form} of {self.checkov_id} (ephi-lint {self.rule}) at "
+                    f"{self.where}")
         return f"inline suppression of {self.rule} at {self.where}"
+
+    @property
+    def how_to_justify(self) -> str:
+        """The fix a missing-justification notice shows."""
+        if self.in_metadata:
+            return (f"add `comment: <why this is acceptable>` to the skip of "
+                    f"{self.checkov_id} in the resource's Metadata")
+        if self.checkov_id:
+            return f"write `checkov:skip={self.checkov_id}:<why this is acceptable>`"
+        return f"write `ephi-lint: ignore[{self.rule}] <why this is acceptable>`"
 
 
 def parse_directives(text: str, path: str) -> list[Directive]:
@@ -162,8 +178,10 @@ class Policy:
         texts = self._texts(sources, stdin_text)
         directives = [directive for path, text in texts
                       for directive in parse_directives(text, path)]
+        templates = {outcome.resource.location.path for outcome in kept
+                     if outcome.resource.source_format == "cloudformation"}
         skips = checkov_skip_directives(texts, {outcome.rule.id: outcome.rule
-                                                for outcome in kept}.values())
+                                                for outcome in kept}.values(), templates)
         by_place: dict[tuple[str, int], list[Directive]] = {}
         for directive in directives:
             by_place.setdefault((directive.path, directive.target), []).append(directive)
@@ -242,11 +260,8 @@ class Policy:
             return ("unsuppressible", f"{directive.described} is not honoured: {label} "
                     f"marks {directive.rule} as not suppressible")
         if not directive.justification:
-            example = (f"checkov:skip={directive.checkov_id}:<why this is acceptable>"
-                       if directive.checkov_id
-                       else f"ephi-lint: ignore[{directive.rule}] <why this is acceptable>")
             return ("missing-justification", f"{directive.described} has no justification, "
-                    f"so it does not suppress: write `{example}`")
+                    f"so it does not suppress: {directive.how_to_justify}")
         return None
 
     def _waiver(self, outcome: Outcome, used: set[int],
@@ -303,7 +318,8 @@ class Policy:
                 text = (stdin_text or "") if path is None else read_text(path)
             except ValueError:
                 continue  # the pipeline already reported why this file cannot be read
-            if "ephi-lint:" in text or "skip=" in text:
+            # "skip": checkov's `skip=` comments and the `skip` lists of Metadata.
+            if "ephi-lint:" in text or "skip" in text:
                 texts.append((shown, text))
         return texts
 
@@ -337,15 +353,30 @@ def _terms(waiver: Waiver) -> dict[str, str]:
             "compensating_control": waiver.compensating_control}
 
 
-def checkov_skip_directives(texts: Sequence[tuple[str, str]],
-                            rules: Iterable[Any]) -> list[Directive]:
-    """One Directive per `checkov:skip=` comment and ephi-lint rule equivalent to the
-    check it names (among `rules`); `target` is the comment's own line."""
-    if not any("skip=" in text for _, text in texts):
+def checkov_skip_directives(texts: Sequence[tuple[str, str]], rules: Iterable[Any],
+                            templates: Collection[str] = ()) -> list[Directive]:
+    """One Directive per checkov skip and ephi-lint rule equivalent to the check it names
+    (among `rules`): every `checkov:skip=` comment, and the Metadata skips of the
+    CloudFormation templates among `templates` (display paths); `target` is the skip's
+    own line."""
+    comments = [(path, text) for path, text in texts if "skip=" in text]
+    metadata = [(path, text) for path, text in texts if path in templates and "skip" in text]
+    if not comments and not metadata:
         return []  # checkov_results (and its tables) load only when a skip is written
-    from linter.checkov_results import checkov_skips, equivalents_index
+    from linter.checkov_results import checkov_metadata_skips, checkov_skips, equivalents_index
 
     index = equivalents_index(rules)
-    return [Directive(path, line, line, rule_id, reason, checkov_id=check_id)
-            for path, text in texts for line, check_id, reason in checkov_skips(text)
-            for rule_id in index.get(check_id, ((), ()))[0]]
+    found = [Directive(path, line, line, rule_id, reason, checkov_id=check_id)
+             for path, text in comments for line, check_id, reason in checkov_skips(text)
+             for rule_id in index.get(check_id, ((), ()))[0]]
+    found += [Directive(path, line, line, rule_id, reason, checkov_id=check_id,
+                        in_metadata=True)
+              for path, text in metadata
+              for line, check_id, reason in checkov_metadata_skips(text, _is_json(path, text))
+              for rule_id in index.get(check_id, ((), ()))[0]]
+    return found
+
+
+def _is_json(path: str, text: str) -> bool:
+    """JSON templates load in JSON mode (tabs are whitespace there, not in YAML)."""
+    return path.lower().endswith(".json") or text.lstrip().startswith("{")

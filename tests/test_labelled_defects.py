@@ -8,14 +8,19 @@
   aws-cloudformation-templates DMS/DMSAuroraToS3FullLoadAndOngoingReplication.json.
 - LOG-003: a log bucket made by one module call is the log target of a sibling call's
   bucket: terraform-aws-modules/s3-bucket examples/complete/main.tf.
+- checkov skips written in a CloudFormation resource's Metadata except the equivalent
+  rules, as `checkov:skip=` comments do: aws-cloudformation-templates RainModules/bucket.yml.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from linter.checkov_results import checkov_metadata_skips
+from linter.config import Config
 from linter.engine import catalogue_directory, load_rules
 from linter.pipeline import ScanRequest, scan
+from linter.suppress import Policy
 
 RULES = load_rules([catalogue_directory("rules")])
 
@@ -353,3 +358,120 @@ def test_same_resource_name_in_another_module_call_is_not_a_log_target(
         ("LOG-003", "fail", "module.a.aws_s3_bucket.this", "modules/bucket/main.tf", 3),
         ("LOG-003", "pass", "module.b.aws_s3_bucket.this", "modules/bucket/main.tf", 9),
     ]
+
+
+# --- checkov skips in CloudFormation Metadata -----------------------------------------
+
+_REPLICA_TEMPLATE = '''Resources:
+  ReplicaBucket:
+    Type: AWS::S3::Bucket
+    Metadata:
+      Comment: the target of replicas from the main bucket
+      checkov:
+        skip:
+          - comment: This is the replica bucket
+            id: CKV_AWS_18
+      bridgecrew:
+        skip:
+          - id: CKV_AWS_21
+  LogBucket:
+    Type: AWS::S3::Bucket
+    Metadata:
+      checkov:
+        skip:
+          - id: CKV_AWS_99
+            comment: not an equivalent of LOG-003
+'''
+
+
+def _judged(tmp_path: Path, files: dict[str, str], config: Config, *rule_ids: str
+            ) -> tuple[list[tuple[str, str, int, str, str]], list[tuple[str, str, int, str]]]:
+    """(rule, resource, line, status, justification or "") and notices (kind, path, line,
+    message)."""
+    _write(tmp_path, files)
+    rules = [rule for rule in RULES if rule.id in rule_ids]
+    policy = Policy(config, tmp_path, [rule.id for rule in rules])
+    result = scan(ScanRequest(paths=[tmp_path], root=tmp_path, rules=rules), policy)
+    assert not result.problems, result.problems
+    outcomes = sorted((outcome.rule.id, outcome.resource.address, outcome.location.start_line,
+                       outcome.status.value,
+                       outcome.suppression.justification if outcome.suppression else "")
+                      for outcome in result.outcomes if outcome.status.value != "pass")
+    notices = sorted((notice.kind, notice.path, notice.line, notice.message)
+                     for notice in policy.notices)
+    return outcomes, notices
+
+
+def test_checkov_metadata_skip_excepts_the_equivalent_rule(tmp_path: Path) -> None:
+    outcomes, notices = _judged(tmp_path, {"bucket.yml": _REPLICA_TEMPLATE}, Config(),
+                                "LOG-003", "BAK-004")
+    assert outcomes == [
+        # bridgecrew's skip of CKV_AWS_21 (BAK-004) has no comment: refused, reported.
+        ("BAK-004", "LogBucket", 13, "fail", ""),
+        ("BAK-004", "ReplicaBucket", 2, "fail", ""),
+        # CKV_AWS_99 is no equivalent of LOG-003: LogBucket stays open.
+        ("LOG-003", "LogBucket", 13, "fail", ""),
+        ("LOG-003", "ReplicaBucket", 2, "fail", "This is the replica bucket"),
+    ]
+    assert notices == [
+        ("missing-justification", "bucket.yml", 12,
+         "checkov Metadata skip of CKV_AWS_21 (ephi-lint BAK-004) at bucket.yml:12 has no "
+         "justification, so it does not suppress: add `comment: <why this is acceptable>` "
+         "to the skip of CKV_AWS_21 in the resource's Metadata"),
+    ]
+
+
+def test_checkov_metadata_skip_in_a_json_template_names_its_source(tmp_path: Path) -> None:
+    template = ('{"Resources": {"StorageReplicaBucket": {\n'
+                '\t"Type": "AWS::S3::Bucket",\n'
+                '\t"Metadata": {"checkov": {"skip": [\n'
+                '\t\t{"comment": "This is the replica bucket", "id": "CKV_AWS_18"}\n'
+                "\t]}}\n"
+                "}}}\n")
+    _write(tmp_path, {"stack.json": template})
+    rules = [rule for rule in RULES if rule.id == "LOG-003"]
+    policy = Policy(Config(), tmp_path, ["LOG-003"])
+    result = scan(ScanRequest(paths=[tmp_path], root=tmp_path, rules=rules), policy)
+    [outcome] = result.outcomes
+    assert (outcome.resource.address, outcome.location.start_line, outcome.status.value) == \
+        ("StorageReplicaBucket", 1, "fail")
+    assert outcome.suppression is not None
+    assert (outcome.suppression.kind, outcome.suppression.justification,
+            outcome.suppression.source) == ("inSource", "This is the replica bucket",
+                                             "stack.json:4")
+
+
+def test_checkov_metadata_skips_obey_the_suppression_policy(tmp_path: Path) -> None:
+    refused = "checkov Metadata skip of CKV_AWS_18 (ephi-lint LOG-003) at bucket.yml:9 is " \
+              "not honoured: configuration "
+    outcomes, notices = _judged(tmp_path, {"bucket.yml": _REPLICA_TEMPLATE},
+                                Config(forbid_inline_suppressions=True), "LOG-003")
+    assert outcomes == [("LOG-003", "LogBucket", 13, "fail", ""),
+                        ("LOG-003", "ReplicaBucket", 2, "fail", "")]
+    assert notices == [("inline-forbidden", "bucket.yml", 9, refused + (
+        "forbids inline suppressions (add a reviewed waiver there instead)"))]
+    outcomes, notices = _judged(tmp_path, {}, Config(unsuppressible_rules=("LOG-003",)),
+                                "LOG-003")
+    assert outcomes == [("LOG-003", "LogBucket", 13, "fail", ""),
+                        ("LOG-003", "ReplicaBucket", 2, "fail", "")]
+    assert notices == [("unsuppressible", "bucket.yml", 9,
+                        refused + "marks LOG-003 as not suppressible")]
+
+
+def test_metadata_skips_are_read_only_from_resources() -> None:
+    text = ("Metadata:\n"
+            "  checkov: {skip: [{id: CKV_AWS_1, comment: template level, not a resource}]}\n"
+            "Resources:\n"
+            "  Bucket:\n"
+            "    Type: AWS::S3::Bucket\n"
+            "    Metadata:\n"
+            "      checkov:\n"
+            "        skip:\n"
+            "          - comment: no id, ignored as checkov ignores it\n"
+            "          - id: CKV_AWS_18\n"
+            "          - {id: CKV_AWS_21, comment: '  kept for 10 years  '}\n"
+            "      bridgecrew: {skip: not a list}\n"
+            "  Broken: [not, a, mapping]\n")
+    assert checkov_metadata_skips(text) == [(10, "CKV_AWS_18", ""),
+                                            (11, "CKV_AWS_21", "kept for 10 years")]
+    assert checkov_metadata_skips("Resources: {A: [unclosed") == []

@@ -247,6 +247,39 @@ def test_checkov_skip_in_a_cloudformation_resource(tmp_path: Path) -> None:
     assert _findings(report["findings"]) == {("KEY-002", "keys.yaml", 11, "PhiKey")}
 
 
+def test_checkov_skip_in_cloudformation_metadata(tmp_path: Path) -> None:
+    # checkov reads a resource's skips from Metadata too, the comment as the reason.
+    skip = ("    Metadata:\n"
+            "      checkov:\n"
+            "        skip:\n"
+            "          - id: CKV_AWS_7\n")
+    (tmp_path / "keys.yaml").write_text(
+        'AWSTemplateFormatVersion: "2010-09-09"\n'
+        "Resources:\n"
+        "  BackupKey:\n"
+        "    Type: AWS::KMS::Key\n"
+        + skip +
+        "            comment: decrypt-only archive key\n"
+        "    Properties:\n"
+        "      EnableKeyRotation: false\n"
+        "  PhiKey:\n"
+        "    Type: AWS::KMS::Key\n"
+        + skip +
+        "    Properties:\n"
+        "      EnableKeyRotation: false\n")
+    code, report = _scan(tmp_path)
+    assert code == 1
+    assert _findings(report["suppressed"]) == {("KEY-002", "keys.yaml", 11, "BackupKey")}
+    assert report["suppressed"][0]["suppression"]["justification"] == "decrypt-only archive key"
+    assert report["suppressed"][0]["suppression"]["source"] == "keys.yaml:8"
+    # Without a comment the skip does not suppress, and the notice says how to justify it.
+    assert _findings(report["findings"]) == {("KEY-002", "keys.yaml", 19, "PhiKey")}
+    assert _notices(report) == {("missing-justification", "keys.yaml", 17)}
+    assert report["notices"][0]["message"].endswith(
+        "so it does not suppress: add `comment: <why this is acceptable>` to the skip of "
+        "CKV_AWS_7 in the resource's Metadata")
+
+
 def test_checkov_skip_without_a_reason_does_not_suppress(tmp_path: Path) -> None:
     (tmp_path / "main.tf").write_text(
         'resource "aws_kms_key" "phi" {\n'
