@@ -294,9 +294,14 @@ def _add_file(path: Path, root: Path, found: Discovery, seen_files: set[str],
                   else f"cannot read: {error.strerror or error}")
         found.problems.append(FileProblem(shown, reason))
         return
-    if real in seen_files:
-        return  # the same file reached twice (a symlink to a scanned file)
-    seen_files.add(real)
+    # A file reached twice is read once, except that a Terraform file symlinked into
+    # another folder belongs to that folder's module too, as in Terraform itself.
+    seen = real
+    if kind in ("terraform", "terraform_json", "tfvars"):
+        seen = f"{real}\0{os.path.dirname(shown)}"
+    if seen in seen_files:
+        return
+    seen_files.add(seen)
     found.files.append(SourceFile(path, shown, kind))
 
 

@@ -223,3 +223,20 @@ def test_undeclared_module_output_stays_unknown() -> None:
     scope = ModuleScope("m", [parsed])
     assert scope.evaluate(parsed.blocks[0].attributes["x"].expression) == Unknown(
         "output of module kms")
+
+
+def test_a_terraform_file_symlinked_into_another_folder_still_belongs_to_its_own_module(
+        tmp_path: Path) -> None:
+    # azure-aks: unit-test-fixture/variables.tf -> ../variables.tf was walked first, and the
+    # root module lost its own variable declarations (KEY-002 UNKNOWN instead of PASS).
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_kms_key" "k" {\n  enable_key_rotation = var.rotate\n}\n')
+    (tmp_path / "variables.tf").write_text('variable "rotate" {\n  default = true\n}\n')
+    (tmp_path / "a_fixture").mkdir()
+    (tmp_path / "a_fixture" / "variables.tf").symlink_to("../variables.tf")
+    result = scan(ScanRequest(paths=[tmp_path], root=tmp_path, workers=1,
+                              rules=[rule for rule in RULES if rule.id == "KEY-002"]))
+    assert [(outcome.rule.id, outcome.status.value, outcome.location.path,
+             outcome.location.start_line, outcome.resource.address)
+            for outcome in result.outcomes] == [("KEY-002", "pass", "main.tf", 2,
+                                                 "aws_kms_key.k")]
