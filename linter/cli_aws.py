@@ -173,7 +173,7 @@ def aws(
         raise fail(f"cannot start the AWS scan: {error}") from None
     report = ScanReport(result, severity_threshold.value, fail_on_unknown, soft_fail=soft_fail,
                         include_passed=include_passed)
-    report.provenance = _live_provenance(started, result, rules_dirs or [])
+    report.provenance = _live_provenance(started, result, rules_dirs or [], session.caller_arn)
     options = RenderOptions(root=Path.cwd(), category=sarif_category or "ephi-lint-aws",
                             colour=use_colour(color, sys.stdout), quiet=quiet)
     for target in targets:
@@ -187,15 +187,18 @@ def aws(
     raise typer.Exit(report.exit_code)
 
 
-def _live_provenance(started: Any, result: Any, rules_dirs: list[Path]) -> dict[str, Any]:
-    """When, by which rules, in which account and Regions (linter.provenance): the live
-    counterpart of a file scan's inputs and commits."""
+def _live_provenance(started: Any, result: Any, rules_dirs: list[Path],
+                     caller_arn: str | None) -> dict[str, Any]:
+    """When, by which rules, in which account and Regions, as whom (linter.provenance):
+    the live counterpart of a file scan's inputs and commits. `caller_arn` is None when
+    the scan never asked GetCallerIdentity (an organization scan)."""
     from linter.engine import catalogue_directory
     from linter.provenance import collect, live_context, utc_now
     from linter.report.json_format import live_summary
 
-    # No extra STS call for the caller's ARN: every API call a scan makes is listed.
-    live = live_context(account_id=getattr(result, "account", "") or None, caller_arn=None,
+    # The caller's ARN comes with the account id's GetCallerIdentity: no extra STS call.
+    live = live_context(account_id=getattr(result, "account", "") or None,
+                        caller_arn=caller_arn,
                         regions=list(result.regions),
                         services=live_summary(result)["services"])
     return collect(started=started, finished=utc_now(), roots=[], inputs=[],

@@ -453,6 +453,8 @@ def test_aws_options_from_the_environment_soft_fail_and_quiet(
         ("KEY-002", key, "aws/123456789012")]
     live = document["provenance"]["live"]
     assert (live["account_id"], live["regions"]) == ("123456789012", ["us-east-1"])
+    # Who scanned: the identity GetCallerIdentity named (moto's default user).
+    assert live["caller_arn"] == "arn:aws:sts::123456789012:user/moto"
     assert [(unit["service"], unit["status"]) for unit in live["services_read"]] == [
         ("kms", "read")]
     monkeypatch.setenv("EPHI_LINT_SOFT_FAIL", "false")

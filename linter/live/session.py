@@ -51,6 +51,9 @@ class LiveSession:
         # boto3 sessions are not thread-safe while creating clients; clients themselves are.
         self._lock = threading.Lock()
         self._account: str | None = account
+        # Who the scan ran as, for provenance: known once GetCallerIdentity has answered
+        # (not for a session given its account, which never asks).
+        self.caller_arn: str | None = None
 
     def client(self, service: str, region: str) -> Any:
         key = (service, region)
@@ -77,6 +80,7 @@ class LiveSession:
         if self._account is None:
             identity = self.client("sts", self.default_region).get_caller_identity()
             self._account = str(identity["Account"])
+            self.caller_arn = str(identity.get("Arn") or "") or None
         return self._account
 
     def offered_regions(self, client: str, partition: str) -> set[str] | None:
