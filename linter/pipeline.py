@@ -299,11 +299,12 @@ def _adapt_plans(parsed: _Parsed, result: ScanResult, request: ScanRequest) -> l
                 if block.declared_at is not None:
                     parsed.planned_declarations.add(
                         (*block.declared_at, resolver.root_directory or ""))
-            for module_address in sorted(groups):
-                for block in groups[module_address]:
-                    bound_numbers(block.config)
-                resources.extend(terraform_adapters.build_models(groups[module_address],
-                                                                 result.problems))
+            # build_models makes one context per module instance itself, and shares the
+            # whole plan as the root (LOG-003 log targets across module calls).
+            ordered = [block for address in sorted(groups) for block in groups[address]]
+            for block in ordered:
+                bound_numbers(block.config)
+            resources.extend(terraform_adapters.build_models(ordered, result.problems))
         except Exception as error:  # one broken plan must not hide the rest of the scan
             result.problems.append(FileProblem.internal_error(
                 plan.path, None, "reading this Terraform plan", error))
