@@ -96,6 +96,32 @@ def test_the_recording_is_checkov_output_with_passed_checks_and_no_machine_paths
         assert '"/SCAN-ROOT/examples/' in text  # file_abs_path, as the README says
 
 
+def _stale_code_blocks(recording: Path, root: Path) -> list[str]:
+    """file:line of every line checkov quoted (`code_block`) that the file under `root`
+    no longer holds: the examples changed after the recording."""
+    stale = []
+    for report in json.loads(recording.read_text(encoding="utf-8")):
+        for records in report["results"].values():
+            for record in records:
+                # with a relative -d, Kubernetes repo_file_path repeats the folder
+                path = next(root / name.lstrip("/")
+                            for name in (record["repo_file_path"], record["file_path"])
+                            if (root / name.lstrip("/")).is_file())
+                lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+                stale += [f"{path.relative_to(root)}:{number}"
+                          for number, text in record["code_block"]
+                          if number > len(lines) or lines[number - 1] != text]
+    return sorted(set(stale))
+
+
+def test_the_recordings_quote_the_examples_as_they_are(tmp_path: Path) -> None:
+    """If this fails, examples/ changed: record again as tests/checkov/README.md says."""
+    assert _stale_code_blocks(EXAMPLES_RUN, REPOSITORY) == []
+    shutil.copytree(REPOSITORY / "examples", tmp_path / "examples")
+    add_skips(tmp_path)
+    assert _stale_code_blocks(SKIPS_RUN, tmp_path) == []
+
+
 def test_kept_results_carry_their_hipaa_sections(folded: dict[str, Any]) -> None:
     kept = _kept(folded["document"])
     expected = {
