@@ -116,7 +116,7 @@ def aws(
     from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
     from linter.live.progress import ScanProgress, summary
-    from linter.live.scan import LiveScanRequest, run_live_scan
+    from linter.live.scan import LiveScanRequest, LiveScanResult, run_live_scan
     from linter.live.services import SERVICES, selected_services
     from linter.report import ScanReport
     from linter.report.outputs import RenderOptions, parse_targets, render, use_colour
@@ -131,7 +131,7 @@ def aws(
     unknown = sorted(set(service_names) - set(SERVICES))
     if unknown:
         raise fail(f"--services: unknown service {', '.join(unknown)} "
-                    f"(known: {', '.join(sorted(SERVICES))})")
+                   f"(known: {', '.join(sorted(SERVICES))})")
     if not selected_services(rules, service_names or None):
         raise fail("no selected rule judges the selected services: nothing would be assessed")
     account_ids = split_list(accounts or [])
@@ -155,6 +155,7 @@ def aws(
         from linter.live.session import LiveSession
 
         session = LiveSession(profile, max_pool=max(10, max_workers))
+        result: LiveScanResult  # an OrgScanResult for an organization scan
         with progress:
             if org_role:
                 from linter.live.accounts import run_org_scan
@@ -166,7 +167,7 @@ def aws(
                 result = run_live_scan(request, session)
     except NoCredentialsError:
         raise fail("no AWS credentials found (environment, --profile, SSO, instance "
-                    "role)") from None
+                   "role)") from None
     except (ClientError, BotoCoreError) as error:
         # Only the account lookup, the organization's account list and the region list
         # can fail here: without them there is nothing to scan.

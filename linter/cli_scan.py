@@ -278,7 +278,7 @@ def _checkov(report: Any, paths: list[str], results_file: Path | None) -> list[d
         raise fail(f"--with-checkov: {error}") from None
     except (OSError, UnicodeDecodeError, ValueError) as error:
         raise fail(f"--checkov-results {results_file}: cannot read checkov's JSON: "
-                    f"{error}") from None
+                   f"{error}") from None
     rules = report.result.rules
     try:
         results = [result for document in documents
