@@ -170,15 +170,22 @@ class Folded:
 
 def fold(results: Sequence[CheckovResult], inventory: Sequence[Mapping[str, Any]]) -> Folded:
     """Drop the results an ephi-lint rule already judged on the same resource (same
-    equivalent rule, same address, same file or module folder); keep the rest."""
+    equivalent rule, same address, same file or module folder) or inside the block
+    checkov judged (ephi-lint reads a companion block such as
+    aws_s3_bucket_public_access_block as part of the bucket and points into it); keep
+    the rest."""
     judged: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
+    by_rule: dict[str, list[Mapping[str, Any]]] = {}
     for row in inventory:
         judged.setdefault((row["rule"], _plain(_comparable(row["resource"]))), []).append(row)
+        by_rule.setdefault(row["rule"], []).append(row)
     kept, duplicates = [], []
     for result in results:
         match = next((rule for rule in result.equivalent_rules
                       for row in judged.get((rule, _plain(_comparable(result.address))), ())
-                      if _same_place(result, row)), None)
+                      if _same_place(result, row)), None) \
+            or next((rule for rule in result.equivalent_rules
+                     for row in by_rule.get(rule, ()) if _inside(result, row)), None)
         if match is None:
             kept.append(result)
         else:
@@ -207,6 +214,24 @@ def _same_place(result: CheckovResult, row: Mapping[str, Any]) -> bool:
     candidates = [result.file, str(PurePosixPath(result.file).parent)]
     return any(_suffix_match(candidate, place) for candidate in candidates for place in places
                if place and candidate not in ("", "."))
+
+
+def _inside(result: CheckovResult, row: Mapping[str, Any]) -> bool:
+    """ephi-lint's outcome points at a line of the block checkov's result covers."""
+    return bool(result.file and result.start_line and row.get("file")) \
+        and _suffix_match(result.file, row["file"]) \
+        and result.start_line <= int(row.get("line") or 0) <= result.end_line
+
+
+def scanned_file(file: str, scanned: Sequence[str]) -> str:
+    """checkov's path as the scan shows it: the one scanned file that it ends with, or
+    that ends with it (whole components), else unchanged. checkov writes paths relative
+    to its -d folder or to the working folder, and its Kubernetes runner repeats a
+    relative -d folder (`-d examples/` gives examples/examples/job.yaml)."""
+    if not file or file in scanned:
+        return file
+    matches = [path for path in scanned if _suffix_match(file, path)]
+    return matches[0] if len(matches) == 1 else file
 
 
 def _suffix_match(first: str, second: str) -> bool:

@@ -212,9 +212,6 @@ def test_results_ephi_lint_judged_are_left_out_for_its_own_outcome(
             for key, (rule, _) in duplicates.items()} == duplicates
 
 
-@pytest.mark.xfail(strict=True, reason="fold matches by address only: a check on a "
-                   "companion resource (aws_s3_bucket_public_access_block) that ephi-lint "
-                   "judges as part of the bucket is kept (proposed fix in the report)")
 def test_checks_on_a_companion_block_ephi_lint_judged_inside_are_left_out(
         folded: dict[str, Any]) -> None:
     """ephi-lint's NET-001 outcome on aws_s3_bucket.photos points at line 56, inside the

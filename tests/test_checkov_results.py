@@ -21,6 +21,7 @@ from linter.checkov_results import (
     read_results,
     results_json,
     run_checkov,
+    scanned_file,
 )
 from linter.engine import catalogue_directory, load_rules
 from linter.explain import explain, explain_rule
@@ -180,6 +181,29 @@ def test_kubernetes_results_meet_namespaced_and_cluster_addresses() -> None:
            "file": "k8s/encryption.yaml", "scope": "k8s/encryption.yaml"}
     folded = fold(results, [row])
     assert [(r.check_id, rule) for r, rule in folded.duplicates] == [("CKV_K8S_104", "ENC-061")]
+
+
+def test_a_check_on_a_block_ephi_lint_judged_inside_is_a_duplicate() -> None:
+    """checkov judges aws_s3_bucket_public_access_block on its own; ephi-lint reads it as
+    part of the bucket and points its NET-001 outcome into that block."""
+    results = read_results({"check_type": "terraform", "results": {"passed_checks": [
+        _record("CKV_AWS_53", "PASSED", "aws_s3_bucket_public_access_block.photos",
+                "/storage.tf", [51, 57])]}})
+    row = {"rule": "NET-001", "resource": "aws_s3_bucket.photos", "file": "tf/storage.tf",
+           "line": 56, "scope": "tf"}
+    assert [(r.check_id, rule) for r, rule in fold(results, [row]).duplicates] == [
+        ("CKV_AWS_53", "NET-001")]
+    outside = {**row, "line": 58}
+    assert [r.check_id for r in fold(results, [outside]).kept] == ["CKV_AWS_53"]
+
+
+def test_checkov_paths_become_the_scanned_files_they_name() -> None:
+    scanned = ["examples/k8s-job.yaml", "a/main.tf", "b/main.tf"]
+    # checkov's Kubernetes runner repeats a relative -d folder
+    assert scanned_file("examples/examples/k8s-job.yaml", scanned) == "examples/k8s-job.yaml"
+    assert scanned_file("a/main.tf", scanned) == "a/main.tf"
+    assert scanned_file("main.tf", scanned) == "main.tf"  # two candidates: left as written
+    assert scanned_file("Dockerfile", scanned) == "Dockerfile"  # not scanned by ephi-lint
 
 
 def test_checkov_skip_comments() -> None:
