@@ -317,8 +317,9 @@ def _write(path: Path, text: str) -> None:
 
 
 def main() -> None:
-    """These commands alone (until linter/cli.py registers them), with the main CLI's last
-    guard: an unexpected exception is one line and exit 2, never a traceback."""
+    """These commands alone (`python -m linter.cli_evidence`; `ephi-lint` registers them
+    too), with the main CLI's last guard: an unexpected exception is one line and exit 2,
+    never a traceback."""
     from linter.discover import DEBUG_VARIABLE, crash_summary
 
     app = typer.Typer(name="ephi-lint", add_completion=False, no_args_is_help=True,

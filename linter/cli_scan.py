@@ -5,9 +5,6 @@ Registered in linter/cli.py. The pipeline itself runs in linter.cli_run, shared 
 `baseline create`. Imports only typer at import time: the scan path loads what it uses.
 """
 
-# typer declares options as argument defaults (calls) by design.
-# ruff: noqa: B008
-
 from __future__ import annotations
 
 import json

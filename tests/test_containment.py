@@ -295,7 +295,7 @@ def test_an_unexpected_exception_is_one_line_and_exit_2(tmp_path: Path) -> None:
     completed = _crashing_cli(tmp_path, debug=False)
     assert completed.returncode == 2
     assert completed.stdout == ""
-    assert re.fullmatch(r"ephi-lint: internal error: RuntimeError at linter/cli\.py:\d+\n",
+    assert re.fullmatch(r"ephi-lint: internal error: RuntimeError at linter/cli_run\.py:\d+\n",
                         completed.stderr)
 
 
@@ -303,5 +303,5 @@ def test_the_traceback_is_shown_when_debugging(tmp_path: Path) -> None:
     completed = _crashing_cli(tmp_path, debug=True)
     assert completed.returncode == 2
     assert "Traceback (most recent call last)" in completed.stderr
-    assert re.search(r"\nephi-lint: internal error: RuntimeError at linter/cli\.py:\d+: "
+    assert re.search(r"\nephi-lint: internal error: RuntimeError at linter/cli_run\.py:\d+: "
                      r"unexpected\n$", completed.stderr)
