@@ -7,6 +7,7 @@ Registered in linter/cli.py. The pipeline itself runs in linter.cli_run, shared 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from enum import Enum
@@ -260,6 +261,7 @@ def _checkov(report: Any, paths: list[str], results_file: Path | None) -> list[d
         read_results,
         results_json,
         run_checkov,
+        scanned_file,
     )
     from linter.metrics import inventory_json
 
@@ -277,9 +279,12 @@ def _checkov(report: Any, paths: list[str], results_file: Path | None) -> list[d
         raise fail(f"--checkov-results {results_file}: cannot read checkov's JSON: "
                    f"{error}") from None
     rules = report.result.rules
+    scanned = [shown for _, shown in report.result.inputs]
     try:
-        results = [result for document in documents
-                   for result in read_results(document, rules)]
+        # checkov's paths become the scanned files they name (its Kubernetes runner
+        # repeats a relative -d folder: examples/examples/job.yaml).
+        results = [dataclasses.replace(result, file=scanned_file(result.file, scanned))
+                   for document in documents for result in read_results(document, rules)]
     except (TypeError, ValueError, KeyError) as error:
         raise fail(f"checkov's JSON results are malformed: {error}") from None
     inventory = inventory_json(report.result.outcomes, report.roots)

@@ -227,9 +227,6 @@ def test_checks_on_a_companion_block_ephi_lint_judged_inside_are_left_out(
             if key[1] == "aws_s3_bucket_public_access_block.photos"] == []
 
 
-@pytest.mark.xfail(strict=True, reason="checkov's Kubernetes runner doubles a relative -d "
-                   "folder in repo_file_path (examples/examples/...), and the report shows "
-                   "that path (proposed fix in the report)")
 def test_kept_results_name_files_the_scan_read(folded: dict[str, Any]) -> None:
     scanned = {record["path"] for record in folded["document"]["provenance"]["inputs"]}
     assert sorted({item["file"] for item in folded["document"]["checkov"]} - scanned) == []
