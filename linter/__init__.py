@@ -1,3 +1,3 @@
 """ephi-lint: keeps electronic protected health information encrypted and off plaintext channels."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
