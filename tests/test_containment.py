@@ -95,7 +95,7 @@ def test_a_crashing_terraform_builder_is_an_error_for_that_resource_only(
                                ("KEY-002", "fail", "main.tf", 10, "aws_kms_key.last")]
     assert _problems(result) == [("main.tf", 5, "error")]
     assert re.fullmatch(r"internal error while building the model of aws_kms_key\.broken "
-                        r"\(RuntimeError at linter/adapters/terraform/__init__\.py:\d+\); "
+                        r"\(RuntimeError at linter/adapters/__init__\.py:\d+\); "
                         "not judged", result.problems[0].reason)
     assert ScanReport(result).exit_code == 2
 
@@ -230,7 +230,7 @@ def test_the_exception_message_is_shown_only_when_debugging(
     monkeypatch.setenv("EPHI_LINT_DEBUG", "1")
     result = _scan(tmp_path, {"main.tf": KEYS})
     assert re.fullmatch(r"internal error while building the model of aws_kms_key\.broken "
-                        r"\(RuntimeError at linter/adapters/terraform/__init__\.py:\d+: "
+                        r"\(RuntimeError at linter/adapters/__init__\.py:\d+: "
                         r"builder bug\); not judged", result.problems[0].reason)
 
 

@@ -28,3 +28,20 @@ def collect_builders(package_name: str) -> dict[str, tuple[Builder, ...]]:
         for source_type, builder in getattr(module, "BUILDERS", {}).items():
             builders.setdefault(source_type, []).append(builder)
     return {source_type: tuple(items) for source_type, items in builders.items()}
+
+
+def built_or_reported(builder: Builder, arguments: tuple[Any, ...],
+                      problems: list[Any] | None, path: str, line: int | None,
+                      activity: str) -> list[Any]:
+    """The models `builder(*arguments)` returns. With `problems`, a crash is an internal
+    error there for this one source (at its file and line, `activity` naming it) and
+    nothing is built from it, so the others still are; without, the exception propagates."""
+    try:
+        return builder(*arguments)
+    except Exception as error:
+        if problems is None:
+            raise
+        from linter.discover import FileProblem
+
+        problems.append(FileProblem.internal_error(path, line, activity, error))
+        return []

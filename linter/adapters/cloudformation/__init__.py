@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from linter.adapters import collect_builders
+from linter.adapters import built_or_reported, collect_builders
 from linter.discover import FileProblem
 from linter.models.base import Resource, SourceLocation
 from linter.resolve.cloudformation import ResolvedResource
@@ -55,12 +55,7 @@ def build_models(path: str, resources: list[ResolvedResource],
     models: list[Resource] = []
     for resource in resources:
         for builder in builders.get(resource.type, ()):
-            try:
-                models.extend(builder(resource, context))
-            except Exception as error:
-                if problems is None:
-                    raise
-                problems.append(FileProblem.internal_error(
-                    path, resource.line, f"building the model of {resource.logical_id} "
-                                         f"({resource.type})", error))
+            models.extend(built_or_reported(
+                builder, (resource, context), problems, path, resource.line,
+                f"building the model of {resource.logical_id} ({resource.type})"))
     return models

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from linter.adapters import collect_builders
+from linter.adapters import built_or_reported, collect_builders
 from linter.discover import FileProblem
 from linter.models.base import Resource, SourceLocation
 from linter.parsers.documents import KubernetesObject
@@ -45,13 +45,9 @@ def build_models(path: str, objects: list[KubernetesObject],
     models: list[Resource] = []
     for item in objects:
         for builder in builders.get(str(item.body.get("kind")), ()):
-            try:
-                models.extend(builder(item.body, context))
-            except Exception as error:
-                if problems is None:
-                    raise
-                problems.append(FileProblem.internal_error(
-                    path, item.body.line, f"building the model of {_label(item.body)}", error))
+            models.extend(built_or_reported(
+                builder, (item.body, context), problems, path, item.body.line,
+                f"building the model of {_label(item.body)}"))
     return models
 
 

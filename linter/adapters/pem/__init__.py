@@ -7,7 +7,7 @@ receives every block of the file so that it can number them.
 
 from __future__ import annotations
 
-from linter.adapters import collect_builders
+from linter.adapters import built_or_reported, collect_builders
 from linter.certificates import PemBlock
 from linter.discover import FileProblem
 from linter.models.base import Resource
@@ -22,11 +22,7 @@ def build_models(path: str, blocks: list[PemBlock],
     models: list[Resource] = []
     for kind in ("certificate", "private_key"):
         for builder in builders.get(kind, ()):
-            try:
-                models.extend(builder(path, blocks))
-            except Exception as error:
-                if problems is None:
-                    raise
-                problems.append(FileProblem.internal_error(
-                    path, None, f"building the {kind.replace('_', ' ')} models", error))
+            models.extend(built_or_reported(
+                builder, (path, blocks), problems, path, None,
+                f"building the {kind.replace('_', ' ')} models"))
     return models

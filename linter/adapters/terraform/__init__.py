@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from linter.adapters import collect_builders
+from linter.adapters import built_or_reported, collect_builders
 from linter.discover import FileProblem
 from linter.models.base import Resource, SourceLocation
 from linter.resolve.terraform import ResolvedBlock
@@ -104,12 +104,7 @@ def build_models(blocks: list[ResolvedBlock],
         for block in group:
             key = f"data.{block.type}" if block.mode == "data" else block.type
             for builder in builders.get(key, ()):
-                try:
-                    models.extend(builder(block, context))
-                except Exception as error:
-                    if problems is None:
-                        raise
-                    problems.append(FileProblem.internal_error(
-                        block.path, block.line, f"building the model of {block.address}",
-                        error))
+                models.extend(built_or_reported(
+                    builder, (block, context), problems, block.path, block.line,
+                    f"building the model of {block.address}"))
     return models
