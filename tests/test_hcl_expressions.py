@@ -15,6 +15,7 @@ import pytest
 
 from linter.engine import catalogue_directory, load_rules
 from linter.parsers import hcl_expressions as hx
+from linter.parsers import hcl_template_syntax
 from linter.parsers.terraform import (
     TerraformFile,
     parse_hcl,
@@ -619,7 +620,7 @@ def test_deepest_expression_the_parser_accepts_evaluates() -> None:
 
 
 def test_template_with_too_many_sequences_is_opaque(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(hx, "MAX_TEMPLATE_SEQUENCES", 3)
+    monkeypatch.setattr(hcl_template_syntax, "MAX_TEMPLATE_SEQUENCES", 3)
     parsed = parse_hcl("locals {\n  x = <<EOT\n${a}${b}${c}${d}${e}\nEOT\n}\n", "main.tf")
     assert parsed.blocks[0].attributes["x"].expression == hx.Opaque(
         2, "template with more than 3 interpolations and directives")

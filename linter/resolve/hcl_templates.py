@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from linter.parsers import hcl_expressions as hx
+from linter.parsers.hcl_template_syntax import template_text
 from linter.resolve.hcl_for import iteration_pairs
 from linter.resolve.hcl_operators import LimitReached, collapse, to_bool, to_text
 from linter.values import Branches, ConfigNode, EvaluationError, PartialText, ResourceRef, Unknown
@@ -99,7 +100,7 @@ class TemplatesMixin:
 def _parsed_template(text: str) -> hx.Expr:
     """A template file's text parsed once, however many instances render it (the tree
     is immutable)."""
-    return hx.template_text(text, 0)
+    return template_text(text, 0)
 
 
 def _join(values: Iterable[Any]) -> Any:
