@@ -5,9 +5,11 @@ Parameters resolve to their Default (or a value given on the command line), `Ref
 its condition or offers both branches, and what needs a deployed stack (pseudo
 parameters, imports, AZ lists, SSM parameter types, dynamic references) stays Unknown
 with a reason. SAM templates get their `Globals` merged into each serverless resource,
-as the SAM transform does before CloudFormation sees the template; AWS::LanguageExtensions
-templates get their Fn::ForEach loops expanded first (see cfn_foreach), and intrinsics
-inside Ref, Fn::GetAtt and a resource's Condition, which that transform allows.
+as the SAM transform does before CloudFormation sees the template (see cfn_sam_globals);
+AWS::LanguageExtensions templates get their Fn::ForEach loops expanded first (see
+cfn_foreach), and intrinsics inside Ref, Fn::GetAtt and a resource's Condition, which
+that transform allows. Declarations CloudFormation rejects are listed by
+cfn_template_errors.
 """
 
 from __future__ import annotations
@@ -19,12 +21,12 @@ from typing import Any
 
 from linter.parsers.yaml_source import MarkedList
 from linter.resolve.cfn_foreach import LANGUAGE_EXTENSIONS, declared_transforms, expand_loops
+from linter.resolve.cfn_sam_globals import merge_globals, sam_globals
+from linter.resolve.cfn_template_errors import template_errors
 from linter.values import Branches, ConfigNode, PartialText, ResourceRef, Unknown, is_known, plain
 
 _PSEUDO = {"AWS::AccountId", "AWS::NotificationARNs", "AWS::Partition", "AWS::Region",
            "AWS::StackId", "AWS::StackName", "AWS::URLSuffix"}
-# `Transform` value that marks a SAM template; Globals sections only mean something there.
-SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
 _SAM_PREFIX = "AWS::Serverless::"
 # `{{resolve:ssm:...}}`, `{{resolve:secretsmanager:...}}`: read by CloudFormation at deploy.
 _DYNAMIC_REFERENCE = re.compile(r"\{\{resolve:[^}]*\}\}")
@@ -74,7 +76,7 @@ class TemplateScope:
         mappings = template.get("Mappings")
         self.mappings = mappings if isinstance(mappings, ConfigNode) else ConfigNode(0)
         self.parameter_values = dict(parameter_values or {})
-        self.globals = _sam_globals(template)
+        self.globals = sam_globals(template)
         self._properties: dict[str, ConfigNode] = {}
         self._in_progress: set[str] = set()
         self._condition_cache: dict[str, Any] = {}
@@ -136,7 +138,7 @@ class TemplateScope:
         if isinstance(resource_type, str) and resource_type.startswith(_SAM_PREFIX):
             inherited = self.globals.get(resource_type[len(_SAM_PREFIX):])
             if isinstance(inherited, ConfigNode):
-                raw = _merge_globals(inherited, raw if isinstance(raw, ConfigNode) else None)
+                raw = merge_globals(inherited, raw if isinstance(raw, ConfigNode) else None)
         if not isinstance(raw, ConfigNode) or logical_id in self._in_progress:
             return ConfigNode(body.line if isinstance(body, ConfigNode) else 0)
         self._in_progress.add(logical_id)
@@ -405,84 +407,3 @@ class TemplateScope:
 
     def _fn_importvalue(self, argument: Any) -> Any:
         return Unknown("Fn::ImportValue reads another stack's output")
-
-
-# --- declarations CloudFormation rejects --------------------------------------------------
-
-
-def template_errors(template: ConfigNode, resources: ConfigNode) -> list[tuple[int, str]]:
-    """(line, reason) for each part of the Resources section CloudFormation would refuse.
-
-    `resources` is the section after Fn::ForEach expansion. Nothing here names a value
-    written in the template, only keys: values may be secrets.
-    """
-    written = template.get("Resources")
-    line = template.line_of("Resources")
-    if "Resources" not in template:
-        return [(template.line, "the template has no Resources section; CloudFormation "
-                                "requires at least one resource")]
-    if not isinstance(written, ConfigNode):
-        kind = "a list" if isinstance(written, list) else \
-            "empty" if written is None else "not a mapping"
-        return [(line, f"Resources is {kind}; CloudFormation expects a mapping of logical "
-                       f"ids to resource declarations, so none of them is judged")]
-    errors = []
-    for logical_id, body in resources.items():
-        at = resources.line_of(logical_id)
-        if not isinstance(body, ConfigNode):
-            errors.append((at, f"resource {logical_id} is not a mapping with a Type"))
-            continue
-        resource_type = body.get("Type")
-        if "Type" not in body:
-            errors.append((at, f"resource {logical_id} has no Type"))
-        elif not isinstance(resource_type, str) or not resource_type.strip():
-            errors.append((body.line_of("Type"),
-                           f"resource {logical_id} has a Type that is not a resource type "
-                           f"name (a non-empty string)"))
-        if "Properties" in body and not isinstance(body.get("Properties"), ConfigNode):
-            errors.append((body.line_of("Properties"),
-                           f"Properties of resource {logical_id} is not a mapping"))
-    return errors
-
-
-# --- SAM Globals ------------------------------------------------------------------------
-
-
-def _sam_globals(template: ConfigNode) -> ConfigNode:
-    """`Globals` by SAM resource kind (Function, Api, HttpApi, SimpleTable), SAM only."""
-    found = template.get("Globals")
-    if SAM_TRANSFORM in declared_transforms(template) and isinstance(found, ConfigNode):
-        return found
-    return ConfigNode(0)
-
-
-def _is_intrinsic(value: Any) -> bool:
-    keys = value.keys() if isinstance(value, ConfigNode) else []
-    return len(keys) == 1 and (keys[0] == "Ref" or keys[0].startswith("Fn::"))
-
-
-def _merge_globals(inherited: ConfigNode, local: ConfigNode | None) -> ConfigNode:
-    """The SAM merge: maps merge key by key, lists add up, the resource's scalars win.
-
-    Inherited keys keep their Globals lines, so a finding points where the value is
-    written. An intrinsic on either side is taken whole (the resource's one wins).
-    """
-    if local is None:
-        return inherited
-    merged = ConfigNode(local.line, local.end_line)
-    for key, value in inherited.items():
-        merged.set(key, value, inherited.line_of(key))
-    for key, value in local.items():
-        base = merged.get(key) if key in inherited else None
-        if isinstance(base, ConfigNode) and isinstance(value, ConfigNode) \
-                and not _is_intrinsic(base) and not _is_intrinsic(value):
-            value = _merge_globals(base, value)
-        elif isinstance(base, list) and isinstance(value, list):
-            combined = MarkedList(getattr(value, "line", local.line))
-            for items in (base, value):
-                lines = getattr(items, "lines", None) or [combined.line] * len(items)
-                for item, line in zip(items, lines):
-                    combined.add(item, line)
-            value = combined
-        merged.set(key, value, local.line_of(key))
-    return merged
