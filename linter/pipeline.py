@@ -1,4 +1,5 @@
-"""One scan: discover -> parse -> resolve -> adapt -> evaluate.
+"""One scan: discover -> parse -> resolve -> adapt -> evaluate (resolve and adapt are in
+linter.pipeline_adapt).
 
 One bad value, resource or file never blinds the rest: a file that cannot be read or
 parsed, a resource whose evaluation or model building crashes, a module call that
@@ -10,16 +11,10 @@ while scanning nothing), except for a part of a larger scan (pre-commit, a shard
 from __future__ import annotations
 
 import time
-from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from linter.adapters import cloudformation as cloudformation_adapters
-from linter.adapters import kubernetes as kubernetes_adapters
-from linter.adapters import pem as pem_adapters
-from linter.adapters import terraform as terraform_adapters
-from linter.certificates import PemBlock
 from linter.discover import (
     DEFAULT_MAX_FILE_BYTES,
     FileProblem,
@@ -29,18 +24,10 @@ from linter.discover import (
     display_path,
 )
 from linter.engine import Evaluator, Outcome, Rule
-from linter.models.base import Resource
-from linter.parsers.documents import ParsedDocuments
-from linter.parsers.terraform import HclAttribute, TerraformFile
-from linter.parsers.tfplan import TerraformPlan
 from linter.parsing import ParseOutcome, may_hold, only_frameworks, parse_all, parse_stdin
-from linter.resolve.cfn_foreach import LOOP_PREFIX
-from linter.resolve.cloudformation import TemplateScope
-from linter.resolve.terraform import ModuleScope
-from linter.resolve.terraform_modules import ModuleLibrary, root_directories
-from linter.resolve.tfplan import PlanResolver, SourceIndex
-from linter.resolve.variables import CommandLineVariables, environment_layer, module_values
-from linter.values import Branches, ConfigNode, Unknown
+from linter.pipeline_adapt import ParsedFiles, adapt
+from linter.pipeline_adapt import bound_numbers as bound_numbers  # re-exported: tests use it
+from linter.resolve.variables import CommandLineVariables
 
 if TYPE_CHECKING:
     from linter.suppress import Policy
@@ -99,26 +86,12 @@ class ScanResult:
             problem.level != "error", problem.path, problem.line or 0, problem.reason))
 
 
-@dataclass
-class _Parsed:
-    terraform: dict[str, list[TerraformFile]] = field(default_factory=lambda: defaultdict(list))
-    # module dir -> auto-loaded variables file path -> values
-    variables: dict[str, dict[str, dict[str, HclAttribute]]] = field(
-        default_factory=lambda: defaultdict(dict))
-    documents: list[tuple[str, ParsedDocuments]] = field(default_factory=list)
-    plans: list[TerraformPlan] = field(default_factory=list)
-    # (.tf path, line, scope) of resource blocks a scanned plan judged: see _drop_planned.
-    planned_declarations: set[tuple[str, int, str]] = field(default_factory=set)
-    # .pem/.crt/.cer/.key files: (path, the PEM blocks found in the file).
-    pem_files: list[tuple[str, list[PemBlock]]] = field(default_factory=list)
-
-
 def scan(request: ScanRequest, policy: Policy | None = None) -> ScanResult:
     """`policy` (from the configuration) picks the files and applies the documented
     exceptions (inline suppressions, waivers) after evaluation."""
     started = time.perf_counter()
     result = ScanResult(rules=request.rules)
-    parsed = _Parsed()
+    parsed = ParsedFiles()
     sources: list[tuple[Path | None, str]] = []
     discovered = selected = 0
     if request.paths:
@@ -142,7 +115,7 @@ def scan(request: ScanRequest, policy: Policy | None = None) -> ScanResult:
     nothing = _nothing_judged(request, result, discovered, selected)
     if nothing is not None:
         result.problems.append(nothing)
-    resources = _adapt(parsed, result, request)
+    resources = adapt(parsed, result, request)
     result.resources = len(resources)
     result.outcomes = Evaluator(request.rules).evaluate(resources)
     if policy is not None:
@@ -212,7 +185,7 @@ def _files(count: int) -> str:
     return "1 file" if count == 1 else f"{count} files"
 
 
-def _collect(outcome: ParseOutcome | None, parsed: _Parsed, result: ScanResult) -> None:
+def _collect(outcome: ParseOutcome | None, parsed: ParsedFiles, result: ScanResult) -> None:
     if outcome is None:
         return  # left out by --framework after parsing, and counted
     display_path, kind, payload = outcome
@@ -240,175 +213,3 @@ def _collect(outcome: ParseOutcome | None, parsed: _Parsed, result: ScanResult) 
     else:
         parsed.documents.append((display_path, payload))
     result.files_scanned += 1
-
-
-def _adapt(parsed: _Parsed, result: ScanResult, request: ScanRequest) -> list[Resource]:
-    terraform = _adapt_terraform(parsed, result, request)
-    plans = _adapt_plans(parsed, result, request)
-    return [*_drop_planned(terraform, parsed), *plans, *_adapt_documents(parsed, result, request),
-            *_adapt_pem(parsed, result)]
-
-
-def _adapt_terraform(parsed: _Parsed, result: ScanResult,
-                     request: ScanRequest) -> list[Resource]:
-    """Each root module directory is evaluated with its module calls followed.
-
-    A scanned directory that is the local source of a module call in the scan is judged
-    only through its callers, once per call with the caller's arguments (see
-    linter.resolve.terraform_modules); a module directory scanned alone is a root.
-    """
-    resources: list[Resource] = []
-    environment = environment_layer(request.environment)
-    library = ModuleLibrary(parsed.terraform, request.root, request.max_file_bytes)
-    for module_dir in root_directories(parsed.terraform):
-        files = parsed.terraform[module_dir]
-        try:
-            values = module_values(parsed.variables.get(module_dir, {}), environment,
-                                   request.command_line_variables)
-            scope = ModuleScope(module_dir, files, values, library=library)
-        except Exception as error:  # this root's variables; the other roots go on
-            result.problems.append(FileProblem.internal_error(
-                module_dir, None, "reading the variables of this Terraform module", error))
-            continue
-        # Each resource instance and module call on its own: a crash is an error for
-        # that resource (or call) alone, and the other resources are judged.
-        blocks = scope.contained_blocks(result.problems)
-        for block in blocks:
-            bound_numbers(block.config)
-        resources.extend(terraform_adapters.build_models(blocks, result.problems))
-    result.problems.extend(library.problems)
-    return resources
-
-
-def _adapt_plans(parsed: _Parsed, result: ScanResult, request: ScanRequest) -> list[Resource]:
-    """Terraform plan JSON (`terraform show -json`), judged with the Terraform adapters.
-
-    When the plan's configuration is scanned too, findings point at the .tf lines, and
-    the plan's judgement replaces the configuration's for those resources (the plan
-    knows every variable, module input and count): see _drop_planned.
-    """
-    resources: list[Resource] = []
-    sources = SourceIndex(parsed.terraform) if parsed.terraform else None
-    for plan in parsed.plans:
-        try:
-            resolver = PlanResolver(plan, sources)
-            groups: dict[str, list[Any]] = defaultdict(list)
-            for block in resolver.blocks():
-                # One context per module instance, as for .tf files: names are per module.
-                groups[block.module_address].append(block)
-                if block.declared_at is not None:
-                    parsed.planned_declarations.add(
-                        (*block.declared_at, resolver.root_directory or ""))
-            # build_models makes one context per module instance itself, and shares the
-            # whole plan as the root (LOG-003 log targets across module calls).
-            ordered = [block for address in sorted(groups) for block in groups[address]]
-            for block in ordered:
-                bound_numbers(block.config)
-            resources.extend(terraform_adapters.build_models(ordered, result.problems))
-        except Exception as error:  # one broken plan must not hide the rest of the scan
-            result.problems.append(FileProblem.internal_error(
-                plan.path, None, "reading this Terraform plan", error))
-    return resources
-
-
-def _drop_planned(resources: list[Resource], parsed: _Parsed) -> list[Resource]:
-    """The configuration's own findings for resource blocks a scanned plan judged.
-
-    A block is matched by its declaration (file and first line) within the plan's root
-    module directory, or a module directory it calls: the plan's values are the real
-    ones, so its findings win and the configuration's are not reported twice.
-    """
-    if not parsed.planned_declarations:
-        return resources
-    declared = {(path, line) for path, line, _ in parsed.planned_declarations}
-    scopes = {scope for _, _, scope in parsed.planned_declarations}
-    return [resource for resource in resources
-            if resource.source_format != "terraform"
-            or (resource.location.path, resource.location.start_line) not in declared
-            or not (resource.scope in scopes
-                    or resource.scope == str(PurePosixPath(resource.location.path).parent))]
-
-
-def _adapt_documents(parsed: _Parsed, result: ScanResult,
-                     request: ScanRequest) -> list[Resource]:
-    resources: list[Resource] = []
-    for path, documents in parsed.documents:
-        for template in documents.cloudformation:
-            try:
-                bound_numbers(template)
-                scope = TemplateScope(template, request.cloudformation_parameters)
-                resolved = scope.resolved_resources()
-            except Exception as error:  # this template; the file's others still count
-                result.problems.append(FileProblem.internal_error(
-                    path, template.line or None, "resolving this CloudFormation template",
-                    error))
-                continue
-            resources.extend(cloudformation_adapters.build_models(path, resolved,
-                                                                  result.problems))
-            result.problems.extend(_rejected_declarations(path, scope))
-            result.problems.extend(  # one resource's crash never costs the template
-                FileProblem.internal_error(path, line, f"resolving {logical_id}", error)
-                for line, logical_id, error in scope.crashed)
-            # Templates CloudFormation would reject (a loop without its transform...)
-            result.problems.extend(FileProblem(path, reason, "warning")
-                                   for reason in scope.problems)
-        if documents.kubernetes:
-            for item in documents.kubernetes:
-                bound_numbers(item.body)
-            resources.extend(kubernetes_adapters.build_models(path, documents.kubernetes,
-                                                              result.problems))
-    return resources
-
-
-def _rejected_declarations(path: str, scope: TemplateScope) -> list[FileProblem]:
-    """Declarations CloudFormation rejects: errors (exit 2), since their resources are
-    not judged. A loop left unexpanded (no LanguageExtensions transform) is already
-    reported by the loop expansion, so its key is not reported twice."""
-    loops = {scope.resources.line_of(key) for key in scope.resources.keys()
-             if key.startswith(LOOP_PREFIX)}
-    return [FileProblem(path, reason, "error", line) for line, reason in scope.errors
-            if line not in loops]
-
-
-def _adapt_pem(parsed: _Parsed, result: ScanResult) -> list[Resource]:
-    """Certificates and private keys in PEM files (the CRT rules)."""
-    resources: list[Resource] = []
-    for path, blocks in parsed.pem_files:
-        resources.extend(pem_adapters.build_models(path, blocks, result.problems))
-    return resources
-
-
-# Past this many bits an integer is no setting anyone writes, and Python refuses to turn
-# one of more than 4,300 digits into text: the message quoting it would crash.
-MAX_NUMBER_BITS = 1024
-
-
-def bound_numbers(root: ConfigNode) -> None:
-    """Integers too large to be a setting become Unknown, in place, before any rule
-    reads them (a 4,300-digit `count` or port is a mistake or an attack, not a value)."""
-    seen: set[int] = set()
-    pending: list[Any] = [root]
-    while pending:
-        current = pending.pop()
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        if isinstance(current, ConfigNode):
-            for key, value in current.values.items():
-                current.values[key] = _bounded(value, pending)
-        elif isinstance(current, list):
-            current[:] = [_bounded(value, pending) for value in current]
-
-
-def _bounded(value: Any, pending: list[Any]) -> Any:
-    if isinstance(value, int) and not isinstance(value, bool) \
-            and value.bit_length() > MAX_NUMBER_BITS:
-        return Unknown(f"a number of more than {MAX_NUMBER_BITS} bits, larger than any "
-                       "setting")
-    if isinstance(value, Branches):
-        options = tuple(_bounded(option, pending) for option in value.options)
-        changed = any(new is not old for new, old in zip(options, value.options))
-        return Branches(options, value.labels) if changed else value
-    if isinstance(value, (ConfigNode, list)):
-        pending.append(value)
-    return value
