@@ -162,7 +162,9 @@ def _nothing_judged(request: ScanRequest, result: ScanResult, discovered: int,
     if request.stdin_text is not None and not request.paths:
         return FileProblem("stdin", "nothing was judged: standard input holds no "
                                     f"{request.stdin_format or 'infrastructure'} document")
-    label = ", ".join(display_path(path, request.root) for path in request.paths)
+    # The scan root shows as "."; name it as the user typed it (`scan /srv/empty`).
+    label = ", ".join(str(path) if display_path(path, request.root) == "." else
+                      display_path(path, request.root) for path in request.paths)
     if not discovered:
         return FileProblem(label, "nothing was judged: no infrastructure files found under "
                                   f"{label}")

@@ -217,6 +217,15 @@ def test_an_empty_folder_is_an_error_not_a_pass(tmp_path: Path) -> None:
         "reason": "nothing was judged: no infrastructure files found under infra"}]
 
 
+def test_an_empty_folder_given_by_its_full_path_is_named_so(tmp_path: Path) -> None:
+    # The scanned folder is the scan root ("."): the message names it as it was typed.
+    (tmp_path / "infra").mkdir()
+    completed = run_cli("scan", str(tmp_path / "infra"), "-f", "json", cwd=tmp_path)
+    assert completed.returncode == 2
+    assert [problem["reason"] for problem in json.loads(completed.stdout)["problems"]] == [
+        f"nothing was judged: no infrastructure files found under {tmp_path / 'infra'}"]
+
+
 def test_an_exclude_that_covers_everything_is_an_error(tmp_path: Path) -> None:
     _write(tmp_path, "main.tf", COMPLIANT)
     _write(tmp_path, ".ephi-lint.yaml", "exclude: ['**/*.tf']\n")
