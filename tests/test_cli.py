@@ -218,9 +218,12 @@ def test_an_empty_folder_is_an_error_not_a_pass(tmp_path: Path) -> None:
 
 
 def test_an_empty_folder_given_by_its_full_path_is_named_so(tmp_path: Path) -> None:
-    # The scanned folder is the scan root ("."): the message names it as it was typed.
+    # Scanned from another folder, the scanned folder is the scan root ("."): the message
+    # names it as it was typed.
     (tmp_path / "infra").mkdir()
-    completed = run_cli("scan", str(tmp_path / "infra"), "-f", "json", cwd=tmp_path)
+    (tmp_path / "elsewhere").mkdir()
+    completed = run_cli("scan", str(tmp_path / "infra"), "-f", "json",
+                        cwd=tmp_path / "elsewhere")
     assert completed.returncode == 2
     assert [problem["reason"] for problem in json.loads(completed.stdout)["problems"]] == [
         f"nothing was judged: no infrastructure files found under {tmp_path / 'infra'}"]
