@@ -11,9 +11,14 @@ skipped. `EPHI_LINT_CACHE_DIR` moves it (the tests point it at a temporary folde
 `EPHI_LINT_CACHE_DIR=off` disables it.
 
 Parse results are stored with pickle, which runs code while loading: the same trust as
-Python's own `__pycache__`. The cache therefore lives in the user's cache folder, never
-in a scanned repository, and is read only from a folder the user owns that no one else
-may write to.
+Python's own `__pycache__`. So an entry is loaded only when
+- the cache folder is not inside a scanned path (`refuse_inside`: a cache folder in a
+  checkout, a CI cache restored into it, could hold a committed entry);
+- every folder on the way and the entry itself are opened without following symlinks, and
+  the opened descriptors (not the paths, which another user could swap between a check
+  and an open) belong to the user and are writable by no one else;
+- the entry names the key it was stored under and the SHA-256 of its payload: a swapped,
+  truncated or emptied entry is a miss, never a different file's result.
 """
 
 from __future__ import annotations
@@ -68,6 +73,31 @@ def set_mark(namespace: str, key: str) -> None:
 MAX_PARSED_ENTRIES = 20_000
 
 
+# Set by refuse_inside for this process (and the parser workers it forks).
+_refused: str | None = None
+
+
+def refuse_inside(scanned: list[Path]) -> str | None:
+    """Switch the parse cache off for this run when its folder is inside a scanned path;
+    the reason, or None when the cache is elsewhere (or off)."""
+    global _refused
+    directory = cache_directory()
+    if directory is None:
+        return None
+    try:
+        folder = directory.resolve()
+        for path in scanned:
+            root = path.resolve()
+            if folder == root or root in folder.parents:
+                _refused = (f"the parse cache {directory} is inside the scanned path {path}: "
+                            "not used (a scanned repository must never supply cache entries)")
+                return _refused
+    except (OSError, RuntimeError):
+        return None
+    _refused = None
+    return None
+
+
 def _private_directory(namespace: str) -> Path | None:
     """The namespace folder, or None when it is not safe to load objects from it."""
     directory = cache_directory()
@@ -84,14 +114,62 @@ def _private_directory(namespace: str) -> Path | None:
     return folder
 
 
+_MAGIC = b"ephi-lint-cache-1\n"
+_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+
+
+def _private(descriptor: int, kind: int) -> bool:
+    info = os.fstat(descriptor)
+    return (stat.S_IFMT(info.st_mode) == kind and info.st_uid == os.getuid()
+            and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
+
+
+def _read_entry(directory: Path, parts: tuple[str, ...]) -> bytes | None:
+    """The entry's bytes, opened folder by folder from `directory` without following a
+    symlink, each opened descriptor checked; None when anything is not private."""
+    opened: list[int] = []
+    try:
+        current = os.open(directory, os.O_RDONLY | _DIRECTORY | _NO_FOLLOW)
+        opened.append(current)
+        if not _private(current, stat.S_IFDIR):
+            return None
+        for part in parts[:-1]:
+            current = os.open(part, os.O_RDONLY | _DIRECTORY | _NO_FOLLOW, dir_fd=current)
+            opened.append(current)
+            if not _private(current, stat.S_IFDIR):
+                return None
+        entry = os.open(parts[-1], os.O_RDONLY | _NO_FOLLOW, dir_fd=current)
+        opened.append(entry)
+        if not _private(entry, stat.S_IFREG):
+            return None
+        with os.fdopen(os.dup(entry), "rb") as stored:
+            return stored.read()
+    finally:
+        for descriptor in opened:
+            os.close(descriptor)
+
+
+def _sealed(key: str, payload: bytes) -> bytes:
+    return _MAGIC + key.encode() + hashlib.sha256(payload).digest() + payload
+
+
 def load_object(namespace: str, key: str) -> Any:
-    """The stored object, or None (missing, unreadable, or from an unsafe folder)."""
-    folder = _private_directory(namespace)
-    if folder is None:
+    """The stored object, or None (missing, unreadable, from an unsafe folder, refused, or
+    not the entry stored under this key)."""
+    directory = cache_directory()
+    if directory is None or _refused is not None or not hasattr(os, "getuid"):
         return None
     try:
-        with open(folder / key[:2] / key, "rb") as stored:
-            return pickle.load(stored)
+        data = _read_entry(directory, (namespace, key[:2], key))
+        if data is None:
+            return None
+        header = len(_MAGIC) + len(key)
+        payload = data[header + 32:]
+        if (data[:len(_MAGIC)] != _MAGIC or data[len(_MAGIC):header] != key.encode()
+                or data[header:header + 32] != hashlib.sha256(payload).digest()):
+            return None
+        return pickle.loads(payload)
     except Exception:  # a truncated or foreign entry is a miss, never an error
         return None
 
@@ -102,7 +180,7 @@ _prepared: set[Path] = set()
 def store_object(namespace: str, key: str, value: Any) -> bool:
     """Store `value` atomically (a reader never sees half an entry); False if skipped."""
     directory = cache_directory()
-    if directory is None:
+    if directory is None or _refused is not None:
         return False
     try:
         folder = directory / namespace / key[:2]
@@ -111,9 +189,10 @@ def store_object(namespace: str, key: str, value: Any) -> bool:
             for part in (directory, directory / namespace):
                 part.chmod(stat.S_IMODE(part.stat().st_mode) & ~(stat.S_IWGRP | stat.S_IWOTH))
             _prepared.add(folder)
+        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-")
         with os.fdopen(handle, "wb") as written:
-            pickle.dump(value, written, protocol=pickle.HIGHEST_PROTOCOL)
+            written.write(_sealed(key, payload))
         os.replace(temporary, folder / key)
         return True
     except (OSError, pickle.PicklingError, RecursionError, TypeError, AttributeError):

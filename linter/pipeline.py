@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+from linter import cache
 from linter.discover import (
     DEFAULT_MAX_FILE_BYTES,
     FileProblem,
@@ -107,6 +108,9 @@ def scan(request: ScanRequest, policy: Policy | None = None) -> ScanResult:
         result.problems.extend(found.problems)
         jobs = [(source.path, source.display_path, source.kind, request.max_file_bytes)
                 for source in found.files]
+        refused = cache.refuse_inside(request.paths)
+        if refused is not None:
+            result.problems.append(FileProblem("parse cache", refused, "warning"))
         for outcome in parse_all(jobs, request.workers):
             _collect(_framework_outcome(outcome, request, result), parsed, result)
     if request.stdin_text is not None:

@@ -122,3 +122,60 @@ def test_unscanned_lists_path_line_and_reason_errors_first(tmp_path: Path) -> No
         ("broken.tf", "error", "invalid HCL at line 2, column 1: unexpec"),
         ("main.tf:5", "error", 'module "itself" (source "./") calls ., w'),
         ("main.tf", "warning", 'line 1: module "registry" (source "terra')]
+
+
+KEY = "cd" + "0" * 62
+
+
+def test_a_cache_inside_a_scanned_path_is_never_used(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    # A checkout could carry (or a CI cache restore could put) entries in a cache folder
+    # inside it; loading one would run whatever its pickle names.
+    from linter import cache
+
+    project = tmp_path / "project"
+    shutil.copytree(REPOSITORY / "fixtures" / "ENC-001", project)
+    monkeypatch.setenv("EPHI_LINT_CACHE_DIR", str(project / ".ephi-cache"))
+    try:
+        result = scan(ScanRequest(paths=[project], root=project, rules=RULES, workers=1))
+        assert [(problem.path, problem.level) for problem in result.problems] == [
+            ("parse cache", "warning")]
+        assert "is inside the scanned path" in result.problems[0].reason
+        assert not (project / ".ephi-cache" / "parsed").exists()  # nothing stored either
+        assert cache.load_object("parsed", KEY) is None
+    finally:
+        cache.refuse_inside([])  # the process's next scans may use their own cache
+
+
+def test_a_swapped_or_emptied_entry_is_a_miss(cache_dir: Path) -> None:
+    from linter import cache
+
+    other = "ce" + "0" * 62
+    assert cache.store_object("parsed", KEY, ("a.tf", "terraform", "first"))
+    assert cache.store_object("parsed", other, ("b.tf", "terraform", "second"))
+    entry = cache_dir / "parsed" / KEY[:2] / KEY
+    shutil.copyfile(cache_dir / "parsed" / other[:2] / other, entry)  # swapped
+    assert cache.load_object("parsed", KEY) is None
+    entry.write_bytes(b"")  # emptied
+    assert cache.load_object("parsed", KEY) is None
+    assert cache.load_object("parsed", other) == ("b.tf", "terraform", "second")
+
+
+def test_an_entry_behind_a_symlink_is_never_followed(cache_dir: Path, tmp_path: Path) -> None:
+    from linter import cache
+
+    assert cache.store_object("parsed", KEY, ("a.tf", "terraform", "first"))
+    entry = cache_dir / "parsed" / KEY[:2] / KEY
+    planted = tmp_path / "planted"
+    shutil.copyfile(entry, planted)
+    entry.unlink()
+    entry.symlink_to(planted)
+    assert cache.load_object("parsed", KEY) is None
+    # and a shard folder swapped for a link to a folder elsewhere
+    shard = cache_dir / "parsed" / KEY[:2]
+    elsewhere = tmp_path / "elsewhere"
+    shutil.move(str(shard), elsewhere)
+    (elsewhere / KEY).unlink()
+    shutil.copyfile(planted, elsewhere / KEY)
+    shard.symlink_to(elsewhere, target_is_directory=True)
+    assert cache.load_object("parsed", KEY) is None
