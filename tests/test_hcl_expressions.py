@@ -23,7 +23,7 @@ from linter.parsers.terraform import (
     parse_variables_file,
 )
 from linter.pipeline import ScanRequest, ScanResult, scan
-from linter.resolve import hcl_calls, hcl_evaluate, hcl_for
+from linter.resolve import hcl_evaluate, hcl_for
 from linter.resolve.hcl_operators import LimitReached
 from linter.resolve.terraform import ModuleScope
 from linter.resolve.variables import command_line_layer
@@ -635,8 +635,8 @@ def test_string_doubling_stops_at_the_text_limit() -> None:
 # --- 9. function calls ------------------------------------------------------------------------
 
 def test_impure_functions_are_unknown() -> None:
-    assert _value("timestamp()") == Unknown("timestamp() gives a different value on every run")
-    assert _value("uuid()") == Unknown("uuid() gives a different value on every run")
+    assert _value("timestamp()") == Unknown("timestamp() is the time of the run")
+    assert _value("uuid()") == Unknown("uuid() is random (a new value each run)")
 
 
 def test_calls_pass_the_module_folder_and_template_rendering(
@@ -648,7 +648,7 @@ def test_calls_pass_the_module_folder_and_template_rendering(
         seen.update(name=name, base_dir=base_dir)
         return render_template(args[0], args[1])
 
-    monkeypatch.setattr(hcl_calls, "call", library)
+    monkeypatch.setattr(hcl_evaluate, "call", library)
     # The fake library hands the template text straight to the renderer.
     value = _value('templatefile("Hi $${who}%%{ if admin } (admin)%%{ endif }", '
                    '{ who = var.obj.kms, admin = true })')

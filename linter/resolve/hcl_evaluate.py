@@ -15,7 +15,7 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from linter.parsers import hcl_expressions as hx
-from linter.resolve.hcl_calls import call_function
+from linter.resolve.hcl_functions import call
 from linter.resolve.hcl_operators import (
     NEVER_NULL_ATTRIBUTES,
     LimitReached,
@@ -145,7 +145,9 @@ class ExpressionsMixin:
             return error
         if self._isolated and expression.name == "templatefile":
             return EvaluationError("templatefile() cannot be called from a template file")
-        return call_function(expression.name, args, self._base_dir(), self.render_template)
+        # The library answers impure functions (timestamp(), uuid()) with Unknown itself.
+        return call(expression.name, args, base_dir=self._base_dir(),
+                    render_template=self.render_template)
 
     def _base_dir(self) -> str:
         """The module folder on disk: module_dir is relative to the scan root, which need
