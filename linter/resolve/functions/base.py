@@ -109,14 +109,7 @@ def known(name: str, body: Callable[..., Any], minimum: int,
 
     `maximum` -1 means exactly `minimum`; None means any number from `minimum` on.
     """
-    upper = minimum if maximum == -1 else maximum
-
-    def run(args: list[Any]) -> Any:
-        refusal = _refusal(name, args, minimum, upper, True)
-        return body(*args) if refusal is None else refusal
-
-    run.__name__ = name
-    return run
+    return _checked(name, body, minimum, maximum, wholly_known=True)
 
 
 def lenient(name: str, body: Callable[..., Any], minimum: int,
@@ -125,10 +118,15 @@ def lenient(name: str, body: Callable[..., Any], minimum: int,
 
     Errors inside the arguments still fail the call, as in Terraform.
     """
+    return _checked(name, body, minimum, maximum, wholly_known=False)
+
+
+def _checked(name: str, body: Callable[..., Any], minimum: int, maximum: int | None,
+             wholly_known: bool) -> Function:
     upper = minimum if maximum == -1 else maximum
 
     def run(args: list[Any]) -> Any:
-        refusal = _refusal(name, args, minimum, upper, False)
+        refusal = _refusal(name, args, minimum, upper, wholly_known)
         return body(*args) if refusal is None else refusal
 
     run.__name__ = name
