@@ -4,8 +4,8 @@
 HTML page, its figures recomputed from each scan's inventory; `evidence` signs the
 outputs into a bundle an auditor can verify later and compares two bundles.
 
-Registered in linter/cli.py with register(app); `python -m linter.cli_evidence` runs the
-same commands on their own. Like linter.cli_aws, this module imports only typer at import
+Registered in linter/cli.py with register(app), whose main() is the last guard for these
+commands too. Like linter.cli_aws, this module imports only typer at import
 time. Exit codes as for the rest of the CLI: 0 done (or verified), 1 a bundle that does
 not verify, 2 an error (a missing or malformed file, a key that cannot be used), always
 one line on stderr and never a traceback.
@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
-import sys
 from collections.abc import Mapping
 from enum import Enum
 from pathlib import Path
@@ -314,29 +312,3 @@ def _write(path: Path, text: str) -> None:
         path.write_text(text, encoding="utf-8")
     except OSError as error:
         raise _fail(f"cannot write {path}: {error.strerror or error}") from None
-
-
-def main() -> None:
-    """These commands alone (`python -m linter.cli_evidence`; `ephi-lint` registers them
-    too), with the main CLI's last guard: an unexpected exception is one line and exit 2,
-    never a traceback."""
-    from linter.discover import DEBUG_VARIABLE, crash_summary
-
-    app = typer.Typer(name="ephi-lint", add_completion=False, no_args_is_help=True,
-                      pretty_exceptions_enable=False)
-    register(app)
-    try:
-        app()
-    except SystemExit:
-        raise
-    except Exception as error:
-        if os.environ.get(DEBUG_VARIABLE):
-            import traceback
-
-            traceback.print_exc()
-        sys.stderr.write(f"ephi-lint: internal error: {crash_summary(error)}\n")
-        sys.exit(2)
-
-
-if __name__ == "__main__":
-    main()

@@ -34,8 +34,8 @@ KEYS_TF = Path("dermatology-practice", "terraform", "keys.tf")
 
 def run_evidence_cli(*args: str | Path, cwd: Path | None = None
                      ) -> subprocess.CompletedProcess[str]:
-    """The commands as a separate process (`python -m linter.cli_evidence`)."""
-    return subprocess.run([sys.executable, "-m", "linter.cli_evidence", *map(str, args)],
+    """The commands as a separate process, through the `ephi-lint` command itself."""
+    return subprocess.run([sys.executable, "-m", "linter.cli", *map(str, args)],
                           cwd=cwd or REPOSITORY, capture_output=True, text=True, timeout=300,
                           env={**os.environ, "PYTHONPATH": str(REPOSITORY)})
 
