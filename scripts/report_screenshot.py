@@ -25,6 +25,8 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -38,28 +40,17 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run",
 
 
 def examples_report(today: datetime.date) -> str:
-    """The HTML report of examples/, from a scan JSON as --include-passed writes it."""
-    from linter import provenance
-    from linter.discover import discover
-    from linter.engine import catalogue_directory, load_rules
-    from linter.metrics import inventory_json
-    from linter.pipeline import ScanRequest, scan
-    from linter.report import ScanReport, json_format
+    """The HTML report of examples/, from the scan JSON `ephi-lint scan examples/
+    --include-passed` writes."""
     from linter.report.html import render_html
 
-    rules_directory = catalogue_directory("rules")
-    paths = [REPOSITORY / "examples"]
-    started = provenance.utc_now()
-    result = scan(ScanRequest(paths=paths, root=REPOSITORY, rules=load_rules([rules_directory])))
-    document = json.loads(json_format.render(ScanReport(result)))
-    document["inventory"] = inventory_json(result.outcomes, ["examples"])
-    inputs = [(source.path, source.display_path)
-              for source in discover(paths, REPOSITORY).files]
-    document["provenance"] = provenance.collect(
-        started=started, finished=provenance.utc_now(), roots=paths, inputs=inputs,
-        rule_directories=[rules_directory], display_root=REPOSITORY,
-        argv=["ephi-lint", "scan", "examples/", "--format", "json", "--include-passed"])
-    return render_html([json.loads(json.dumps(document))], today=today)
+    scanned = subprocess.run(
+        [sys.executable, "-m", "linter.cli", "scan", "examples/", "--include-passed",
+         "-f", "json"], cwd=REPOSITORY, capture_output=True, text=True, check=False,
+        env={**os.environ, "PYTHONPATH": str(REPOSITORY)})
+    if scanned.returncode not in (0, 1):
+        raise SystemExit(f"ephi-lint scan examples/ failed: {scanned.stderr.strip()}")
+    return render_html([json.loads(scanned.stdout)], today=today)
 
 
 def screenshot(html: str, output: Path, chromium: str, width: int, height: int,

@@ -10,14 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from linter import provenance
-from linter.discover import discover
-from linter.engine import catalogue_directory, load_rules
-from linter.metrics import inventory_json, metrics_from_json
-from linter.pipeline import ScanRequest, scan
-from linter.report import ScanReport, json_format
+from linter.metrics import metrics_from_json
 from linter.report.html import render_html, render_markdown_summary
 from tests.browser import offline_page
+from tests.conftest import run_cli
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 TODAY = datetime.date(2026, 12, 6)
@@ -26,22 +22,10 @@ HOSTILE = '<script>alert(1)</script><img src=x onerror=alert(2)>"\'><svg onload=
 
 @pytest.fixture(scope="module")
 def examples_document() -> dict:
-    """The examples' scan JSON as the CLI will write it with --include-passed and
-    provenance (which the lead wires into the JSON output)."""
-    rules_directory = catalogue_directory("rules")
-    started = provenance.utc_now()
-    paths = [REPOSITORY / "examples"]
-    result = scan(ScanRequest(paths=paths, root=REPOSITORY,
-                              rules=load_rules([rules_directory])))
-    document = json.loads(json_format.render(ScanReport(result)))
-    document["inventory"] = inventory_json(result.outcomes, ["examples"])
-    inputs = [(source.path, source.display_path)
-              for source in discover(paths, REPOSITORY).files]
-    document["provenance"] = provenance.collect(
-        started=started, finished=provenance.utc_now(), roots=paths, inputs=inputs,
-        rule_directories=[rules_directory], display_root=REPOSITORY,
-        argv=["ephi-lint", "scan", "examples/", "--format", "json", "--include-passed"])
-    return json.loads(json.dumps(document))
+    """The examples' scan JSON as `ephi-lint scan examples/ --include-passed` writes it."""
+    completed = run_cli("scan", "examples/", "--include-passed", "-f", "json")
+    assert completed.returncode == 1, completed.stderr  # the examples hold findings
+    return json.loads(completed.stdout)
 
 
 def test_report_in_a_browser_shows_the_figures_of_the_json(examples_document: dict,
