@@ -2,8 +2,7 @@
 JSON files, `evidence keygen/create/verify/diff` as separate processes with real exit
 codes, a byte flipped in each member, and the diff of a scan before and after one fix.
 
-The scan JSON is built in-process with the inventory the `--include-passed` option adds
-(linter.metrics.inventory_json), exactly as that option writes it.
+The scan JSON and SARIF come from `ephi-lint scan --include-passed`, as a user makes them.
 """
 
 from __future__ import annotations
@@ -14,6 +13,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -22,9 +22,6 @@ import typer
 
 from linter.cli_evidence import register
 from linter.engine import catalogue_directory, load_rules
-from linter.metrics import inventory_json
-from linter.pipeline import ScanRequest, scan
-from linter.report import ScanReport, json_format, sarif
 from linter.report.html import render_html, render_markdown_summary
 
 REPOSITORY = Path(__file__).resolve().parents[1]
@@ -45,19 +42,22 @@ def rules() -> list:
     return load_rules([catalogue_directory("rules")])
 
 
-def scan_outputs(paths: list[Path], root: Path, roots: list[str], rules: list
-                 ) -> tuple[dict, dict]:
-    """(scan JSON with its inventory, SARIF) of a scan, both through text as files are."""
-    result = scan(ScanRequest(paths=paths, root=root, rules=rules))
-    report = ScanReport(result)
-    document = json.loads(json_format.render(report))
-    document["inventory"] = inventory_json(result.outcomes, roots)
-    return json.loads(json.dumps(document)), json.loads(json.dumps(sarif.build(report, root)))
+def scan_outputs(path: str, cwd: Path) -> tuple[dict, dict]:
+    """(scan JSON with its inventory, SARIF) as `ephi-lint scan PATH --include-passed`
+    writes them."""
+    with tempfile.TemporaryDirectory() as folder:
+        document, sarif_file = Path(folder, "scan.json"), Path(folder, "scan.sarif")
+        completed = run_evidence_cli("scan", path, "--include-passed", "-q",
+                                     "-o", f"json={document}", "-o", f"sarif={sarif_file}",
+                                     cwd=cwd)
+        assert completed.returncode == 1, completed.stderr  # the examples hold findings
+        return (json.loads(document.read_text(encoding="utf-8")),
+                json.loads(sarif_file.read_text(encoding="utf-8")))
 
 
 @pytest.fixture(scope="module")
-def examples(rules) -> tuple[dict, dict]:
-    return scan_outputs([REPOSITORY / "examples"], REPOSITORY, ["examples"], rules)
+def examples() -> tuple[dict, dict]:
+    return scan_outputs("examples/", REPOSITORY)
 
 
 def write_json(path: Path, data: object) -> Path:
@@ -133,7 +133,7 @@ def test_report_of_files_and_an_account_together(tmp_path: Path, examples) -> No
     assert completed.stderr == f"{html}: report of 2 scans\n"
     page = html.read_text(encoding="utf-8")
     assert page == render_html([files, account], today=TODAY)
-    assert "Scope: AWS account 111122223333" in page
+    assert "Scope: examples, AWS account 111122223333" in page
     assert ('<tr data-root="aws/111122223333"><td><b>aws/111122223333</b></td>'
             '<td class="num">1</td><td class="num">1</td>') in page
     assert ("<tr><td>111122223333</td><td>us-east-1</td><td>rds</td>"
@@ -338,7 +338,7 @@ def test_diff_of_a_scan_before_and_after_one_fix_shows_exactly_that_change(
             assert text.count("enable_key_rotation = false") == 1
             keys_tf.write_text(text.replace("enable_key_rotation = false",
                                             "enable_key_rotation = true"), encoding="utf-8")
-        document, _ = scan_outputs([folder], folder, ["."], rules)
+        document, _ = scan_outputs(".", folder)
         bundle = tmp_path / f"{name}.zip"
         completed = run_evidence_cli("evidence", "create", bundle, "--key", private,
                                      "--json", write_json(tmp_path / f"{name}.json", document))
