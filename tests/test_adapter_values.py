@@ -441,13 +441,18 @@ def test_every_enumeration_names_a_setting_its_adapter_reads() -> None:
     missing = []
     for package in ("terraform", "cloudformation"):
         folder = REPOSITORY / "linter" / "adapters" / package
-        everything = "".join(path.read_text() for path in sorted(folder.glob("*.py")))
+        # Plain mappings are declared in tables/mappings rather than adapter modules.
+        mapped = "".join(path.read_text() for path in
+                         sorted((REPOSITORY / "linter" / "tables" / "mappings").glob("*.yaml")))
+        everything = mapped + "".join(path.read_text()
+                                      for path in sorted(folder.glob("*.py")))
         builders = collect_builders(f"linter.adapters.{package}")
         for source_type, settings in table[package].items():
             # A type without a builder of its own is read by another's (an S3 bucket's
             # separate encryption configuration).
             modules = {builder.__module__ for builder in builders.get(source_type, ())}
-            sources = "".join(Path(__import__(module, fromlist=["_"]).__file__).read_text()
+            sources = "".join(mapped if module == "linter.adapters.mapped" else
+                              Path(__import__(module, fromlist=["_"]).__file__).read_text()
                               for module in sorted(modules)) if modules else everything
             if source_type not in everything:
                 missing.append(source_type)

@@ -3,7 +3,8 @@
 Each service module of a format package declares `BUILDERS`, a plain mapping from the
 source type it reads (`aws_s3_bucket`, `AWS::S3::Bucket`, `Ingress`) to a function that
 builds models. The package collects those mappings by listing its modules: nothing is
-registered as a side effect of an import.
+registered as a side effect of an import. Plain mappings declared as data
+(tables/mappings, see linter/adapters/mapped.py) join them.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ Builder = Callable[..., list[Any]]
 
 @cache
 def collect_builders(package_name: str) -> dict[str, tuple[Builder, ...]]:
+    from linter.adapters.mapped import FORMATS, mapped_builders
+
     package = importlib.import_module(package_name)
     builders: dict[str, list[Builder]] = {}
     for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda item: item.name):
@@ -26,6 +29,10 @@ def collect_builders(package_name: str) -> dict[str, tuple[Builder, ...]]:
             continue
         module = importlib.import_module(f"{package_name}.{info.name}")
         for source_type, builder in getattr(module, "BUILDERS", {}).items():
+            builders.setdefault(source_type, []).append(builder)
+    fmt = package_name.rsplit(".", 1)[-1]
+    if fmt in FORMATS:
+        for source_type, builder in mapped_builders(fmt).items():
             builders.setdefault(source_type, []).append(builder)
     return {source_type: tuple(items) for source_type, items in builders.items()}
 

@@ -1,0 +1,192 @@
+"""Plain mappings, declared as data: a source type's attributes onto a model's fields.
+
+Most services map one or two attributes onto a model (a key name, a TLS flag). Those
+mappings live in tables/mappings/*.yaml, one file per cloud family, instead of one adapter
+function per format: a section per format (`terraform`, `cloudformation`, `aws_live`)
+maps each source type to its model and each model field to how it is read. Adapter code
+stays for real logic (relations between resources, engine-dependent defaults, chains of
+snapshots). The builders made here join the format's hand-written ones in
+`collect_builders`, so a model may be built by both.
+
+A field is read by one of (see schemas/mapping.schema.json):
+- `"a.b"`: the attribute at that path, with its default from tables/defaults;
+- `{path: "a.b", as: bool}`: the same, read as true or false ("true" strings included);
+- `{first: ["a", "b"]}`: the first of several spellings that is written;
+- `{written: "a.b"}`: whether the attribute or block is written at all (true/false);
+- `{constant: VALUE, note: "..."}`: a fact of the source type, the same for every resource;
+- `{each: "a.b", fields: {...}}`: a list of elements, one per item of a repeated block.
+Live sections read `{operation: Op, path: "A.B"}` from the collector's record, with
+`key: true` for KMS keys (shown as alias/aws/... when AWS manages them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from linter.adapters.fields import as_bool, blocks, field_at, lookup, value_field
+from linter.models.base import Field, FieldState, Resource
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+MAPPINGS_DIRECTORY = Path(__file__).parent.parent / "tables" / "mappings"
+FORMATS = ("terraform", "cloudformation", "aws_live")
+Builder = Callable[..., list[Any]]
+
+
+class MappingError(ValueError):
+    """A mapping table names a model, field or reading that does not exist."""
+
+
+@cache
+def mapping_tables() -> dict[str, dict[str, Any]]:
+    """Every table by file name."""
+    tables = {}
+    for path in sorted(MAPPINGS_DIRECTORY.glob("*.yaml")):
+        with path.open(encoding="utf-8") as handle:
+            tables[path.stem] = yaml.load(handle, Loader=_Loader) or {}
+    return tables
+
+
+@cache
+def mapped_builders(fmt: str) -> dict[str, Builder]:
+    """The builders the tables declare for one format, by source type (or record kind)."""
+    from linter.engine import model_classes
+
+    classes = model_classes()
+    found: dict[str, Builder] = {}
+    for table_name, table in mapping_tables().items():
+        for source_type, entry in (table.get(fmt) or {}).items():
+            if source_type in found:
+                raise MappingError(f"tables/mappings/{table_name}.yaml: {fmt} {source_type} "
+                                   "is mapped twice")
+            model = classes.get(entry["model"])
+            if model is None:
+                raise MappingError(f"tables/mappings/{table_name}.yaml: {source_type}: "
+                                   f"model {entry['model']} does not exist")
+            _check_fields(model, entry["fields"], f"{table_name}.yaml {source_type}")
+            found[source_type] = _builder(fmt, source_type, model, entry)
+    return found
+
+
+def _check_fields(model: type, fields: dict[str, Any], where: str) -> None:
+    import dataclasses
+
+    declared = {item.name: item for item in dataclasses.fields(model)}
+    for name, spec in fields.items():
+        if name not in declared or name in Resource.__dataclass_fields__:
+            raise MappingError(f"tables/mappings/{where}: {model.__name__} has no field {name}")
+        if isinstance(spec, dict) and "each" in spec:
+            element = getattr(model, "ELEMENTS", {}).get(name)
+            if element is None:
+                raise MappingError(f"tables/mappings/{where}: {model.__name__}.{name} "
+                                   "declares no element type (ELEMENTS)")
+            _check_fields(element, spec["fields"], where)
+    missing = [name for name, item in declared.items()
+               if name not in fields and name not in Resource.__dataclass_fields__
+               and name not in ("label", "line")]
+    if missing:
+        raise MappingError(f"tables/mappings/{where}: {model.__name__} fields not mapped: "
+                           f"{', '.join(missing)}")
+
+
+def _builder(fmt: str, source_type: str, model: type[Resource],
+             entry: dict[str, Any]) -> Builder:
+    fields: dict[str, Any] = entry["fields"]
+    if fmt == "aws_live":
+        shown_type = entry["source_type"]
+
+        def build_live(record: Any, context: Any) -> list[Resource]:
+            from linter.adapters.aws_live import complete
+
+            return [complete(model, record, context, shown_type,
+                             **{name: _live_field(spec, name, record, context, model)
+                                for name, spec in fields.items()})]
+
+        build_live.__annotations__ = {"return": list[model]}  # type: ignore[valid-type]
+        return build_live
+
+    def build(source: Any, context: Any) -> list[Resource]:
+        node = source.config if fmt == "terraform" else source.properties
+        return [model(**context.identity(source),
+                      **{name: _field(spec, name, node, source.type, fmt, model)
+                         for name, spec in fields.items()})]
+
+    build.__annotations__ = {"return": list[model]}  # type: ignore[valid-type]
+    build.__name__ = build.__qualname__ = f"build_{source_type}"
+    return build
+
+
+def _shown(path: str, fmt: str) -> str:
+    return f"Properties.{path}" if fmt == "cloudformation" else path
+
+
+def _field(spec: Any, name: str, node: Any, source_type: str, fmt: str,
+           owner: type) -> Any:
+    """One model field (or tuple of elements) read from a resource's configuration."""
+    if isinstance(spec, str):
+        return field_at(node, spec, source_type, attribute=_shown(spec, fmt))
+    if "constant" in spec:
+        return Field(spec["constant"], FieldState.DEFAULT, name, None,
+                     spec.get("note", f"every {source_type} has this setting"))
+    if "written" in spec:
+        path = spec["written"]
+        value, line, found = lookup(node, path)
+        if found and value is not None:
+            if isinstance(value, list) and not value:
+                return Field(False, FieldState.SET, _shown(path, fmt), line)
+            written = value_field(value, _shown(path, fmt), line)
+            if written.state is FieldState.UNKNOWN:
+                return written
+            return Field(True, FieldState.SET, _shown(path, fmt), line)
+        return Field(False, FieldState.DEFAULT, _shown(path, fmt), None, "not written")
+    if "first" in spec:
+        for path in spec["first"]:
+            value, _, found = lookup(node, path)
+            if found and value is not None:
+                return _converted(field_at(node, path, source_type,
+                                           attribute=_shown(path, fmt)), spec)
+        first = spec["first"][0]
+        return _converted(field_at(node, first, source_type, attribute=_shown(first, fmt)),
+                          spec)
+    if "each" in spec:
+        return _elements(spec, owner.ELEMENTS[name], node, source_type, fmt)  # type: ignore[attr-defined]
+    path = spec["path"]
+    return _converted(field_at(node, path, source_type, attribute=_shown(path, fmt)), spec)
+
+
+def _converted(field: Field, spec: dict[str, Any]) -> Field:
+    if spec.get("as") == "bool":
+        return as_bool(field)
+    return field
+
+
+def _elements(spec: dict[str, Any], element_type: type, node: Any, source_type: str,
+              fmt: str) -> tuple[Any, ...]:
+    path = spec["each"]
+    return tuple(
+        element_type(label=f"{_shown(path, fmt)}[{index}]", line=line,
+                     **{field_name: _field(field_spec, field_name, item, source_type, fmt,
+                                           element_type)
+                        for field_name, field_spec in spec["fields"].items()})
+        for index, (item, line) in enumerate(blocks(node, path)))
+
+
+def _live_field(spec: dict[str, Any], name: str, record: Any, context: Any,
+                model: type[Resource]) -> Field:
+    from linter.adapters import aws_live
+
+    if "constant" in spec:
+        return Field(spec["constant"], FieldState.DEFAULT, name, None,
+                     spec.get("note", "the same for every resource of this kind"))
+    if spec.get("key"):
+        return aws_live.key_field(record, spec["operation"], spec["path"], context, model)
+    convert = aws_live.as_bool if spec.get("as") == "bool" else None
+    return aws_live.api_field(record, spec["operation"], spec["path"], convert=convert)
