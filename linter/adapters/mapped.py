@@ -11,6 +11,8 @@ snapshots). The builders made here join the format's hand-written ones in
 A field is read by one of (see schemas/mapping.schema.json):
 - `"a.b"`: the attribute at that path, with its default from tables/defaults;
 - `{path: "a.b", as: bool}`: the same, read as true or false ("true" strings included);
+- `{path: "a.b", spelling: upper}`: an enumeration the service reads without case, in
+  its documented spelling (`upper`, `lower` or the list of documented values);
 - `{first: ["a", "b"]}`: the first of several spellings that is written;
 - `{written: "a.b"}`: whether the attribute or block is written at all (true/false);
 - `{constant: VALUE, note: "..."}`: a fact of the source type, the same for every resource;
@@ -28,7 +30,7 @@ from typing import Any
 
 import yaml
 
-from linter.adapters.fields import as_bool, blocks, field_at, lookup, value_field
+from linter.adapters.fields import as_bool, blocks, canonical, field_at, lookup, value_field
 from linter.models.base import Field, FieldState, Resource
 
 try:
@@ -165,6 +167,11 @@ def _field(spec: Any, name: str, node: Any, source_type: str, fmt: str,
 def _converted(field: Field, spec: dict[str, Any]) -> Field:
     if spec.get("as") == "bool":
         return as_bool(field)
+    if "spelling" in spec and field.state is not FieldState.UNKNOWN:
+        spelling = spec["spelling"]
+        return Field(canonical(field.value, tuple(spelling) if isinstance(spelling, list)
+                               else spelling),
+                     field.state, field.attribute, field.line, field.reason, field.path)
     return field
 
 
