@@ -33,6 +33,6 @@ def test_every_rule_has_a_page_with_examples_and_fix() -> None:
 
 def test_pages_are_small_enough_to_read() -> None:
     pages = render_all(load_rules([catalogue_directory("rules")]))
-    assert len(pages["rules.md"]) < 40_000
+    assert len(pages["rules.md"]) < 60_000  # about 250 one-line rows
     largest = max(pages.items(), key=lambda item: len(item[1]))
     assert len(largest[1]) < 60_000, largest[0]
