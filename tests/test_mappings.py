@@ -4,12 +4,14 @@ mapped resource is built with its line, default and conversion like a coded adap
 from __future__ import annotations
 
 import json
+import typing
 from pathlib import Path
 
 import pytest
 from jsonschema import Draft7Validator, FormatChecker
 
-from linter.adapters.mapped import mapped_builders, mapping_tables
+from linter import pipeline
+from linter.adapters.mapped import FORMATS, mapped_builders, mapping_tables
 from linter.conditions import Status
 from linter.engine import catalogue_directory, load_rules
 from linter.pipeline import ScanRequest, scan
@@ -33,15 +35,26 @@ def test_every_mapping_names_a_real_model_and_all_its_fields(fmt: str) -> None:
 
 
 def test_a_source_type_has_one_home() -> None:
-    """A source type mapped by a table has no coded adapter as well, in the same format
-    (two builders would judge one resource twice)."""
+    """A source type mapped by a table has no coded adapter building the same model, in
+    the same format (two builders would judge one resource twice). A coded builder of
+    another model from the same resource stays allowed: the replicas of a DynamoDB
+    table are models of their own, built from the table's replica blocks."""
     from linter.adapters import collect_builders
 
-    for fmt in ("terraform", "cloudformation"):
-        doubled = {source_type for source_type, builders
+    for fmt in FORMATS:
+        mapped = mapped_builders(fmt)
+        doubled = {(source_type, model) for source_type, builders
                    in collect_builders(f"linter.adapters.{fmt}").items()
-                   if source_type in mapped_builders(fmt) and len(builders) > 1}
+                   if source_type in mapped
+                   for builder in builders if builder is not mapped[source_type]
+                   if (model := _built_model(builder)) is _built_model(mapped[source_type])}
         assert doubled == set(), fmt
+
+
+def _built_model(builder: object) -> object:
+    """The model class a builder's `-> list[Model]` annotation names."""
+    returned = typing.get_type_hints(builder)["return"]
+    return typing.get_args(returned)[0]
 
 
 def test_mapped_fields_keep_line_default_and_conversion(tmp_path: Path) -> None:
@@ -55,3 +68,68 @@ def test_mapped_fields_keep_line_default_and_conversion(tmp_path: Path) -> None:
              if o.status is Status.FAIL}
     assert found == {("ENC-010", 3, "SQS queue aws_sqs_queue.intake stores messages "
                       "unencrypted: `sqs_managed_sse_enabled` is false")}
+
+
+def _models(tmp_path: Path, name: str, text: str,
+            monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
+    """Every model built from one scanned file, by address."""
+    built: list[object] = []
+    evaluate = pipeline.Evaluator.evaluate
+
+    def keep(self: object, resources: list[object]) -> object:
+        built.extend(resources)
+        return evaluate(self, resources)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline.Evaluator, "evaluate", keep)
+    (tmp_path / name).write_text(text, encoding="utf-8")
+    result = scan(ScanRequest(paths=[tmp_path], root=tmp_path, rules=RULES))
+    assert not result.errors
+    return {model.address: model for model in built}  # type: ignore[attr-defined]
+
+
+def test_a_reading_may_show_another_name_and_name_the_block_to_add(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`shown` renames the attribute users see; `shown_when_absent` names the block to
+    add when nothing (and no default) is written."""
+    models = _models(tmp_path, "template.yaml", (
+        "Resources:\n"
+        "  Chart:\n"
+        "    Type: AWS::EKS::Cluster\n"
+        "    Properties:\n"
+        "      EncryptionConfig:\n"
+        "        - Resources: [secrets]\n"
+        "  Vitals:\n"
+        "    Type: AWS::Kinesis::Stream\n"
+        "    Properties:\n"
+        "      ShardCount: 1\n"), monkeypatch)
+    resources = models["Chart"].encrypted_resources  # type: ignore[attr-defined]
+    assert (resources.value, resources.attribute, resources.line) == (
+        ["secrets"], "Properties.EncryptionConfig[0].Resources", 6)
+    kind = models["Vitals"].encryption_type  # type: ignore[attr-defined]
+    assert (kind.state.value, kind.attribute) == ("absent", "Properties.StreamEncryption")
+
+
+def test_nonempty_reads_whether_a_map_holds_an_entry(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    models = _models(tmp_path, "main.tf", (
+        'resource "aws_lambda_function" "empty" {\n'
+        '  function_name = "empty"\n'
+        '  environment {\n'
+        '    variables = {}\n'
+        '  }\n'
+        '}\n'
+        'resource "aws_lambda_function" "intake" {\n'
+        '  function_name = "intake"\n'
+        '  environment {\n'
+        '    variables = { QUEUE = "intake" }\n'
+        '  }\n'
+        '}\n'
+        'resource "aws_lambda_function" "plain" {\n'
+        '  function_name = "plain"\n'
+        '}\n'), monkeypatch)
+    declared = {address: (model.has_environment.value,  # type: ignore[attr-defined]
+                          model.has_environment.line)  # type: ignore[attr-defined]
+                for address, model in models.items()}
+    assert declared == {"aws_lambda_function.empty": (False, 4),
+                        "aws_lambda_function.intake": (True, 10),
+                        "aws_lambda_function.plain": (False, None)}

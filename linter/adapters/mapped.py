@@ -11,6 +11,11 @@ snapshots). The builders made here join the format's hand-written ones in
 A field is read by one of (see schemas/mapping.schema.json):
 - `"a.b"`: the attribute at that path, with its default from tables/defaults;
 - `{path: "a.b", as: bool}`: the same, read as true or false ("true" strings included);
+- `{path: "a.b", as: nonempty}`: true when the map or list there holds an entry (false
+  when empty or left out): "declares any environment variables";
+- `{path: "a.b", shown: "a[0].b"}`: the same, shown to users under another name (the
+  index of a one-item list, say); `shown_when_absent: "a"` names the block to add when
+  neither the attribute nor a default is there;
 - `{path: "a.b", spelling: upper}`: an enumeration the service reads without case, in
   its documented spelling (`upper`, `lower` or the list of documented values);
 - `{first: ["a", "b"]}`: the first of several spellings that is written;
@@ -18,7 +23,8 @@ A field is read by one of (see schemas/mapping.schema.json):
 - `{constant: VALUE, note: "..."}`: a fact of the source type, the same for every resource;
 - `{each: "a.b", fields: {...}}`: a list of elements, one per item of a repeated block.
 Live sections read `{operation: Op, path: "A.B"}` from the collector's record, with
-`key: true` for KMS keys (shown as alias/aws/... when AWS manages them).
+`key: true` for KMS keys (shown as alias/aws/... when AWS manages them) and `as: bool` or
+`as: nonempty` as above.
 """
 
 from __future__ import annotations
@@ -32,6 +38,7 @@ import yaml
 
 from linter.adapters.fields import as_bool, blocks, canonical, field_at, lookup, value_field
 from linter.models.base import Field, FieldState, Resource
+from linter.values import Branches, ConfigNode
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -161,18 +168,45 @@ def _field(spec: Any, name: str, node: Any, source_type: str, fmt: str,
     if "each" in spec:
         return _elements(spec, owner.ELEMENTS[name], node, source_type, fmt)  # type: ignore[attr-defined]
     path = spec["path"]
-    return _converted(field_at(node, path, source_type, attribute=_shown(path, fmt)), spec)
+    field = _converted(field_at(node, path, source_type,
+                                attribute=_shown(spec.get("shown", path), fmt)), spec)
+    if "shown_when_absent" in spec and field.state is FieldState.ABSENT:
+        # Nothing written and no default: the finding names the block to add.
+        return Field(None, FieldState.ABSENT, _shown(spec["shown_when_absent"], fmt),
+                     field.line, field.reason)
+    return field
 
 
 def _converted(field: Field, spec: dict[str, Any]) -> Field:
     if spec.get("as") == "bool":
         return as_bool(field)
+    if spec.get("as") == "nonempty":
+        return nonempty(field)
     if "spelling" in spec and field.state is not FieldState.UNKNOWN:
         spelling = spec["spelling"]
         return Field(canonical(field.value, tuple(spelling) if isinstance(spelling, list)
                                else spelling),
                      field.state, field.attribute, field.line, field.reason, field.path)
     return field
+
+
+def nonempty(field: Field) -> Field:
+    """True when the map or list in `field` holds at least one entry, keeping its state,
+    line and attribute; a value chosen by a condition is judged branch by branch."""
+    if field.state is FieldState.UNKNOWN:
+        return field
+    value = field.value
+    if isinstance(value, Branches):
+        return Field(Branches(tuple(bool(_entries(option)) for option in value.options),
+                              value.labels), field.state, field.attribute, field.line)
+    return Field(bool(_entries(value)), field.state, field.attribute, field.line,
+                 field.reason)
+
+
+def _entries(value: Any) -> list[Any]:
+    if isinstance(value, ConfigNode):
+        return list(value.keys())
+    return list(value) if isinstance(value, (dict, list)) else []
 
 
 def _elements(spec: dict[str, Any], element_type: type, node: Any, source_type: str,
@@ -196,4 +230,5 @@ def _live_field(spec: dict[str, Any], name: str, record: Any, context: Any,
     if spec.get("key"):
         return aws_live.key_field(record, spec["operation"], spec["path"], context, model)
     convert = aws_live.as_bool if spec.get("as") == "bool" else None
-    return aws_live.api_field(record, spec["operation"], spec["path"], convert=convert)
+    field = aws_live.api_field(record, spec["operation"], spec["path"], convert=convert)
+    return nonempty(field) if spec.get("as") == "nonempty" else field

@@ -1,7 +1,7 @@
 """The replicas of an AWS::DynamoDB::GlobalTable (Properties.Replicas).
 
-A module of its own because the global table itself is built in dynamodb.py (a module
-maps each source type to one builder, which names the one model it builds).
+The global table itself is a plain mapping (tables/mappings/aws_core.yaml); its replicas
+are models of their own, built here from the same resource.
 
 The template lists every replica, the stack's own region included. The encryption type
 is the global table's SSESpecification.SSEEnabled; each replica names its key in

@@ -1,4 +1,5 @@
-"""AWS::ElastiCache::ReplicationGroup, ::CacheCluster and ::ServerlessCache."""
+"""AWS::ElastiCache::ReplicationGroup and ::CacheCluster (engine-dependent at-rest defaults);
+::ServerlessCache is a plain mapping (tables/mappings/aws_core.yaml)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ from linter.adapters.terraform.elasticache import at_rest_default_for_engine
 from linter.models.aws.elasticache import (
     CacheCluster,
     ReplicationGroup,
-    ServerlessCache,
     stand_alone_at_rest,
 )
 from linter.models.base import Field
@@ -50,13 +50,7 @@ def build_cache_cluster(resource: ResolvedResource,
         transit_encryption_mode=Field.absent("Properties.TransitEncryptionMode"))]
 
 
-def build_serverless_cache(resource: ResolvedResource,
-                           context: TemplateContext) -> list[ServerlessCache]:
-    return [ServerlessCache(**context.identity(resource), kms_key=_reader(resource)("KmsKeyId"))]
-
-
 BUILDERS = {
     "AWS::ElastiCache::ReplicationGroup": build_replication_group,
     "AWS::ElastiCache::CacheCluster": build_cache_cluster,
-    "AWS::ElastiCache::ServerlessCache": build_serverless_cache,
 }

@@ -1,8 +1,8 @@
 """DynamoDB global table replicas: replica blocks of aws_dynamodb_table, and
 aws_dynamodb_table_replica.
 
-A module of its own because aws_dynamodb_table already has its builder in dynamodb.py
-(a module maps each source type to one builder, which names the one model it builds).
+The table itself is a plain mapping (tables/mappings/aws_core.yaml); its replicas are
+models of their own, built here from the same resource.
 
 Each replica is encrypted with a key of its own region: `kms_key_arn` on the replica,
 which the provider documents as needed only when the key differs from the default

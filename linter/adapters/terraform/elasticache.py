@@ -1,4 +1,6 @@
-"""aws_elasticache_replication_group, aws_elasticache_cluster, aws_elasticache_serverless_cache."""
+"""aws_elasticache_replication_group and aws_elasticache_cluster (engine-dependent at-rest
+defaults, replicas judged through their group); serverless caches are a plain mapping
+(tables/mappings/aws_core.yaml)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,6 @@ from linter.adapters.terraform import TerraformContext
 from linter.models.aws.elasticache import (
     CacheCluster,
     ReplicationGroup,
-    ServerlessCache,
     stand_alone_at_rest,
 )
 from linter.models.base import Field, FieldState
@@ -53,14 +54,7 @@ def build_cache_cluster(block: ResolvedBlock, context: TerraformContext) -> list
         transit_encryption_mode=Field.absent("transit_encryption_mode"))]
 
 
-def build_serverless_cache(block: ResolvedBlock,
-                           context: TerraformContext) -> list[ServerlessCache]:
-    return [ServerlessCache(**context.identity(block),
-                            kms_key=field_at(block.config, "kms_key_id", block.type))]
-
-
 BUILDERS = {
     "aws_elasticache_replication_group": build_replication_group,
     "aws_elasticache_cluster": build_cache_cluster,
-    "aws_elasticache_serverless_cache": build_serverless_cache,
 }
