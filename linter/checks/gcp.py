@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from linter.checks import CheckResult
+from linter.models.address_ranges import is_whole_internet
 from linter.tables import (
     PROTOCOL_ORDER,
     list_suites,
@@ -20,7 +21,7 @@ from linter.tables import (
     protocol_rank,
     weak_suites,
 )
-from linter.values import Branches, Unknown
+from linter.values import Branches, ResourceRef, Unknown
 
 _SETTINGS = ("min_tls_version", "profile", "custom_features")
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)s")
@@ -209,9 +210,138 @@ def gcp_no_public_members(value: Any, **_: Any) -> CheckResult:
     return CheckResult(True, "no public principal is granted a role")
 
 
+# --- Firewall rules ---------------------------------------------------------------------
+
+
+def _port_group(group: str) -> list[dict[str, Any]]:
+    """The ports a rule keeps closed: the shared plaintext table or a GCP group."""
+    if group == "plaintext":
+        return list(load_table("plaintext_ports")["ports"])
+    groups = load_table("gcp_net_ports")["port_groups"]
+    if group not in groups:
+        raise ValueError(f"gcp_firewall_closed_ports: unknown port group {group!r}")
+    return list(groups[group])
+
+
+def _internet_sources(value: Any) -> tuple[list[str], list[str]]:
+    """(internet sources, descriptions of sources that cannot be known)."""
+    if isinstance(value, Branches):
+        internet: list[str] = []
+        unknown: list[str] = []
+        for option, label in zip(value.options, value.labels):
+            found, undecided = _internet_sources(option)
+            internet += [f"{item} ({label})" for item in found]
+            unknown += undecided
+        return internet, unknown
+    if isinstance(value, Unknown):
+        return [], [value.reason or "the source ranges"]
+    items = value if isinstance(value, list) else [] if value is None else [value]
+    internet, unknown = [], []
+    for item in items:
+        if isinstance(item, (Branches, Unknown)):
+            found, undecided = _internet_sources(item)
+            internet += found
+            unknown += undecided
+        elif isinstance(item, str):
+            if is_whole_internet(item):
+                internet.append(item.strip())
+        elif not isinstance(item, ResourceRef):  # a subnet's range is private in practice
+            unknown.append("a source range")
+    return internet, unknown
+
+
+def _port_ranges(ports: Any) -> list[tuple[int, int]] | None:
+    """The (low, high) ranges of written ports; every port when none is written; None
+    when a port cannot be read."""
+    if ports is None or ports == []:
+        return [(0, 65535)]
+    items = ports if isinstance(ports, list) else [ports]
+    ranges = []
+    for item in items:
+        text = str(item).strip() if isinstance(item, (str, int)) else None
+        if text is None:
+            return None
+        low, _, high = text.partition("-")
+        try:
+            ranges.append((int(low), int(high or low)))
+        except ValueError:
+            return None
+    return ranges
+
+
+def _reached_ports(exposure: dict[str, Any], group: str) -> list[str] | None:
+    protocol = exposure.get("protocol")
+    if not isinstance(protocol, (str, int)) or isinstance(protocol, bool):
+        return None
+    name = str(protocol).strip().lower()
+    name = load_table("gcp_net_ports")["protocol_numbers"].get(name, name)
+    everything = name == "all"
+    ranges = [(0, 65535)] if everything else _port_ranges(exposure.get("ports"))
+    if ranges is None:
+        return None
+    reached = []
+    for entry in _port_group(group):
+        if not everything and name not in entry["protocols"]:
+            continue
+        if any(low <= entry["port"] <= high for low, high in ranges):
+            shown = "/".join(entry["protocols"]) if everything else name
+            reached.append(f"port {entry['port']} ({entry['name']}, {shown})")
+    return reached
+
+
+def _not_applied(exposure: dict[str, Any]) -> tuple[bool | None, str]:
+    """Whether the rule lets no ingress traffic through (egress, disabled, not an allow);
+    None when that cannot be known."""
+    direction, disabled, action = (exposure.get(key) for key in
+                                   ("direction", "disabled", "action"))
+    if isinstance(direction, str) and direction.upper() == "EGRESS":
+        return True, "an egress rule"
+    if disabled is True:
+        return True, "the rule is disabled"
+    if isinstance(action, str) and action.lower() not in ("allow",
+                                                          "apply_security_profile_group"):
+        return True, f"the rule's action is {action}"
+    for key, value in (("direction", direction), ("disabled", disabled), ("action", action)):
+        if not isinstance(value, (str, bool)):
+            return None, f"{key} cannot be known statically"
+    return False, ""
+
+
+def gcp_firewall_closed_ports(value: Any, *, ports: str = "plaintext",
+                              **_: Any) -> CheckResult:
+    """Passes unless the rule lets the internet (a /0 source) reach a port of the group:
+    `plaintext` (tables/plaintext_ports.yaml) or a group of tables/gcp_net_ports.yaml."""
+    if not isinstance(value, dict):
+        return CheckResult(None, "the firewall rule is not understood")
+    skipped, why = _not_applied(value)
+    if skipped:
+        return CheckResult(True, why)
+    internet, unknown = _internet_sources(value.get("sources"))
+    if not internet and not unknown:
+        return CheckResult(True, "no internet source (0.0.0.0/0 or ::/0)")
+    reached = _reached_ports(value, ports)
+    if reached is None:
+        return CheckResult(None, "the protocol or ports cannot be known statically")
+    if not reached:
+        return CheckResult(True, "no such port in the rule's ports")
+    listed = ", ".join(reached[:3]) + (f" and {len(reached) - 3} more" if len(reached) > 3
+                                       else "")
+    if skipped is None:
+        return CheckResult(None, f"{listed} open to the internet if the rule applies, "
+                                 f"but {why}")
+    if internet:
+        shown = ", ".join(dict.fromkeys(internet))
+        if value.get("default_sources"):
+            shown += " (no source written: Google Cloud's default)"
+        return CheckResult(False, f"{listed} open to {shown}")
+    return CheckResult(None, f"{listed} open to a source that cannot be known statically "
+                             f"({unknown[0]})")
+
+
 CHECKS = {
     "gcp_ssl_policy_minimum": gcp_ssl_policy_minimum,
     "gcp_ssl_policy_strong_suites": gcp_ssl_policy_strong_suites,
     "gcp_rotation_period_at_most": gcp_rotation_period_at_most,
     "gcp_no_public_members": gcp_no_public_members,
+    "gcp_firewall_closed_ports": gcp_firewall_closed_ports,
 }
