@@ -338,10 +338,25 @@ def gcp_firewall_closed_ports(value: Any, *, ports: str = "plaintext",
                              f"({unknown[0]})")
 
 
+# --- Load balancers ---------------------------------------------------------------------
+
+
+def gcp_redirects_to_https(value: Any, **_: Any) -> CheckResult:
+    """Passes when the proxy's URL map answers every request with a redirect to HTTPS."""
+    if value is True:
+        return CheckResult(True, "the URL map redirects every request to HTTPS")
+    if value is False:
+        return CheckResult(False, "the URL map routes requests to backends instead of "
+                                  "redirecting them (default_url_redirect.https_redirect "
+                                  "is not true)")
+    return CheckResult(None, "whether the URL map redirects cannot be known statically")
+
+
 CHECKS = {
     "gcp_ssl_policy_minimum": gcp_ssl_policy_minimum,
     "gcp_ssl_policy_strong_suites": gcp_ssl_policy_strong_suites,
     "gcp_rotation_period_at_most": gcp_rotation_period_at_most,
     "gcp_no_public_members": gcp_no_public_members,
     "gcp_firewall_closed_ports": gcp_firewall_closed_ports,
+    "gcp_redirects_to_https": gcp_redirects_to_https,
 }
