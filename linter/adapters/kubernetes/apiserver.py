@@ -16,6 +16,17 @@ def build_api_server(body: ConfigNode, context: KubernetesContext) -> list[APISe
         encryption_provider_config=flags.field("encryption-provider-config"),
         insecure_port=flags.number("insecure-port"),
         etcd_servers=flags.comma_list("etcd-servers"),
+        secure_port=flags.number("secure-port"),
+        tls_cert_file=flags.field("tls-cert-file"),
+        tls_private_key_file=flags.field("tls-private-key-file"),
+        client_ca_file=flags.field("client-ca-file"),
+        kubelet_https=flags.boolean("kubelet-https"),
+        kubelet_client_certificate=flags.field("kubelet-client-certificate"),
+        kubelet_client_key=flags.field("kubelet-client-key"),
+        kubelet_certificate_authority=flags.field("kubelet-certificate-authority"),
+        etcd_certfile=flags.field("etcd-certfile"),
+        etcd_keyfile=flags.field("etcd-keyfile"),
+        etcd_cafile=flags.field("etcd-cafile"),
     ) for flags in component_flags(body, "kube-apiserver")]
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from linter.adapters.fields import blocks, value_field
+from linter.adapters.fields import blocks, lookup, value_field
 from linter.adapters.kubernetes import KubernetesContext
 from linter.models.base import Field, FieldState
 from linter.models.k8s.config_files import (
@@ -79,19 +79,26 @@ def build_kubelet_configuration(
         return []
     defaults = load_table("k8s_control_plane")["kubelet_configuration_defaults"]
 
-    def setting(name: str) -> Field:
-        if body.get(name) is not None:
-            return value_field(body.get(name), name, body.line_of(name))
-        default = defaults.get(name)
+    def setting(path: str) -> Field:
+        """The field at a dotted path (authentication.anonymous.enabled), else its default."""
+        value, line, found = lookup(body, path)
+        if found and value is not None:
+            return value_field(value, path, line)
+        default = defaults.get(path)
         if default is not None:
-            return Field(default["value"], FieldState.DEFAULT, name, None, default["note"])
-        return Field.absent(name)
+            return Field(default["value"], FieldState.DEFAULT, path, None, default["note"])
+        return Field.absent(path)
 
     return [KubeletConfiguration(
         **context.identity(body),
         tls_min_version=setting("tlsMinVersion"),
         tls_cipher_suites=setting("tlsCipherSuites"),
         read_only_port=setting("readOnlyPort"),
+        anonymous_auth=setting("authentication.anonymous.enabled"),
+        authorization_mode=setting("authorization.mode"),
+        tls_cert_file=setting("tlsCertFile"),
+        tls_private_key_file=setting("tlsPrivateKeyFile"),
+        server_tls_bootstrap=setting("serverTLSBootstrap"),
     )]
 
 

@@ -18,6 +18,9 @@ def build_etcd(body: ConfigNode, context: KubernetesContext) -> list[Etcd]:
         auto_tls=flags.boolean("auto-tls"),
         peer_auto_tls=flags.boolean("peer-auto-tls"),
         listen_client_urls=flags.comma_list("listen-client-urls"),
+        peer_cert_file=flags.field("peer-cert-file"),
+        peer_key_file=flags.field("peer-key-file"),
+        tls_cipher_suites=flags.comma_list("cipher-suites"),
     ) for flags in component_flags(body, "etcd")]
 
 

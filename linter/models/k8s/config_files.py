@@ -45,3 +45,15 @@ class KubeletConfiguration(Resource):
     # readOnlyPort: 0 (the file default) disables the unauthenticated plain-HTTP port,
     # traditionally 10255.
     read_only_port: Field
+    # authentication.anonymous.enabled: true serves requests no authenticator accepted as
+    # system:anonymous; the file default is false (the --anonymous-auth flag's is true).
+    anonymous_auth: Field
+    # authorization.mode: Webhook (the file default) asks the API server; AlwaysAllow
+    # lets any authenticated (or anonymous) caller exec, read logs and pod specs.
+    authorization_mode: Field
+    # tlsCertFile / tlsPrivateKeyFile: the serving certificate; serverTLSBootstrap (default
+    # false) requests it from the cluster CA instead. With neither, the kubelet serves a
+    # self-signed certificate that no client can verify.
+    tls_cert_file: Field
+    tls_private_key_file: Field
+    server_tls_bootstrap: Field
