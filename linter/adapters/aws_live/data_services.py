@@ -1,14 +1,15 @@
-"""DocumentDB and Neptune clusters, DAX clusters, DMS endpoints, Amazon MQ brokers,
-Timestream databases."""
+"""DocumentDB clusters (the tls parameter in force), DAX clusters (the SSE status read as
+on or off) and DMS endpoints (whether the engine takes SSL settings).
+
+Neptune clusters, Amazon MQ brokers and Timestream databases are plain mappings
+(tables/mappings/aws_core.yaml, section aws_live)."""
 
 from __future__ import annotations
 
 from linter.adapters.aws_live import BuildContext, api_field, complete, key_field, unknown
 from linter.live.collectors import Record
-from linter.models.aws import dax, docdb, neptune
+from linter.models.aws import dax, docdb
 from linter.models.aws.dms import Endpoint, ssl_configurable
-from linter.models.aws.mq import Broker
-from linter.models.aws.timestream import Database
 from linter.models.base import Field, FieldState
 from linter.tables import load_table
 
@@ -49,13 +50,6 @@ def _docdb_tls(record: Record) -> Field:
                  f"{name} does not set tls, so the engine default applies")
 
 
-def build_neptune_cluster(record: Record, context: BuildContext) -> list[neptune.Cluster]:
-    return [complete(
-        neptune.Cluster, record, context, "AWS::Neptune::DBCluster",
-        storage_encrypted=api_field(record, CLUSTERS, "StorageEncrypted"),
-        kms_key=key_field(record, CLUSTERS, "KmsKeyId", context, neptune.Cluster))]
-
-
 def build_dax_cluster(record: Record, context: BuildContext) -> list[dax.Cluster]:
     operation = "DescribeClusters"
     return [complete(
@@ -74,27 +68,8 @@ def build_dms_endpoint(record: Record, context: BuildContext) -> list[Endpoint]:
                      ssl_mode=api_field(record, operation, "SslMode"))]
 
 
-def build_mq_broker(record: Record, context: BuildContext) -> list[Broker]:
-    operation = "DescribeBroker"
-    return [complete(
-        Broker, record, context, "AWS::AmazonMQ::Broker",
-        engine_type=api_field(record, "ListBrokers", "EngineType"),
-        use_aws_owned_key=api_field(record, operation, "EncryptionOptions.UseAwsOwnedKey"),
-        kms_key=key_field(record, operation, "EncryptionOptions.KmsKeyId", context, Broker),
-        publicly_accessible=api_field(record, operation, "PubliclyAccessible"))]
-
-
-def build_timestream_database(record: Record, context: BuildContext) -> list[Database]:
-    # Timestream names the key it uses even when it is the AWS-managed aws/timestream.
-    return [complete(Database, record, context, "AWS::Timestream::Database",
-                     kms_key=key_field(record, "ListDatabases", "KmsKeyId", context, Database))]
-
-
 BUILDERS = {
     "docdb.cluster": build_docdb_cluster,
-    "neptune.cluster": build_neptune_cluster,
     "dax.cluster": build_dax_cluster,
     "dms.endpoint": build_dms_endpoint,
-    "mq.broker": build_mq_broker,
-    "timestream.database": build_timestream_database,
 }

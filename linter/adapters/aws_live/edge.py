@@ -1,5 +1,7 @@
-"""Classic Load Balancers and their SSL negotiation policies, CloudFront distributions,
-API Gateway custom domains and REST API stages, in the shape the IaC adapters give them."""
+"""Classic Load Balancers and their SSL negotiation policies, CloudFront distributions and
+API Gateway REST API stages, in the shape the IaC adapters give them.
+
+API Gateway custom domains are plain mappings (tables/mappings/aws_core.yaml, aws_live)."""
 
 from __future__ import annotations
 
@@ -7,7 +9,6 @@ from typing import Any
 
 from linter.adapters.aws_live import BuildContext, api_field, complete, identity
 from linter.live.collectors import Record
-from linter.models.aws.apigateway import DomainName
 from linter.models.aws.apigateway_stage import MethodSetting, StageSettings
 from linter.models.aws.cloudfront import (
     CacheBehavior,
@@ -113,22 +114,6 @@ def _cache_behaviors(record: Record, line: int) -> tuple[CacheBehavior, ...]:
 # --- API Gateway ----------------------------------------------------------------------------
 
 
-def build_rest_domain(record: Record, context: BuildContext) -> list[DomainName]:
-    # Absent: the check applies the conservative API Gateway default (TLS_1_0), as for a
-    # template that leaves the policy out.
-    return [complete(DomainName, record, context, "AWS::ApiGateway::DomainName",
-                     security_policy=api_field(record, "GetDomainNames", "securityPolicy"))]
-
-
-def build_v2_domain(record: Record, context: BuildContext) -> list[DomainName]:
-    # Only the first configuration, like the IaC adapters (one per endpoint; in practice
-    # one). Absent stays absent: the v2 API also serves regional REST domains, which may
-    # be on TLS_1_0, so the templates' TLS_1_2 default is not assumed here.
-    policy = api_field(record, "GetDomainNames", "DomainNameConfigurations[0].SecurityPolicy")
-    return [complete(DomainName, record, context, "AWS::ApiGatewayV2::DomainName",
-                     security_policy=policy)]
-
-
 def build_stage(record: Record, context: BuildContext) -> list[StageSettings]:
     line = _first_line(record, context)
     if "GetStages" in record.unreadable:
@@ -162,7 +147,5 @@ BUILDERS = {
     "elb.load_balancer": build_load_balancer,
     "elb.negotiation_policy": build_negotiation_policy,
     "cloudfront.distribution": build_distribution,
-    "apigateway.domain_name": build_rest_domain,
-    "apigateway.domain_name_v2": build_v2_domain,
     "apigateway.stage": build_stage,
 }

@@ -1,5 +1,8 @@
-"""S3 buckets, EBS volumes and snapshots, security groups, EFS file systems and DynamoDB
-tables."""
+"""S3 buckets, security groups and DynamoDB tables: values read from several calls or
+derived from the answer.
+
+EBS volumes and snapshots and EFS file systems are plain mappings
+(tables/mappings/aws_core.yaml, section aws_live)."""
 
 from __future__ import annotations
 
@@ -12,8 +15,7 @@ from linter.adapters.aws_live import (
 )
 from linter.live.collectors import Record
 from linter.models.aws.dynamodb import Table
-from linter.models.aws.ec2 import IngressRule, SecurityGroup, Snapshot, Volume, exposure_field
-from linter.models.aws.efs import FileSystem
+from linter.models.aws.ec2 import IngressRule, SecurityGroup, exposure_field
 from linter.models.aws.s3 import Bucket
 from linter.models.base import Field, FieldState
 
@@ -66,22 +68,6 @@ def _log_target(record: Record) -> Field:
     return Field(value, FieldState.SET, attribute)
 
 
-def build_volume(record: Record, context: BuildContext) -> list[Volume]:
-    return [complete(
-        Volume, record, context, "AWS::EC2::Volume",
-        encrypted=api_field(record, "DescribeVolumes", "Encrypted"),
-        kms_key=key_field(record, "DescribeVolumes", "KmsKeyId", context, Volume))]
-
-
-def build_snapshot(record: Record, context: BuildContext) -> list[Snapshot]:
-    # DescribeSnapshots states Encrypted for every snapshot; KmsKeyId only when encrypted.
-    # No CloudFormation type declares snapshots: the source type names the API's shape.
-    return [complete(
-        Snapshot, record, context, "AWS::EC2::Snapshot",
-        encrypted=api_field(record, "DescribeSnapshots", "Encrypted"),
-        kms_key=key_field(record, "DescribeSnapshots", "KmsKeyId", context, Snapshot))]
-
-
 def build_security_group(record: Record, context: BuildContext) -> list[SecurityGroup]:
     group = record.data["DescribeSecurityGroups"]
     rules = []
@@ -110,13 +96,6 @@ def build_security_group(record: Record, context: BuildContext) -> list[Security
                      ingress=tuple(rules))]
 
 
-def build_file_system(record: Record, context: BuildContext) -> list[FileSystem]:
-    return [complete(
-        FileSystem, record, context, "AWS::EFS::FileSystem",
-        encrypted=api_field(record, "DescribeFileSystems", "Encrypted"),
-        kms_key=key_field(record, "DescribeFileSystems", "KmsKeyId", context, FileSystem))]
-
-
 def build_table(record: Record, context: BuildContext) -> list[Table]:
     # SSEDescription appears only for KMS encryption (aws/dynamodb or a customer key);
     # a table on the AWS-owned key has none, which reads as "not KMS-encrypted".
@@ -133,9 +112,6 @@ def build_table(record: Record, context: BuildContext) -> list[Table]:
 
 BUILDERS = {
     "s3.bucket": build_bucket,
-    "ec2.volume": build_volume,
-    "ec2.snapshot": build_snapshot,
     "ec2.security_group": build_security_group,
-    "efs.file_system": build_file_system,
     "dynamodb.table": build_table,
 }
