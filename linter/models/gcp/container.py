@@ -16,3 +16,21 @@ class Cluster(Resource):
     secrets_encryption: Field
     # The Cloud KMS key that encrypts Secrets when the state is ENCRYPTED.
     kms_key: Field
+
+
+@dataclass(frozen=True, kw_only=True)
+class NodePool(Resource):
+    """The VMs a GKE cluster runs workloads on: a google_container_node_pool, a node_pool
+    block of a cluster, the cluster's default pool (unless removed), or an Autopilot
+    cluster's auto-provisioned nodes."""
+
+    MODEL = "gcp.container.NodePool"
+
+    # node_config.boot_disk_kms_key (Autopilot: cluster_autoscaling.
+    # auto_provisioning_defaults.boot_disk_kms_key): the Cloud KMS key of every node's boot
+    # disk, which holds container images, emptyDir volumes and logs; absent: Google-managed.
+    boot_disk_kms_key: Field
+    # Confidential GKE Nodes: node memory encrypted with a per-node key. The pool's own
+    # node_config.confidential_nodes.enabled, else the cluster-wide confidential_nodes
+    # block; default false.
+    confidential_nodes: Field
