@@ -25,3 +25,14 @@ class WebApp(Resource):
     # AllAllowed (plain FTP and FTPS), FtpsOnly or Disabled. azurerm defaults modern
     # resources to Disabled; the platform (and legacy resources) to AllAllowed.
     ftps_state: Field
+
+
+@dataclass(frozen=True, kw_only=True)
+class SpringApp(Resource):
+    """An Azure Spring Apps application (azurerm_spring_cloud_app)."""
+
+    MODEL = "azure.appservice.SpringApp"
+
+    # True: plain HTTP requests to the app's endpoint are redirected to HTTPS; default
+    # false.
+    https_only: Field

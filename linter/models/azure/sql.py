@@ -9,7 +9,8 @@ from linter.models.base import Field, Resource
 
 @dataclass(frozen=True, kw_only=True)
 class SqlServer(Resource):
-    """A logical Azure SQL server (azurerm_mssql_server)."""
+    """A logical Azure SQL server (azurerm_mssql_server) or an Azure SQL Managed Instance
+    (azurerm_mssql_managed_instance), judged alike on TLS and the TDE protector."""
 
     MODEL = "azure.sql.SqlServer"
 
@@ -18,7 +19,8 @@ class SqlServer(Resource):
     minimum_tls_version: Field
     # True when the TDE protector is a customer-managed Key Vault / Managed HSM key
     # (transparent_data_encryption_key_vault_key_id, or an
-    # azurerm_mssql_server_transparent_data_encryption with a key); absent: service-managed.
+    # azurerm_mssql_server_transparent_data_encryption / azurerm_mssql_managed_instance_
+    # transparent_data_encryption with a key); absent: service-managed.
     tde_customer_managed_key: Field
 
 
@@ -34,14 +36,16 @@ class SqlDatabase(Resource):
 
 @dataclass(frozen=True, kw_only=True)
 class DatabaseServer(Resource):
-    """A PostgreSQL / MySQL / MariaDB server, or one TLS-related parameter of a flexible
-    server (azurerm_*_flexible_server_configuration), which the rules judge alike."""
+    """A PostgreSQL / MySQL / MariaDB server (single or flexible), or one TLS-related
+    parameter of a flexible server (azurerm_*_flexible_server_configuration), which the
+    rules judge alike."""
 
     MODEL = "azure.sql.DatabaseServer"
 
     # postgresql, mysql or mariadb.
     engine: Field
     # What the model stands for: "server" (a single server, judged on both settings),
+    # "flexible_server" (a flexible server, whose transport settings are parameters),
     # "transport" (a flexible-server require_secure_transport parameter) or "tls_version"
     # (a flexible-server ssl_min_protocol_version / tls_version parameter).
     setting: Field
@@ -55,3 +59,12 @@ class DatabaseServer(Resource):
     # ssl_min_protocol_version) or a list like "TLSv1.2,TLSv1.3" (MySQL flexible
     # tls_version).
     minimum_tls_version: Field
+    # True when data is encrypted with a customer-managed Key Vault key: a flexible
+    # server's customer_managed_key.key_vault_key_id, or a single server's
+    # azurerm_postgresql_server_key / azurerm_mysql_server_key. Absent: service-managed
+    # keys (the default); absent on parameters.
+    customer_managed_key: Field
+    # True: a second, infrastructure layer of AES-256 encryption (single servers,
+    # infrastructure_encryption_enabled, default false). Absent on flexible servers
+    # (not offered) and parameters.
+    infrastructure_encryption: Field
