@@ -1,13 +1,15 @@
-"""google_compute_*: SSL policies, target HTTPS/SSL proxies and persistent disks."""
+"""google_compute_*: SSL policies, target HTTPS/SSL proxies, persistent disks, VM instances
+and instance templates."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from linter.adapters.fields import field_at
+from linter.adapters.fields import as_bool, blocks, field_at, lookup
 from linter.adapters.terraform import TerraformContext
 from linter.models.base import Field, FieldState
 from linter.models.gcp.compute import Disk, SslPolicy, TargetProxy, policy_settings
+from linter.models.gcp.instances import Instance, InstanceDisk
 from linter.resolve.terraform import ResolvedBlock
 from linter.tables import load_table
 from linter.values import Branches, ConfigNode, ResourceRef, Unknown
@@ -78,7 +80,89 @@ def build_disk(block: ResolvedBlock, context: TerraformContext) -> list[Disk]:
     # Zonal disks name the key kms_key_self_link, regional disks kms_key_name.
     path = ("disk_encryption_key.kms_key_name" if block.type == "google_compute_region_disk"
             else "disk_encryption_key.kms_key_self_link")
-    return [Disk(**context.identity(block), kms_key=field_at(block.config, path, block.type))]
+    return [Disk(**context.identity(block), kms_key=field_at(block.config, path, block.type),
+                 customer_supplied_key=_customer_key(
+                     block.config, ("disk_encryption_key.raw_key",
+                                    "disk_encryption_key.rsa_encrypted_key")))]
+
+
+# Arguments that carry customer-supplied key material (CSEK), per disk.
+_INSTANCE_RAW_KEYS = ("disk_encryption_key_raw", "disk_encryption_key_rsa")
+
+
+def _customer_key(node: ConfigNode | None, paths: tuple[str, ...], prefix: str = "") -> Field:
+    """True at the first written key-material argument; false when none is written."""
+    for path in paths:
+        value, line, found = lookup(node, path)
+        # Written at all is enough, even when its value is a variable: the key material
+        # then passes through the Terraform configuration and state.
+        if found and value is not None and value != "":
+            return Field.derived(True, f"{prefix}{path}", line)
+    return Field(False, FieldState.DEFAULT, f"{prefix}{paths[0]}", None,
+                 "no customer-supplied key is written")
+
+
+def build_instance(block: ResolvedBlock, context: TerraformContext) -> list[Instance]:
+    """A VM: its boot disk (when created from an image here) and every key written for
+    its boot and attached disks."""
+    config = block.config
+    disks = []
+    for boot, line in blocks(config, "boot_disk")[:1]:
+        if boot.get("source") is None:  # an attached existing disk is judged on its own
+            disks.append(InstanceDisk(
+                label="boot_disk", line=line,
+                kms_key=field_at(boot, "kms_key_self_link", block.type,
+                                 attribute="boot_disk.kms_key_self_link"),
+                customer_supplied_key=_customer_key(boot, _INSTANCE_RAW_KEYS, "boot_disk.")))
+    keys = [_customer_key(boot, _INSTANCE_RAW_KEYS, "boot_disk.")
+            for boot, _ in blocks(config, "boot_disk")[:1]]
+    keys += [_customer_key(disk, _INSTANCE_RAW_KEYS, f"attached_disk[{index}].")
+             for index, (disk, _) in enumerate(blocks(config, "attached_disk"))]
+    return [Instance(**context.identity(block), disks=tuple(disks),
+                     customer_supplied_key=_first_key(keys),
+                     confidential_compute=_confidential(config, block.type))]
+
+
+def build_instance_template(block: ResolvedBlock,
+                            context: TerraformContext) -> list[Instance]:
+    """A template: every persistent disk it creates (from an image or a snapshot)."""
+    config = block.config
+    disks = []
+    for index, (disk, line) in enumerate(blocks(config, "disk")):
+        if disk.get("source") is not None or str(disk.get("type", "")).upper() == "SCRATCH":
+            continue  # an existing disk is judged on its own; local SSDs take no CMEK
+        label = f"disk[{index}]"
+        disks.append(InstanceDisk(
+            label=label, line=line,
+            kms_key=field_at(disk, "disk_encryption_key.kms_key_self_link", block.type,
+                             attribute=f"{label}.disk_encryption_key.kms_key_self_link"),
+            customer_supplied_key=Field(False, FieldState.DEFAULT,
+                                        f"{label}.disk_encryption_key", None,
+                                        "templates take only Cloud KMS keys for disks")))
+    return [Instance(**context.identity(block), disks=tuple(disks),
+                     customer_supplied_key=Field(False, FieldState.DEFAULT,
+                                                 "disk.disk_encryption_key", None,
+                                                 "templates take only Cloud KMS keys"),
+                     confidential_compute=_confidential(config, block.type))]
+
+
+def _first_key(keys: list[Field]) -> Field:
+    written = [key for key in keys if key.value is True]
+    return written[0] if written else (keys[0] if keys else Field(
+        False, FieldState.DEFAULT, "boot_disk", None, "no customer-supplied key is written"))
+
+
+def _confidential(config: ConfigNode, source_type: str) -> Field:
+    """Confidential VM: enable_confidential_compute, or a confidential_instance_type."""
+    kind = field_at(config, "confidential_instance_config.confidential_instance_type",
+                    source_type)
+    if kind.state is FieldState.SET and not isinstance(kind.value, Branches):
+        return Field(str(kind.value).upper() in ("SEV", "SEV_SNP", "TDX"), kind.state,
+                     kind.attribute, kind.line)
+    if kind.state is FieldState.UNKNOWN:
+        return kind
+    return as_bool(field_at(config, "confidential_instance_config.enable_confidential_compute",
+                            source_type))
 
 
 BUILDERS = {
@@ -89,4 +173,7 @@ BUILDERS = {
     "google_compute_target_ssl_proxy": build_target_proxy,
     "google_compute_disk": build_disk,
     "google_compute_region_disk": build_disk,
+    "google_compute_instance": build_instance,
+    "google_compute_instance_template": build_instance_template,
+    "google_compute_region_instance_template": build_instance_template,
 }

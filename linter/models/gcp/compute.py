@@ -58,6 +58,9 @@ class Disk(Resource):
     # The Cloud KMS key (CMEK) that wraps the disk's key; absent: a Google-managed key
     # (or a customer-supplied raw key, which then sits in the Terraform code and state).
     kms_key: Field
+    # True when a raw or RSA-wrapped customer-supplied key (CSEK) is written in
+    # disk_encryption_key; false when none is.
+    customer_supplied_key: Field
 
 
 def policy_settings(name: str, min_tls_version: Any, profile: Any,
