@@ -32,16 +32,20 @@ NO_STORED_DATA = ("view", "external_data_configuration")
 
 
 def build_table(block: ResolvedBlock, context: TerraformContext) -> list[Table]:
+    undecided_kind: Field | None = None
     for kind in NO_STORED_DATA:
         value, line, found = lookup(block.config, kind)
         if isinstance(value, Unknown):  # a dynamic block: a view or a table, not known
-            return [Table(**context.identity(block), kms_key=Field(
-                None, FieldState.UNKNOWN, TABLE_KEY, line,
-                f"whether the table is a {kind.replace('_', ' ')} is not known "
-                f"({value.reason})"))]
-        if found and value is not None and value != []:
+            undecided_kind = Field(None, FieldState.UNKNOWN, TABLE_KEY, line,
+                                   f"the table names no key, and whether it is a "
+                                   f"{kind.replace('_', ' ')} (which stores no data) is "
+                                   f"not known ({value.reason})")
+        elif found and value is not None and value != []:
             return []
-    return [Table(**context.identity(block), kms_key=_table_key(block, context))]
+    key = _table_key(block, context)
+    if undecided_kind is not None and key.state is FieldState.ABSENT:
+        key = undecided_kind  # no key at all fails only a table known to hold data
+    return [Table(**context.identity(block), kms_key=key)]
 
 
 def _table_key(block: ResolvedBlock, context: TerraformContext) -> Field:
