@@ -1,4 +1,5 @@
-"""Managed disks and Linux/Windows virtual machines (with their OS disks)."""
+"""Managed disks, Linux/Windows virtual machines and virtual machine scale sets (with
+their OS disks)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,12 @@ from linter.adapters.terraform import TerraformContext
 from linter.models.azure.compute import ManagedDisk, VirtualMachine
 from linter.resolve.terraform import ResolvedBlock
 
-VIRTUAL_MACHINES = ("azurerm_linux_virtual_machine", "azurerm_windows_virtual_machine")
+# Scale sets (uniform and flexible orchestration) take the same encryption_at_host_enabled
+# and os_disk.disk_encryption_set_id arguments as single VMs.
+VIRTUAL_MACHINES = ("azurerm_linux_virtual_machine", "azurerm_windows_virtual_machine",
+                    "azurerm_linux_virtual_machine_scale_set",
+                    "azurerm_windows_virtual_machine_scale_set",
+                    "azurerm_orchestrated_virtual_machine_scale_set")
 
 
 def build_managed_disk(block: ResolvedBlock, context: TerraformContext) -> list[ManagedDisk]:

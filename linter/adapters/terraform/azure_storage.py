@@ -32,6 +32,8 @@ def build_storage_account(block: ResolvedBlock,
         infrastructure_encryption=as_bool(
             field_at(config, "infrastructure_encryption_enabled", block.type)),
         customer_managed_key=_customer_managed_key(block, context),
+        queue_encryption_key_type=field_at(config, "queue_encryption_key_type", block.type),
+        table_encryption_key_type=field_at(config, "table_encryption_key_type", block.type),
         public_network_access=as_bool(
             field_at(config, "public_network_access_enabled", block.type)),
         nested_items_public=as_bool(_nested_items_public(config, block.type)),

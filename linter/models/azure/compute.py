@@ -9,7 +9,8 @@ from linter.models.base import Field, Resource
 
 @dataclass(frozen=True, kw_only=True)
 class ManagedDisk(Resource):
-    """A managed disk (azurerm_managed_disk) or a VM's OS disk, judged for its key."""
+    """A managed disk (azurerm_managed_disk), or the OS disk of a VM or of a scale set's
+    VMs, judged for its key."""
 
     MODEL = "azure.compute.ManagedDisk"
 
@@ -20,8 +21,23 @@ class ManagedDisk(Resource):
 
 @dataclass(frozen=True, kw_only=True)
 class VirtualMachine(Resource):
+    """A Linux or Windows virtual machine, or a virtual machine scale set (uniform or
+    flexible orchestration), judged for host-side encryption."""
+
     MODEL = "azure.compute.VirtualMachine"
 
     # True: temp disks, OS/data disk caches and ephemeral disks are encrypted on the
     # host; default false (server-side encryption does not cover them).
     encryption_at_host: Field
+
+
+@dataclass(frozen=True, kw_only=True)
+class DiskEncryptionSet(Resource):
+    """A disk encryption set (azurerm_disk_encryption_set): the Key Vault key that disks,
+    snapshots and AKS nodes referencing it are encrypted with."""
+
+    MODEL = "azure.compute.DiskEncryptionSet"
+
+    # True: when a new version of the Key Vault key is created, every disk of the set is
+    # re-wrapped with it within an hour; default false (disks keep the old version).
+    auto_key_rotation: Field

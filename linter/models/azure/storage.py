@@ -26,6 +26,12 @@ class StorageAccount(Resource):
     # inline customer_managed_key block or an azurerm_storage_account_customer_managed_key
     # resource); absent: Microsoft-managed keys.
     customer_managed_key: Field
+    # Service or Account (queue_encryption_key_type / table_encryption_key_type): Account
+    # encrypts queues and tables with the account's key, the customer-managed one when
+    # set; Service (the default) keeps them on a Microsoft-managed service key whatever
+    # the account uses. Chosen at creation.
+    queue_encryption_key_type: Field
+    table_encryption_key_type: Field
     # public_network_access_enabled: false closes the public endpoint, leaving private
     # endpoints only. azurerm 3.x/4.x default true.
     public_network_access: Field
