@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from linter.adapters.aws_live import BuildContext, api_field, complete, key_field, unknown
 from linter.live.collectors import Record
 from linter.models.aws.elasticache import CacheCluster, ReplicationGroup, ServerlessCache
 from linter.models.aws.opensearch import Domain, public_endpoint
 from linter.models.aws.rds import DBCluster, DBInstance, Snapshot, tls_fields
 from linter.models.aws.redshift import Cluster
-from linter.models.base import Field, FieldState
+from linter.models.base import Field, FieldState, Resource
 
 
 def build_instance(record: Record, context: BuildContext) -> list[DBInstance]:
@@ -21,6 +23,9 @@ def build_instance(record: Record, context: BuildContext) -> list[DBInstance]:
         replica_source=api_field(record, operation, "ReadReplicaSourceDBInstanceIdentifier"),
         backup_retention_period=api_field(record, operation, "BackupRetentionPeriod"),
         publicly_accessible=api_field(record, operation, "PubliclyAccessible"),
+        performance_insights_enabled=api_field(record, operation, "PerformanceInsightsEnabled"),
+        performance_insights_kms_key=_insights_key(record, operation, context, DBInstance),
+        ca_certificate=api_field(record, operation, "CACertificateIdentifier"),
         **_tls(record, operation, "DescribeDBParameters",
                "DBParameterGroups[0].DBParameterGroupName",
                cluster_member=bool(record.data[operation].get("DBClusterIdentifier"))))]
@@ -33,7 +38,33 @@ def build_cluster(record: Record, context: BuildContext) -> list[DBCluster]:
         storage_encrypted=api_field(record, operation, "StorageEncrypted"),
         kms_key=key_field(record, operation, "KmsKeyId", context, DBCluster),
         backup_retention_period=api_field(record, operation, "BackupRetentionPeriod"),
+        performance_insights_enabled=api_field(record, operation, "PerformanceInsightsEnabled"),
+        performance_insights_kms_key=_insights_key(record, operation, context, DBCluster),
+        # Multi-AZ DB clusters report their CA here; Aurora clusters leave it out.
+        ca_certificate=api_field(record, operation, "CertificateDetails.CAIdentifier"),
         **_tls(record, operation, "DescribeDBClusterParameters", "DBClusterParameterGroup"))]
+
+
+class _JudgedKey:
+    """The build context seen by key_field for a key field not named `kms_key`: the key is
+    looked up in the inventory when that field is judged."""
+
+    def __init__(self, context: BuildContext) -> None:
+        self._context = context
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._context, name)
+
+    def judges(self, model: type[Resource], name: str) -> bool:
+        return True
+
+
+def _insights_key(record: Record, operation: str, context: BuildContext,
+                  model: type[Resource]) -> Field:
+    """The Performance Insights key, shown as alias/aws/rds when AWS manages it."""
+    judged = context.judges(model, "performance_insights_kms_key")
+    return key_field(record, operation, "PerformanceInsightsKMSKeyId",
+                     _JudgedKey(context) if judged else context, model)  # type: ignore[arg-type]
 
 
 def _tls(record: Record, operation: str, parameters: str, group_path: str,
@@ -70,7 +101,12 @@ def build_snapshot(record: Record, context: BuildContext) -> list[Snapshot]:
                    else "AWS::RDS::DBClusterSnapshot")
     return [complete(Snapshot, record, context, source_type,
                      encrypted=api_field(record, operation, encrypted),
-                     kms_key=key_field(record, operation, "KmsKeyId", context, Snapshot))]
+                     kms_key=key_field(record, operation, "KmsKeyId", context, Snapshot),
+                     # A copy made in the account looks like any manual snapshot here.
+                     copy=api_field(record, operation, "SourceDBSnapshotIdentifier"
+                                    if record.kind == "rds.snapshot"
+                                    else "SourceDBClusterSnapshotArn",
+                                    convert=bool))]
 
 
 def build_replication_group(record: Record, context: BuildContext) -> list[ReplicationGroup]:

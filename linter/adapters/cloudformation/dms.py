@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 from linter.adapters.cloudformation import TemplateContext
-from linter.adapters.fields import field_at
+from linter.adapters.fields import field_at, same_text
 from linter.models.aws.dms import Endpoint, ssl_configurable
+from linter.models.base import Field
 from linter.resolve.cloudformation import ResolvedResource
 
 
 def build_endpoint(resource: ResolvedResource, context: TemplateContext) -> list[Endpoint]:
-    properties = resource.properties
-    engine = field_at(properties, "EngineName", resource.type, attribute="Properties.EngineName")
+    properties, kind = resource.properties, resource.type
+
+    def read(path: str) -> Field:
+        return field_at(properties, path, kind, attribute=f"Properties.{path}")
+
+    engine = read("EngineName")
+    s3_mode = (read("S3Settings.EncryptionMode") if same_text(engine.value, "s3")
+               else Field.absent("Properties.S3Settings.EncryptionMode"))
     return [Endpoint(**context.identity(resource), engine_name=engine,
-                     ssl_configurable=ssl_configurable(engine),
-                     ssl_mode=field_at(properties, "SslMode", resource.type,
-                                       attribute="Properties.SslMode"))]
+                     ssl_configurable=ssl_configurable(engine), ssl_mode=read("SslMode"),
+                     kms_key=read("KmsKeyId"), s3_encryption_mode=s3_mode)]
 
 
 BUILDERS = {"AWS::DMS::Endpoint": build_endpoint}

@@ -43,6 +43,8 @@ def build_instance(resource: ResolvedResource, context: TemplateContext) -> list
         replica_source=_field(properties, "SourceDBInstanceIdentifier", kind),
         backup_retention_period=_field(properties, "BackupRetentionPeriod", kind),
         publicly_accessible=_public_access(properties, kind),
+        **_insights_and_ca(properties, kind, "EnablePerformanceInsights",
+                           "PerformanceInsightsKMSKeyId", "CACertificateIdentifier"),
         **_tls(resource, context, "DBParameterGroupName", "AWS::RDS::DBParameterGroup",
                # An instance of an Aurora or Multi-AZ DB cluster follows the cluster's group.
                cluster_member=properties.get("DBClusterIdentifier") is not None))]
@@ -106,8 +108,20 @@ def build_cluster(resource: ResolvedResource, context: TemplateContext) -> list[
         **context.identity(resource), storage_encrypted=encrypted,
         kms_key=inherited_key(_field(properties, "KmsKeyId", kind), source),
         backup_retention_period=_field(properties, "BackupRetentionPeriod", kind),
+        # AWS::RDS::DBCluster has no CA property: its instances (or the API) set it.
+        **_insights_and_ca(properties, kind, "PerformanceInsightsEnabled",
+                           "PerformanceInsightsKmsKeyId", None),
         **_tls(resource, context, "DBClusterParameterGroupName",
                "AWS::RDS::DBClusterParameterGroup"))]
+
+
+def _insights_and_ca(properties: ConfigNode, kind: str, enabled: str, key: str,
+                     ca: str | None) -> dict[str, Field]:
+    return {
+        "performance_insights_enabled": as_bool(_field(properties, enabled, kind)),
+        "performance_insights_kms_key": _field(properties, key, kind),
+        "ca_certificate": _field(properties, ca, kind) if ca else Field.absent("ca_certificate"),
+    }
 
 
 def _tls(resource: ResolvedResource, context: TemplateContext, argument: str, group_type: str,

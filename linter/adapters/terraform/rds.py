@@ -37,6 +37,7 @@ def build_instance(block: ResolvedBlock, context: TerraformContext) -> list[DBIn
         replica_source=field_at(config, "replicate_source_db", block.type),
         backup_retention_period=field_at(config, "backup_retention_period", block.type),
         publicly_accessible=as_bool(field_at(config, "publicly_accessible", block.type)),
+        **_insights_and_ca(block, "ca_cert_identifier"),
         **_tls(block, context, "parameter_group_name", "aws_db_parameter_group"))]
 
 
@@ -57,6 +58,8 @@ def build_cluster_instance(block: ResolvedBlock, context: TerraformContext) -> l
         replica_source=Field.absent("replicate_source_db"),
         backup_retention_period=retention,
         publicly_accessible=as_bool(field_at(config, "publicly_accessible", block.type)),
+        # Performance Insights and the server certificate are each instance's own.
+        **_insights_and_ca(block, "ca_cert_identifier"),
         **tls_fields(field_at(config, "engine", block.type),
                      field_at(config, "engine_version", block.type), None,
                      field_at(config, "db_parameter_group_name", block.type),
@@ -74,8 +77,21 @@ def build_cluster(block: ResolvedBlock, context: TerraformContext) -> list[DBClu
         kms_key=inherited_key(field_at(config, "kms_key_id", block.type),
                               _cluster_source(block)),
         backup_retention_period=field_at(config, "backup_retention_period", block.type),
+        # Set on Multi-AZ DB clusters; Aurora clusters leave both to their instances.
+        **_insights_and_ca(block, "ca_certificate_identifier"),
         **_tls(block, context, "db_cluster_parameter_group_name",
                "aws_rds_cluster_parameter_group"))]
+
+
+def _insights_and_ca(block: ResolvedBlock, ca_argument: str) -> dict[str, Field]:
+    config = block.config
+    return {
+        "performance_insights_enabled": as_bool(field_at(config, "performance_insights_enabled",
+                                                         block.type)),
+        "performance_insights_kms_key": field_at(config, "performance_insights_kms_key_id",
+                                                 block.type),
+        "ca_certificate": field_at(config, ca_argument, block.type),
+    }
 
 
 def _tls(block: ResolvedBlock, context: TerraformContext, argument: str,
@@ -170,7 +186,12 @@ _ENCRYPTION = {"aws_db_instance": _instance_encryption, "aws_rds_cluster": _clus
 
 def build_snapshot(block: ResolvedBlock, context: TerraformContext) -> list[Snapshot]:
     return [Snapshot(**context.identity(block), encrypted=_snapshot_encryption(block, context),
-                     kms_key=Field.absent("kms_key_id"))]
+                     kms_key=Field.absent("kms_key_id"), copy=_COPY_NO)]
+
+
+# Whether a snapshot is a copy is a fact of its source type.
+_COPY_NO = Field(False, FieldState.DEFAULT, "copy", None, "a snapshot taken of a database")
+_COPY_YES = Field(True, FieldState.DEFAULT, "copy", None, "a copy of another snapshot")
 
 
 def build_snapshot_copy(block: ResolvedBlock, context: TerraformContext) -> list[Snapshot]:
@@ -184,7 +205,23 @@ def build_snapshot_copy(block: ResolvedBlock, context: TerraformContext) -> list
                        block.config.get(argument))
         encrypted = (_inherited(_snapshot_encryption(source, context), block, argument)
                      if source else _outside(block, argument))
-    return [Snapshot(**context.identity(block), encrypted=encrypted, kms_key=key)]
+    return [Snapshot(**context.identity(block), encrypted=encrypted, kms_key=key, copy=_COPY_YES)]
+
+
+def build_cluster_snapshot_copy(block: ResolvedBlock,
+                                context: TerraformContext) -> list[Snapshot]:
+    """aws_rds_cluster_snapshot_copy: a copy with its own key is encrypted; one without
+    keeps its source's encryption, which is followed when the scan declares the source."""
+    key = field_at(block.config, "kms_key_id", block.type)
+    argument = "source_db_cluster_snapshot_identifier"
+    if key.state is FieldState.SET:
+        encrypted = Field.derived(True, "kms_key_id", key.line)
+    else:
+        source = _find(context, "aws_db_cluster_snapshot", "db_cluster_snapshot_identifier",
+                       block.config.get(argument))
+        encrypted = (_inherited(_snapshot_encryption(source, context), block, argument)
+                     if source else _outside(block, argument))
+    return [Snapshot(**context.identity(block), encrypted=encrypted, kms_key=key, copy=_COPY_YES)]
 
 
 def _snapshot_encryption(block: ResolvedBlock, context: TerraformContext) -> Field:
@@ -226,4 +263,5 @@ BUILDERS = {
     "aws_db_snapshot": build_snapshot,
     "aws_db_cluster_snapshot": build_snapshot,
     "aws_db_snapshot_copy": build_snapshot_copy,
+    "aws_rds_cluster_snapshot_copy": build_cluster_snapshot_copy,
 }

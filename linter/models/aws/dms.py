@@ -19,6 +19,12 @@ class Endpoint(Resource):
     ssl_configurable: Field
     # none (plaintext, the default), require, verify-ca or verify-full.
     ssl_mode: Field
+    # The KMS key that encrypts the endpoint's connection settings (user name, password,
+    # server name); absent: the AWS-managed alias/aws/dms key. Not settable on S3 endpoints.
+    kms_key: Field
+    # For S3 targets (engine s3): SSE_S3 (the default) or SSE_KMS, how DMS encrypts the
+    # objects it writes; ABSENT for other engines.
+    s3_encryption_mode: Field
 
 
 def ssl_configurable(engine: Field) -> Field:

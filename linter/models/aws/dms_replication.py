@@ -14,3 +14,6 @@ class ReplicationInstance(Resource):
     # True when the instance gets a public IP address. It reads whole source databases
     # (an EHR's included) while it migrates them, so a public one exposes all of it.
     publicly_accessible: Field
+    # The KMS key that encrypts the instance's storage (cached changes, logs, task data
+    # of the migrated tables); absent: the AWS-managed alias/aws/dms key.
+    kms_key: Field

@@ -23,6 +23,10 @@ class SecurityConfiguration(Resource):
     # EncryptionConfiguration.EnableInTransitEncryption: true makes Hadoop, Spark, Tez and
     # Presto traffic between nodes use TLS; false or absent: plaintext.
     in_transit_encryption: Field
+    # AtRestEncryptionConfiguration.S3EncryptionConfiguration.EncryptionMode: SSE-S3,
+    # SSE-KMS, CSE-KMS or CSE-Custom, how EMRFS encrypts what clusters write to S3;
+    # ABSENT when no S3 encryption is configured.
+    s3_encryption_mode: Field
 
 
 def encryption_fields(document: Any, attribute: str, line: int | None,
@@ -33,7 +37,8 @@ def encryption_fields(document: Any, attribute: str, line: int | None,
     object itself; text with unknown parts keeps its skeleton, and a switch that is one
     of those parts is UNKNOWN.
     """
-    names = ("at_rest_encryption", "local_disk_encryption", "in_transit_encryption")
+    names = ("at_rest_encryption", "local_disk_encryption", "in_transit_encryption",
+             "s3_encryption_mode")
     if isinstance(document, PartialText):
         document = document.text
     elif isinstance(document, (Unknown, Branches)):
@@ -62,7 +67,21 @@ def encryption_fields(document: Any, attribute: str, line: int | None,
                         "LocalDiskEncryptionConfiguration", line),
         "in_transit_encryption": _switch(settings, "EnableInTransitEncryption", attribute,
                                          path, line),
+        "s3_encryption_mode": _s3_mode(at_rest, attribute, path, line),
     }
+
+
+def _s3_mode(at_rest: Any, attribute: str, path: str, line: int | None) -> Field:
+    shown = (f"{attribute} {path}.AtRestEncryptionConfiguration.S3EncryptionConfiguration."
+             "EncryptionMode")
+    s3 = at_rest.get("S3EncryptionConfiguration") if isinstance(at_rest, dict) else None
+    mode = s3.get("EncryptionMode") if isinstance(s3, dict) else None
+    if mode is None:
+        return Field(None, FieldState.ABSENT, shown, line)
+    if not isinstance(mode, str) or mode.startswith("${"):
+        return Field(None, FieldState.UNKNOWN, shown, line, "the value is not known statically")
+    # EMR reads the mode without case ("SSE-KMS", "sse-kms"); compare it upper-cased.
+    return Field.derived(mode.upper(), shown, line)
 
 
 def _switch(settings: dict[str, Any], key: str, attribute: str, path: str,

@@ -30,6 +30,17 @@ class _Database(Resource):
     # connections (rds.force_ssl = 1, require_secure_transport = ON); the line is the
     # parameter's, in the group's file, or the argument naming a default group.
     tls_required: Field
+    # True when Performance Insights collects the database's load and query text (which
+    # can quote ePHI in literals); false or absent: off (the API default).
+    performance_insights_enabled: Field
+    # The KMS key that encrypts Performance Insights data; absent: the AWS-managed
+    # alias/aws/rds key. ABSENT (not judged) for an instance of an Aurora cluster only
+    # when the source gives no such setting.
+    performance_insights_kms_key: Field
+    # The certificate authority of the server certificate clients verify (rds-ca-rsa2048-g1,
+    # rds-ca-2019, ...); absent: the Region's default CA for new databases, see
+    # tables/rds_certificates.yaml. ABSENT for Aurora clusters, whose instances carry it.
+    ca_certificate: Field
 
     @property
     def encryption_enabled(self) -> Field:
@@ -62,6 +73,10 @@ class Snapshot(Resource):
     """A manual DB or DB-cluster snapshot, or a copy of one."""
 
     MODEL = "aws.rds.Snapshot"
+
+    # True for a copy (aws_db_snapshot_copy, aws_rds_cluster_snapshot_copy), which may
+    # name a KMS key of its own; false for a snapshot taken of a database.
+    copy: Field
 
     # True when the snapshot is encrypted: inherited from its source database, or set
     # by the copy's KMS key. Its line is the argument that names the source.
