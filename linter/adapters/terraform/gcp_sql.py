@@ -23,7 +23,23 @@ def build_instance(block: ResolvedBlock,
                                      block.type)),
         kms_key=field_at(config, "encryption_key_name", block.type),
         public_ip=as_bool(field_at(config, f"{_IP_CONFIGURATION}.ipv4_enabled", block.type)),
-        authorized_networks=_authorized_networks(config))]
+        authorized_networks=_authorized_networks(config),
+        backups_enabled=as_bool(field_at(config, "settings.backup_configuration.enabled",
+                                         block.type)),
+        is_replica=_is_replica(config))]
+
+
+def _is_replica(config: ConfigNode) -> Field:
+    """master_instance_name written: a read replica (which takes no backups itself)."""
+    written = config.get("master_instance_name")
+    line = config.line_of("master_instance_name") if "master_instance_name" in config \
+        else None
+    if isinstance(written, Unknown):
+        return Field(None, FieldState.UNKNOWN, "master_instance_name", line, written.reason)
+    if written is None or written == "":
+        return Field(False, FieldState.DEFAULT, "master_instance_name", None,
+                     "not a read replica")
+    return Field.derived(True, "master_instance_name", line)
 
 
 def _authorized_networks(config: ConfigNode) -> Field:

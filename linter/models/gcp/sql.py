@@ -24,6 +24,11 @@ class DatabaseInstance(Resource):
     # settings.ip_configuration.authorized_networks[].value: the CIDRs that may connect
     # directly to the public IP (the Cloud SQL Auth Proxy and connectors need none).
     authorized_networks: Field
+    # settings.backup_configuration.enabled: daily automated backups; provider default
+    # false (no backup_configuration block: no automated backups).
+    backups_enabled: Field
+    # master_instance_name is written: a read replica, which cannot take backups of its own.
+    is_replica: Field
 
     @property
     def public_endpoint(self) -> Field:
