@@ -1,5 +1,6 @@
-"""EBS volumes: AWS::EC2::Volume, and the volumes AWS::EC2::Instance and
-AWS::EC2::LaunchTemplate create at launch (BlockDeviceMappings[].Ebs).
+"""EBS volumes: AWS::EC2::Volume, and the volumes AWS::EC2::Instance,
+AWS::EC2::LaunchTemplate and AWS::AutoScaling::LaunchConfiguration create at launch
+(BlockDeviceMappings[].Ebs).
 
 CloudFormation declares no EBS snapshots, so a device made from a snapshot is UNKNOWN
 unless it asks for encryption itself.
@@ -45,6 +46,12 @@ def build_template_volumes(resource: ResolvedResource,
                     "LaunchTemplateData.BlockDeviceMappings", True)
 
 
+def build_launch_configuration_volumes(resource: ResolvedResource,
+                                      context: TemplateContext) -> list[Volume]:
+    # A launch configuration names no KMS key: the account's default EBS key encrypts.
+    return _volumes(resource, context, resource.properties, "BlockDeviceMappings", True)
+
+
 def _volumes(resource: ResolvedResource, context: TemplateContext, node: ConfigNode | None,
              path: str, implicit_root: bool) -> list[Volume]:
     """One Volume per EBS mapping, plus the AMI's root volume when no mapping can be it."""
@@ -55,7 +62,8 @@ def _volumes(resource: ResolvedResource, context: TemplateContext, node: ConfigN
     volumes, root_seen = [], False
     for index, (mapping, line) in enumerate(mappings):
         ebs = mapping.get("Ebs") if isinstance(mapping, ConfigNode) else mapping
-        if ebs is None:
+        if ebs is None or (isinstance(mapping, ConfigNode)
+                           and as_bool(field_at(mapping, "NoDevice", "")).value is True):
             continue  # an instance store volume (VirtualName) or a suppressed device
         label = f"{name}[{index}]"
         root = (is_root_device_name(mapping.get("DeviceName"))
@@ -100,4 +108,5 @@ BUILDERS = {
     "AWS::EC2::Volume": build_volume,
     "AWS::EC2::Instance": build_instance_volumes,
     "AWS::EC2::LaunchTemplate": build_template_volumes,
+    "AWS::AutoScaling::LaunchConfiguration": build_launch_configuration_volumes,
 }

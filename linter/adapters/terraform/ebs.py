@@ -1,5 +1,6 @@
-"""EBS block storage: volumes, the volumes instances and launch templates create at
-launch, and snapshots (aws_ebs_snapshot, aws_ebs_snapshot_copy, aws_ebs_snapshot_import).
+"""EBS block storage: volumes, the volumes instances, launch templates and launch
+configurations create at launch, and snapshots (aws_ebs_snapshot, aws_ebs_snapshot_copy,
+aws_ebs_snapshot_import).
 
 Encryption follows a chain: a snapshot has its volume's, a copy its source's unless it
 asks for encryption, a volume restored from a snapshot the snapshot's. Each link is
@@ -83,6 +84,13 @@ def _source(node: ConfigNode, argument: str, shown: str, types: tuple[str, ...],
                  line, encryption.reason)
 
 
+def snapshot_encryption(node: ConfigNode, argument: str, shown: str,
+                        context: TerraformContext) -> Field:
+    """The encryption of the EBS snapshot `argument` names (an AMI's device, say), followed
+    through the snapshots and volumes declared in the module; UNKNOWN when it leaves it."""
+    return _source(node, argument, shown, SNAPSHOT_TYPES, context, 0)
+
+
 def _referenced(value: Any, types: tuple[str, ...],
                 context: TerraformContext) -> ResolvedBlock | Unknown:
     if isinstance(value, Unknown):
@@ -118,6 +126,29 @@ def build_instance_volumes(block: ResolvedBlock, context: TerraformContext) -> l
         # launched from a template gets its devices from the template, judged there.
         volumes.insert(0, _device(block, context, "root_block_device", "root_block_device.",
                                   None, None, True))
+    return volumes
+
+
+def build_launch_configuration_volumes(block: ResolvedBlock,
+                                      context: TerraformContext) -> list[Volume]:
+    """The root device and every ebs_block_device of a launch configuration, each a Volume.
+
+    Launch configurations name no KMS key (the account's default EBS key encrypts), and
+    ephemeral_block_device entries are instance store volumes, not EBS.
+    """
+    volumes, root_seen = [], False
+    for index, (node, line) in enumerate(_items(block, "ebs_block_device")):
+        if isinstance(node, ConfigNode) and node.get("no_device") is True:
+            continue  # suppresses the AMI's device: no volume is created
+        label = f"ebs_block_device[{index}]"
+        root = _root(node, "device_name")
+        root_seen = root_seen or root is not False
+        volumes.append(_device(block, context, label, f"{label}.", node, line, root))
+    roots = blocks(block.config, "root_block_device")
+    if roots or not root_seen:
+        node, line = roots[0] if roots else (None, None)
+        volumes.insert(0, _device(block, context, "root_block_device", "root_block_device.",
+                                  node, line, True))
     return volumes
 
 
@@ -179,5 +210,6 @@ BUILDERS = {
     "aws_ebs_volume": build_volume,
     "aws_instance": build_instance_volumes,
     "aws_launch_template": build_template_volumes,
+    "aws_launch_configuration": build_launch_configuration_volumes,
     **{source_type: build_snapshot for source_type in SNAPSHOT_TYPES},
 }

@@ -30,6 +30,10 @@ class Volume(Resource):
         return derived_switch(self.encrypted, lambda value: value is True)
 
 
+# Source types that copy a snapshot and choose the copy's key.
+SNAPSHOT_COPY_TYPES = ("aws_ebs_snapshot_copy",)
+
+
 @dataclass(frozen=True, kw_only=True)
 class Snapshot(Resource):
     """An EBS snapshot, a copy of one, or a disk image imported as one.
@@ -46,6 +50,15 @@ class Snapshot(Resource):
     encrypted: Field
     # The KMS key of the snapshot; absent: the source's key, or alias/aws/ebs.
     kms_key: Field
+
+    @property
+    def is_copy(self) -> Field:
+        """Whether this snapshot is a copy made by the configuration (aws_ebs_snapshot_copy).
+
+        A copy names its own key: CopySnapshot encrypts it with the account's default EBS
+        key (alias/aws/ebs) unless KmsKeyId names another, whatever the source's key.
+        """
+        return Field.derived(self.source_type in SNAPSHOT_COPY_TYPES, "source_type")
 
 
 def _is(field: Field, value: bool) -> bool:

@@ -24,3 +24,24 @@ class Parameter(Resource):
     def encryption_enabled(self) -> Field:
         """Only SecureString parameters are encrypted at rest."""
         return derived_switch(self.type, lambda value: value == "SecureString")
+
+
+@dataclass(frozen=True, kw_only=True)
+class SessionPreferences(Resource):
+    """A Session document of sessionType Standard_Stream: the Session Manager preferences
+    (SSM-SessionManagerRunShell for the account's defaults, or one named per session)."""
+
+    MODEL = "aws.ssm.SessionPreferences"
+
+    # inputs.kmsKeyId: the KMS key that encrypts session data end to end; absent: only
+    # the TLS 1.2 channel protects it.
+    kms_key: Field
+    # inputs.s3BucketName / cloudWatchLogGroupName: whether session transcripts are sent
+    # to an S3 bucket / a CloudWatch Logs group (true when written and not empty).
+    log_bucket: Field
+    log_group: Field
+    # inputs.s3EncryptionEnabled / cloudWatchEncryptionEnabled: whether Session Manager
+    # sends transcripts only when that destination is encrypted; the schema requires
+    # both, and nothing asks for an encrypted destination when one is left out.
+    log_bucket_encryption: Field
+    log_group_encryption: Field
