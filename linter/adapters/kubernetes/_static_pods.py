@@ -71,6 +71,7 @@ def component_flags(body: ConfigNode, binary: str) -> list[ComponentFlags]:
 
 def _containers(body: ConfigNode) -> list[tuple[str, list[tuple[Any, int]]]]:
     """(binary, command-line tokens after the binary, with lines) for every container."""
+    multiplexers = load_table("k8s_control_plane")["multiplexers"]
     found = []
     for container, _ in blocks(body.get("spec"), "containers"):
         command = _tokens(container, "command")
@@ -83,6 +84,11 @@ def _containers(body: ConfigNode) -> list[tuple[str, list[tuple[Any, int]]]]:
             binary = _basename(image.split("@")[0].rsplit(":", 1)[0]
                                if "/" in image or ":" in image else image)
             tokens = args
+        # `hyperkube apiserver ...`: the first argument names the component it runs.
+        # (The image name may carry an architecture: hyperkube-amd64.)
+        components = multiplexers.get(binary.split("-")[0]) or {}
+        if tokens and isinstance(tokens[0][0], str) and tokens[0][0] in components:
+            binary, tokens = components[tokens[0][0]], tokens[1:]
         found.append((binary, tokens))
     return found
 

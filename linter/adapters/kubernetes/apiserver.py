@@ -15,6 +15,7 @@ def build_api_server(body: ConfigNode, context: KubernetesContext) -> list[APISe
         tls_cipher_suites=flags.comma_list("tls-cipher-suites"),
         encryption_provider_config=flags.field("encryption-provider-config"),
         insecure_port=flags.number("insecure-port"),
+        insecure_bind_address=flags.field("insecure-bind-address"),
         etcd_servers=flags.comma_list("etcd-servers"),
         secure_port=flags.number("secure-port"),
         tls_cert_file=flags.field("tls-cert-file"),

@@ -12,11 +12,13 @@ def build_controller_manager(body: ConfigNode,
                              context: KubernetesContext) -> list[ControllerManager]:
     return [ControllerManager(
         **context.identity(body),
+        master=flags.comma_list("master"),
         use_service_account_credentials=flags.boolean("use-service-account-credentials"),
         root_ca_file=flags.field("root-ca-file"),
         bind_address=flags.field("bind-address"),
         secure_port=flags.number("secure-port"),
         insecure_port=flags.number("port"),
+        insecure_bind_address=flags.field("address"),
         tls_cipher_suites=flags.comma_list("tls-cipher-suites"),
     ) for flags in component_flags(body, "kube-controller-manager")]
 

@@ -29,6 +29,8 @@ class APIServer(Resource):
     # --insecure-port as a number: anything above 0 serves the API over plain HTTP with no
     # authentication (the flag is ignored from 1.20 and removed in 1.24).
     insecure_port: Field
+    # --insecure-bind-address: where that port listened (default 127.0.0.1 before 1.20).
+    insecure_bind_address: Field
     # --etcd-servers as a list of URLs: http:// sends every Secret to etcd in plaintext.
     etcd_servers: Field
     # --secure-port as a number (default 6443); 0 switched HTTPS off before 1.20.
@@ -85,6 +87,8 @@ class Etcd(Resource):
 class ControllerManager(Resource):
     MODEL = "k8s.controlplane.ControllerManager"
 
+    # --master: the API server URL (overrides the kubeconfig's); http:// is plaintext.
+    master: Field
     # --use-service-account-credentials (bool, default false): false runs every controller
     # loop with the controller manager's own, all-powerful credential.
     use_service_account_credentials: Field
@@ -96,6 +100,8 @@ class ControllerManager(Resource):
     secure_port: Field
     # --port: the legacy plain-HTTP port (removed in 1.24); absent is treated as closed.
     insecure_port: Field
+    # --address: where that port listened (default 0.0.0.0).
+    insecure_bind_address: Field
     # --tls-cipher-suites as a list of IANA names; absent means Go's default suites.
     tls_cipher_suites: Field
 
@@ -104,10 +110,14 @@ class ControllerManager(Resource):
 class Scheduler(Resource):
     MODEL = "k8s.controlplane.Scheduler"
 
+    # --master: the API server URL (overrides the kubeconfig's); http:// is plaintext.
+    master: Field
     # --bind-address (default 0.0.0.0) and --secure-port (default 10259; 0 serves nothing).
     bind_address: Field
     secure_port: Field
     # --port: the legacy plain-HTTP port (removed in 1.23); absent is treated as closed.
     insecure_port: Field
+    # --address: where that port listened (default 0.0.0.0).
+    insecure_bind_address: Field
     # --tls-cipher-suites as a list of IANA names; absent means Go's default suites.
     tls_cipher_suites: Field
