@@ -22,6 +22,7 @@ _CLUSTER = "google_container_cluster"
 _NODE_POOL = "google_container_node_pool"
 _CONFIDENTIAL = "confidential_nodes.enabled"
 _AUTOPILOT_KEY = "cluster_autoscaling.auto_provisioning_defaults.boot_disk_kms_key"
+_SECURE_BOOT = "node_config.shielded_instance_config.enable_secure_boot"
 
 
 def build_cluster_nodes(block: ResolvedBlock, context: TerraformContext) -> list[NodePool]:
@@ -32,7 +33,9 @@ def build_cluster_nodes(block: ResolvedBlock, context: TerraformContext) -> list
     if autopilot.is_known and autopilot.value is True:
         return [NodePool(**dict(identity, address=f"{block.address}.autopilot_nodes"),
                          boot_disk_kms_key=field_at(config, _AUTOPILOT_KEY, _CLUSTER),
-                         confidential_nodes=cluster_confidential)]
+                         confidential_nodes=cluster_confidential,
+                         secure_boot=Field(True, FieldState.DEFAULT, "enable_autopilot", None,
+                                           "Autopilot nodes always use Secure Boot"))]
     removed = as_bool(field_at(config, "remove_default_node_pool", _CLUSTER))
     # Unknown removal: the default pool may not exist; leave it unjudged, never guess.
     default_removed = not removed.is_known or removed.value is True
@@ -64,7 +67,10 @@ def _pool(identity: dict[str, Any], pool: ConfigNode, prefix: str,
                            attribute=f"{prefix}node_config.{_CONFIDENTIAL}"))
     confidential = own if own.state is FieldState.SET or not own.is_known \
         else cluster_confidential
-    return NodePool(**identity, boot_disk_kms_key=key, confidential_nodes=confidential)
+    secure_boot = as_bool(field_at(pool, _SECURE_BOOT, _NODE_POOL,
+                                   attribute=f"{prefix}{_SECURE_BOOT}"))
+    return NodePool(**identity, boot_disk_kms_key=key, confidential_nodes=confidential,
+                    secure_boot=secure_boot)
 
 
 def build_node_pool(block: ResolvedBlock, context: TerraformContext) -> list[NodePool]:

@@ -34,3 +34,6 @@ class NodePool(Resource):
     # node_config.confidential_nodes.enabled, else the cluster-wide confidential_nodes
     # block; default false.
     confidential_nodes: Field
+    # node_config.shielded_instance_config.enable_secure_boot: nodes boot only signed
+    # bootloaders and kernels; default false (always on for Autopilot).
+    secure_boot: Field
