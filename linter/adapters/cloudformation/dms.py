@@ -18,7 +18,11 @@ def build_endpoint(resource: ResolvedResource, context: TemplateContext) -> list
     engine = read("EngineName")
     s3_mode = (read("S3Settings.EncryptionMode") if same_text(engine.value, "s3")
                else Field.absent("Properties.S3Settings.EncryptionMode"))
-    return [Endpoint(**context.identity(resource), engine_name=engine,
+    direction = read("EndpointType")
+    if isinstance(direction.value, str):  # DMS reads it without case
+        direction = Field(direction.value.lower(), direction.state, direction.attribute,
+                          direction.line)
+    return [Endpoint(**context.identity(resource), engine_name=engine, endpoint_type=direction,
                      ssl_configurable=ssl_configurable(engine), ssl_mode=read("SslMode"),
                      kms_key=read("KmsKeyId"), s3_encryption_mode=s3_mode)]
 

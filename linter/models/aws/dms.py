@@ -14,6 +14,8 @@ class Endpoint(Resource):
 
     # The database engine (mysql, postgres, oracle, sqlserver, mongodb, s3, ...).
     engine_name: Field
+    # source (DMS reads from it) or target (DMS writes to it), lower-cased.
+    endpoint_type: Field
     # True when the engine takes an SSL mode (tables/defaults/aws_dms.yaml); false for
     # engines reached over HTTPS APIs (S3, DynamoDB, Kinesis), which need none.
     ssl_configurable: Field
