@@ -75,6 +75,7 @@ def _redirects(config: ConfigNode, listener: ConfigNode, line: int) -> Field:
     shown = "request_routing_rule.redirect_configuration_name"
     try:
         _known(name)
+        _known(config.get("request_routing_rule"))  # a dynamic block of unknown rules
         rules = [rule for rule, _ in blocks(config, "request_routing_rule")
                  if _same_name(rule.get("http_listener_name"), name)]
         verdict = all(_rule_redirects(config, rule) for rule in rules)

@@ -7,8 +7,9 @@ from linter.adapters.fields import as_bool, field_at
 from linter.adapters.terraform import TerraformContext
 from linter.adapters.terraform._azure_fields import configured_by
 from linter.models.azure.sql import DatabaseServer, SqlDatabase, SqlServer
-from linter.models.base import Field, derived_switch
+from linter.models.base import Field, FieldState, derived_switch
 from linter.resolve.terraform import ResolvedBlock
+from linter.values import Unknown
 
 _SINGLE_SERVERS = {"azurerm_postgresql_server": "postgresql",
                    "azurerm_mysql_server": "mysql", "azurerm_mariadb_server": "mariadb"}
@@ -73,14 +74,20 @@ def build_flexible_server(block: ResolvedBlock,
                           context: TerraformContext) -> list[DatabaseServer]:
     """The server itself, for its keys; its transport settings are parameters (below)."""
     key = field_at(block.config, "customer_managed_key.key_vault_key_id", block.type)
+    written = block.config.get("customer_managed_key")
+    if isinstance(written, Unknown):
+        # A dynamic block whose for_each is unknown may or may not exist.
+        customer_key = Field(None, FieldState.UNKNOWN, "customer_managed_key",
+                             block.config.line_of("customer_managed_key"), written.reason)
+    else:
+        customer_key = configured_by(key, [], (), "customer_managed_key.key_vault_key_id")
     return [DatabaseServer(
         **context.identity(block),
         engine=Field.derived(_FLEXIBLE_SERVERS[block.type], "type"),
         setting=Field.derived("flexible_server", "type"),
         ssl_enforcement=Field.absent("require_secure_transport"),
         minimum_tls_version=Field.absent("tls_version"),
-        customer_managed_key=configured_by(key, [], (),
-                                           "customer_managed_key.key_vault_key_id"),
+        customer_managed_key=customer_key,
         infrastructure_encryption=Field.absent("infrastructure_encryption_enabled"))]
 
 
