@@ -29,6 +29,11 @@ class DatabaseInstance(Resource):
     backups_enabled: Field
     # master_instance_name is written: a read replica, which cannot take backups of its own.
     is_replica: Field
+    # database_version: POSTGRES_16, MYSQL_8_0, SQLSERVER_2022_STANDARD, ...
+    engine: Field
+    # PostgreSQL only: the database flags log_connections and log_disconnections are both
+    # "on" (both default off); located at the first flag that is missing or off.
+    connection_logging: Field
 
     @property
     def public_endpoint(self) -> Field:
