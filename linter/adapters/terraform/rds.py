@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from linter.adapters.fields import as_bool, blocks, field_at, same_text
@@ -222,6 +223,19 @@ def build_cluster_snapshot_copy(block: ResolvedBlock,
         encrypted = (_inherited(_snapshot_encryption(source, context), block, argument)
                      if source else _outside(block, argument))
     return [Snapshot(**context.identity(block), encrypted=encrypted, kms_key=key, copy=_COPY_YES)]
+
+
+def cluster_snapshot(block: ResolvedBlock, context: TerraformContext, cluster_type: str,
+                     encryption: Callable[[ResolvedBlock], Field]) -> list[Snapshot]:
+    """A manual snapshot of a Neptune or DocumentDB cluster (they share the RDS snapshot
+    model): encrypted exactly when its cluster is, with the cluster's key, so it is
+    judged on the cluster named by db_cluster_identifier when the scan declares it."""
+    argument = "db_cluster_identifier"
+    source = _find(context, cluster_type, "cluster_identifier", block.config.get(argument))
+    encrypted = (_inherited(encryption(source), block, argument, f"{source.address}: ")
+                 if source else _outside(block, argument))
+    return [Snapshot(**context.identity(block), encrypted=encrypted,
+                     kms_key=Field.absent("kms_key_id"), copy=_COPY_NO)]
 
 
 def _snapshot_encryption(block: ResolvedBlock, context: TerraformContext) -> Field:
