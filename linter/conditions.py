@@ -16,7 +16,7 @@ from typing import Any
 
 from linter.checks import run_check
 from linter.models.base import Field, FieldState
-from linter.values import Branches, Unknown, is_known, plain
+from linter.values import Branches, PartialText, Unknown, is_known, plain
 
 
 class Status(str, Enum):
@@ -78,9 +78,21 @@ def _leaf(condition: dict[str, Any], field: Field) -> Verdict:
     if isinstance(value, Branches):
         return _branches(condition, field, value)
     if isinstance(value, Unknown):  # PartialText included
+        if "exists" in condition and _has_literal_text(value):
+            # "https://${vault}.vault.azure.net/keys/k": whatever the parts resolve to,
+            # the setting names something, so it is set; only what it names is unknown.
+            present = Field(value.text, field.state, field.attribute, field.line,
+                            field.reason, field.path)
+            return _compare(condition, present, value.text)
         return Verdict(Status.UNKNOWN, field, f"`{field.attribute}` is not known"
                                               f" ({value.reason})")
     return _compare(condition, field, value)
+
+
+def _has_literal_text(value: Unknown) -> bool:
+    """A string with unknown parts that still holds text of its own outside them."""
+    return isinstance(value, PartialText) and bool(
+        re.sub(r"\$\{[^}]*\}", "", value.text).strip())
 
 
 def _branches(condition: dict[str, Any], field: Field, branches: Branches) -> Verdict:
