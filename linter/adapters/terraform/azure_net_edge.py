@@ -10,12 +10,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from linter.adapters.fields import as_bool, blocks, field_at, same_text
+from linter.adapters.fields import as_bool, blocks, canonical, field_at, same_text
 from linter.adapters.terraform import TerraformContext
 from linter.models.azure.cdn import EdgeEndpoint, EdgeRoute
 from linter.models.base import Field, FieldState, derived_switch
 from linter.resolve.terraform import ResolvedBlock
 from linter.values import ConfigNode, Unknown
+
+_FORWARDING = ("HttpOnly", "HttpsOnly", "MatchRequest")
+
+
+def _forwarding(field: Field) -> Field:
+    """The forwarding protocol in its documented spelling, whatever case was written."""
+    if field.state is FieldState.UNKNOWN:
+        return field
+    return Field(canonical(field.value, _FORWARDING), field.state, field.attribute,
+                 field.line, field.reason, field.path)
 
 
 def _holds_http(value: Any) -> bool:
@@ -42,7 +52,7 @@ def build_frontdoor_route(block: ResolvedBlock,
         label="route", line=block.line,
         accepts_http=_accepts_http(protocols),
         redirects_http=as_bool(field_at(config, "https_redirect_enabled", block.type)),
-        forwarding_protocol=field_at(config, "forwarding_protocol", block.type))
+        forwarding_protocol=_forwarding(field_at(config, "forwarding_protocol", block.type)))
     return [EdgeEndpoint(**context.identity(block), routes=(route,))]
 
 
@@ -67,9 +77,9 @@ def build_classic_frontdoor(block: ResolvedBlock,
         else:
             redirects = Field(False, FieldState.DEFAULT, f"{label}.redirect_configuration",
                               None, "no redirect_configuration: the rule forwards")
-        forwarding = (field_at(forward[0][0], "forwarding_protocol", block.type,
-                               attribute=f"{label}.forwarding_configuration."
-                                         "forwarding_protocol")
+        forwarding = (_forwarding(field_at(forward[0][0], "forwarding_protocol", block.type,
+                                           attribute=f"{label}.forwarding_configuration."
+                                                     "forwarding_protocol"))
                       if forward else Field.absent(f"{label}.forwarding_configuration"))
         routes.append(EdgeRoute(label=label, line=line,
                                 accepts_http=_accepts_http(protocols),

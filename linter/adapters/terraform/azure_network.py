@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from linter.adapters.fields import blocks, field_at, same_text, value_field
+from linter.adapters.fields import blocks, canonical, field_at, same_text, value_field
 from linter.adapters.terraform import TerraformContext
 from linter.models.azure.network import (
     ApplicationGateway,
@@ -16,6 +16,8 @@ from linter.models.base import Field, FieldState
 from linter.resolve.terraform import ResolvedBlock
 from linter.values import Branches, ConfigNode, Unknown
 
+# Listener and backend protocols in their documented spelling, whatever case was written.
+_PROTOCOLS = ("Http", "Https")
 _POLICY_PARTS = ("policy_type", "policy_name", "min_protocol_version", "cipher_suites",
                  "disabled_protocols")
 
@@ -46,9 +48,16 @@ def _ssl_policy(block: ResolvedBlock) -> Field:
 def _backend_settings(block: ResolvedBlock) -> tuple[GatewayBackendSettings, ...]:
     return tuple(
         GatewayBackendSettings(label=f"backend_http_settings[{index}]", line=line,
-                               protocol=field_at(node, "protocol", block.type,
-                                                 attribute="backend_http_settings.protocol"))
+                               protocol=_protocol(node, block.type, "backend_http_settings"))
         for index, (node, line) in enumerate(blocks(block.config, "backend_http_settings")))
+
+
+def _protocol(node: ConfigNode, source_type: str, block_name: str) -> Field:
+    field = field_at(node, "protocol", source_type, attribute=f"{block_name}.protocol")
+    if field.state is FieldState.UNKNOWN:
+        return field
+    return Field(canonical(field.value, _PROTOCOLS), field.state, field.attribute,
+                 field.line, field.reason, field.path)
 
 
 # --- HTTP listeners and their redirects -------------------------------------------------
@@ -62,7 +71,7 @@ def _listeners(block: ResolvedBlock) -> tuple[GatewayListener, ...]:
     config = block.config
     found = []
     for index, (node, line) in enumerate(blocks(config, "http_listener")):
-        protocol = field_at(node, "protocol", block.type, attribute="http_listener.protocol")
+        protocol = _protocol(node, block.type, "http_listener")
         found.append(GatewayListener(
             label=f"http_listener[{index}]", line=line, protocol=protocol,
             redirects_to_https=_redirects(config, node, protocol.line or line)))
