@@ -19,7 +19,9 @@ from linter.values import ConfigNode
 
 
 @dataclass(frozen=True)
-class _Flag:
+class Flag:
+    """A flag's value as written, and its line."""
+
     value: Any
     line: int | None
 
@@ -27,7 +29,9 @@ class _Flag:
 class ComponentFlags:
     """One component's flags with the defaults of its table entry."""
 
-    def __init__(self, flags: dict[str, _Flag], component: dict[str, Any]) -> None:
+    def __init__(self, flags: dict[str, Flag], component: dict[str, Any]) -> None:
+        """`component`: the table entry of tables/k8s_control_plane.yaml (its `defaults`
+        apply to flags that are not written)."""
         self.flags = flags
         self.defaults = component.get("defaults") or {}
 
@@ -106,10 +110,10 @@ def _basename(value: Any) -> str:
 
 
 def _parse_flags(tokens: list[tuple[Any, int]],
-                 component: dict[str, Any]) -> dict[str, _Flag]:
+                 component: dict[str, Any]) -> dict[str, Flag]:
     booleans = set(component.get("boolean_flags") or ())
     aliases = component.get("flag_aliases") or {}
-    flags: dict[str, _Flag] = {}
+    flags: dict[str, Flag] = {}
     index = 0
     while index < len(tokens):
         token, line = tokens[index]
@@ -128,7 +132,7 @@ def _parse_flags(tokens: list[tuple[Any, int]],
                 value = "true"
             else:
                 continue
-        flags[name] = _Flag(value, line)
+        flags[name] = Flag(value, line)
     return flags
 
 

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from linter.adapters.kubernetes import KubernetesContext
-from linter.adapters.kubernetes._static_pods import component_flags
+from linter.adapters.kubernetes._static_pods import ComponentFlags, component_flags
 from linter.models.k8s.control_plane import APIServer
 from linter.values import ConfigNode
 
 
 def build_api_server(body: ConfigNode, context: KubernetesContext) -> list[APIServer]:
-    return [APIServer(
-        **context.identity(body),
+    return [api_server_model(flags, context.identity(body))
+            for flags in component_flags(body, "kube-apiserver")]
+
+
+def api_server_model(flags: ComponentFlags, identity: dict[str, Any]) -> APIServer:
+    """The model of one kube-apiserver from its flags (a static Pod's or kubeadm's)."""
+    return APIServer(
+        **identity,
         tls_min_version=flags.field("tls-min-version"),
         tls_cipher_suites=flags.comma_list("tls-cipher-suites"),
         encryption_provider_config=flags.field("encryption-provider-config"),
@@ -28,7 +36,7 @@ def build_api_server(body: ConfigNode, context: KubernetesContext) -> list[APISe
         etcd_certfile=flags.field("etcd-certfile"),
         etcd_keyfile=flags.field("etcd-keyfile"),
         etcd_cafile=flags.field("etcd-cafile"),
-    ) for flags in component_flags(body, "kube-apiserver")]
+    )
 
 
 BUILDERS = {"Pod": build_api_server}

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from linter.adapters.kubernetes import KubernetesContext
-from linter.adapters.kubernetes._static_pods import component_flags
+from linter.adapters.kubernetes._static_pods import ComponentFlags, component_flags
 from linter.models.k8s.control_plane import ControllerManager
 from linter.values import ConfigNode
 
 
 def build_controller_manager(body: ConfigNode,
                              context: KubernetesContext) -> list[ControllerManager]:
-    return [ControllerManager(
-        **context.identity(body),
+    return [controller_manager_model(flags, context.identity(body))
+            for flags in component_flags(body, "kube-controller-manager")]
+
+
+def controller_manager_model(flags: ComponentFlags, identity: dict[str, Any]) -> ControllerManager:
+    """The model of one kube-controller-manager from its flags (a static Pod's or kubeadm's)."""
+    return ControllerManager(
+        **identity,
         master=flags.comma_list("master"),
         use_service_account_credentials=flags.boolean("use-service-account-credentials"),
         root_ca_file=flags.field("root-ca-file"),
@@ -20,7 +28,7 @@ def build_controller_manager(body: ConfigNode,
         insecure_port=flags.number("port"),
         insecure_bind_address=flags.field("address"),
         tls_cipher_suites=flags.comma_list("tls-cipher-suites"),
-    ) for flags in component_flags(body, "kube-controller-manager")]
+    )
 
 
 BUILDERS = {"Pod": build_controller_manager}

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from linter.adapters.kubernetes import KubernetesContext
-from linter.adapters.kubernetes._static_pods import component_flags
+from linter.adapters.kubernetes._static_pods import ComponentFlags, component_flags
 from linter.models.k8s.control_plane import Etcd
 from linter.values import ConfigNode
 
 
 def build_etcd(body: ConfigNode, context: KubernetesContext) -> list[Etcd]:
-    return [Etcd(
-        **context.identity(body),
+    return [etcd_model(flags, context.identity(body))
+            for flags in component_flags(body, "etcd")]
+
+
+def etcd_model(flags: ComponentFlags, identity: dict[str, Any]) -> Etcd:
+    """The model of one etcd from its flags (a static Pod's or kubeadm's)."""
+    return Etcd(
+        **identity,
         cert_file=flags.field("cert-file"),
         key_file=flags.field("key-file"),
         client_cert_auth=flags.boolean("client-cert-auth"),
@@ -21,7 +29,7 @@ def build_etcd(body: ConfigNode, context: KubernetesContext) -> list[Etcd]:
         peer_cert_file=flags.field("peer-cert-file"),
         peer_key_file=flags.field("peer-key-file"),
         tls_cipher_suites=flags.comma_list("cipher-suites"),
-    ) for flags in component_flags(body, "etcd")]
+    )
 
 
 BUILDERS = {"Pod": build_etcd}
