@@ -23,6 +23,10 @@ class SecurityConfiguration(Resource):
     # EncryptionConfiguration.EnableInTransitEncryption: true makes Hadoop, Spark, Tez and
     # Presto traffic between nodes use TLS; false or absent: plaintext.
     in_transit_encryption: Field
+    # LocalDiskEncryptionConfiguration.EnableEbsEncryption: true also encrypts the nodes'
+    # EBS root volumes (EBS encryption instead of LUKS); false or absent: only instance
+    # store and attached data volumes are encrypted, the root volume is not.
+    ebs_encryption: Field
     # AtRestEncryptionConfiguration.S3EncryptionConfiguration.EncryptionMode: SSE-S3,
     # SSE-KMS, CSE-KMS or CSE-Custom, how EMRFS encrypts what clusters write to S3;
     # ABSENT when no S3 encryption is configured.
@@ -38,7 +42,7 @@ def encryption_fields(document: Any, attribute: str, line: int | None,
     of those parts is UNKNOWN.
     """
     names = ("at_rest_encryption", "local_disk_encryption", "in_transit_encryption",
-             "s3_encryption_mode")
+             "s3_encryption_mode", "ebs_encryption")
     if isinstance(document, PartialText):
         document = document.text
     elif isinstance(document, (Unknown, Branches)):
@@ -68,7 +72,19 @@ def encryption_fields(document: Any, attribute: str, line: int | None,
         "in_transit_encryption": _switch(settings, "EnableInTransitEncryption", attribute,
                                          path, line),
         "s3_encryption_mode": _s3_mode(at_rest, attribute, path, line),
+        "ebs_encryption": _ebs(at_rest, attribute, path, line),
     }
+
+
+def _ebs(at_rest: Any, attribute: str, path: str, line: int | None) -> Field:
+    local = at_rest.get("LocalDiskEncryptionConfiguration") if isinstance(at_rest, dict) \
+        else None
+    if not isinstance(local, dict):
+        return Field(None, FieldState.ABSENT, f"{attribute} {path}.AtRestEncryption"
+                     "Configuration.LocalDiskEncryptionConfiguration", line)
+    return _switch(local, "EnableEbsEncryption", attribute,
+                   f"{path}.AtRestEncryptionConfiguration.LocalDiskEncryptionConfiguration",
+                   line, default=False)
 
 
 def _s3_mode(at_rest: Any, attribute: str, path: str, line: int | None) -> Field:
@@ -85,9 +101,11 @@ def _s3_mode(at_rest: Any, attribute: str, path: str, line: int | None) -> Field
 
 
 def _switch(settings: dict[str, Any], key: str, attribute: str, path: str,
-            line: int | None) -> Field:
+            line: int | None, default: bool | None = None) -> Field:
     shown = f"{attribute} {path}.{key}"
     value = settings.get(key)
+    if value is None and default is not None:
+        return Field(default, FieldState.DEFAULT, shown, line, "EMR default")
     if value is None:
         # Point at the document, where the switch has to be written.
         return Field(None, FieldState.ABSENT, shown, line)
