@@ -95,10 +95,7 @@ def preference_fields(content: ConfigNode | Unknown, source_type: str, shown: st
     for name, key in PREFERENCE_INPUTS.items():
         field = _placeholders(field_at(inputs, key, source_type,
                                        attribute=f"{shown}.{key}"))
-        if name in ("log_bucket", "log_group"):
-            field = Field(field.state is FieldState.SET, FieldState.SET, field.attribute,
-                          field.line) if field.state is not FieldState.UNKNOWN else field
-        elif name.endswith("_encryption"):
+        if name.endswith("_encryption"):
             field = as_bool(field)
         fields[name] = field
     return fields

@@ -21,8 +21,8 @@ class Cluster(Resource):
     # Where ECS Exec logs commands: NONE, DEFAULT (the task's awslogs settings, the
     # API's default) or OVERRIDE (log_configuration below).
     exec_logging: Field
-    # OVERRIDE destinations: whether a CloudWatch log group / S3 bucket is named, and
-    # whether ECS Exec requires it to be encrypted (both default false: "If not
+    # OVERRIDE destinations: the CloudWatch log group / S3 bucket named (absent: none),
+    # and whether ECS Exec requires it to be encrypted (both default false: "If not
     # specified, encryption will be off").
     exec_log_group: Field
     exec_log_group_encryption: Field

@@ -36,8 +36,8 @@ class SessionPreferences(Resource):
     # inputs.kmsKeyId: the KMS key that encrypts session data end to end; absent: only
     # the TLS 1.2 channel protects it.
     kms_key: Field
-    # inputs.s3BucketName / cloudWatchLogGroupName: whether session transcripts are sent
-    # to an S3 bucket / a CloudWatch Logs group (true when written and not empty).
+    # inputs.s3BucketName / cloudWatchLogGroupName: the S3 bucket / CloudWatch Logs group
+    # session transcripts are sent to; absent (or empty): none.
     log_bucket: Field
     log_group: Field
     # inputs.s3EncryptionEnabled / cloudWatchEncryptionEnabled: whether Session Manager
