@@ -4,7 +4,7 @@
 kube-apiserver, etcd, kube-controller-manager and kube-scheduler: kubeadm's own flags
 (certificates, client authentication, loopback binding; tables/k8s_control_plane.yaml
 `kubeadm`) overlaid with each component's extraArgs. A flag neither kubeadm nor extraArgs
-sets takes the binary's default, as in a static Pod. extraArgs is a map in v1beta2/v1beta3
+sets takes the binary's default, as in a static Pod. extraArgs is a map in v1beta1-v1beta3
 and a list of {name, value} in v1beta4; written entries point at their own lines.
 """
 
