@@ -75,22 +75,36 @@ def _pool(identity: dict[str, Any], pool: ConfigNode, prefix: str,
 
 def build_node_pool(block: ResolvedBlock, context: TerraformContext) -> list[NodePool]:
     return [_pool(context.identity(block), block.config, "",
-                  _cluster_setting(block.config))]
+                  _cluster_setting(block.config, context))]
 
 
-def _cluster_setting(config: ConfigNode) -> Field:
+def _cluster_config(cluster: Any, context: TerraformContext) -> ConfigNode | None:
+    """The configuration of the cluster a pool names: by reference, or by a name, id or
+    URL whose last segment is the `name` of a cluster of the same module."""
+    if isinstance(cluster, ResourceRef) and cluster.resource_type == _CLUSTER \
+            and isinstance(cluster.arguments, ConfigNode):
+        return cluster.arguments
+    if isinstance(cluster, str) and cluster.strip():
+        name = cluster.rstrip("/").rsplit("/", 1)[-1]
+        for candidate in context.of_type(_CLUSTER):
+            if candidate.config.get("name") == name:
+                return candidate.config
+    return None
+
+
+def _cluster_setting(config: ConfigNode, context: TerraformContext) -> Field:
     """The cluster-wide confidential_nodes of the cluster the pool names, for a pool that
     does not set its own."""
     cluster = config.get("cluster")
     line = config.line_of("cluster") if "cluster" in config else None
-    if isinstance(cluster, ResourceRef) and cluster.resource_type == _CLUSTER \
-            and isinstance(cluster.arguments, ConfigNode):
-        _, _, found = lookup(cluster.arguments, _CONFIDENTIAL)
+    cluster_config = _cluster_config(cluster, context)
+    if cluster_config is not None:
+        _, _, found = lookup(cluster_config, _CONFIDENTIAL)
         if not found:
             return Field.default(False, f"node_config.{_CONFIDENTIAL}",
                                  "neither the pool nor its cluster enables it")
-        field = as_bool(field_at(cluster.arguments, _CONFIDENTIAL, _CLUSTER,
-                                 attribute=f"{cluster}: {_CONFIDENTIAL}"))
+        field = as_bool(field_at(cluster_config, _CONFIDENTIAL, _CLUSTER,
+                                 attribute=f"cluster {_CONFIDENTIAL}"))
         return Field(field.value, field.state, field.attribute, line, field.reason)
     reason = cluster.reason if isinstance(cluster, Unknown) else \
         f"the cluster {cluster} is not declared in the scanned files"
