@@ -75,7 +75,10 @@ def test_a_provider_service_is_the_kubernetes_service_with_terraform_lines(
     assert service.ssl_certificate.line == 5
     assert service.load_balancer_source_ranges.value == ["10.0.0.0/8"]
     assert service.load_balancer_source_ranges.line == 10
+    # Attributes are named as the Terraform resource writes them.
+    assert service.load_balancer_source_ranges.attribute == "spec.load_balancer_source_ranges"
     [port] = service.load_balancer_ports
+    assert (port.label, port.port.attribute) == ("spec.port[0]", "spec.port[0].port")
     assert (port.port.value, port.port.line) == (443, 12)
     assert port.listener.value["target_port"] == 8443
 

@@ -10,6 +10,8 @@ stay those of the Terraform attributes; identity (address, type, scope) is Terra
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Callable
 from functools import cache
 from typing import Any
@@ -21,7 +23,7 @@ from linter.adapters.kubernetes.ingress import build_ingress as build_kubernetes
 from linter.adapters.kubernetes.service import build_service as build_kubernetes_service
 from linter.adapters.kubernetes.storage import build_storage_class as build_kubernetes_class
 from linter.adapters.terraform import TerraformContext
-from linter.models.base import Resource
+from linter.models.base import Element, Field, Resource
 from linter.models.k8s.configmap import ConfigMap
 from linter.models.k8s.ingress import Ingress
 from linter.models.k8s.service import Service
@@ -100,9 +102,66 @@ def _camel(key: str) -> str:
 
 
 def _built(kubernetes_builder: Callable[..., list[Any]], block: ResolvedBlock) -> list[Any]:
-    """What the Kubernetes builder makes of the object this resource creates."""
+    """What the Kubernetes builder makes of the object this resource creates, its
+    attributes named as the Terraform resource writes them."""
     body = kubernetes_object(block)
-    return [] if body is None else kubernetes_builder(body, ProviderContext(block))
+    if body is None:
+        return []
+    kind = _keys()["resources"][block.type]["kind"]
+    return [_renamed(model, kind) for model in kubernetes_builder(body, ProviderContext(block))]
+
+
+# One segment of an attribute path: a name, then any [index] or [annotation key] parts.
+_SEGMENT = re.compile(r"([^.\[]+)((?:\[[^\]]*\])*)")
+
+
+def terraform_attribute(attribute: str, kind: str) -> str:
+    """`spec.ports[0].targetPort` as the provider writes it: `spec.port[0].target_port`.
+
+    Map keys (an annotation name, a ConfigMap key) stay as written.
+    """
+    reverse = {_kubernetes_path(path, kind): path.rsplit(".", 1)[-1]
+               for path in _keys()["renamed"].get(kind, {})}
+    maps = set(_keys()["maps"])
+    shown, path, in_map, position = [], "", False, 0
+    while position < len(attribute):
+        match = _SEGMENT.match(attribute, position)
+        if match is None:
+            return attribute  # not a path this reads (left as the builder named it)
+        name, brackets = match.groups()
+        path = f"{path}.{name}" if path else name
+        shown.append(name if in_map else (reverse.get(path) or _snake(name)) + brackets)
+        in_map = in_map or name in maps
+        position = match.end() + 1  # past the dot
+    return ".".join(shown)
+
+
+def _kubernetes_path(terraform_path: str, kind: str) -> str:
+    renamed = _keys()["renamed"].get(kind, {})
+    parts, shown = terraform_path.split("."), []
+    for index in range(len(parts)):
+        prefix = ".".join(parts[:index + 1])
+        shown.append(renamed.get(prefix) or _camel(parts[index]))
+    return ".".join(shown)
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", lambda match: "_" + match.group(1).lower(), name)
+
+
+def _renamed(model: Any, kind: str) -> Any:
+    """The model (or element) with every Field's attribute and element label renamed."""
+    changes: dict[str, Any] = {}
+    for item in dataclasses.fields(model):
+        value = getattr(model, item.name)
+        if isinstance(value, Field):
+            changes[item.name] = dataclasses.replace(
+                value, attribute=terraform_attribute(value.attribute, kind))
+        elif isinstance(value, tuple) and value and isinstance(value[0], Element):
+            changes[item.name] = tuple(_renamed(element, kind) for element in value)
+    if isinstance(model, Element):
+        changes["label"] = terraform_attribute(model.label, kind)
+    return dataclasses.replace(model, **changes)
 
 
 def build_service(block: ResolvedBlock, context: TerraformContext) -> list[Service]:
