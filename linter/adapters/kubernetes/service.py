@@ -14,7 +14,7 @@ from linter.adapters.kubernetes._fields import annotation_field, annotations_tab
 from linter.models.base import Field, FieldState
 from linter.models.k8s.service import Service, ServicePort
 from linter.tables import load_table
-from linter.values import ConfigNode
+from linter.values import ConfigNode, Unknown
 
 IN_TREE = "in-tree"
 LOAD_BALANCER_CONTROLLER = "aws-load-balancer-controller"
@@ -46,6 +46,7 @@ def build_service(body: ConfigNode, context: KubernetesContext) -> list[Service]
         }
         ports = tuple(_port(item, index, listener_context)
                       for index, (item, _) in enumerate(blocks(body.get("spec"), "ports")))
+        ports = ports or _unknown_ports(body.get("spec"))
     return [Service(
         **identity,
         service_type=service_type,
@@ -81,6 +82,18 @@ def _tls_listener_policy(policy: Field, controller: str, load_balancer_type: Fie
                or load_balancer_type.value in in_tree_network)
     value = {"policy": policy.value, "service": "elbv2" if network else "elb_classic"}
     return Field(value, policy.state, policy.attribute, policy.line, policy.reason)
+
+
+def _unknown_ports(spec: Any) -> tuple[ServicePort, ...]:
+    """One element standing for a port list nobody can know yet (a Terraform dynamic block
+    over an unknown collection), so the port rules say UNKNOWN instead of nothing."""
+    ports = spec.get("ports") if isinstance(spec, ConfigNode) else None
+    if not isinstance(ports, Unknown):
+        return ()
+    line = spec.line_of("ports")
+    unknown = Field(None, FieldState.UNKNOWN, "spec.ports", line, ports.reason)
+    return (ServicePort(label="spec.ports", line=line, port=unknown, protocol=unknown,
+                        listener=unknown),)
 
 
 def _port(item: ConfigNode, index: int, listener_context: dict[str, Any]) -> ServicePort:
