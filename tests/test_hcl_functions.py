@@ -492,6 +492,9 @@ UNKNOWNS = [
     ("regex", ["a", UNKNOWN], "regex() of an unknown value"),
     ("format", ["%5s", UNKNOWN], "format() of an unknown value"),
     ("join", [",", ["a", UNKNOWN]], "join() of an unknown value"),
+    ("join", [",", ["a", REF]], "join() of an unknown value"),
+    ("join", ["", [REF, REF]], "join() of an unknown value"),
+    ("join", [UNKNOWN, ["a"]], "join() of an unknown value"),
     ("coalesce", [UNKNOWN, "z"], "coalesce() of an unknown value"),
     ("merge", [node(a=1), UNKNOWN], "merge() of an unknown value"),
     ("lookup", [UNKNOWN, "k", "none"], "lookup() of an unknown value"),
@@ -515,6 +518,15 @@ UNKNOWNS = [
     ("basename", [UNKNOWN], "basename() of an unknown value"),
     ("templatestring", [UNKNOWN, node()], "templatestring() of an unknown value"),
 ]
+
+
+def test_join_of_one_reference_is_that_reference() -> None:
+    """`join("", google_compute_url_map.r[*].self_link)` over a single instance names that
+    resource, so the relation it sets up still resolves (terraform-google-lb-http)."""
+    assert call("join", ["", [REF]]) is REF
+    assert call("join", [",", [REF]]) is REF
+    assert call("join", ["", ["", REF], [""]]) is REF
+    assert call("join", [",", ["", REF]]) == Unknown("join() of an unknown value")
 
 
 @pytest.mark.parametrize(("name", "args", "reason"), UNKNOWNS)

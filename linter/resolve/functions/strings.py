@@ -32,7 +32,7 @@ from linter.resolve.functions.text import (
     go_upper,
     graphemes,
 )
-from linter.values import PartialText, Unknown
+from linter.values import PartialText, ResourceRef, Unknown
 
 _TRAILING_NEWLINES = re.compile(r"(?:\r\n?|\n)*\Z")
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
@@ -55,10 +55,23 @@ def _indent(spaces: Any, text: Any) -> str:
     return body.replace("\n", "\n" + " " * width)
 
 
-def _join(separator: Any, *lists: Any) -> str:
+def _join(separator: Any, *lists: Any) -> Any:
     if not lists:
         raise FunctionError("at least one list is required")
+    if is_unknown(separator) or any(not isinstance(value, (list, tuple)) and is_unknown(value)
+                                    for value in lists):
+        return Unknown("join() of an unknown value")
     glue = as_string(separator, "separator")
+    given = [item for value in lists for item in value] \
+        if all(isinstance(value, (list, tuple)) for value in lists) else None
+    if given is not None and any(is_unknown(item) for item in given):
+        # `join("", aws_x.y[*].arn)` over a single resource is that resource's attribute:
+        # keep the reference, so relations and keys still resolve.
+        written = [item for item in given if item != ""]
+        if len(written) == 1 and isinstance(written[0], ResourceRef) \
+                and (glue == "" or len(given) == 1):
+            return written[0]
+        return Unknown("join() of an unknown value")
     items = [item for value in lists for item in as_strings(value, "list")]
     check_length(sum(map(len, items)) + len(glue) * max(len(items) - 1, 0))
     return glue.join(items)
@@ -196,7 +209,7 @@ FUNCTIONS = {
     "chomp": known("chomp", _chomp, 1),
     "endswith": known("endswith", _endswith, 2),
     "indent": known("indent", _indent, 2),
-    "join": known("join", _join, 1, None),
+    "join": lenient("join", _join, 1, None),
     "lower": known("lower", _unary(go_lower), 1),
     "upper": known("upper", _unary(go_upper), 1),
     "regex": known("regex", regex.regex, 2),
