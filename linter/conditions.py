@@ -71,6 +71,12 @@ def _any(verdicts: list[Verdict]) -> Verdict:
 
 
 def _leaf(condition: dict[str, Any], field: Field) -> Verdict:
+    if "exists" in condition and _has_literal_text(field.value):
+        # "https://${vault}.vault.azure.net/keys/k": whatever the parts resolve to, the
+        # setting names something, so it is set; only what it names is unknown.
+        present = Field(field.value.text, FieldState.SET, field.attribute, field.line,
+                        field.reason, field.path)
+        return _compare(condition, present, field.value.text)
     if field.state is FieldState.UNKNOWN:
         return Verdict(Status.UNKNOWN, field, f"`{field.attribute}` is not known"
                                               f" ({field.reason})")
@@ -78,18 +84,12 @@ def _leaf(condition: dict[str, Any], field: Field) -> Verdict:
     if isinstance(value, Branches):
         return _branches(condition, field, value)
     if isinstance(value, Unknown):  # PartialText included
-        if "exists" in condition and _has_literal_text(value):
-            # "https://${vault}.vault.azure.net/keys/k": whatever the parts resolve to,
-            # the setting names something, so it is set; only what it names is unknown.
-            present = Field(value.text, field.state, field.attribute, field.line,
-                            field.reason, field.path)
-            return _compare(condition, present, value.text)
         return Verdict(Status.UNKNOWN, field, f"`{field.attribute}` is not known"
                                               f" ({value.reason})")
     return _compare(condition, field, value)
 
 
-def _has_literal_text(value: Unknown) -> bool:
+def _has_literal_text(value: Any) -> bool:
     """A string with unknown parts that still holds text of its own outside them."""
     return isinstance(value, PartialText) and bool(
         re.sub(r"\$\{[^}]*\}", "", value.text).strip())

@@ -7,7 +7,7 @@ from typing import Any
 from linter.models.base import Field, FieldState
 from linter.parsers.yaml_source import MarkedList
 from linter.tables import default_for, enumeration_for
-from linter.values import Branches, ConfigNode, ResourceRef, Unknown
+from linter.values import Branches, ConfigNode, PartialText, ResourceRef, Unknown
 
 
 def lookup(node: ConfigNode | None, path: str) -> tuple[Any, int | None, bool]:
@@ -92,6 +92,10 @@ def same_text(value: Any, expected: str) -> bool:
 
 
 def value_field(value: Any, attribute: str, line: int | None) -> Field:
+    if isinstance(value, PartialText):
+        # Still UNKNOWN, but the known text is kept: a rule asking only whether the
+        # setting names something can decide from it (conditions.py, `exists`).
+        return Field(value, FieldState.UNKNOWN, attribute, line, value.reason)
     if isinstance(value, Unknown):
         return Field(None, FieldState.UNKNOWN, attribute, line, value.reason)
     if isinstance(value, Branches):
