@@ -57,3 +57,13 @@ def test_cloudformation_parity_lists_every_aws_rule_without_a_template_form() ->
               and not line.startswith("| rule") and "aws." in line
               for rule_id in re.findall(r"[A-Z]{3}-\d{3}", line.split("|")[1])}
     assert listed == missing
+
+
+def test_every_rule_has_a_fix_snippet_for_every_format_it_judges() -> None:
+    from linter.engine import supported_formats
+
+    missing = [(rule.id, fmt) for rule in load_rules([catalogue_directory("rules")])
+               for fmt in sorted(set().union(*(supported_formats(model)
+                                               for model in rule.models)) - {"pem"})
+               if not rule.remediation.get(fmt)]
+    assert missing == []
