@@ -75,15 +75,24 @@ class Metric:
 TLS_MINIMUM_RULES = ("TLS-001", "TLS-002", "TLS-003", "TLS-004", "TLS-005", "TLS-007",
                      "TLS-008", "TLS-020", "TLS-021", "TLS-022", "TLS-023", "TLS-024",
                      "TLS-025", "TLS-027", "TLS-028", "TLS-030", "TLS-032", "TLS-040",
-                     "TLS-046", "TLS-048", "TLS-050")
+                     "TLS-046", "TLS-048", "TLS-050", "TLS-140", "TLS-161", "TLS-204")
 
 # The rules that judge whether a store's key is customer-managed (not AWS-owned or
 # AWS-managed, not a provider default): KEY-001 for most AWS stores, and the rules
 # that fold that test into their own service's encryption rule.
-CUSTOMER_MANAGED_KEY_RULES = ("KEY-001", "BAK-002", "ENC-011", "ENC-013", "ENC-018",
-                              "ENC-020", "ENC-022", "ENC-028", "ENC-031", "ENC-032",
-                              "KEY-010", "KEY-013", "KEY-014", "KEY-015", "KEY-016",
-                              "KEY-017")
+CUSTOMER_MANAGED_KEY_RULES = (
+    "KEY-001", "BAK-002", "ENC-011", "ENC-013", "ENC-018", "ENC-020", "ENC-022", "ENC-028",
+    "ENC-031", "ENC-032", "KEY-010", "KEY-013", "KEY-014", "KEY-015", "KEY-016", "KEY-017",
+    # Google Cloud data services, GKE nodes and VM disks
+    "KEY-100", "KEY-101", "KEY-102", "KEY-103", "KEY-104", "KEY-105", "KEY-106", "KEY-107",
+    "KEY-108", "KEY-109", "KEY-110", "KEY-111", "KEY-112", "KEY-113", "KEY-114", "KEY-115",
+    "KEY-116", "KEY-117", "KEY-118", "KEY-120", "KEY-121",
+    # Azure
+    "KEY-140", "KEY-141", "KEY-142", "KEY-143", "KEY-144", "KEY-145", "KEY-146", "KEY-148",
+    "KEY-149", "KEY-150", "KEY-151", "KEY-160",
+    # AWS images, copies, build, database and migration services
+    "KEY-200", "KEY-201", "KEY-202", "KEY-203", "KEY-204", "KEY-220", "KEY-221", "KEY-222",
+    "KEY-223", "KEY-226")
 
 METRICS: tuple[Metric, ...] = (
     Metric("encrypted-at-rest", "ePHI stores encrypted at rest", "stores",
@@ -93,7 +102,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("customer-managed-key", "Stores encrypted with a customer-managed key", "stores",
            "164.312(a)(2)(iv)", CUSTOMER_MANAGED_KEY_RULES),
     Metric("key-rotation", "Keys that rotate automatically", "keys", "164.312(a)(2)(iv)",
-           ("KEY-002", "KEY-018")),
+           ("KEY-002", "KEY-018", "KEY-147", "KEY-152")),
     Metric("tls-1.2-minimum", "TLS endpoints that refuse TLS older than 1.2", "endpoints",
            "164.312(e)(2)(ii)", TLS_MINIMUM_RULES),
     Metric("tls-1.3-offered", "TLS endpoints that offer TLS 1.3", "endpoints",
@@ -101,7 +110,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("no-plaintext", "Services that refuse plaintext connections", "services",
            "164.312(e)(1)", ("PLN-*",), categories=("plaintext-service",)),
     Metric("backups-encrypted", "Backups and snapshots encrypted", "backups",
-           "164.308(a)(7)(ii)(A)", ("BAK-001", "BAK-002", "BAK-005")),
+           "164.308(a)(7)(ii)(A)", ("BAK-001", "BAK-002", "BAK-005", "BAK-200")),
     Metric("backups-separate-key", "Backups encrypted with a key separate from the data's",
            "backup vaults", "164.308(a)(7)(ii)(A)", ("BAK-002", "KEY-005")),
     Metric("audit-logs-protected", "Audit trails encrypted and integrity-validated",
