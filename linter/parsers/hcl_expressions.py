@@ -1,17 +1,21 @@
-"""HCL expressions as a small typed tree, built from python-hcl2's Lark parse tree.
+"""HCL expressions as a small typed tree, built from python-hcl2's Lark parse tree (the
+tree-sitter path builds the same tree in `hcl_tree_sitter_expressions`).
 
 python-hcl2's own `loads` flattens expressions back into `${...}` strings; resolving
 variables, references and conditionals needs their structure, so this module builds
-it. Every node keeps its line for findings that point inside an expression.
+it. Every node keeps its line for findings that point inside an expression. Lark is not
+imported here: its tokens and trees are told apart by shape, so the model can be used
+(and a tree-sitter parse built) without loading the Lark reference parser.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from lark import Token, Tree
+if TYPE_CHECKING:
+    from lark import Token, Tree
 
 
 @dataclass(frozen=True)
@@ -157,15 +161,24 @@ def unescape(text: str) -> str:
     return _ESCAPES.sub(replace, text) if "\\" in text else text
 
 
+def is_token(node: Any) -> bool:
+    """A Lark Token (a str with a terminal type), not a Tree."""
+    return isinstance(node, str)
+
+
+def is_tree(node: Any) -> bool:
+    return not isinstance(node, str) and hasattr(node, "children")
+
+
 def _line(node: Tree | Token) -> int:
-    if isinstance(node, Token):
-        return node.line or 0
+    if is_token(node):
+        return getattr(node, "line", 0) or 0
     return getattr(node.meta, "line", 0) or 0
 
 
 def subtrees(children: list[Any]) -> list[Tree]:
     """A rule's subtree children, without the newlines and comments between them."""
-    return [child for child in children if isinstance(child, Tree)
+    return [child for child in children if is_tree(child)
             and child.data != "new_line_or_comment"]
 
 
@@ -173,11 +186,10 @@ def build(node: Tree | Token, depth: int = 0) -> Expr:
     """Turn a Lark expression subtree into an Expr."""
     if depth > 150:
         raise ExpressionError("expression nested deeper than 150 levels")
-    if isinstance(node, Token):
-        return Literal(_line(node), node.value)
+    if is_token(node):
+        return Literal(_line(node), node.value)  # type: ignore[union-attr]
     line = _line(node)
-    kind = node.data
-    kind = kind.value if isinstance(kind, Token) else kind
+    kind = str(node.data)  # type: ignore[union-attr]
     children: list[Any] = node.children  # Lark types them Tree | Token; each rule knows
     next_depth = depth + 1
 
@@ -228,17 +240,17 @@ def build(node: Tree | Token, depth: int = 0) -> Expr:
             items.append((build(key_inner[0], next_depth), build(value_node, next_depth)))
         return ObjectExpr(line, tuple(items))
     if kind == "function_call":
-        names = [child for child in children if isinstance(child, Tree)
+        names = [child for child in children if is_tree(child)
                  and child.data == "identifier"]
         name = "::".join(token_text(identifier) for identifier in names)
-        arguments = [child for child in children if isinstance(child, Tree)
+        arguments = [child for child in children if is_tree(child)
                      and child.data == "arguments"]
         args: tuple[Expr, ...] = ()
         expand = False
         if arguments:
             args = tuple(build(argument, next_depth)
                          for argument in subtrees(arguments[0].children))
-            expand = any(isinstance(token, Token) and token.type == "ELLIPSIS"
+            expand = any(is_token(token) and token.type == "ELLIPSIS"
                          for token in arguments[0].children)
         return Call(line, name, args, expand)
     if kind in ("get_attr_expr_term", "index_expr_term"):
@@ -261,10 +273,14 @@ def build(node: Tree | Token, depth: int = 0) -> Expr:
 _MAX_INTEGER_DIGITS = 4300
 
 
-def _integer(digits: str, line: int) -> Expr:
+def integer(digits: str, line: int) -> Expr:
+    """An integer literal (a sign allowed), or Opaque past Python's conversion limit."""
     if len(digits) > _MAX_INTEGER_DIGITS:
         return Opaque(line, f"a number of {len(digits)} digits")
     return Literal(line, int(digits))
+
+
+_integer = integer
 
 
 def _step(accessor: Tree, line: int, depth: int) -> Any:
@@ -278,6 +294,12 @@ def _step(accessor: Tree, line: int, depth: int) -> Any:
 
 def _splat(target: Expr, splat: Tree, attribute_only: bool, line: int, depth: int) -> Expr:
     steps = [_step(accessor, line, depth) for accessor in subtrees(splat.children)]
+    return splat_expression(target, steps, attribute_only, line)
+
+
+def splat_expression(target: Expr, steps: list[Any], attribute_only: bool,
+                     line: int) -> Expr:
+    """A splat of `target` with its steps: attribute names (str) and index expressions."""
     # The legacy `.*` splat applies only the attribute names right after it to each
     # element; an index after them applies to the resulting list (HCL's attribute-only
     # splat), and so does everything that follows that index.
@@ -300,7 +322,7 @@ def _for(node: Tree, line: int, depth: int) -> ForExpr:
     if body and body[-1].data == "for_cond":
         condition = build(subtrees(body.pop().children)[0], depth)
     key = build(body[0], depth) if len(body) == 2 else None
-    grouping = any(isinstance(token, Token) and token.type == "ELLIPSIS"
+    grouping = any(is_token(token) and token.type == "ELLIPSIS"
                    for token in node.children)
     return ForExpr(line, names[0] if len(names) == 2 else None, names[-1],
                    build(intro_parts[-1], depth), key, build(body[-1], depth), condition,

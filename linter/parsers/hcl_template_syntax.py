@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
-
-from lark import Token, Tree
+from typing import TYPE_CHECKING, Any
 
 from linter.parsers.hcl_expressions import (
     Expr,
@@ -22,10 +20,14 @@ from linter.parsers.hcl_expressions import (
     TemplateFor,
     TemplateIf,
     build,
+    is_token,
     subtrees,
     token_text,
     unescape,
 )
+
+if TYPE_CHECKING:
+    from lark import Tree
 
 # A quoted string, heredoc or template file is a flat sequence of pieces (text, `${...}`,
 # `%{...}`): `_strip` applies the `~` markers, `_flush` a `<<-` heredoc's indentation,
@@ -52,18 +54,47 @@ class _Piece:
     strip_right: bool = False
 
 
+Piece = _Piece  # the tree-sitter path (hcl_tree_sitter_expressions) builds pieces too
+
+
 class _MalformedTemplate(ValueError):
     pass
+
+
+# A quoted string's literal run as python-hcl2's lexer splits it: `$${...}` and `%%{...}`
+# (ESCAPED_INTERPOLATION / ESCAPED_DIRECTIVE) are the literal `${...}` / `%{...}`, kept
+# as written; everything else (STRING_CHARS) has its backslash escapes decoded.
+_LITERAL_TOKEN = re.compile(r"(\$\$\{[^}]*\}|%%\{[^}]*\})|(?:\\.|[^\\$%]|\$(?!\$?\{)|%(?!%?\{))+",
+                            re.S)
+
+
+def literal_pieces(raw: str) -> list[_Piece]:
+    """The text pieces of a quoted string's literal characters, as written."""
+    pieces: list[_Piece] = []
+    position = 0
+    while position < len(raw):
+        match = _LITERAL_TOKEN.match(raw, position)
+        if match is None or match.end() == position:
+            raise ValueError("literal text python-hcl2 would not read")
+        escaped = match.group(1)
+        pieces.append(_Piece("text", escaped[1:] if escaped else unescape(match.group())))
+        position = match.end()
+    return pieces
+
+
+def assemble_quoted(pieces: list[_Piece], line: int) -> Expr:
+    """A quoted string from its pieces in order (text, sequences, unnested directives)."""
+    return _assemble(_strip(pieces), line)
 
 
 def string_template(node: Tree, line: int, depth: int) -> Expr:
     """A quoted string, from python-hcl2's tree of its literal parts and sequences."""
     pieces: list[_Piece] = []
     for child in node.children:
-        if not isinstance(child, Tree):
+        if is_token(child):
             continue  # the quotes
         token = child.children[0]
-        if isinstance(token, Token):
+        if is_token(token):
             if token.type == "STRING_CHARS":
                 pieces.append(_Piece("text", unescape(token.value)))
             elif token.type in ("ESCAPED_INTERPOLATION", "ESCAPED_DIRECTIVE"):
@@ -76,10 +107,10 @@ def string_template(node: Tree, line: int, depth: int) -> Expr:
 def _tree_piece(sequence: Tree, depth: int) -> _Piece:
     """A `${...}` or `%{...}` of a quoted string, from python-hcl2's flat tree."""
     data = sequence.data
-    kind = _DIRECTIVE_KINDS[data.value if isinstance(data, Token) else data]
+    kind = _DIRECTIVE_KINDS[str(data)]
     tokens = sequence.children
     markers = [position for position, token in enumerate(tokens)
-               if isinstance(token, Token) and token.type == "STRIP_MARKER"]
+               if is_token(token) and token.type == "STRIP_MARKER"]
     strip_left = 1 in markers
     strip_right = len(tokens) - 2 in markers
     parts = subtrees(tokens)

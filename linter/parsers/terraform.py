@@ -1,21 +1,32 @@
-"""Terraform files (`.tf`, `.tf.json`, `.tfvars`) as blocks with the line of every attribute."""
+"""Terraform files (`.tf`, `.tf.json`, `.tfvars`) as blocks with the line of every attribute.
+
+Native-syntax files are read with tree-sitter-hcl (`hcl_tree_sitter`). python-hcl2 is the
+reference the test suite holds that reader to (tests/test_parser_differential.py) and
+the runtime fallback: a file tree-sitter finds a syntax error in, or reads in a way the
+tree-sitter reader cannot vouch for, is parsed again by python-hcl2, so the verdict on
+broken files (and its message) is the reference parser's. `EPHI_LINT_HCL_PARSER=python-hcl2`
+uses the reference parser for every file.
+"""
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
-
-import hcl2
-from lark import Token, Tree
-from lark.exceptions import LarkError, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from typing import TYPE_CHECKING, Any
 
 from linter.parsers import hcl_expressions as hx
 from linter.parsers.census import Census, take_census, without_padded_heredoc_closings
 from linter.parsers.yaml_source import DocumentError, MarkedList, load_documents
 from linter.values import ConfigNode
 
+if TYPE_CHECKING:
+    from lark import Token, Tree
+    from lark.exceptions import UnexpectedInput
+
 MAX_BLOCK_DEPTH = 60
+PARSER_VARIABLE = "EPHI_LINT_HCL_PARSER"
+PARSERS = ("tree-sitter", "python-hcl2")
 
 
 class TerraformSyntaxError(ValueError):
@@ -48,8 +59,62 @@ class TerraformFile:
     blocks: list[HclBlock]
 
 
-def parse_hcl(text: str, path: str) -> TerraformFile:
+def selected_parser() -> str:
+    """The parser `EPHI_LINT_HCL_PARSER` names (tree-sitter unless set); a clear error
+    for any other value."""
+    chosen = os.environ.get(PARSER_VARIABLE, "").strip() or PARSERS[0]
+    if chosen not in PARSERS:
+        raise TerraformSyntaxError(
+            f"{PARSER_VARIABLE}={chosen!r} is not one of {', '.join(PARSERS)}")
+    return chosen
+
+
+def parse_hcl(text: str, path: str, parser: str | None = None) -> TerraformFile:
+    """A native-syntax file; `parser` forces one ("tree-sitter" or "python-hcl2")."""
     census = take_census(text)
+    blocks, attributes = _read(text, census, parser or selected_parser())
+    hold_against_census(census, blocks, attributes)
+    return TerraformFile(path, blocks)
+
+
+def parse_variables_file(text: str, path: str,
+                         parser: str | None = None) -> dict[str, HclAttribute]:
+    """A `.tfvars` (HCL) or `.tfvars.json` file: top-level values only."""
+    if path.lower().endswith(".json"):
+        return _parse_variables_json(text)
+    census = take_census(text)
+    blocks, attributes = _read(text, census, parser or selected_parser(), variables=True)
+    hold_against_census(census, blocks, attributes)
+    return attributes
+
+
+def _read(text: str, census: Census, parser: str, variables: bool = False
+          ) -> tuple[list[HclBlock], dict[str, HclAttribute]]:
+    if parser == "tree-sitter":
+        from linter.parsers import hcl_tree_sitter
+
+        try:
+            return hcl_tree_sitter.parse_body(text)
+        except hcl_tree_sitter.Unsupported:
+            pass  # python-hcl2 gives the reference verdict
+        except RecursionError:
+            pass
+    return _read_with_python_hcl2(text, census, variables)
+
+
+def _read_with_python_hcl2(text: str, census: Census, variables: bool
+                           ) -> tuple[list[HclBlock], dict[str, HclAttribute]]:
+    import hcl2
+    from lark.exceptions import LarkError, UnexpectedInput
+
+    if variables:  # its messages, as they always were
+        try:
+            tree = hcl2.parses_to_tree(_for_python_hcl2(text, census))
+            return _body(_trees(tree.children)[0], 0)
+        except UnexpectedInput as error:
+            raise TerraformSyntaxError(_describe(error)) from None
+        except (LarkError, hx.ExpressionError, RecursionError):
+            raise TerraformSyntaxError("invalid HCL") from None
     try:
         tree = hcl2.parses_to_tree(_for_python_hcl2(text, census))
     except UnexpectedInput as error:
@@ -58,27 +123,9 @@ def parse_hcl(text: str, path: str) -> TerraformFile:
         raise TerraformSyntaxError("invalid HCL") from None
     body = _trees(tree.children)[0]
     try:
-        blocks, attributes = _body(body, 0)
+        return _body(body, 0)
     except (hx.ExpressionError, RecursionError) as error:
         raise TerraformSyntaxError(str(error) or "nesting too deep") from None
-    hold_against_census(census, blocks, attributes)
-    return TerraformFile(path, blocks)
-
-
-def parse_variables_file(text: str, path: str) -> dict[str, HclAttribute]:
-    """A `.tfvars` (HCL) or `.tfvars.json` file: top-level values only."""
-    if path.lower().endswith(".json"):
-        return _parse_variables_json(text)
-    census = take_census(text)
-    try:
-        tree = hcl2.parses_to_tree(_for_python_hcl2(text, census))
-        blocks, attributes = _body(_trees(tree.children)[0], 0)
-    except UnexpectedInput as error:
-        raise TerraformSyntaxError(_describe(error)) from None
-    except (LarkError, hx.ExpressionError, RecursionError):
-        raise TerraformSyntaxError("invalid HCL") from None
-    hold_against_census(census, blocks, attributes)
-    return attributes
 
 
 def _for_python_hcl2(text: str, census: Census) -> str:
@@ -146,12 +193,25 @@ def _parse_variables_json(text: str) -> dict[str, HclAttribute]:
             for name, value in root.items()}
 
 
-def parse_expression(text: str, line: int) -> hx.Expr:
+def parse_expression(text: str, line: int, parser: str | None = None) -> hx.Expr:
     """One expression (from a template or a .tf.json string), its lines counted from `line`."""
+    source = f"x = {text}\n"
+    if (parser or selected_parser()) == "tree-sitter":
+        from linter.parsers import hcl_tree_sitter
+
+        try:
+            _, attributes = hcl_tree_sitter.parse_body(source)
+            if "x" in attributes:
+                return _shift(attributes["x"].expression, line)
+        except (hcl_tree_sitter.Unsupported, TerraformSyntaxError, RecursionError):
+            pass  # python-hcl2 decides
+    import hcl2
+    from lark.exceptions import LarkError
+
     try:
-        tree = hcl2.parses_to_tree(f"x = {text}\n")
+        tree = hcl2.parses_to_tree(source)
         _, attributes = _body(_trees(tree.children)[0], 0)
-    except (LarkError, hx.ExpressionError, RecursionError):
+    except (LarkError, hx.ExpressionError, TerraformSyntaxError, RecursionError):
         return hx.Opaque(line, "unparsable expression")
     return _shift(attributes["x"].expression, line)
 
@@ -173,6 +233,8 @@ def _relined(node: Any, line: int) -> Any:
 
 def _describe(error: UnexpectedInput) -> str:
     """Where the syntax error is, never the text at that spot: it may be a secret."""
+    from lark.exceptions import UnexpectedEOF, UnexpectedToken
+
     if isinstance(error, UnexpectedToken):
         what = "end of file" if error.token.type == "$END" else f"{error.token.type} token"
         return f"invalid HCL at line {error.line}, column {error.column}: unexpected {what}"
@@ -182,21 +244,26 @@ def _describe(error: UnexpectedInput) -> str:
 
 
 def _trees(children: list[Any]) -> list[Tree]:
-    return [child for child in children if isinstance(child, Tree)
-            and child.data != "new_line_or_comment"]
+    return hx.subtrees(children)
 
 
 def _name(node: Tree | Token) -> str:
-    if isinstance(node, Token):
-        return node.value
-    if node.data == "string":
-        return "".join(part.children[0].value for part in node.children
-                       if isinstance(part, Tree) and isinstance(part.children[0], Token))
+    if hx.is_token(node):
+        return node.value  # type: ignore[union-attr]
+    if node.data == "string":  # type: ignore[union-attr]
+        return "".join(part.children[0].value for part in node.children  # type: ignore
+                       if hx.is_tree(part) and hx.is_token(part.children[0]))
     first: Any = node.children[0]  # identifier, keyword and literal_value hold one token
     return str(first.value)
 
 
-def _body(body: Tree, depth: int) -> tuple[list[HclBlock], dict[str, HclAttribute]]:
+def _body(body: Any, depth: int) -> tuple[list[HclBlock], dict[str, HclAttribute]]:
+    """A body's blocks and attributes, from either parser's body node; `depth` blocks
+    enclose it."""
+    from linter.parsers import hcl_tree_sitter
+
+    if hcl_tree_sitter.is_tree_sitter_body(body):
+        return hcl_tree_sitter.parse_body_node(body, depth, MAX_BLOCK_DEPTH)
     if depth > MAX_BLOCK_DEPTH:
         raise TerraformSyntaxError(f"blocks nested deeper than {MAX_BLOCK_DEPTH} levels")
     blocks: list[HclBlock] = []
