@@ -2,36 +2,39 @@
 
 - `validated-rules`: marks for rule files that passed schema validation (importing
   jsonschema and validating the catalogue costs ~0.4 s, most of a pre-commit run).
-- `parsed`: each scanned file's parse result (python-hcl2's Lark parser is most of a cold
-  scan), so a re-run parses only the files that changed.
+- `parsed`: each scanned file's parse result (parsing is most of a cold scan), so a
+  re-run parses only the files that changed.
 
-Entries are keyed by a hash of everything the result depends on (ephi-lint's version
-included), so a stale entry cannot be hit; a cache that cannot be written is silently
-skipped. `EPHI_LINT_CACHE_DIR` moves it (the tests point it at a temporary folder),
-`EPHI_LINT_CACHE_DIR=off` disables it.
+Entries are keyed by a hash of everything the result depends on (ephi-lint's version,
+the parser fingerprint of linter.parsing, the file's path and content), so a stale entry
+cannot be hit; a cache that cannot be written is silently skipped. `EPHI_LINT_CACHE_DIR`
+moves it (the tests point it at a temporary folder), `EPHI_LINT_CACHE_DIR=off` disables it.
 
-Parse results are stored with pickle, which runs code while loading: the same trust as
-Python's own `__pycache__`. So an entry is loaded only when
-- the cache folder is not inside a scanned path (`refuse_inside`: a cache folder in a
-  checkout, a CI cache restored into it, could hold a committed entry);
-- every folder on the way and the entry itself are opened without following symlinks, and
-  the opened descriptors (not the paths, which another user could swap between a check
-  and an open) belong to the user and are writable by no one else;
-- the entry names the key it was stored under and the SHA-256 of its payload: a swapped,
-  truncated or emptied entry is a miss, never a different file's result.
+A parse result is stored as data (linter.parse_codec: tagged JSON that decodes only into
+the parse model's own classes), never as a pickle, so an entry cannot run code whoever
+wrote it. An entry still decides what a file is judged to contain, so it is read only when
+- the cache folder is not inside a scanned path or the git work tree around one
+  (`refuse_inside`: a CI cache restored into a checkout could hold a committed entry);
+- every folder on the way and the entry itself are opened without following symlinks,
+  folder by folder from the descriptor of the one above, and the opened descriptors (not
+  the paths, which another user could swap between a check and an open) are of the
+  right type, belong to the user and are writable by no one else; entries are written
+  the same way;
+- the entry names the key it was stored under and the SHA-256 of its payload, and the
+  payload decodes: a swapped, truncated, emptied or foreign entry is a miss (the file is
+  parsed again), never a different file's result and never an error.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import pickle
+import secrets
 import stat
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from linter import __version__
+from linter import __version__, parse_codec
 
 
 def cache_directory() -> Path | None:
@@ -78,45 +81,48 @@ _refused: str | None = None
 
 
 def refuse_inside(scanned: list[Path]) -> str | None:
-    """Switch the parse cache off for this run when its folder is inside a scanned path;
-    the reason, or None when the cache is elsewhere (or off)."""
+    """Switch the parse cache off for this run when its folder is inside a scanned path,
+    or inside the git work tree holding one (anything in a checkout may be committed);
+    the reason, or None when the cache is elsewhere (or off). A folder whose place cannot
+    be decided is refused too."""
     global _refused
     directory = cache_directory()
+    _refused = None
     if directory is None:
         return None
     try:
         folder = directory.resolve()
         for path in scanned:
-            root = path.resolve()
-            if folder == root or root in folder.parents:
-                _refused = (f"the parse cache {directory} is inside the scanned path {path}: "
-                            "not used (a scanned repository must never supply cache entries)")
-                return _refused
-    except (OSError, RuntimeError):
-        return None
-    _refused = None
+            for root in _scanned_roots(path.resolve()):
+                if folder == root or root in folder.parents:
+                    where = "the scanned path" if root == path.resolve() else \
+                        "the git work tree of the scanned path"
+                    _refused = (f"the parse cache {directory} is inside {where} {path}: "
+                                "not used (a scanned repository must never supply cache "
+                                "entries)")
+                    return _refused
+    except (OSError, RuntimeError) as error:
+        _refused = (f"the parse cache {directory}: cannot tell whether it is inside a "
+                    f"scanned path ({type(error).__name__}); not used")
+        return _refused
     return None
 
 
-def _private_directory(namespace: str) -> Path | None:
-    """The namespace folder, or None when it is not safe to load objects from it."""
-    directory = cache_directory()
-    if directory is None:
-        return None
-    folder = directory / namespace
-    try:
-        for part in (directory, folder):
-            info = part.stat()
-            if info.st_uid != os.getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-                return None
-    except (OSError, AttributeError):  # missing, or no getuid (Windows): no cache
-        return None
-    return folder
+def _scanned_roots(path: Path) -> list[Path]:
+    """The scanned folder (a scanned file's own folder is not a root: scanning
+    ~/main.tf must not refuse ~/.cache) and the git work tree around it, if any."""
+    roots = [path] if path.is_dir() else []
+    for candidate in (path, *path.parents) if path.is_dir() else path.parents:
+        if (candidate / ".git").exists():
+            roots.append(candidate)
+            break
+    return roots
 
 
-_MAGIC = b"ephi-lint-cache-1\n"
+_MAGIC = b"ephi-lint-cache-2\n"  # 2: the payload is parse_codec data, not a pickle
 _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
 _DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+_DIGEST_BYTES = 32
 
 
 def _private(descriptor: int, kind: int) -> bool:
@@ -125,28 +131,58 @@ def _private(descriptor: int, kind: int) -> bool:
             and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
 
 
+def _open_folder(name: str | Path, parent: int | None, create: bool = False) -> int | None:
+    """A private folder's descriptor, opened without following a symlink (relative to
+    the `parent` descriptor when given); None when it is missing or not private."""
+    if create:
+        try:
+            os.mkdir(name, 0o700, dir_fd=parent)
+        except FileExistsError:
+            pass
+    descriptor = os.open(name, os.O_RDONLY | _DIRECTORY | _NO_FOLLOW, dir_fd=parent)
+    if not _private(descriptor, stat.S_IFDIR):
+        os.close(descriptor)
+        return None
+    return descriptor
+
+
+def _open_chain(directory: Path, parts: tuple[str, ...], create: bool) -> list[int] | None:
+    """Descriptors of `directory` and each folder of `parts` below it (the last one is
+    the innermost); None, with every descriptor closed, when one is not private."""
+    if create:
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    opened: list[int] = []
+    try:
+        current = _open_folder(directory, None)
+        for part in parts:
+            if current is None:
+                break
+            opened.append(current)
+            current = _open_folder(part, current, create)
+        if current is None:
+            raise PermissionError("a cache folder is not private")
+        opened.append(current)
+        return opened
+    except OSError:
+        for descriptor in opened:
+            os.close(descriptor)
+        return None
+
+
 def _read_entry(directory: Path, parts: tuple[str, ...]) -> bytes | None:
     """The entry's bytes, opened folder by folder from `directory` without following a
     symlink, each opened descriptor checked; None when anything is not private."""
-    opened: list[int] = []
+    folders = _open_chain(directory, parts[:-1], create=False)
+    if folders is None:
+        return None
     try:
-        current = os.open(directory, os.O_RDONLY | _DIRECTORY | _NO_FOLLOW)
-        opened.append(current)
-        if not _private(current, stat.S_IFDIR):
-            return None
-        for part in parts[:-1]:
-            current = os.open(part, os.O_RDONLY | _DIRECTORY | _NO_FOLLOW, dir_fd=current)
-            opened.append(current)
-            if not _private(current, stat.S_IFDIR):
+        entry = os.open(parts[-1], os.O_RDONLY | _NO_FOLLOW, dir_fd=folders[-1])
+        with os.fdopen(entry, "rb") as stored:
+            if not _private(stored.fileno(), stat.S_IFREG):
                 return None
-        entry = os.open(parts[-1], os.O_RDONLY | _NO_FOLLOW, dir_fd=current)
-        opened.append(entry)
-        if not _private(entry, stat.S_IFREG):
-            return None
-        with os.fdopen(os.dup(entry), "rb") as stored:
             return stored.read()
     finally:
-        for descriptor in opened:
+        for descriptor in folders:
             os.close(descriptor)
 
 
@@ -154,65 +190,112 @@ def _sealed(key: str, payload: bytes) -> bytes:
     return _MAGIC + key.encode() + hashlib.sha256(payload).digest() + payload
 
 
+def _unsealed(key: str, data: bytes) -> bytes | None:
+    """The payload of an entry stored under `key`, or None (another key's entry, a
+    truncated or altered one, an empty file, an older format)."""
+    header = len(_MAGIC) + len(key)
+    payload = data[header + _DIGEST_BYTES:]
+    if (len(data) <= header + _DIGEST_BYTES or data[:len(_MAGIC)] != _MAGIC
+            or data[len(_MAGIC):header] != key.encode()
+            or data[header:header + _DIGEST_BYTES] != hashlib.sha256(payload).digest()):
+        return None
+    return payload
+
+
+def _valid_key(key: str) -> bool:
+    # Keys are hex digests: never a path of their own (no "/", "..", or hidden name).
+    return len(key) >= 3 and all(character in "0123456789abcdef" for character in key)
+
+
+def _is_shard(name: str) -> bool:
+    return len(name) == 2 and all(character in "0123456789abcdef" for character in name)
+
+
 def load_object(namespace: str, key: str) -> Any:
-    """The stored object, or None (missing, unreadable, from an unsafe folder, refused, or
-    not the entry stored under this key)."""
+    """The stored value, or None (missing, unreadable, from an unsafe folder, refused,
+    not the entry stored under this key, or not decodable into the parse model)."""
     directory = cache_directory()
-    if directory is None or _refused is not None or not hasattr(os, "getuid"):
+    if (directory is None or _refused is not None or not hasattr(os, "getuid")
+            or not _valid_key(key)):
         return None
     try:
         data = _read_entry(directory, (namespace, key[:2], key))
-        if data is None:
-            return None
-        header = len(_MAGIC) + len(key)
-        payload = data[header + 32:]
-        if (data[:len(_MAGIC)] != _MAGIC or data[len(_MAGIC):header] != key.encode()
-                or data[header:header + 32] != hashlib.sha256(payload).digest()):
-            return None
-        return pickle.loads(payload)
-    except Exception:  # a truncated or foreign entry is a miss, never an error
+        payload = None if data is None else _unsealed(key, data)
+        return None if payload is None else parse_codec.decode(payload)
+    except (OSError, parse_codec.CodecError):  # a miss, never an error
         return None
 
 
-_prepared: set[Path] = set()
-
-
 def store_object(namespace: str, key: str, value: Any) -> bool:
-    """Store `value` atomically (a reader never sees half an entry); False if skipped."""
+    """Store `value` atomically (a reader never sees half an entry); False if skipped
+    (caching off or refused, an unsafe folder, a value outside the parse model)."""
     directory = cache_directory()
-    if directory is None or _refused is not None:
+    if (directory is None or _refused is not None or not hasattr(os, "getuid")
+            or not _valid_key(key)):
         return False
     try:
-        folder = directory / namespace / key[:2]
-        if folder not in _prepared:  # once per folder and process: a cold scan writes many
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-            for part in (directory, directory / namespace):
-                part.chmod(stat.S_IMODE(part.stat().st_mode) & ~(stat.S_IWGRP | stat.S_IWOTH))
-            _prepared.add(folder)
-        payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+        payload = parse_codec.encode(value)
+    except parse_codec.CodecError:
+        return False
+    try:
+        folders = _open_chain(directory, (namespace, key[:2]), create=True)
+    except OSError:
+        return False
+    if folders is None:
+        return False
+    shard = folders[-1]
+    temporary = f".tmp-{os.getpid()}-{secrets.token_hex(8)}"
+    try:
+        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NO_FOLLOW, 0o600,
+                         dir_fd=shard)
         with os.fdopen(handle, "wb") as written:
             written.write(_sealed(key, payload))
-        os.replace(temporary, folder / key)
+        os.replace(temporary, key, src_dir_fd=shard, dst_dir_fd=shard)
         return True
-    except (OSError, pickle.PicklingError, RecursionError, TypeError, AttributeError):
+    except OSError:
+        try:
+            os.unlink(temporary, dir_fd=shard)
+        except OSError:
+            pass
         return False
+    finally:
+        for descriptor in folders:
+            os.close(descriptor)
 
 
 def prune(namespace: str, keep: int) -> int:
-    """Delete the oldest entries beyond `keep`; the number deleted."""
-    folder = _private_directory(namespace)
-    if folder is None:
+    """Delete the oldest entries beyond `keep`; the number deleted. Folders are opened as
+    entries are (no symlink followed, private only), and names are unlinked relative to
+    their folder's descriptor, so a swapped folder cannot make this delete elsewhere."""
+    directory = cache_directory()
+    if directory is None or not hasattr(os, "getuid"):
         return 0
+    folders = _open_chain(directory, (namespace,), create=False)
+    if folders is None:
+        return 0
+    shards: list[int] = []
     try:
-        entries = [entry for shard in os.scandir(folder) if shard.is_dir()
-                   for entry in os.scandir(shard.path) if entry.is_file()]
+        entries: list[tuple[float, int, str]] = []
+        with os.scandir(folders[-1]) as listing:
+            names = [item.name for item in listing if _is_shard(item.name)]
+        for name in names:
+            shard = _open_folder(name, folders[-1])
+            if shard is None:
+                continue
+            shards.append(shard)
+            with os.scandir(shard) as listing:
+                for item in listing:
+                    info = item.stat(follow_symlinks=False)
+                    if stat.S_ISREG(info.st_mode):
+                        entries.append((info.st_mtime, shard, item.name))
         if len(entries) <= keep:
             return 0
-        entries.sort(key=lambda entry: entry.stat().st_mtime)
-        for entry in entries[:len(entries) - keep]:
-            os.unlink(entry.path)
+        entries.sort(key=lambda entry: entry[0])
+        for _, shard, name in entries[:len(entries) - keep]:
+            os.unlink(name, dir_fd=shard)
         return len(entries) - keep
     except OSError:
         return 0
-
+    finally:
+        for descriptor in (*shards, *folders):
+            os.close(descriptor)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import sys
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -121,11 +122,9 @@ def _parse_job(item: _Keyed) -> _Parsed:
     except ValueError as error:
         return (display_path, kind, FileProblem(display_path, str(error))), False
     in_chart = kind == "document" and "{{" in text and in_chart_templates(path)
-    # The outcome names the file, and a tfvars file's name decides whether it is read.
-    key = cache.content_key(fingerprint, kind.encode(), display_path.encode(), text.encode(),
-                            b"chart" if in_chart else b"")
+    key = parse_cache_key(fingerprint, display_path, kind, text, in_chart)
     outcome = cache.load_object("parsed", key)
-    if outcome is not None:
+    if _is_outcome_of(outcome, display_path, kind):
         return outcome, False
     try:
         outcome = parse_text(text, display_path, kind, None, in_chart)
@@ -135,25 +134,68 @@ def _parse_job(item: _Keyed) -> _Parsed:
     return outcome, cache.store_object("parsed", key, outcome)
 
 
+def parse_cache_key(fingerprint: bytes, display_path: str, kind: str, text: str,
+                    in_chart: bool = False) -> str:
+    """The parse cache key of a file: its content digest bound to the parser fingerprint.
+    The outcome names the file, and a tfvars file's name decides whether it is read, so
+    the path is part of it too."""
+    return cache.content_key(fingerprint, kind.encode(), display_path.encode(), text.encode(),
+                             b"chart" if in_chart else b"")
+
+
+def _is_outcome_of(stored: Any, display_path: str, kind: str) -> bool:
+    """Whether a cache entry is this file's parse outcome: anything else (another file's
+    entry, a value of the wrong shape) is a miss, and the file is parsed again."""
+    return (type(stored) is tuple and len(stored) == 3 and stored[0] == display_path
+            and stored[1] in (kind, "tfplan"))
+
+
 _PARSER_SOURCES = ("parsers", "values.py", "certificates.py", "discover.py", "parsing.py",
-                   "redaction.py")
+                   "redaction.py", "parse_codec.py")
+# The distributions a parse result depends on, by their normalised names.
+_PARSER_DISTRIBUTIONS = ("python_hcl2", "lark", "pyyaml", "tree_sitter", "tree_sitter_hcl")
+# linter.parsers.terraform's choice of HCL parser (read here without importing it).
+_HCL_PARSER_VARIABLE = "EPHI_LINT_HCL_PARSER"
+
+
+def parser_fingerprint() -> bytes:
+    """What a parse result depends on besides the file: the parser code (an edited parser
+    misses the cache even before the version changes, as in a development checkout), the
+    versions of the parsing libraries, the HCL parser chosen, and the cache's codec."""
+    choice = os.environ.get(_HCL_PARSER_VARIABLE, "").strip()
+    return hashlib.sha256(_code_fingerprint() + choice.encode()).digest()
 
 
 @functools.cache
-def parser_fingerprint() -> bytes:
-    """A hash of the code a parse result depends on: an edited parser misses the cache
-    even before the version changes (a development checkout), as do other library
-    versions."""
-    import hcl2
-    import yaml
+def _code_fingerprint() -> bytes:
+    from linter.parse_codec import CODEC_VERSION
 
-    digest = hashlib.sha256(f"{hcl2.__version__} {yaml.__version__}".encode())
+    digest = hashlib.sha256(f"codec {CODEC_VERSION}; {_distribution_versions()}".encode())
     package = Path(__file__).parent
     for name in _PARSER_SOURCES:
         target = package / name
         for source in sorted(target.glob("*.py")) if target.is_dir() else [target]:
-            digest.update(source.read_bytes())
+            digest.update(source.name.encode() + b"\0" + source.read_bytes())
     return digest.digest()
+
+
+def _distribution_versions() -> str:
+    """`name-version` of each installed parsing library, from the names of the
+    .dist-info folders on sys.path: one listing per folder, where importlib.metadata
+    would read every distribution's metadata (a pre-commit run counts milliseconds)."""
+    found: list[str] = []
+    for folder in sys.path:
+        try:
+            names = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith(".dist-info"):
+                project = name[:-len(".dist-info")].lower().replace("-", "_").replace(".", "_")
+                # "tree_sitter_1_2" is tree_sitter's; "tree_sitter_hcl_1_2" too (listed)
+                if any(project.startswith(f"{wanted}_") for wanted in _PARSER_DISTRIBUTIONS):
+                    found.append(name)
+    return " ".join(sorted(set(found)))
 
 
 def parse_stdin(text: str, input_format: str | None, max_file_bytes: int) -> ParseOutcome:
