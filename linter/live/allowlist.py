@@ -180,7 +180,8 @@ FORBIDDEN_OPERATIONS: frozenset[str] = frozenset({
     "GetLogEvents", "FilterLogEvents", "GetQueryResults", "GetPasswordData",
     "GetConsoleOutput", "GetConsoleScreenshot", "DownloadDBLogFilePortion",
     "GetAuthorizationToken", "GenerateDBAuthToken", "GetClusterCredentials",
-    "GetClusterCredentialsWithIAM",
+    "GetClusterCredentialsWithIAM", "GetRoleCredentials", "CreateToken",
+    "CreateOAuth2Token",
 })
 
 
@@ -198,6 +199,31 @@ ASSUME_ROLE_OPERATIONS: dict[str, dict[str, str | None]] = {
     "sts": {"AssumeRole": "sts:AssumeRole"},
 }
 
+# botocore's own credential providers (a profile with role_arn, web_identity_token_file,
+# SSO or `aws login`) mint the scan's credentials with these calls. They stay in
+# FORBIDDEN_OPERATIONS, so no collector client can make them; only the clients of the
+# dedicated credential session (linter.live.session.resolve_credentials, guarded by
+# guard.install_credential_guard) may. The IAM action is the caller's (None: authorised
+# by the role's trust policy or the SSO token, not by a permission of the caller).
+CREDENTIAL_OPERATIONS: dict[str, dict[str, str | None]] = {
+    "sts": {"AssumeRole": "sts:AssumeRole", "AssumeRoleWithWebIdentity": None},
+    "sso": {"GetRoleCredentials": None},
+    "sso-oidc": {"CreateToken": None},  # refreshes an expiring SSO access token
+    "signin": {"CreateOAuth2Token": None},  # refreshes an `aws login` session
+}
+
+# botocore names a request's events (`before-send.SERVICE_ID.Operation`) by the client's
+# hyphenated service id, which differs from the client name for these clients; for every
+# other client it is the client name (tests/test_live_guard.py checks every table's).
+SERVICE_IDS: dict[str, str] = {
+    "apigateway": "api-gateway",
+    "dms": "database-migration-service",
+    "elb": "elastic-load-balancing",
+    "elbv2": "elastic-load-balancing-v2",
+    "logs": "cloudwatch-logs",
+    "secretsmanager": "secrets-manager",
+}
+
 # The role the shipped policy lets the scanning account assume in each member account
 # (`--org-role ephi-lint-scan`); regenerate with --org-role NAME for another name.
 DEFAULT_ORG_ROLE = "ephi-lint-scan"
@@ -213,8 +239,33 @@ def is_role_assumption(service: str, operation: str) -> bool:
     return operation in ASSUME_ROLE_OPERATIONS.get(service, {})
 
 
+def is_credential_operation(service: str, operation: str) -> bool:
+    return operation in CREDENTIAL_OPERATIONS.get(service, {})
+
+
+def service_id(client: str) -> str:
+    """The hyphenated service id botocore names the client's events by."""
+    return SERVICE_IDS.get(client, client)
+
+
+def client_of(hyphenated_id: str) -> str | None:
+    """The client name of a hyphenated service id, among the clients of these tables
+    (None: a service ephi-lint never calls)."""
+    return _CLIENTS_BY_SERVICE_ID.get(hyphenated_id)
+
+
+def all_clients() -> set[str]:
+    return {client for table in (READ_OPERATIONS, ORGANIZATION_OPERATIONS,
+                                 ASSUME_ROLE_OPERATIONS, CREDENTIAL_OPERATIONS)
+            for client in table}
+
+
+_CLIENTS_BY_SERVICE_ID = {service_id(client): client for client in all_clients()}
+
+
 def iam_action(service: str, operation: str) -> str | None:
-    for table in (READ_OPERATIONS, ORGANIZATION_OPERATIONS, ASSUME_ROLE_OPERATIONS):
+    for table in (READ_OPERATIONS, ORGANIZATION_OPERATIONS, ASSUME_ROLE_OPERATIONS,
+                  CREDENTIAL_OPERATIONS):
         if operation in table.get(service, {}):
             return table[service][operation]
     return None

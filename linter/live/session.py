@@ -3,6 +3,14 @@
 boto3 is imported here and only here (lazily, by the `aws` command): a file scan never
 pays for it. AWS_ENDPOINT_URL (and the per-service AWS_ENDPOINT_URL_<SERVICE>) are
 honoured by boto3 itself, which is how the tests reach the local server.
+
+Credentials come from botocore's standard chain (environment, profile with role_arn,
+credential_process, SSO, web identity, container and instance roles), resolved by a
+dedicated credential session: botocore's providers make their calls (sts:AssumeRole,
+sso:GetRoleCredentials, ...) through clients of the session they are given, and the
+scan session's read-only guard would refuse them. The credential session's own guard
+allows exactly those calls; the scan session gets the (refreshable) credentials and
+never resolves any itself.
 """
 
 from __future__ import annotations
@@ -38,9 +46,11 @@ class LiveSession:
         from botocore.config import Config
 
         core = botocore.session.Session(profile=profile)
+        self.counter = guard.CallCounter()
         if credentials is not None:
             core._credentials = credentials  # botocore's documented way to inject credentials
-        self.counter = guard.CallCounter()
+        else:
+            use_credential_clients(core, self.counter, region)
         guard.install(core, self.counter)  # before any client exists: clients copy handlers
         self._session = boto3.Session(botocore_session=core, region_name=region)
         self._config = Config(retries=RETRIES, connect_timeout=CONNECT_TIMEOUT,
@@ -98,6 +108,43 @@ class LiveSession:
         """The regions enabled for the account (opt-in regions only once opted in)."""
         response = self.client("ec2", self.default_region).describe_regions(AllRegions=False)
         return sorted(region["RegionName"] for region in response["Regions"])
+
+
+def resolve_credentials(profile: str | None, counter: guard.CallCounter | None = None,
+                        region: str | None = None) -> Any:
+    """The credentials of `profile` (None: the default chain), or None when there are none.
+
+    A dedicated botocore session resolves them, guarded to make botocore's credential
+    calls and nothing else. Credentials of an assumed role or an SSO login are
+    refreshable: their refreshes, too, go through that session's clients. Its calls are
+    counted in `counter` like the scan's.
+    """
+    import botocore.session
+    from botocore.credentials import create_credential_resolver
+
+    core = botocore.session.Session(profile=profile)
+    guard.install_credential_guard(core, counter)
+    # The profile's Region for the STS client, unless the scan names one (a Region of
+    # another partition needs that partition's STS).
+    region = region or core.get_config_variable("region")
+    return create_credential_resolver(core, region_name=region).load_credentials()
+
+
+def use_credential_clients(core: Any, counter: guard.CallCounter | None = None,
+                           region: str | None = None) -> None:
+    """Give the botocore session `core` its profile's credentials, resolved through the
+    credential clients (resolve_credentials), so that `core` never resolves any itself:
+    its guard would refuse botocore's credential calls."""
+    from botocore.credentials import CredentialResolver
+
+    profile = core.instance_variables().get("profile")
+    credentials = resolve_credentials(profile, counter, region)
+    if credentials is None:
+        # No credentials anywhere: an empty chain keeps `core` from looking again (its
+        # first call then fails with NoCredentialsError, as without a profile).
+        core.register_component("credential_provider", CredentialResolver(providers=[]))
+    else:
+        core._credentials = credentials  # as an injected role's, above
 
 
 def _is_aws_endpoint(url: str) -> bool:
