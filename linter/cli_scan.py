@@ -16,6 +16,7 @@ from typing import Any
 
 import typer
 
+from linter.catalogue import refuse_inside as refuse_catalogue_inside
 from linter.cli_options import environment_lists, option, select_frameworks, set_debug, split_list
 from linter.cli_output import fail, write
 from linter.cli_run import ScanRun, execute
@@ -209,6 +210,7 @@ def scan(
                   changed_files=changed_files, shard=shard, baseline=known, soft_fail=soft_fail,
                   frameworks=select_frameworks(frameworks, skip_frameworks),
                   skip_paths=tuple(skip_paths), gitignore=gitignore)
+    refuse_catalogue_inside([Path(path) for path in paths if path != "-"])
     scanned = execute(run)
     report, root = scanned.report, scanned.root
     report.include_passed = include_passed

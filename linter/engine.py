@@ -13,13 +13,13 @@ from typing import Any
 
 import yaml
 
-from linter.cache import content_key, has_mark, set_mark
+from linter import catalogue
 from linter.checks import registry as check_registry
 from linter.conditions import Status, Verdict, evaluate
 from linter.discover import crash_summary
 from linter.models.base import Element, Field, Resource, SourceLocation
 from linter.redaction import redact
-from linter.schemas import schema_bytes, validator
+from linter.schemas import validator
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -114,40 +114,91 @@ def load_rules(directories: list[Path]) -> list[Rule]:
     for directory in directories:
         if not directory.is_dir():
             raise RuleError(f"{directory}: rules directory does not exist")
-        for path in sorted(directory.rglob("*.yaml")) + sorted(directory.rglob("*.yml")):
-            rule = load_rule(path)
+        for rule in _load_directory(directory):
             if rule.id in rules:
-                raise RuleError(f"{path}: rule id {rule.id} is already defined in "
+                raise RuleError(f"{rule.path}: rule id {rule.id} is already defined in "
                                 f"{rules[rule.id].path}")
             rules[rule.id] = rule
     return sorted(rules.values(), key=lambda rule: rule.id)
 
 
+def _load_directory(directory: Path) -> list[Rule]:
+    """One directory's rules: from its compiled catalogue when one matches the files
+    exactly (linter.catalogue), else loaded, validated and checked, then compiled."""
+    try:
+        sources = catalogue.read_sources(directory)
+    except OSError:  # an unreadable file: load_rule names it
+        return [load_rule(path) for path in catalogue.rule_files(directory)]
+    key = catalogue.catalogue_key(directory, sources)
+    compiled = catalogue.shipped(directory, key) or catalogue.cached(key)
+    if compiled is not None:
+        try:
+            return [rule_from_data(data, directory / relative) for relative, data in compiled]
+        except (KeyError, TypeError, AttributeError):  # not a compiled catalogue after all
+            pass
+    checked = _checked_sources(directory, sources)
+    text = catalogue.entry(key, [(relative, data) for relative, data, _ in checked])
+    if text is not None:
+        catalogue.store(key, text)
+    return [rule for _, _, rule in checked]
+
+
+def _checked_sources(directory: Path, sources: list[tuple[str, bytes]]
+                     ) -> list[tuple[str, dict[str, Any], Rule]]:
+    """(relative path, data, rule) of each file, validated and its references checked;
+    the first file that fails raises its RuleError."""
+    checked = []
+    for relative, content in sources:
+        path = directory / relative
+        data = _validated_data(path, content)
+        rule = rule_from_data(data, path)
+        _check_references(rule)
+        checked.append((relative, data, rule))
+    return checked
+
+
+def compile_directory(directory: Path) -> tuple[str, list[tuple[str, dict[str, Any]]]]:
+    """A rules directory's catalogue key and checked rule data (see linter.catalogue)."""
+    sources = catalogue.read_sources(directory)
+    checked = _checked_sources(directory, sources)
+    return (catalogue.catalogue_key(directory, sources),
+            [(relative, data) for relative, data, _ in checked])
+
+
 def load_rule(path: Path) -> Rule:
     try:
         content = path.read_bytes()
-        data = yaml.load(content.decode("utf-8"), Loader=_Loader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+    except OSError as error:
         raise RuleError(f"{path}: cannot read rule file: {error}") from None
-    key = content_key(content, schema_bytes("rule"))
-    if not has_mark("validated-rules", key):
-        errors = sorted(validator("rule").iter_errors(data),
-                        key=lambda error: list(error.absolute_path))
-        if errors:
-            first = errors[0]
-            where = "/".join(str(part) for part in first.absolute_path) or "(top level)"
-            raise RuleError(f"{path}: {where}: {first.message}")
-        set_mark("validated-rules", key)
+    rule = rule_from_data(_validated_data(path, content), path)
+    _check_references(rule)
+    return rule
+
+
+def _validated_data(path: Path, content: bytes) -> dict[str, Any]:
+    try:
+        data = yaml.load(content.decode("utf-8"), Loader=_Loader)
+    except (UnicodeDecodeError, yaml.YAMLError) as error:
+        raise RuleError(f"{path}: cannot read rule file: {error}") from None
+    errors = sorted(validator("rule").iter_errors(data),
+                    key=lambda error: list(error.absolute_path))
+    if errors:
+        first = errors[0]
+        where = "/".join(str(part) for part in first.absolute_path) or "(top level)"
+        raise RuleError(f"{path}: {where}: {first.message}")
+    return data
+
+
+def rule_from_data(data: dict[str, Any], path: Path) -> Rule:
+    """A Rule from a rule file's (validated) data."""
     models = data["model"] if isinstance(data["model"], list) else [data["model"]]
-    rule = Rule(
+    return Rule(
         id=data["id"], title=data["title"], severity=data["severity"],
         category=data["category"], hipaa=tuple(data["hipaa"]), rationale=data["rationale"].strip(),
         message=data["message"], models=tuple(models), condition=data["condition"],
         remediation=data["remediation"], when=data.get("when"), each=data.get("each"),
         references=tuple(data.get("references", [])), equivalents=data.get("equivalents", {}),
         limits=data.get("limits", "").strip(), path=str(path))
-    _check_references(rule)
-    return rule
 
 
 def _check_references(rule: Rule) -> None:

@@ -14,26 +14,23 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from linter.adapters import cloudformation as cloudformation_adapters
-from linter.adapters import kubernetes as kubernetes_adapters
-from linter.adapters import pem as pem_adapters
 from linter.adapters import terraform as terraform_adapters
-from linter.certificates import PemBlock
 from linter.discover import FileProblem
 from linter.models.base import Resource
-from linter.parsers.documents import ParsedDocuments
-from linter.parsers.terraform import HclAttribute, TerraformFile
-from linter.parsers.tfplan import TerraformPlan
-from linter.resolve.cfn_foreach import LOOP_PREFIX
-from linter.resolve.cloudformation import TemplateScope
 from linter.resolve.terraform import ModuleScope
 from linter.resolve.terraform_modules import ModuleLibrary, root_directories
-from linter.resolve.tfplan import PlanResolver, SourceIndex
 from linter.resolve.variables import environment_layer, module_values
 from linter.values import Branches, ConfigNode, Unknown
 
+# The other formats' adapters and resolvers load when a scan holds such a file: a
+# pre-commit run over one .tf file imports none of them.
 if TYPE_CHECKING:
+    from linter.certificates import PemBlock
+    from linter.parsers.documents import ParsedDocuments
+    from linter.parsers.terraform import HclAttribute, TerraformFile
+    from linter.parsers.tfplan import TerraformPlan
     from linter.pipeline import ScanRequest, ScanResult
+    from linter.resolve.cloudformation import TemplateScope
 
 
 @dataclass
@@ -97,6 +94,10 @@ def _adapt_plans(parsed: ParsedFiles, result: ScanResult, request: ScanRequest) 
     knows every variable, module input and count): see _drop_planned.
     """
     resources: list[Resource] = []
+    if not parsed.plans:
+        return resources
+    from linter.resolve.tfplan import PlanResolver, SourceIndex
+
     sources = SourceIndex(parsed.terraform) if parsed.terraform else None
     for plan in parsed.plans:
         try:
@@ -141,6 +142,12 @@ def _drop_planned(resources: list[Resource], parsed: ParsedFiles) -> list[Resour
 def _adapt_documents(parsed: ParsedFiles, result: ScanResult,
                      request: ScanRequest) -> list[Resource]:
     resources: list[Resource] = []
+    if not parsed.documents:
+        return resources
+    from linter.adapters import cloudformation as cloudformation_adapters
+    from linter.adapters import kubernetes as kubernetes_adapters
+    from linter.resolve.cloudformation import TemplateScope
+
     for path, documents in parsed.documents:
         for template in documents.cloudformation:
             try:
@@ -173,6 +180,8 @@ def _rejected_declarations(path: str, scope: TemplateScope) -> list[FileProblem]
     """Declarations CloudFormation rejects: errors (exit 2), since their resources are
     not judged. A loop left unexpanded (no LanguageExtensions transform) is already
     reported by the loop expansion, so its key is not reported twice."""
+    from linter.resolve.cfn_foreach import LOOP_PREFIX
+
     loops = {scope.resources.line_of(key) for key in scope.resources.keys()
              if key.startswith(LOOP_PREFIX)}
     return [FileProblem(path, reason, "error", line) for line, reason in scope.errors
@@ -182,6 +191,10 @@ def _rejected_declarations(path: str, scope: TemplateScope) -> list[FileProblem]
 def _adapt_pem(parsed: ParsedFiles, result: ScanResult) -> list[Resource]:
     """Certificates and private keys in PEM files (the CRT rules)."""
     resources: list[Resource] = []
+    if not parsed.pem_files:
+        return resources
+    from linter.adapters import pem as pem_adapters
+
     for path, blocks in parsed.pem_files:
         resources.extend(pem_adapters.build_models(path, blocks, result.problems))
     return resources

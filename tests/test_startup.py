@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import stat
 import subprocess
 import sys
+from pathlib import Path
+from typing import Any
 
+import pytest
+
+from linter import catalogue, engine
+from linter.engine import RuleError, catalogue_directory, load_rules
 from tests.conftest import REPOSITORY
 
 HEAVY = ("boto3", "botocore", "checkov", "moto")
@@ -28,3 +38,226 @@ def test_a_full_scan_imports_no_cloud_sdk() -> None:
             "try:\n    app(['scan', 'examples/', '--format', 'json', '-o', '/dev/null'])\n"
             "except SystemExit:\n    pass")
     assert _modules_after(code) == []
+
+
+# --- what a run loads ------------------------------------------------------------------
+
+HEAVY_AT_START = (*HEAVY, "pydantic", "jsonschema")
+OTHER_FORMATS = ("linter.adapters.cloudformation", "linter.resolve.cloudformation",
+                 "linter.adapters.pem")
+
+
+def _loaded(code: str, prefixes: tuple[str, ...], cache: Path) -> list[str]:
+    probe = (f"{code}\nimport sys\n"
+             "print('\\nloaded:' + ','.join(sorted(m for m in sys.modules "
+             f"if m.startswith({prefixes!r}))))")
+    completed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                               cwd=REPOSITORY, timeout=120,
+                               env={**os.environ, "EPHI_LINT_CACHE_DIR": str(cache)})
+    assert completed.returncode == 0, completed.stderr
+    listed = completed.stdout.rsplit("\nloaded:", 1)[1].strip()
+    return [name for name in listed.split(",") if name]
+
+
+def _scan_code(target: str) -> str:
+    return ("from linter.cli import main\nimport sys\n"
+            f"sys.argv = ['ephi-lint', 'scan', {target!r}, '-o', '/dev/null']\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass")
+
+
+def test_printing_help_loads_neither_pydantic_nor_jsonschema(tmp_path: Path) -> None:
+    code = ("from linter.cli import main\nimport sys\nsys.argv = ['ephi-lint', 'scan', '--help']\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass")
+    assert _loaded("import linter.cli", HEAVY_AT_START, tmp_path) == []
+    assert _loaded(code, HEAVY_AT_START, tmp_path) == []
+
+
+def test_a_terraform_scan_with_a_compiled_catalogue_loads_only_what_it_needs(
+        tmp_path: Path) -> None:
+    target = "examples/dermatology-practice/terraform/storage.tf"
+    first = _loaded(_scan_code(target), ("jsonschema",), tmp_path)
+    assert "jsonschema" in first  # the first run validates the catalogue and compiles it
+    loaded = _loaded(_scan_code(target), (*HEAVY_AT_START, *OTHER_FORMATS), tmp_path)
+    assert [name for name in loaded if name.split(".")[0] in HEAVY_AT_START
+            or any(name == other or name.startswith(f"{other}.") for other in OTHER_FORMATS)
+            ] == []
+    assert "linter.adapters.terraform.s3" in _loaded(_scan_code(target), ("linter.",), tmp_path)
+
+
+# --- the compiled rule catalogue ------------------------------------------------------
+
+
+@pytest.fixture()
+def rules_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the catalogue, with a private cache folder for its compiled entry."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("EPHI_LINT_CACHE_DIR", str(cache))
+    monkeypatch.setattr(catalogue, "_scanned", ())
+    copy = tmp_path / "rules"
+    shutil.copytree(catalogue_directory("rules"), copy)
+    return copy
+
+
+def _entries(rules: Path) -> list[Path]:
+    """The compiled entries in the cache folder (one per rules directory content)."""
+    return sorted((Path(os.environ["EPHI_LINT_CACHE_DIR"]) / catalogue.NAMESPACE).glob("*.json"))
+
+
+def _fail_if_validated(monkeypatch: pytest.MonkeyPatch) -> None:
+    def validated(path: Path, content: bytes) -> None:
+        raise AssertionError(f"{path} was validated again")
+    monkeypatch.setattr(engine, "_validated_data", validated)
+
+
+def test_a_compiled_catalogue_gives_the_same_rules(rules_copy: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    loaded = load_rules([rules_copy])
+    [entry] = _entries(rules_copy)
+    key = catalogue.catalogue_key(rules_copy, catalogue.read_sources(rules_copy))
+    assert entry.name == f"{key}.json"
+    assert stat.S_IMODE(entry.stat().st_mode) == 0o600
+    _fail_if_validated(monkeypatch)
+    assert load_rules([rules_copy]) == loaded
+    enc = next(rule for rule in loaded if rule.id == "ENC-001")
+    assert enc.path == str(next(rules_copy.rglob("ENC-001*.yaml")))
+
+
+def test_a_changed_rule_file_is_validated_again(rules_copy: Path) -> None:
+    load_rules([rules_copy])
+    rule_file = next(rules_copy.rglob("ENC-001*.yaml"))
+    rule_file.write_text(rule_file.read_text(encoding="utf-8").replace(
+        "severity:", "severity: extreme\nold_severity:", 1), encoding="utf-8")
+    with pytest.raises(RuleError, match=r"ENC-001.*\.yaml: .*"):
+        load_rules([rules_copy])
+
+
+def test_an_entry_that_is_not_for_these_files_is_a_miss(rules_copy: Path) -> None:
+    loaded = load_rules([rules_copy])
+    [entry] = _entries(rules_copy)
+    document = json.loads(entry.read_text(encoding="utf-8"))
+    # An entry whose rules were edited to pass everything, under another key: refused.
+    document["key"] = "0" * 64
+    for item in document["rules"]:
+        item["data"]["severity"] = "low"
+    entry.write_text(json.dumps(document), encoding="utf-8")
+    assert load_rules([rules_copy]) == loaded
+    entry.write_text("", encoding="utf-8")  # emptied: a miss, never "no rules"
+    assert load_rules([rules_copy]) == loaded
+
+
+def test_an_entry_from_an_unsafe_folder_or_a_symlink_is_not_read(
+        rules_copy: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    load_rules([rules_copy])
+    [entry] = _entries(rules_copy)
+    key = entry.stem
+    assert catalogue.cached(key) is not None
+    entry.parent.chmod(0o777)  # another user could have written it
+    assert catalogue.cached(key) is None
+    entry.parent.chmod(0o700)
+    planted = tmp_path / "planted.json"
+    entry.rename(planted)
+    entry.symlink_to(planted)
+    assert catalogue.cached(key) is None
+
+
+def test_a_cache_folder_inside_a_scanned_path_is_neither_read_nor_written(
+        rules_copy: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    load_rules([rules_copy])
+    [entry] = _entries(rules_copy)
+    catalogue.refuse_inside([tmp_path])
+    assert catalogue.cached(entry.stem) is None
+    entry.unlink()
+    _fail_if_validated(monkeypatch)
+    with pytest.raises(AssertionError, match="validated again"):
+        load_rules([rules_copy])
+    assert _entries(rules_copy) == []
+
+
+def test_the_shipped_catalogue_compiles_to_a_loadable_entry(tmp_path: Path) -> None:
+    """`python -m linter.catalogue OUTPUT` (a wheel build) writes what the loader reads."""
+    output = tmp_path / "catalogue.json"
+    completed = subprocess.run([sys.executable, "-m", "linter.catalogue", str(output)],
+                               capture_output=True, text=True, cwd=REPOSITORY, timeout=300)
+    assert completed.returncode == 0, completed.stderr
+    directory = catalogue_directory("rules")
+    key = catalogue.catalogue_key(directory, catalogue.read_sources(directory))
+    compiled = catalogue.rules_of(output.read_bytes(), key)
+    assert compiled is not None
+    expected = {rule.id: rule for rule in load_rules([directory])}
+    assert {data["id"]: engine.rule_from_data(data, directory / relative)
+            for relative, data in compiled} == expected
+    assert completed.stdout.strip() == f"{output}: {len(expected)} rules"
+
+
+# --- command-line values without pydantic ---------------------------------------------
+
+SAMPLES: dict[str, list[Any]] = {
+    "bool": [True, False, "true", "FALSE", " yes ", "0", "1", "", "maybe", "on", "off", "t",
+             "N", "2"],
+    "str": ["abc", "", "a b", "ENC-001,TLS-*"],
+    "float": ["10", "1.5", " 2 ", "abc", "1e999", "nan", "inf", "1_0", "-3", "", "0x10"],
+    "int": ["1", "64", "65", "0", "1.0", "1.5", "abc", "1_0", " 7 ", "", "-1"],
+    "Path": ["a/b.tf", "-", "", ".", "~/x"],
+    "enum": ["bogus", "", "TEXT"],
+}
+
+
+def _parameters() -> list[Any]:
+    import typer.main
+
+    from linter.cli import app
+
+    found = []
+
+    def walk(command: Any) -> None:
+        found.extend((command, parameter) for parameter in command.params
+                     if hasattr(parameter, "type_descriptor"))
+        for child in getattr(command, "commands", {}).values():
+            walk(child)
+    walk(typer.main.get_command(app))
+    return found
+
+
+def _samples(annotation: Any) -> list[Any]:
+    from enum import Enum
+    from typing import get_args, get_origin
+
+    if get_origin(annotation) is list:
+        leaf = get_args(annotation)[0]
+        return [[value] for value in _samples(leaf)] + [_samples(leaf)[:2], ("x", "y")]
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return [*(member.value for member in annotation), *list(annotation)[:1],
+                *SAMPLES["enum"]]
+    return SAMPLES[getattr(annotation, "__name__", "")]
+
+
+def _outcome(runtime: Any, value: Any, parameter: Any, context: Any) -> tuple[str, Any]:
+    from typer._click.exceptions import BadParameter
+
+    try:
+        return "value", repr(runtime.coerce(value, param=parameter, ctx=context))
+    except BadParameter as error:
+        return "error", error.message
+
+
+def test_values_convert_as_typer_converts_them() -> None:
+    """Every parameter of every command, over good and bad values: the same value or the
+    same error message as typer's own (pydantic) conversion."""
+    from typer import _coercion, core
+    from typer._click import Context
+
+    import linter.cli  # noqa: F401  (installs the plain conversion)
+
+    assert getattr(core.build_runtime_param, "_ephi_lint", False)
+    compared = 0
+    for command, parameter in _parameters():
+        context = Context(command)
+        plain = core.build_runtime_param(parameter.type_descriptor)
+        typers = _coercion.build_runtime_param(parameter.type_descriptor)
+        assert type(plain).__name__ == "PlainRuntimeParam", parameter.name
+        for value in _samples(parameter.type_descriptor.annotation):
+            assert _outcome(plain, value, parameter, context) == \
+                _outcome(typers, value, parameter, context), (command.name, parameter.name,
+                                                              value)
+            compared += 1
+    assert compared > 300

@@ -1,0 +1,235 @@
+"""The rule catalogue, compiled: every rule file's data once it passed schema validation
+and the reference checks, stored as JSON and reused while nothing it depends on changed.
+
+Validating 257 rule files (importing jsonschema) and checking their references (importing
+every model class) was most of a one-file pre-commit run. A compiled catalogue is read
+instead when its key matches: a SHA-256 over this format, ephi-lint's version, the rule
+schema, the code that rules refer to (linter/models, linter/checks, the loader) and each
+rule file's relative path and bytes. Anything else is a miss and the files are loaded
+and checked as before, so an entry can only ever stand for exactly those files.
+
+Two places hold one:
+- `linter/_catalogue/catalogue.json`, beside the rules a wheel carries, written at build
+  time (`python -m linter.catalogue OUTPUT`): a first run is as fast as any other;
+- the user cache folder (`rule-catalogue/<key>.json`, see linter.cache), written on a miss.
+
+It is data (JSON, never pickle), yet an entry decides which rules run, so one from the
+cache folder is used only when that folder is not inside a scanned path, and it is read
+without following symlinks from folders and a file that belong to the user and that no
+one else can write (checked on the opened descriptors, not on paths another user could
+swap between a check and an open).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import stat
+import sys
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from linter import __version__
+
+FORMAT = "ephi-lint-catalogue-1"
+NAMESPACE = "rule-catalogue"
+PACKAGE_DIRECTORY = Path(__file__).parent
+SHIPPED = PACKAGE_DIRECTORY / "_catalogue" / "catalogue.json"
+# The code a rule's references are checked against: a change there can turn a valid rule
+# into one naming a field that no longer exists.
+_CODE = ("models", "checks")
+_LOADER = ("engine.py", "catalogue.py")
+
+_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
+
+# Scanned paths of this run (refuse_inside): the cache folder must not be inside one.
+_scanned: tuple[Path, ...] = ()
+
+
+def rule_files(directory: Path) -> list[Path]:
+    """A rules directory's files, in the order they are loaded."""
+    return sorted(directory.rglob("*.yaml")) + sorted(directory.rglob("*.yml"))
+
+
+def _code_files() -> list[Path]:
+    files = [path for name in _CODE for path in sorted((PACKAGE_DIRECTORY / name).rglob("*.py"))]
+    return files + [PACKAGE_DIRECTORY / name for name in _LOADER]
+
+
+def catalogue_key(directory: Path, files: list[tuple[str, bytes]]) -> str:
+    """The key of one directory's compiled catalogue: (relative path, bytes) per file."""
+    from linter.schemas import schema_bytes
+
+    digest = hashlib.sha256()
+
+    def add(part: bytes) -> None:
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+
+    for part in (FORMAT.encode(), __version__.encode(), schema_bytes("rule")):
+        add(part)
+    for path in _code_files():
+        add(path.relative_to(PACKAGE_DIRECTORY).as_posix().encode())
+        add(path.read_bytes())
+    add(b"rules")
+    for relative, content in files:
+        add(relative.encode())
+        add(content)
+    return digest.hexdigest()
+
+
+def read_sources(directory: Path) -> list[tuple[str, bytes]]:
+    """Each rule file's path relative to `directory` and its bytes; OSError propagates."""
+    return [(path.relative_to(directory).as_posix(), path.read_bytes())
+            for path in rule_files(directory)]
+
+
+# --- compiled entries ---------------------------------------------------------------
+
+
+def entry(key: str, rules: list[tuple[str, dict[str, Any]]]) -> str | None:
+    """The JSON text of a compiled catalogue, or None when a rule's data is not plain
+    JSON (a YAML date or a non-string key would come back different: not cached)."""
+    document = {"format": FORMAT, "key": key,
+                "rules": [{"file": relative, "data": data} for relative, data in rules]}
+    try:
+        text = json.dumps(document, sort_keys=True, allow_nan=False)
+    except (TypeError, ValueError):
+        return None
+    return text if json.loads(text) == document else None
+
+
+def rules_of(text: bytes | str, key: str) -> list[tuple[str, dict[str, Any]]] | None:
+    """(relative path, rule data) from a compiled catalogue; None unless it is one,
+    compiled under exactly this key."""
+    try:
+        document = json.loads(text)
+        if not (isinstance(document, dict) and document.get("format") == FORMAT
+                and document.get("key") == key and isinstance(document.get("rules"), list)):
+            return None
+        rules = [(item["file"], item["data"]) for item in document["rules"]]
+    except (ValueError, TypeError, KeyError):
+        return None
+    if not all(isinstance(relative, str) and isinstance(data, dict) for relative, data in rules):
+        return None
+    return rules
+
+
+def shipped(directory: Path, key: str) -> list[tuple[str, dict[str, Any]]] | None:
+    """The catalogue compiled at build time, when `directory` is the shipped rules
+    folder beside it and the key matches."""
+    if directory.resolve() != (SHIPPED.parent / "rules").resolve():
+        return None
+    try:
+        return rules_of(SHIPPED.read_bytes(), key)
+    except OSError:
+        return None
+
+
+# --- the user cache folder ----------------------------------------------------------
+
+
+def refuse_inside(scanned: Iterable[Path]) -> None:
+    """Remember this run's scanned paths: a cache folder inside one is not used."""
+    global _scanned
+    _scanned = tuple(scanned)
+
+
+def _cache_folder() -> Path | None:
+    """The cache folder, or None when caching is off or the folder is inside a scanned
+    path (a CI cache restored into a checkout could hold a planted entry)."""
+    from linter.cache import cache_directory
+
+    directory = cache_directory()
+    if directory is None or not hasattr(os, "getuid"):
+        return None
+    try:
+        folder = directory.resolve()
+        for path in _scanned:
+            root = path.resolve()
+            if folder == root or root in folder.parents:
+                return None
+    except (OSError, RuntimeError):
+        return None
+    return directory
+
+
+def _private(descriptor: int, kind: int) -> bool:
+    info = os.fstat(descriptor)
+    return (stat.S_IFMT(info.st_mode) == kind and info.st_uid == os.getuid()
+            and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
+
+
+def cached(key: str) -> list[tuple[str, dict[str, Any]]] | None:
+    """The compiled catalogue stored under `key` in the user cache folder, or None
+    (missing, refused, not private, or not the entry for this key)."""
+    directory = _cache_folder()
+    if directory is None:
+        return None
+    opened: list[int] = []
+    try:
+        current = os.open(directory, os.O_RDONLY | _DIRECTORY | _NO_FOLLOW)
+        opened.append(current)
+        if not _private(current, stat.S_IFDIR):
+            return None
+        current = os.open(NAMESPACE, os.O_RDONLY | _DIRECTORY | _NO_FOLLOW, dir_fd=current)
+        opened.append(current)
+        if not _private(current, stat.S_IFDIR):
+            return None
+        descriptor = os.open(f"{key}.json", os.O_RDONLY | _NO_FOLLOW, dir_fd=current)
+        opened.append(descriptor)
+        if not _private(descriptor, stat.S_IFREG):
+            return None
+        with os.fdopen(os.dup(descriptor), "rb") as stored:
+            return rules_of(stored.read(), key)
+    except OSError:
+        return None
+    finally:
+        for descriptor in opened:
+            os.close(descriptor)
+
+
+def store(key: str, text: str) -> bool:
+    """Write the entry atomically (a reader never sees half of one); False if skipped:
+    a cache that cannot be written never fails a scan."""
+    directory = _cache_folder()
+    if directory is None:
+        return False
+    try:
+        folder = directory / NAMESPACE
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        for part in (directory, folder):
+            part.chmod(stat.S_IMODE(part.stat().st_mode) & ~(stat.S_IWGRP | stat.S_IWOTH))
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+        with os.fdopen(handle, "w", encoding="utf-8") as written:
+            written.write(text)
+        os.replace(temporary, folder / f"{key}.json")
+        return True
+    except OSError:
+        return False
+
+
+def build(directory: Path, output: Path) -> int:
+    """Compile `directory` (validated and checked as any load is) into `output`, as a
+    wheel build does for the shipped rules; the number of rules."""
+    from linter.engine import compile_directory
+
+    key, rules = compile_directory(directory)
+    text = entry(key, rules)
+    if text is None:
+        raise SystemExit(f"{directory}: a rule's data is not plain JSON: not compiled")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    return len(rules)
+
+
+if __name__ == "__main__":  # python -m linter.catalogue OUTPUT [RULES_DIRECTORY]
+    from linter.engine import catalogue_directory
+
+    target = Path(sys.argv[1])
+    source = Path(sys.argv[2]) if len(sys.argv) > 2 else catalogue_directory("rules")
+    print(f"{target}: {build(source, target)} rules")
