@@ -9,7 +9,8 @@ finding proves whose credentials the scan used.
 
 moto implements STS (AssumeRole, AssumeRoleWithWebIdentity) but not the SSO portal or the
 SSO OIDC token API: the stand-in's hook `sso_portal` answers sso:GetRoleCredentials and
-sso-oidc:CreateToken for the tokens it was given, with credentials moto minted.
+sso-oidc:CreateToken for the tokens it was given, with credentials moto minted. The ECS /
+EKS Pod Identity agent is a small HTTP server on loopback (`container_agent`).
 """
 
 from __future__ import annotations
@@ -19,9 +20,12 @@ import json
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +41,7 @@ SSO_TOKEN = "sso-access-token-clinic"  # the cached, valid token
 EXPIRING_TOKEN = "sso-access-token-expiring"  # cached, but within botocore's refresh window
 REFRESHED_TOKEN = "sso-access-token-refreshed"  # what sso-oidc:CreateToken hands back
 REFRESH_TOKEN = "sso-refresh-token"
+CONTAINER_TOKEN = "pod-identity-agent-token"
 # The account each kind of credentials reaches (moto maps role credentials to it).
 ACCOUNTS = {
     "role-from-profile": "111111111111",
@@ -44,6 +49,8 @@ ACCOUNTS = {
     "process": "333333333333",
     "sso": "444444444444",
     "sso-expiring": "777777777777",
+    "sso-legacy": "888888888888",
+    "container": "999999999999",
     "web-identity": "555555555555",
     "irsa": "666666666666",
 }
@@ -209,6 +216,13 @@ sso_session = clinic-expiring
 sso_account_id = {ACCOUNTS["sso-expiring"]}
 sso_role_name = {ROLE}
 
+[profile sso-legacy]
+region = {REGION}
+sso_start_url = https://clinic-legacy.awsapps.com/start
+sso_region = {REGION}
+sso_account_id = {ACCOUNTS["sso-legacy"]}
+sso_role_name = {ROLE}
+
 [profile web-identity]
 region = {REGION}
 role_arn = {role("web-identity")}
@@ -223,11 +237,15 @@ def write_tokens(home: Path) -> None:
     15 minutes in which botocore refreshes a token) for `clinic-expiring`."""
     _cache_token(home, "clinic", SSO_TOKEN, 8 * 3600)
     _cache_token(home, "clinic-expiring", EXPIRING_TOKEN, 60)
+    # A legacy profile (sso_start_url, no sso-session) names its token by the start URL.
+    _cache_token(home, "clinic-legacy", SSO_TOKEN, 8 * 3600,
+                 name="https://clinic-legacy.awsapps.com/start")
 
 
-def _cache_token(home: Path, session: str, token: str, seconds: int) -> None:
+def _cache_token(home: Path, session: str, token: str, seconds: int,
+                 name: str | None = None) -> None:
     # botocore names a session's cached token by the SHA-1 of the session's name.
-    (home / ".aws" / "sso" / "cache" / _token_file(session)).write_text(json.dumps({
+    (home / ".aws" / "sso" / "cache" / _token_file(name or session)).write_text(json.dumps({
         "startUrl": f"https://{session}.awsapps.com/start", "region": REGION,
         "accessToken": token, "expiresAt": _later(seconds).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "clientId": "clinic-client", "clientSecret": "clinic-client-secret",
@@ -239,11 +257,42 @@ def _token_file(session: str) -> str:
     return hashlib.sha1(session.encode()).hexdigest() + ".json"
 
 
+@contextmanager
+def container_agent(credentials: dict[str, Any]) -> Iterator[str]:
+    """The ECS / EKS Pod Identity agent on loopback: the role's credentials, as JSON, to
+    a request bearing the agent token. Yields its URL."""
+    body = json.dumps({"AccessKeyId": credentials["AccessKeyId"],
+                       "SecretAccessKey": credentials["SecretAccessKey"],
+                       "Token": credentials["SessionToken"],
+                       "Expiration": _later(3600).strftime("%Y-%m-%dT%H:%M:%SZ")}).encode()
+
+    class Agent(BaseHTTPRequestHandler):
+        def log_message(self, *_: Any) -> None:  # keep test output clean
+            pass
+
+        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            authorised = self.headers.get("Authorization") == CONTAINER_TOKEN
+            self.send_response(200 if authorised else 403)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body if authorised else b"{}")
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Agent)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/v1/credentials"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @dataclass
 class Setup:
     home: Path
     proxy: StandIn
     process_credentials: dict[str, Any]
+    container_url: str
 
 
 @pytest.fixture(scope="module")
@@ -255,9 +304,10 @@ def setup(moto_server: MotoServer, tmp_path_factory: pytest.TempPathFactory) -> 
     process_credentials = assumed(ACCOUNTS["process"])
     write_home(home, process_credentials)
     portal = SsoPortal({ACCOUNTS[case]: assumed(ACCOUNTS[case])
-                        for case in ("sso", "sso-expiring")})
-    with through_stand_in(moto_server, hooks=[portal]) as proxy:
-        yield Setup(home, proxy, process_credentials)
+                        for case in ("sso", "sso-expiring", "sso-legacy")})
+    with (through_stand_in(moto_server, hooks=[portal]) as proxy,
+          container_agent(assumed(ACCOUNTS["container"])) as container_url):
+        yield Setup(home, proxy, process_credentials, container_url)
 
 
 def scan(setup: Setup, *args: str, env: dict[str, str] | None = None
@@ -279,6 +329,11 @@ CASES = {
     "sso": (["--profile", "sso"], {}, {"sso:GetRoleCredentials": 1}),
     "sso-expiring": (["--profile", "sso-expiring"], {},
                      {"sso-oidc:CreateToken": 1, "sso:GetRoleCredentials": 1}),
+    "sso-legacy": (["--profile", "sso-legacy"], {}, {"sso:GetRoleCredentials": 1}),
+    # ECS or EKS Pod Identity: the agent's URL and token in the environment (the URL is
+    # the test's credential endpoint, set per test).
+    "container": ([], {"AWS_CONTAINER_AUTHORIZATION_TOKEN": CONTAINER_TOKEN,
+                       "AWS_DEFAULT_REGION": REGION}, {}),
     "web-identity": (["--profile", "web-identity"], {}, {"sts:AssumeRoleWithWebIdentity": 1}),
     # A Kubernetes pod with IRSA: no profile, the role and token file in the environment.
     "irsa": ([], {"AWS_ROLE_ARN": f"arn:aws:iam::{ACCOUNTS['irsa']}:role/{ROLE}",
@@ -294,6 +349,9 @@ def test_each_kind_of_credentials_scans_its_own_account(setup: Setup, case: str)
     if case == "irsa":  # the token file, by its absolute path as the pod's is
         environment = {**environment, "AWS_WEB_IDENTITY_TOKEN_FILE":
                        str(setup.home / "web-identity-token")}
+    if case == "container":
+        environment = {**environment, "AWS_CONTAINER_CREDENTIALS_FULL_URI":
+                       setup.container_url}
     write_tokens(setup.home)  # as the case expects them, whatever ran before
     completed, document = scan(setup, *arguments, env=environment)
     account = ACCOUNTS[case]
