@@ -2,7 +2,11 @@
 
 Registered in linter/cli.py. This module imports neither boto3 nor linter.cli at import
 time: the file scan stays light, and cli.py can import it without a cycle. The options'
-machinery is linter.cli_options, shared with `scan`.
+machinery is linter.cli_options, shared with `scan`; so are the configuration file, the
+exceptions (linter.suppress.Policy), the baseline (linter.cli_run) and the outputs
+(linter.cli_output.write_reports), so a live scan is suppressed and reported as a file
+scan is. With --templates or --terraform-state, the DRF rules compare what runs with
+what is declared (linter.live.drift).
 """
 
 from __future__ import annotations
@@ -16,13 +20,19 @@ from typing import Annotated, Any
 import typer
 
 from linter.cli_options import environment_lists, load_rules, option, set_debug, split_list
-from linter.cli_output import fail, write
+from linter.cli_output import fail
 
 
 class LiveOutputFormat(str, Enum):
+    """Every format `scan` writes (linter.report.outputs.FORMATS)."""
+
     text = "text"
     json = "json"
     sarif = "sarif"
+    junit = "junit"
+    github = "github"
+    markdown = "markdown"
+    gitlab_sast = "gitlab-sast"
 
 
 class LiveSeverity(str, Enum):
@@ -36,12 +46,16 @@ AWS_EPILOG = """\b
 Examples:
   ephi-lint aws --regions us-east-1,eu-west-1 -f sarif -o live.sarif
   ephi-lint aws --regions all --services s3,rds,kms,cloudtrail
-  ephi-lint aws --org-role ephi-lint-scan --regions all
-  ephi-lint aws --templates infra/ -o sarif=live.sarif -o text
+  ephi-lint aws --org-role ephi-lint-scan --regions all --shard 2/4
+  ephi-lint aws --templates infra/ -o sarif=live.sarif -o json=live.json -o text
+  ephi-lint aws --terraform-state terraform.tfstate --include-rule 'DRF-*'
+  ephi-lint aws --config .ephi-lint.yaml --baseline accepted.sarif --soft-fail
 
 \b
 Every option can also be set as EPHI_LINT_<OPTION> (EPHI_LINT_REGIONS=all);
-the command line wins. Exit codes: 0 clean, 1 findings, 2 any error.
+the command line wins. The nearest .ephi-lint.yaml (from the working
+directory up) applies as for `scan`: its waivers match ARNs, ARN globs and
+tags. Exit codes: 0 clean, 1 findings (0 with --soft-fail), 2 any error.
 """
 
 
@@ -60,8 +74,8 @@ def aws(
         "--format", "-f")] = LiveOutputFormat.text,
     outputs: Annotated[list[str] | None, option(
         "--output", "-o", metavar="[FORMAT=]FILE|FORMAT",
-        help="Write the --format report to FILE, or FORMAT=FILE (repeatable; FORMAT alone, "
-             "FORMAT=- or - is standard output).")] = None,
+        help="Write the --format report to FILE, or FORMAT=FILE (repeatable: several "
+             "outputs in one run; FORMAT alone, FORMAT=- or - is standard output).")] = None,
     org_role: Annotated[str | None, option(
         "--org-role", help="Scan the organization's accounts through this role, assumed "
                            "in each (arn:aws:iam::ACCOUNT:role/ROLE_NAME).")] = None,
@@ -71,9 +85,15 @@ def aws(
     max_workers: Annotated[int, option(
         "--max-workers", min=1, max=64,
         help="Accounts, services and regions read at the same time.")] = 8,
-    severity_threshold: Annotated[LiveSeverity, option(
+    shard: Annotated[str | None, option(
+        "--shard", metavar="K/N",
+        help="Read only shard K of N of the account x Region x service units (default: "
+             "JOB_COMPLETION_INDEX in a Kubernetes Indexed Job); combine the SARIF outputs "
+             "with `ephi-lint merge`.")] = None,
+    severity_threshold: Annotated[LiveSeverity | None, option(
         "--severity-threshold",
-        help="Report and fail only on findings of this severity or higher.")] = LiveSeverity.low,
+        help="Report and fail only on findings of this severity or higher (default: the "
+             "config's, else low).")] = None,
     rules_dirs: Annotated[list[Path] | None, option(
         "--rules", help="Extra rule directory (repeatable).")] = None,
     include_rules: Annotated[list[str] | None, option(
@@ -84,15 +104,36 @@ def aws(
                                "comma-separated).")] = None,
     fail_on_unknown: Annotated[bool, option(
         "--fail-on-unknown", help="Exit 1 when a setting cannot be decided.")] = False,
-    soft_fail: Annotated[bool, option(
-        "--soft-fail", help="Findings do not fail the run (exit 0); an error still "
-                            "exits 2.")] = False,
+    soft_fail: Annotated[bool | None, option(
+        "--soft-fail/--no-soft-fail",
+        help="Findings do not fail the run (exit 0); an error still exits 2 (default: the "
+             "config's soft_fail, else off).")] = None,
+    config_path: Annotated[Path | None, option(
+        "--config", help="Configuration file (default: the nearest .ephi-lint.yaml in the "
+                         "working directory or above).")] = None,
+    no_config: Annotated[bool, option(
+        "--no-config", help="Ignore .ephi-lint.yaml files.")] = False,
+    baseline: Annotated[Path | None, option(
+        "--baseline", help="SARIF file of accepted findings: report only new ones.")] = None,
+    update_baseline: Annotated[bool, option(
+        "--update-baseline",
+        help="Add this scan's findings to the --baseline file (created if missing; kept "
+             "findings stay).")] = False,
     sarif_category: Annotated[str | None, option(
         "--sarif-category", help="SARIF runAutomationDetails.id.")] = None,
+    sarif_omit_suppressed: Annotated[bool | None, option(
+        "--sarif-omit-suppressed/--sarif-keep-suppressed",
+        help="Leave suppressed results out of the SARIF file (default: the config's "
+             "sarif_omit_suppressed, else kept).")] = None,
     templates: Annotated[Path | None, option(
         "--templates", exists=True, help="Directory of the CloudFormation templates: "
         "resources tagged aws:cloudformation:logical-id point at the line that "
-        "declared them.")] = None,
+        "declared them, and the DRF rules compare each with its declaration.")] = None,
+    terraform_state: Annotated[Path | None, option(
+        "--terraform-state", exists=True, dir_okay=False, metavar="FILE",
+        help="terraform.tfstate or `terraform show -json` output: the DRF rules compare "
+             "each live resource with the state's declaration and list the ePHI stores "
+             "no declaration covers.")] = None,
     color: Annotated[bool | None, option(
         "--color/--no-color", help="Colour text output (default: on a terminal, unless "
                                    "NO_COLOR is set; FORCE_COLOR forces it).")] = None,
@@ -115,24 +156,35 @@ def aws(
         raise fail("the aws command needs boto3: pip install 'ephi-lint[aws]'") from None
     from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
+    from linter.cli_output import write_reports
+    from linter.cli_run import load_configuration, read_baseline
+    from linter.cli_run import update_baseline as add_to_baseline
+    from linter.config import Shard
     from linter.live.progress import ScanProgress, summary
     from linter.live.scan import LiveScanRequest, LiveScanResult, run_live_scan
     from linter.live.services import SERVICES, selected_services
     from linter.report import ScanReport
-    from linter.report.outputs import RenderOptions, parse_targets, render, use_colour
+    from linter.report.outputs import RenderOptions, parse_targets, use_colour
+    from linter.suppress import Policy
 
     try:
         targets = parse_targets(output_format.value, outputs or [],
                                 tuple(item.value for item in LiveOutputFormat))
+        if shard is not None:
+            Shard.parse(shard)
     except ValueError as error:
         raise fail(str(error)) from None
-    rules = load_rules(rules_dirs or [], split_list(include_rules), split_list(exclude_rules))
+    known = read_baseline(baseline, update_baseline)
+    config = load_configuration(config_path, no_config, [])
+    rules = load_rules(rules_dirs or [], split_list(include_rules) or list(config.enable),
+                       [*split_list(exclude_rules), *config.disable])
+    declarations, read_rules = _drift_inputs(rules, templates, terraform_state, rules_dirs)
     service_names = [name.lower() for name in split_list(services or [])]
     unknown = sorted(set(service_names) - set(SERVICES))
     if unknown:
         raise fail(f"--services: unknown service {', '.join(unknown)} "
                    f"(known: {', '.join(sorted(SERVICES))})")
-    if not selected_services(rules, service_names or None):
+    if not selected_services(read_rules, service_names or None):
         raise fail("no selected rule judges the selected services: nothing would be assessed")
     account_ids = split_list(accounts or [])
     if account_ids and not org_role:
@@ -144,9 +196,12 @@ def aws(
     # Quiet: the progress lines are kept from the terminal (the report still lists what
     # could not be assessed).
     progress = ScanProgress(io.StringIO() if quiet else None)
-    request = LiveScanRequest(rules=rules, regions=split_list(regions or []) or None,
+    request = LiveScanRequest(rules=read_rules, regions=split_list(regions or []) or None,
                               services=service_names or None, profile=profile,
                               max_workers=max_workers)
+    # linter.live.scan reads `shard` ("K/N"); set on the instance so this option works
+    # whether or not that dataclass declares the field yet.
+    setattr(request, "shard", shard)  # noqa: B010
     if templates is not None:
         from linter.live.templates import load_templates
 
@@ -172,20 +227,60 @@ def aws(
         # Only the account lookup, the organization's account list and the region list
         # can fail here: without them there is nothing to scan.
         raise fail(f"cannot start the AWS scan: {error}") from None
-    report = ScanReport(result, severity_threshold.value, fail_on_unknown, soft_fail=soft_fail,
+    if declarations is not None:
+        from linter.live.drift import drift_outcomes
+
+        result.outcomes = [*result.outcomes, *drift_outcomes(result, declarations, rules)]
+    # Rules read only so that drift has the live settings to compare report nothing.
+    selected = {rule.id for rule in rules}
+    result.outcomes = [outcome for outcome in result.outcomes if outcome.rule.id in selected]
+    result.rules = rules
+    index = request.templates
+    sharded = shard is not None or getattr(result, "shard", None) is not None
+    policy = Policy(config, Path.cwd(), selected, report_unused_waivers=not sharded,
+                    tags_of=index.tags_of if index is not None else None)
+    result.outcomes = policy.apply(result.outcomes, list(index.files) if index else [])
+    report = ScanReport(result, severity_threshold.value if severity_threshold
+                        else config.severity_threshold or "low", fail_on_unknown,
+                        notices=policy.notices, baseline=known,
+                        soft_fail=config.soft_fail if soft_fail is None else soft_fail,
                         include_passed=include_passed)
+    category = sarif_category or "ephi-lint-aws"
+    if update_baseline and baseline is not None:  # a baseline carries no provenance
+        report.baseline = add_to_baseline(baseline, report, Path.cwd(), category)
     report.provenance = _live_provenance(started, result, rules_dirs or [], session.caller_arn)
-    options = RenderOptions(root=Path.cwd(), category=sarif_category or "ephi-lint-aws",
-                            colour=use_colour(color, sys.stdout), quiet=quiet)
-    for target in targets:
-        write(render(target, report, options), target.path)
+    options = RenderOptions(
+        root=Path.cwd(), category=category, colour=use_colour(color, sys.stdout), quiet=quiet,
+        omit_suppressed=config.sarif_omit_suppressed if sarif_omit_suppressed is None
+        else sarif_omit_suppressed)
     if not quiet:
         typer.echo(summary(result), err=True)
-        if not any(target.format == "text" and target.path is None for target in targets):
-            from linter.report.text import summary as scan_summary
-
-            typer.echo(scan_summary(report), err=True)
+    write_reports(targets, report, options, quiet)
     raise typer.Exit(report.exit_code)
+
+
+def _drift_inputs(rules: list[Any], templates: Path | None, state: Path | None,
+                  rules_dirs: list[Path] | None) -> tuple[Any, list[Any]]:
+    """(the declarations to compare with, the rules the scan reads with): with
+    --templates or --terraform-state and a DRF rule selected, the scan also reads the
+    settings drift compares, with rules whose findings are then left out."""
+    from linter.live.drift import DRIFT_PREFIX
+
+    drift_rules = [rule for rule in rules if rule.id.startswith(DRIFT_PREFIX)]
+    if templates is None and state is None:
+        if drift_rules and len(drift_rules) == len(rules):
+            raise fail("the DRF rules compare the account with its declarations: give "
+                       "--templates DIR or --terraform-state FILE")
+        return None, rules
+    if not drift_rules:
+        return None, rules
+    from linter.live.drift import DriftInputError, load_declarations, reading_rules
+
+    try:
+        declarations = load_declarations(templates, state, Path.cwd())
+    except DriftInputError as error:
+        raise fail(str(error)) from None
+    return declarations, reading_rules(rules, load_rules(rules_dirs or [], [], []))
 
 
 def _live_provenance(started: Any, result: Any, rules_dirs: list[Path],

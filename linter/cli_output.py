@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -35,6 +36,20 @@ def write(rendered: str, output: Path | None) -> None:
         output.write_text(rendered, encoding="utf-8")
     except OSError as error:
         raise fail(f"cannot write {output}: {error.strerror}") from None
+
+
+def write_reports(targets: list[Any], report: Any, options: Any, quiet: bool) -> None:
+    """Render `report` into every --output target (linter.report.outputs), then, unless
+    quiet or the text report already went to the terminal, its summary line on stderr."""
+    from linter.report.outputs import render
+
+    for target in targets:
+        write(render(target, report, options), target.path)
+    if not quiet and not any(target.format == "text" and target.path is None
+                             for target in targets):
+        from linter.report.text import summary
+
+        typer.echo(summary(report), err=True)
 
 
 def _discard_stdout() -> None:

@@ -1,6 +1,10 @@
 """One file scan from resolved options: configuration, rules, files, the pipeline and the
 exceptions that apply, giving the ScanReport. Shared by `scan` and `baseline create`.
 
+The steps every scanning command shares live here too, so `scan` and `aws` suppress and
+compare the same way: the configuration file (load_configuration), the baseline
+(read_baseline, update_baseline).
+
 Imports nothing heavy at import time: the pipeline loads when a scan runs.
 """
 
@@ -58,15 +62,7 @@ class Scanned:
 def execute(run: ScanRun) -> Scanned:
     """Configuration, rules, files, scan, exceptions: the ScanReport, the scan root and
     the configuration that applied."""
-    from linter.config import (
-        Config,
-        ConfigError,
-        Shard,
-        find_config,
-        load_config,
-        module_files,
-        select_files,
-    )
+    from linter.config import Shard, module_files, select_files
     from linter.discover import PathFilter, decode
     from linter.pipeline import ScanRequest
     from linter.pipeline import scan as run_scan
@@ -77,13 +73,7 @@ def execute(run: ScanRun) -> Scanned:
     for path in file_paths:
         if not path.exists() and not path.is_symlink():
             raise fail(f"{path}: no such file or directory")
-    config = Config()
-    config_file = run.config_path or (None if run.no_config else find_config(file_paths))
-    if config_file is not None:
-        try:
-            config = load_config(config_file)
-        except ConfigError as error:
-            raise fail(str(error)) from None
+    config = load_configuration(run.config_path, run.no_config, file_paths)
     rules = load_rules(run.rules_dirs, run.include_rules or list(config.enable),
                        [*run.exclude_rules, *config.disable])
     try:
@@ -136,3 +126,55 @@ def scan_root(paths: list[Path]) -> Path:
         return cwd
     folders = [path if path.is_dir() else path.parent for path in absolute]
     return Path(os.path.commonpath([str(folder) for folder in folders]))
+
+
+def load_configuration(config_path: Path | None, no_config: bool, start: list[Path]) -> Any:
+    """The linter.config.Config that applies: --config, else the nearest .ephi-lint.yaml
+    in the first of `start`'s folders or above it (the working directory when `start` is
+    empty), else the defaults. A broken file is a usage error (exit 2)."""
+    from linter.config import Config, ConfigError, find_config, load_config
+
+    config_file = config_path or (None if no_config else find_config(start))
+    if config_file is None:
+        return Config()
+    try:
+        return load_config(config_file)
+    except ConfigError as error:
+        raise fail(str(error)) from None
+
+
+def read_baseline(path: Path | None, update: bool) -> frozenset[str]:
+    """The fingerprints of --baseline FILE (none when it does not exist yet and
+    --update-baseline will create it)."""
+    if update and path is None:
+        raise fail("--update-baseline needs --baseline FILE")
+    if path is None:
+        return frozenset()
+    if not path.exists():
+        if update:
+            return frozenset()
+        raise fail(f"--baseline {path}: no such file")
+    from linter.merge import SarifError, fingerprints, read_sarif
+
+    try:
+        return fingerprints(read_sarif(path))
+    except SarifError as error:
+        raise fail(f"--baseline {error}") from None
+
+
+def update_baseline(path: Path, report: Any, root: Path, category: str | None) -> frozenset[str]:
+    """Old baseline entries stay and this scan's open findings join them (checkov#6858).
+    Refused when the scan had errors: what it could not read would drop out."""
+    from linter.merge import SarifError, fingerprints, merge, read_sarif, write_sarif
+    from linter.report import sarif
+
+    if report.exit_code == 2:
+        raise fail(f"--update-baseline: not updating {path}: the scan had errors")
+    current = sarif.build(report, root, category)
+    try:
+        documents = [(str(path), read_sarif(path))] if path.exists() else []
+        merged = merge([*documents, ("this scan", current)])
+        write_sarif(merged, path)
+    except (SarifError, OSError) as error:
+        raise fail(f"--update-baseline: {error}") from None
+    return fingerprints(merged)

@@ -44,8 +44,10 @@ class Waiver:
     line: int
     rule: str  # rule id or glob
     justification: str
-    resource: str = "*"  # address or glob
+    resource: str = "*"  # address or glob (an ARN or ARN glob for a live scan)
     paths: tuple[str, ...] = ()  # empty: anywhere
+    # Live scans: (key, value glob) pairs the resource's tags must all hold; empty: any.
+    tags: tuple[tuple[str, str], ...] = ()
     compensating_control: str = ""
     approved_by: str = ""
     expires: datetime.date | None = None
@@ -251,6 +253,8 @@ def _build(data: dict[str, Any], node: yaml.Node, path: Path) -> Config:
             index=index, line=_line_of(node, ["waivers", index]), rule=item["rule"].upper(),
             justification=item["justification"].strip(), resource=item.get("resource", "*"),
             paths=tuple(item.get("paths", ())),
+            tags=tuple((key.strip(), value.strip()) for key, _, value in
+                       (tag.partition("=") for tag in item.get("tags", ()))),
             compensating_control=item.get("compensating_control", ""),
             approved_by=item.get("approved_by", ""),
             expires=datetime.date.fromisoformat(expires) if expires else None))
@@ -371,7 +375,9 @@ unsuppressible_rules: []
 # reported.
 waivers: []
 #  - rule: ENC-003
-#    resource: aws_s3_bucket.public_assets      # address or glob (module.cdn.*)
+#    resource: aws_s3_bucket.public_assets      # address or glob (module.cdn.*); for
+#                                               # `ephi-lint aws` an ARN or ARN glob
+#    tags: ["data-class=public"]                # `ephi-lint aws`: the resource's tags
 #    paths: ["terraform/static/**"]
 #    justification: Public marketing images only; no ePHI is ever written here.
 #    compensating_control: Bucket policy denies uploads except from the CMS role.

@@ -9,6 +9,9 @@ why, so an exception here is an auditable act, never a silent ignore:
 - the config can forbid inline suppressions or name rules that cannot be suppressed.
 Suppressed findings are kept (with their suppression), never dropped.
 
+`ephi-lint aws` applies the same policy to a live scan: a waiver's `resource` is then an
+ARN or ARN glob, and its `tags` (KEY=VALUE globs) must all be on the resource.
+
 Where an inline suppression attaches (tfsec#1406): a comment `# ephi-lint: ignore[ID]
 why` (HCL `#` or `//`, YAML `#`) applies to the line it ends; a comment alone on its
 line applies to the next line that is not blank or a comment. When that line is the
@@ -36,7 +39,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import re
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -156,8 +159,12 @@ class Policy:
 
     def __init__(self, config: Config, root: Path, rule_ids: Iterable[str],
                  today: datetime.date | None = None, report_unused_waivers: bool = True,
-                 select: Callable[[list[SourceFile]], list[SourceFile]] | None = None) -> None:
+                 select: Callable[[list[SourceFile]], list[SourceFile]] | None = None,
+                 tags_of: Callable[[str], Mapping[str, str] | None] | None = None) -> None:
         self.config = config
+        # A live scan: a resource's tags by its address (ARN), for waivers that name
+        # tags; None when unknown (a waiver with tags then matches nothing).
+        self.tags_of = tags_of
         self.root = root
         self.rule_ids = set(rule_ids)
         self.today = today or datetime.date.today()
@@ -293,8 +300,7 @@ class Policy:
                                waiver.expires.isoformat() if waiver.expires else "")
         return None
 
-    @staticmethod
-    def _waiver_matches(waiver: Waiver, outcome: Outcome, paths: set[str]) -> bool:
+    def _waiver_matches(self, waiver: Waiver, outcome: Outcome, paths: set[str]) -> bool:
         import fnmatch
 
         if not rule_matches(outcome.rule.id, [waiver.rule]):
@@ -303,6 +309,11 @@ class Policy:
         if not (fnmatch.fnmatchcase(address, waiver.resource)
                 or fnmatch.fnmatchcase(f"{address} {outcome.element}".strip(), waiver.resource)):
             return False
+        if waiver.tags:
+            tags = self.tags_of(address) if self.tags_of else None
+            if tags is None or not all(key in tags and fnmatch.fnmatchcase(tags[key], value)
+                                       for key, value in waiver.tags):
+                return False
         return not waiver.paths or any(path_matches(path, pattern)
                                        for path in paths for pattern in waiver.paths)
 

@@ -31,11 +31,22 @@ class TemplateIndex:
     def __init__(self) -> None:
         # logical id -> [(template file stem, location)]
         self.declared: dict[str, list[tuple[str, SourceLocation]]] = defaultdict(list)
+        # The template files indexed (path, display path): their inline
+        # `ephi-lint: ignore[...]` comments apply to the findings anchored in them.
+        self.files: list[tuple[Path, str]] = []
+        # ARN -> the resource's tags, for waivers that name tags; filled when the live
+        # adapter passes the ARN to locate().
+        self.tags: dict[str, dict[str, str]] = {}
 
     def add(self, stem: str, logical_id: str, location: SourceLocation) -> None:
         self.declared[logical_id].append((stem, location))
 
-    def locate(self, tags: dict[str, str]) -> SourceLocation | None:
+    def tags_of(self, arn: str) -> dict[str, str] | None:
+        return self.tags.get(arn)
+
+    def locate(self, tags: dict[str, str], arn: str = "") -> SourceLocation | None:
+        if arn:
+            self.tags[arn] = dict(tags)
         candidates = self.declared.get(tags.get(LOGICAL_ID_TAG, ""), [])
         if len(candidates) == 1:
             return candidates[0][1]
@@ -60,6 +71,8 @@ def load_templates(directory: Path, root: Path | None = None) -> TemplateIndex:
         except (OSError, UnicodeDecodeError, DocumentError):
             continue  # not a template this index can use; the file scan reports it
         shown = Path(os.path.relpath(path.resolve(), root.resolve())).as_posix()
+        if templates:
+            index.files.append((path, shown))
         for template in templates:
             resources = template.get("Resources")
             if not isinstance(resources, ConfigNode):

@@ -23,6 +23,7 @@ from linter import __version__
 from linter.conditions import Status
 from linter.engine import Outcome
 from linter.report import ScanReport
+from linter.report.live_place import in_no_file
 
 SCHEMA_VERSION = "15.0.7"
 SCHEMA_URI = ("https://gitlab.com/gitlab-org/security-products/security-report-schemas/"
@@ -90,10 +91,20 @@ def _hipaa_identifier(citation: str) -> dict[str, str]:
             "url": HIPAA_URI.format(section=section)}
 
 
+def _location(outcome: Outcome) -> dict[str, Any]:
+    """The file and lines; a live resource no file declares has its virtual path and no
+    line (GitLab's schema requires neither), its ARN and account in the description."""
+    location = outcome.location
+    place = in_no_file(outcome)
+    if place is not None:
+        return {"file": location.path, "class": place.full}
+    return {"file": location.path, "start_line": location.start_line,
+            "end_line": max(location.end_line, location.start_line)}
+
+
 def _vulnerability(outcome: Outcome, used: set[str]) -> dict[str, Any]:
     rule = outcome.rule
     unknown = outcome.status is Status.UNKNOWN
-    location = outcome.location
     vulnerability: dict[str, Any] = {
         "id": _unique_id(outcome, used),
         "category": "sast",
@@ -101,8 +112,7 @@ def _vulnerability(outcome: Outcome, used: set[str]) -> dict[str, Any]:
         "description": f"{outcome.message}\n\n{rule.rationale}",
         "severity": "Info" if unknown else _SEVERITIES[rule.severity],
         "solution": rule.remediation["summary"][:_MAX_SOLUTION],
-        "location": {"file": location.path, "start_line": location.start_line,
-                     "end_line": max(location.end_line, location.start_line)},
+        "location": _location(outcome),
         "identifiers": [_rule_identifier(rule),
                         *(_hipaa_identifier(citation) for citation in rule.hipaa)],
         "details": _details(outcome),

@@ -182,8 +182,8 @@ def render_markdown_summary(documents: Sequence[Mapping[str, Any]],
         lines += ["", "| severity | rule | resource | where | fix |",
                   "| --- | --- | --- | --- | --- |"]
         lines += [f"| {_md(item.get('severity'))} | {_md(item.get('rule'))} | "
-                  f"`{_md(item.get('resource'))}` | `{_md(item.get('file'))}:"
-                  f"{_md(item.get('line'))}` | {_md(item.get('fix'))} |"
+                  f"`{_md(item.get('resource'))}` | {_where_text(item)} | "
+                  f"{_md(item.get('fix'))} |"
                   for item in failing[:50]]
         if len(failing) > 50:
             lines.append(f"\n{len(failing) - 50} more failing settings are in the full report.")
@@ -197,3 +197,11 @@ def _md(value: Any) -> str:
     """A table cell: no pipe, no newline, no backtick, no HTML that a summary would render."""
     text = "" if value is None else str(value)
     return escape(text.replace("|", "\\|").replace("\n", " ").replace("`", "'"), quote=False)
+
+
+def _where_text(item: dict[str, Any]) -> str:
+    """`file:line`, or a live finding's account and Region (its ARN is the resource)."""
+    live = item.get("live")
+    if isinstance(live, dict) and not live.get("declared"):
+        return _md(f"account {live.get('account')}, {live.get('region')}")
+    return f"`{_md(item.get('file'))}:{_md(item.get('line'))}`"

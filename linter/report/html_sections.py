@@ -46,6 +46,12 @@ def percent_text(value: float | None) -> str:
 
 
 def _where(row: Mapping[str, Any]) -> str:
+    live = row.get("live")
+    if isinstance(live, Mapping):  # a live finding (json_format.finding): no line 1
+        place = f'account {live.get("account")}, {live.get("region")}'
+        if live.get("declared"):
+            place += f' (declared at {row.get("file")}:{row.get("line")})'
+        return f'<span class="mono">{_e(place)}</span>'
     if row.get("arn"):
         return f'<span class="mono">{_e(row["arn"])}</span>'
     return f'<span class="mono">{_e(row.get("file"))}:{_e(row.get("line"))}</span>'

@@ -11,6 +11,7 @@ from linter.conditions import Status
 from linter.engine import Outcome
 from linter.metrics import inventory_json
 from linter.report import ScanReport, tls13_coverage
+from linter.report.live_place import in_no_file, live_place
 
 
 def render(report: ScanReport) -> str:
@@ -87,6 +88,13 @@ def live_summary(result: Any) -> dict[str, Any]:
 
 
 def finding(outcome: Outcome) -> dict[str, Any]:
+    """One finding. A live one also names its account, Region and ARN, and `declared`
+    says whether `file` and `line` are a real file (its template or state) or the
+    virtual path of a resource no file declares."""
+    place = live_place(outcome.resource)
+    live = {} if place is None else {"account": place.account, "region": place.region,
+                                     "arn": place.arn,
+                                     "declared": in_no_file(outcome) is None}
     return {
         "rule": outcome.rule.id,
         "title": outcome.rule.title,
@@ -106,4 +114,5 @@ def finding(outcome: Outcome) -> dict[str, Any]:
         "fix": outcome.rule.remediation["summary"],
         "fingerprint": outcome.fingerprint,
         "suppression": dataclasses.asdict(outcome.suppression) if outcome.suppression else None,
+        **({"live": live} if live else {}),
     }

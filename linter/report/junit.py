@@ -4,6 +4,8 @@ A failing testcase carries the finding's message (one line per finding when a ru
 fails on several parts of the resource); suppressed, baselined and UNKNOWN outcomes are
 skipped testcases that say why; files that could not be scanned and crashing rules are
 testcases with an <error>, so the report cannot look green when the run was not.
+A live resource that no file declares has no file or line attribute: its testcase is
+named by its ARN and its messages say the account and Region.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from collections import defaultdict
 from linter.conditions import Status
 from linter.engine import Outcome
 from linter.report import ScanReport
+from linter.report.live_place import in_no_file, where
 
 
 def render(report: ScanReport) -> str:
@@ -68,15 +71,16 @@ def render(report: ScanReport) -> str:
 def _testcase(suite: ElementTree.Element, report: ScanReport, rule_id: str, address: str,
               outcomes: list[Outcome], baselined: set[int], counts: dict[str, int]) -> None:
     first = min(outcomes, key=lambda outcome: outcome.location.start_line)
-    case = ElementTree.SubElement(suite, "testcase", classname=rule_id, name=address,
-                                  file=first.location.path, line=str(first.location.start_line))
+    case = ElementTree.SubElement(suite, "testcase", classname=rule_id, name=address)
+    if in_no_file(first) is None:
+        case.set("file", first.location.path)
+        case.set("line", str(first.location.start_line))
     counts["tests"] += 1
     gating = {Status.FAIL, Status.UNKNOWN} if report.fail_on_unknown else {Status.FAIL}
     failing = [outcome for outcome in outcomes if outcome.status in gating
                and outcome.suppression is None and id(outcome) not in baselined]
     if failing:
-        detail = "\n".join(f"{outcome.location.path}:{outcome.location.start_line}: "
-                           f"{outcome.message}" for outcome in failing)
+        detail = "\n".join(f"{where(outcome)}: {outcome.message}" for outcome in failing)
         detail += f"\nfix: {failing[0].rule.remediation['summary']}"
         failure = ElementTree.SubElement(case, "failure", message=failing[0].message,
                                          type=failing[0].rule.severity)

@@ -8,6 +8,7 @@ from collections import Counter
 from linter.conditions import Status
 from linter.engine import SEVERITIES, Outcome
 from linter.report import ScanReport
+from linter.report.live_place import in_no_file, where
 from linter.report.text import summary
 
 # A GitHub step summary is limited to 1 MiB; the counts above the cut stay exact.
@@ -24,6 +25,13 @@ def _column(outcome: Outcome) -> str:
     if outcome.suppression is not None:
         return "suppressed"
     return "unknown" if outcome.status is Status.UNKNOWN else outcome.rule.severity
+
+
+def _location(outcome: Outcome) -> str:
+    """`file:line`, or for a live resource no file declares its account and Region (the
+    Resource column holds its ARN)."""
+    place = in_no_file(outcome)
+    return cell(place.label) if place else f"`{cell(where(outcome))}`"
 
 
 def render(report: ScanReport) -> str:
@@ -46,7 +54,7 @@ def render(report: ScanReport) -> str:
         for outcome in report.findings[:MAX_ROWS]:
             lines.append(f"| {_column(outcome)} | {outcome.rule.id} | "
                          f"`{cell(outcome.resource.address)}` | "
-                         f"`{cell(outcome.location.path)}:{outcome.location.start_line}` | "
+                         f"{_location(outcome)} | "
                          f"{cell(outcome.message)} |")
         if len(report.findings) > MAX_ROWS:
             lines.append(f"\n{len(report.findings) - MAX_ROWS} more findings not listed "

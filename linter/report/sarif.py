@@ -10,6 +10,10 @@ Without noise: an UNKNOWN result is a `note` with a low security-severity of its
 (GitHub would otherwise rank it by its rule's), and a run describes only the rules that
 have results (the catalogue is `ephi-lint rules --format sarif`), each pointing at its
 own documentation page, so an upload stays small.
+
+A live finding points at its virtual path `aws/ACCOUNT/REGION/SERVICE/NAME` with no
+region (it has no line), or at the template or state line that declared it; its
+logical location is the ARN, and its properties name the account and Region.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from linter.conditions import Status
 from linter.engine import SEVERITIES, Outcome, Rule
 from linter.explain import SNIPPET_LANGUAGE
 from linter.report import SECURITY_SEVERITY, ScanReport
+from linter.report.live_place import in_no_file, live_place
 from linter.suppress import Suppression
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -207,6 +212,10 @@ def _artifact(path: str) -> dict[str, Any]:
 def _result(outcome: Outcome, index: dict[str, int]) -> dict[str, Any]:
     unknown = outcome.status is Status.UNKNOWN
     location = outcome.location
+    physical: dict[str, Any] = {"artifactLocation": _artifact(location.path)}
+    if in_no_file(outcome) is None:
+        physical["region"] = {"startLine": location.start_line,
+                              "endLine": max(location.end_line, location.start_line)}
     result: dict[str, Any] = {
         "ruleId": outcome.rule.id,
         "ruleIndex": index[outcome.rule.id],
@@ -214,11 +223,7 @@ def _result(outcome: Outcome, index: dict[str, int]) -> dict[str, Any]:
         "kind": "review" if unknown else "fail",
         "message": {"text": outcome.message},
         "locations": [{
-            "physicalLocation": {
-                "artifactLocation": _artifact(location.path),
-                "region": {"startLine": location.start_line,
-                           "endLine": max(location.end_line, location.start_line)},
-            },
+            "physicalLocation": physical,
             "logicalLocations": [{"fullyQualifiedName": outcome.resource.address,
                                   "kind": "resource"}],
         }],
@@ -231,6 +236,9 @@ def _result(outcome: Outcome, index: dict[str, int]) -> dict[str, Any]:
             "hipaa": list(outcome.rule.hipaa),
         },
     }
+    place = live_place(outcome.resource)
+    if place is not None:
+        result["properties"].update(account=place.account, region=place.region, arn=place.arn)
     if unknown:
         result["properties"]["security-severity"] = UNKNOWN_SECURITY_SEVERITY
     if outcome.suppression is not None:
