@@ -3,6 +3,11 @@ runs of sharded scans into one run (GitHub rejects several runs with one categor
 
 Results are identified by their `ephiLint/v1` partial fingerprint (rule + resource +
 attribute path), which does not change when lines move or files are reformatted.
+
+The shards of a live scan (`ephi-lint aws` with a shard) each carry a manifest (K/N,
+their units, the scope all shards share, complete or failed; linter.live.scan). Merging
+them is refused, naming the shard, when one of the N is missing or failed, or when the
+files come from different scans: a partial merge would look like a clean organization.
 """
 
 from __future__ import annotations
@@ -46,9 +51,99 @@ def _identity(result: dict[str, Any]) -> str:
                       sort_keys=True)
 
 
+def shard_manifest(document: dict[str, Any]) -> dict[str, Any] | None:
+    """The live-scan shard manifest of a SARIF log (its invocation's `live` properties)
+    or of an `ephi-lint aws` JSON report (its `live` section); None: not a shard."""
+    if isinstance(document.get("live"), dict):
+        manifest = document["live"].get("shard")
+        return manifest if isinstance(manifest, dict) else None
+    for run in document.get("runs") or []:
+        for invocation in run.get("invocations") or []:
+            live = (invocation.get("properties") or {}).get("live") or {}
+            if isinstance(live.get("shard"), dict):
+                return dict(live["shard"])
+    return None
+
+
+def check_shards(documents: list[tuple[str, dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The shard manifests of `documents`, once each is known to be one complete shard of
+    one scan and every shard of it is there; SarifError naming the shard otherwise.
+    Files without a manifest (file scans, whose shards are not counted) pass as they are:
+    [] is returned when no file has one."""
+    manifests = [(name, shard_manifest(document)) for name, document in documents]
+    if all(manifest is None for _, manifest in manifests):
+        return []
+    unsharded = [name for name, manifest in manifests if manifest is None]
+    if unsharded:
+        raise SarifError(f"{', '.join(unsharded)}: not the output of a live-scan shard, "
+                         "merged with shards: merge the outputs of one sharded scan")
+    named = [(name, _valid_manifest(name, manifest)) for name, manifest in manifests
+             if manifest is not None]
+    first_name, first = named[0]
+    total = first["total"]
+    by_index: dict[int, tuple[str, dict[str, Any]]] = {}
+    for name, manifest in named:
+        label = f"shard {manifest['index']}/{manifest['total']} ({name})"
+        if manifest["total"] != total:
+            raise SarifError(f"{label}: one of {manifest['total']} shards, but "
+                             f"{first_name} is one of {total}: merge the shards of one scan")
+        if manifest["scope"] != first["scope"]:
+            raise SarifError(f"{label}: scanned {_scope_text(manifest['scope'])}, but "
+                             f"{first_name} scanned {_scope_text(first['scope'])}: merge the "
+                             "shards of one scan")
+        seen = by_index.get(manifest["index"])
+        if seen is not None and seen[1]["units"] != manifest["units"]:
+            raise SarifError(f"{label}: shard {manifest['index']}/{total} is also "
+                             f"{seen[0]}, with other units: merge the shards of one scan")
+        by_index.setdefault(manifest["index"], (name, manifest))
+    missing = [index for index in range(1, total + 1) if index not in by_index]
+    if missing:
+        given = ", ".join(f"{index}/{total}" for index in sorted(by_index))
+        raise SarifError(
+            f"shard {', '.join(f'{index}/{total}' for index in missing)} "
+            f"{'is' if len(missing) == 1 else 'are'} missing (given: {given}): its units "
+            "were not read or its output was lost; rerun it and merge every shard")
+    failed = [(name, manifest) for name, manifest in by_index.values()
+              if manifest["status"] != "complete"]
+    if failed:
+        raise SarifError("; ".join(
+            f"shard {manifest['index']}/{total} ({name}) failed: some of its units were not "
+            "assessed (see its problems or toolExecutionNotifications); fix the cause and "
+            "rerun the shard" for name, manifest in sorted(failed, key=lambda item:
+                                                             item[1]["index"])))
+    owners: dict[str, int] = {}
+    for index, (name, manifest) in sorted(by_index.items()):
+        for unit in manifest["units"]:
+            if owners.setdefault(unit, index) != index:
+                raise SarifError(f"shard {index}/{total} ({name}) and shard "
+                                 f"{owners[unit]}/{total} both read {unit}: the shards were "
+                                 "not split by one version of ephi-lint; rerun them")
+    return [manifest for _, (_, manifest) in sorted(by_index.items())]
+
+
+def _valid_manifest(name: str, manifest: dict[str, Any]) -> dict[str, Any]:
+    index, total = manifest.get("index"), manifest.get("total")
+    if not (isinstance(index, int) and isinstance(total, int) and 1 <= index <= total
+            and isinstance(manifest.get("units"), list)
+            and isinstance(manifest.get("scope"), dict)
+            and manifest.get("status") in ("complete", "failed")):
+        raise SarifError(f"{name}: malformed shard manifest (index, total, units, scope, "
+                         "status)")
+    return manifest
+
+
+def _scope_text(scope: dict[str, Any]) -> str:
+    accounts = scope.get("accounts") or []
+    return (f"{len(accounts)} account(s) in {', '.join(scope.get('regions') or []) or '?'}"
+            f" for {', '.join(scope.get('services') or []) or '?'} (rules "
+            f"{scope.get('rules', '?')})")
+
+
 def merge(documents: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
     """One run from the runs of several files: rules and results deduplicated, rule
-    indexes renumbered, notifications gathered, success only if every run succeeded."""
+    indexes renumbered, notifications gathered, success only if every run succeeded.
+    Live-scan shards are merged only when complete (check_shards)."""
+    shards = check_shards(documents)
     runs = [(name, run) for name, document in documents for run in document["runs"]]
     if not runs:
         raise SarifError("nothing to merge: the files hold no run")
@@ -105,6 +200,12 @@ def merge(documents: list[tuple[str, dict[str, Any]]]) -> dict[str, Any]:
         invocation["startTimeUtc"] = min(times["startTimeUtc"])
     if times["endTimeUtc"]:
         invocation["endTimeUtc"] = max(times["endTimeUtc"])
+    if shards:
+        # What the merged run covers: every shard, and every unit they read.
+        invocation["properties"] = {"live": {
+            "shards": [f"{manifest['index']}/{manifest['total']}" for manifest in shards],
+            "scope": shards[0]["scope"],
+            "units": sorted(unit for manifest in shards for unit in manifest["units"])}}
     merged_run["invocations"] = [invocation]
     # Every part's inputs and commits, each once.
     for key, identity in (("artifacts", _artifact_identity),

@@ -5,21 +5,34 @@ cannot be read (access denied, service not offered in the region, a connection t
 stays broken after the retries) becomes an ERROR problem at the virtual path
 `aws/ACCOUNT/REGION/SERVICE`, "not assessed", with what would clear it; the other
 units go on. Not assessed is never counted as a pass: any problem makes the exit code 2.
+
+Sharding (`shard="K/N"`, or EPHI_LINT_SHARD, or JOB_COMPLETION_INDEX with
+EPHI_LINT_SHARD_TOTAL): each account x Region x service unit belongs to one shard by a
+stable hash of its name, so N processes (an Indexed Job, a CI matrix) read disjoint parts
+and `ephi-lint merge` puts them together. When a selected rule relates a trail to the
+account's ePHI stores (KEY-006), those services' units are keyed by the account alone,
+so one shard sees the trail and every store it is compared with. A shard's result
+carries a `ShardManifest` (its units, the scope every shard must share, complete or
+failed), which lets merge refuse a missing or failed shard by name.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError
 
 from linter.adapters.aws_live import BuildContext, build_models
 from linter.adapters.aws_live.relations import relate_trails
+from linter.config import Shard
 from linter.discover import FileProblem
 from linter.engine import Evaluator, Rule
 from linter.live.allowlist import iam_action
@@ -46,6 +59,32 @@ from linter.models.base import Resource
 from linter.pipeline import ScanResult
 
 GLOBAL = "global"  # the Region name global services' resources are reported under
+# Where a shard comes from when the request names none: "K/N", or a Kubernetes Indexed
+# Job's 0-based JOB_COMPLETION_INDEX with the shard count beside it.
+SHARD_VARIABLE = "EPHI_LINT_SHARD"
+SHARD_TOTAL_VARIABLE = "EPHI_LINT_SHARD_TOTAL"
+INDEX_VARIABLE = "JOB_COMPLETION_INDEX"
+# Units of one service in one account read at the same time (across its Regions): some
+# quotas are account-wide (S3's ListBuckets, IAM, CloudFront answer one global endpoint),
+# so 17 Regions asking at once would only be throttled and retried.
+SERVICE_CONCURRENCY = 4
+
+
+class ServiceLimits:
+    """At most `limit` units of one (account, service) at a time, shared by every scan
+    of a process (an organization scan hands its accounts one instance)."""
+
+    def __init__(self, limit: int = SERVICE_CONCURRENCY) -> None:
+        self.limit = max(1, limit)
+        self._lock = threading.Lock()
+        self._slots: dict[tuple[str, str], threading.BoundedSemaphore] = {}
+
+    def slot(self, account: str, service: str) -> threading.BoundedSemaphore:
+        with self._lock:
+            key = (account, service)
+            if key not in self._slots:
+                self._slots[key] = threading.BoundedSemaphore(self.limit)
+            return self._slots[key]
 
 
 @dataclass
@@ -59,6 +98,12 @@ class LiveScanRequest:
     progress: Callable[[UnitReport, str, int, int], None] | None = None
     # `--templates DIR`: anchor CloudFormation-tagged resources in their template.
     templates: TemplateIndex | None = None
+    # "K/N": read only the units of shard K of N (None: from the environment, if set).
+    shard: str | None = None
+    # Units of one service in one account read at the same time.
+    service_concurrency: int = SERVICE_CONCURRENCY
+    # Shared by the accounts of an organization scan (None: one for this scan).
+    service_limits: ServiceLimits | None = None
 
 
 @dataclass
@@ -75,12 +120,97 @@ class UnitReport:
 
 
 @dataclass
+class ShardManifest:
+    """What one shard of a sharded scan did, written into its outputs for `merge`."""
+
+    index: int  # K of K/N, 1-based
+    total: int  # N
+    # What every shard of one scan must share: accounts, Regions asked, services, rules.
+    scope: dict[str, Any]
+    units: list[str] = field(default_factory=list)  # "ACCOUNT/REGION/SERVICE" it owned
+    status: str = "complete"  # "failed": a unit, an account or the scan had an error
+
+    @property
+    def name(self) -> str:
+        return f"{self.index}/{self.total}"
+
+    def as_json(self) -> dict[str, Any]:
+        return {"index": self.index, "total": self.total, "status": self.status,
+                "scope": self.scope, "units": list(self.units)}
+
+
+@dataclass
 class LiveScanResult(ScanResult):
     account: str = ""
     regions: list[str] = field(default_factory=list)
     units: list[UnitReport] = field(default_factory=list)
     api_calls: dict[str, int] = field(default_factory=dict)  # "service:Operation" -> calls
     retries: int = 0
+    shard: ShardManifest | None = None  # set when the scan read one shard
+
+
+def resolve_shard(value: str | None, environment: Mapping[str, str] | None = None
+                  ) -> Shard | None:
+    """The shard to read: `value` ("K/N"), else EPHI_LINT_SHARD, else the Indexed Job's
+    JOB_COMPLETION_INDEX (0-based) with EPHI_LINT_SHARD_TOTAL; None: the whole scan.
+    ValueError (naming the variable) when a value is malformed."""
+    environment = os.environ if environment is None else environment
+    if value:
+        return Shard.parse(value)
+    if environment.get(SHARD_VARIABLE):
+        try:
+            return Shard.parse(environment[SHARD_VARIABLE])
+        except ValueError as error:
+            raise ValueError(f"{SHARD_VARIABLE}: {error}") from None
+    total = environment.get(SHARD_TOTAL_VARIABLE, "")
+    if not total:
+        return None
+    index = environment.get(INDEX_VARIABLE, "")
+    if not index.isdigit() or not total.isdigit() or not int(index) < int(total):
+        raise ValueError(f"{SHARD_TOTAL_VARIABLE}={total!r} needs {INDEX_VARIABLE} "
+                         f"(0-based, below the total), got {index!r}")
+    return Shard(int(index) + 1, int(total))
+
+
+def holds_unit(shard: Shard, key: str) -> bool:
+    """Stable across runs and machines (no Python hash randomisation)."""
+    digest = hashlib.sha256(key.encode()).digest()
+    return int.from_bytes(digest[:8], "big") % shard.count == shard.index - 1
+
+
+def related_services(services: list[Service], judged: dict[str, set[str]]) -> set[str]:
+    """The services that must stay in one shard per account: the trails whose
+    `store_keys` a selected rule judges, and every ePHI store they are compared with."""
+    from linter.engine import model_classes
+
+    classes = model_classes()
+    # A trail's `store_keys` (and what derives from it, like key_separation) is filled
+    # by relate_trails from the stores read by the same scan: judging the model at all
+    # may use it.
+    trails = {service.name for service in services for model in service.models
+              if model in judged and "store_keys" in getattr(
+                  classes.get(model), "__dataclass_fields__", {})}
+    return trails | store_services() if trails else set()
+
+
+def unit_key(account: str, region: str, service: str, related: set[str]) -> str:
+    return account if service in related else f"{account}/{region}/{service}"
+
+
+def scan_scope(accounts: list[str], regions: list[str] | None, services: list[Service],
+               rules: list[Rule]) -> dict[str, Any]:
+    rule_ids = ",".join(sorted(rule.id for rule in rules))
+    return {"accounts": sorted(set(accounts)), "regions": sorted(set(regions or [])),
+            "services": sorted(service.name for service in services),
+            "rules": hashlib.sha256(rule_ids.encode()).hexdigest()[:16]}
+
+
+def shard_manifest(shard: Shard, scope: dict[str, Any], result: LiveScanResult
+                   ) -> ShardManifest:
+    failed = any(problem.level == "error" for problem in result.problems)
+    units = sorted(f"{unit.account}/{unit.region}/{unit.service}" for unit in result.units)
+    return ShardManifest(shard.index, shard.count, scope, units,
+                         "failed" if failed else "complete")
 
 
 class RegionState:
@@ -106,11 +236,19 @@ class RegionState:
 def run_live_scan(request: LiveScanRequest, session: LiveSession | None = None
                   ) -> LiveScanResult:
     started = time.perf_counter()
+    shard = resolve_shard(request.shard)
     session = session or LiveSession(request.profile, max_pool=max(10, request.max_workers))
     account = session.account_id()
     regions = _regions(request.regions, session)
     services = selected_services(request.rules, request.services)
     judged = judged_fields(request.rules)
+    related = related_services(services, judged)
+    limits = request.service_limits or ServiceLimits(request.service_concurrency)
+
+    def owned(region: str, service: Service) -> bool:
+        return shard is None or holds_unit(shard, unit_key(account, region, service.name,
+                                                            related))
+
     result = LiveScanResult(rules=request.rules, account=account, regions=regions)
     # A global service is one unit per account, under the Region name "global". A
     # service is not asked in a Region where AWS does not offer it (Timestream,
@@ -120,10 +258,12 @@ def run_live_scan(request: LiveScanRequest, session: LiveSession | None = None
     result.units += [UnitReport(region, service.name, account=account,
                                 skipped=f"{service.name} is not offered in {region}")
                      for region in regions for service in services
-                     if not service.home_region and service.name not in offered[region]]
+                     if not service.home_region and service.name not in offered[region]
+                     and owned(region, service)]
     units = [(region, service) for region in regions for service in services
              if not service.home_region and service.name in offered[region]]
     units += [(GLOBAL, service) for service in services if service.home_region and regions]
+    units = [(region, service) for region, service in units if owned(region, service)]
     endpoints = set(regions) | {service.home_region for service in services
                                 if service.home_region and regions}
     states = {endpoint: RegionState(_context(session, account, endpoint, frozenset()))
@@ -140,7 +280,8 @@ def run_live_scan(request: LiveScanRequest, session: LiveSession | None = None
                            request.templates is not None)
         state = states[endpoint]
         try:
-            records = service.collect(context, state)
+            with limits.slot(account, service.name):
+                records = service.collect(context, state)
             build = BuildContext(account, region, state.key_inventory, judged,
                                  request.templates)
             built = build_models(records, build)
@@ -173,6 +314,10 @@ def run_live_scan(request: LiveScanRequest, session: LiveSession | None = None
                                if not unit.problem and not unit.skipped)
     result.api_calls = dict(sorted(session.counter.calls.items()))
     result.retries = session.counter.retries
+    if shard is not None:
+        result.shard = shard_manifest(
+            shard, scan_scope([account], request.regions or regions, services,
+                              request.rules), result)
     result.seconds = time.perf_counter() - started
     return result
 
