@@ -329,3 +329,41 @@ def test_checkov_skip_comments_do_not_apply_to_kubernetes(tmp_path: Path) -> Non
     assert _findings(report["findings"]) == {
         ("ENC-060", "apiserver.k8s.yaml", 2, "Pod/kube-system/kube-apiserver")}
     assert report["suppressed"] == []
+
+
+def test_waiver_tags_must_all_be_on_the_resource(tmp_path: Path) -> None:
+    """`ephi-lint aws` waivers may name tags (KEY=VALUE globs): every one must be on the
+    resource, as the live scan read its tags (Policy.tags_of, by address)."""
+    from linter.conditions import Status
+    from linter.config import load_config
+    from linter.engine import catalogue_directory, load_rules
+    from linter.pipeline import ScanRequest, scan
+    from linter.suppress import Policy
+
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_kms_key" "phi" {\n  enable_key_rotation = false\n}\n')
+    (tmp_path / ".ephi-lint.yaml").write_text(
+        "waivers:\n  - rule: KEY-002\n    tags: ['data-class=public*', 'team = web']\n"
+        "    justification: Marketing keys only, no ePHI.\n")
+    config = load_config(tmp_path / ".ephi-lint.yaml")
+    assert config.waivers[0].tags == (("data-class", "public*"), ("team", "web"))
+    rules = [rule for rule in load_rules([catalogue_directory("rules")]) if rule.id == "KEY-002"]
+    outcomes = [outcome for outcome in
+                scan(ScanRequest(paths=[tmp_path / "main.tf"], root=tmp_path, rules=rules)).outcomes
+                if outcome.status is Status.FAIL]
+    assert [(o.rule.id, o.resource.address) for o in outcomes] == [("KEY-002", "aws_kms_key.phi")]
+
+    tagged = {"aws_kms_key.phi": {"data-class": "public-assets", "team": "web"}}
+    policy = Policy(config, tmp_path, ["KEY-002"], tags_of=tagged.get)
+    [kept] = policy.apply(outcomes, [])
+    assert kept.suppression is not None
+    assert kept.suppression.source == ".ephi-lint.yaml:2"
+    assert policy.notices == []
+
+    one_missing = {"aws_kms_key.phi": {"team": "web"}}
+    for tags_of in (one_missing.get, None):  # a tag missing, or tags not read at all
+        policy = Policy(config, tmp_path, ["KEY-002"], tags_of=tags_of)
+        [kept] = policy.apply(outcomes, [])
+        assert kept.suppression is None
+        assert [(notice.kind, notice.line) for notice in policy.notices] == [
+            ("unused-waiver", 2)]

@@ -11,9 +11,10 @@ Without noise: an UNKNOWN result is a `note` with a low security-severity of its
 have results (the catalogue is `ephi-lint rules --format sarif`), each pointing at its
 own documentation page, so an upload stays small.
 
-A live finding points at its virtual path `aws/ACCOUNT/REGION/SERVICE/NAME` with no
-region (it has no line), or at the template or state line that declared it; its
-logical location is the ARN, and its properties name the account and Region.
+A live finding points at the template or state line that declared it, or else at its
+virtual path `aws/ACCOUNT/REGION/SERVICE/NAME` (GitHub requires a start line: 1), its
+message then ending with its account and Region; its logical location is the ARN, and
+its properties name the account, Region and ARN.
 """
 
 from __future__ import annotations
@@ -212,16 +213,20 @@ def _artifact(path: str) -> dict[str, Any]:
 def _result(outcome: Outcome, index: dict[str, int]) -> dict[str, Any]:
     unknown = outcome.status is Status.UNKNOWN
     location = outcome.location
-    physical: dict[str, Any] = {"artifactLocation": _artifact(location.path)}
-    if in_no_file(outcome) is None:
-        physical["region"] = {"startLine": location.start_line,
-                              "endLine": max(location.end_line, location.start_line)}
+    # GitHub rejects a result without region.startLine (GH1003, GH1004): a live resource
+    # no file declares keeps line 1 of its virtual path, and its message says where it is.
+    physical: dict[str, Any] = {"artifactLocation": _artifact(location.path),
+                                "region": {"startLine": location.start_line,
+                                           "endLine": max(location.end_line,
+                                                          location.start_line)}}
+    place = in_no_file(outcome)
+    message = f"{outcome.message} ({place.label})" if place else outcome.message
     result: dict[str, Any] = {
         "ruleId": outcome.rule.id,
         "ruleIndex": index[outcome.rule.id],
         "level": "note" if unknown else _LEVELS[outcome.rule.severity],
         "kind": "review" if unknown else "fail",
-        "message": {"text": outcome.message},
+        "message": {"text": message},
         "locations": [{
             "physicalLocation": physical,
             "logicalLocations": [{"fullyQualifiedName": outcome.resource.address,
