@@ -1,13 +1,15 @@
 """How long one pre-commit run of ephi-lint takes on one .tf file, and where the time goes.
 
     python scripts/profile_startup.py                 # median wall time, cold cache
-    python scripts/profile_startup.py --runs 9 --warm # also with a warm cache
+    python scripts/profile_startup.py --runs 9 --warm # also warm, and catalogue-only warm
     python scripts/profile_startup.py --imports 25    # the slowest imports (-X importtime)
     python scripts/profile_startup.py --profile 40    # cProfile, cumulative
 
 Each run is `ephi-lint scan --changed-files --no-color one.tf` (as the pre-commit hook
 runs it) in a fresh temporary folder holding a copy of FILE, with EPHI_LINT_CACHE_DIR
-pointing at an empty temporary folder (cold) or at one a previous run filled (warm).
+pointing at an empty temporary folder (cold), at one a previous run filled (warm), or at
+one holding only the compiled rule catalogue (the parse cache emptied before each run:
+what a first run of a wheel that ships its compiled catalogue costs).
 `python -c pass` is timed the same way: the interpreter's own start-up, the floor.
 
 Bytecode: an installed wheel has its .pyc files compiled at install time, a checkout
@@ -86,8 +88,12 @@ def measure(python: str, source: Path, runs: int, warm: bool, bytecode: bool) ->
         cold_cpu: list[float] = []
         warm_cpu: list[float] = []
         warm_cache = base / "warm-cache"
+        compiled_cache = base / "compiled-catalogue"
+        compiled: list[float] = []
+        compiled_cpu: list[float] = []
         if warm:
             _timed(command, folder, _environment(warm_cache, pycache))
+            _timed(command, folder, _environment(compiled_cache, pycache))
         for run in range(runs):
             floor.append(_timed([python, "-c", "pass"], folder,
                                 _environment(base / "floor", pycache)))
@@ -97,12 +103,18 @@ def measure(python: str, source: Path, runs: int, warm: bool, bytecode: bool) ->
             if warm:
                 warmed.append(_timed(command, folder, _environment(warm_cache, pycache),
                                      warm_cpu))
+                # Only the compiled catalogue kept: a wheel that ships it, first run.
+                shutil.rmtree(compiled_cache / "parsed", ignore_errors=True)
+                compiled.append(_timed(command, folder, _environment(compiled_cache, pycache),
+                                       compiled_cpu))
         figures = {"python -c pass": statistics.median(floor),
                    "scan, cold cache": statistics.median(cold),
                    "scan, cold, CPU": statistics.median(cold_cpu)}
         if warm:
             figures["scan, warm cache"] = statistics.median(warmed)
             figures["scan, warm, CPU"] = statistics.median(warm_cpu)
+            figures["catalogue only"] = statistics.median(compiled)
+            figures["catalogue only, CPU"] = statistics.median(compiled_cpu)
         return figures
 
 
