@@ -297,6 +297,9 @@ def _live_provenance(started: Any, result: Any, rules_dirs: list[Path],
                         caller_arn=caller_arn,
                         regions=list(result.regions),
                         services=live_summary(result)["services"])
+    shard = getattr(result, "shard", None)
+    if shard is not None:  # the SARIF invocation's `live` properties carry the manifest
+        live["shard"] = shard.as_json()
     return collect(started=started, finished=utc_now(), roots=[], inputs=[],
                    rule_directories=[catalogue_directory("rules"), *rules_dirs],
                    argv=["ephi-lint", *sys.argv[1:]], display_root=Path.cwd(), live=live)

@@ -70,7 +70,7 @@ def live_summary(result: Any) -> dict[str, Any]:
     Auditors need to see what was assessed as much as what failed: a service that could
     not be read is listed here as "not assessed" with the reason, never left out.
     """
-    return {
+    summary: dict[str, Any] = {
         "accounts": sorted({unit.account for unit in result.units if unit.account}),
         "regions": list(result.regions),
         "services": [{
@@ -85,6 +85,12 @@ def live_summary(result: Any) -> dict[str, Any]:
         "api_calls": dict(result.api_calls),
         "retries": result.retries,
     }
+    # One shard of a sharded scan: its manifest (linter.live.scan.shard_manifest), which
+    # `ephi-lint merge` checks so that a missing or failed shard is named, never skipped.
+    shard = getattr(result, "shard", None)
+    if shard is not None:
+        summary["shard"] = shard.as_json()
+    return summary
 
 
 def finding(outcome: Outcome) -> dict[str, Any]:
