@@ -1,0 +1,518 @@
+"""Whole-process speed and memory of ephi-lint against checkov, measured in one run.
+
+Run on demand (not part of the test suite; it takes tens of minutes), see docs/benchmarks.md:
+
+    python benchmarks/bench_speed.py [--runs 3] [--workloads NAMES] [--checkov PATH]
+
+Every workload runs ephi-lint and checkov alternately, `--runs` times each, as whole
+processes under `/usr/bin/time -v` (wall time and maximum resident set size); the table
+gives medians and the ratio ephi-lint/checkov, since the machines are shared and noisy
+and only figures taken side by side compare. The result is also written as JSON under
+/tmp (`--json` moves it).
+
+Workloads (the figures of issue 14):
+- one-file: one Terraform file as pre-commit runs it (`--changed-files`, the file's module
+  folder loaded with it), ephi-lint with an empty cache folder; checkov `-f FILE`.
+- modules: terraform-aws-rds, -s3-bucket, -eks and -alb (pinned corpora of
+  benchmarks/corpora.yaml) in one process; ephi-lint cold (empty cache) and warm (a
+  second run over the cache the cold run filled).
+- fixtures: the corpus of benchmarks/bench_scan.py (examples/ and fixtures/ copied
+  `--copies` times), Terraform, CloudFormation and Kubernetes.
+- many-small / large-file: a generated tree of 20,000 small .tf files in 1,000 module
+  folders, and one 3 MB .tf file; checkov runs once there, under `--checkov-timeout`,
+  and is "not measured" when it takes longer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):  # run as a script: make `benchmarks.*` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.bench_scan import build_corpus  # noqa: E402
+from benchmarks.corpora import cache_root, checkout, load_corpora  # noqa: E402
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+TIME = "/usr/bin/time"
+DEFAULT_CHECKOV = Path.home() / ".cache" / "ephi-lint" / "checkov-venv" / "bin" / "checkov"
+MODULE_CORPORA = ["aws-rds", "aws-s3-bucket", "aws-eks", "aws-alb"]
+# A resource file in a module folder of four files: what a pre-commit run on a typical
+# change sees.
+ONE_FILE = ("aws-rds", "modules/db_instance/main.tf")
+WORKLOADS = ["one-file", "modules", "fixtures", "many-small", "large-file"]
+# ephi-lint exits 0 (clean) or 1 (findings); 2 is an error. So does checkov (0/1).
+GOOD_EXITS = (0, 1)
+# How often the process tree's summed RSS is sampled: /usr/bin/time reports the largest
+# single process, which a process pool's workers would hide.
+SAMPLE_SECONDS = 0.1
+
+
+@dataclass
+class Run:
+    wall: float  # seconds, from /usr/bin/time
+    max_rss_mib: float  # largest single process of the tree (/usr/bin/time -v)
+    tree_rss_mib: float  # the process tree's summed RSS, sampled every SAMPLE_SECONDS
+    exit: int
+    error: str = ""  # stderr tail on a bad exit, or "timeout"
+
+
+@dataclass
+class Row:
+    workload: str
+    description: str
+    files: int
+    ephi_lint: list[Run] = field(default_factory=list)
+    checkov: list[Run] = field(default_factory=list)
+    checkov_note: str = ""  # why checkov has no figure
+    target: str = ""  # the issue's done-when, for reading the table
+    compare_with: str = ""  # a warm row is compared with the cold row's checkov
+
+    def median(self, tool: str, key: str) -> float | None:
+        runs = [run for run in getattr(self, tool) if run.error == ""]
+        return statistics.median(getattr(run, key) for run in runs) if runs else None
+
+
+# --- measuring -----------------------------------------------------------------------------
+
+def _group_rss_kib(group: int) -> int:
+    """Summed VmRSS of every live process in the process group `group`."""
+    total = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", encoding="ascii", errors="replace") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            if int(fields[2]) != group:  # fields after the name: state, ppid, pgrp
+                continue
+            with open(f"/proc/{entry.name}/status", encoding="ascii",
+                      errors="replace") as status:
+                for line in status:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+                        break
+        except (OSError, IndexError, ValueError):
+            continue  # the process ended between the listing and the read
+    return total
+
+
+def measure(command: list[str], environment: dict[str, str], cwd: Path,
+            timeout: float) -> Run:
+    """One whole-process run under /usr/bin/time -v, in its own process group so a
+    timeout ends the tool and its workers, not just `time`."""
+    with tempfile.NamedTemporaryFile(prefix="ephi-bench-time-", suffix=".txt") as report:
+        process = subprocess.Popen([TIME, "-v", "-o", report.name, *command], cwd=cwd,
+                                   env=environment, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.PIPE, start_new_session=True)
+        peak = [0]
+        finished = threading.Event()
+
+        def sample() -> None:
+            while not finished.wait(SAMPLE_SECONDS):
+                peak[0] = max(peak[0], _group_rss_kib(process.pid))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        try:
+            _, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            return Run(timeout, 0.0, peak[0] / 1024, -1, "timeout")
+        finally:
+            finished.set()
+            sampler.join()
+        figures = _parse_time_report(Path(report.name).read_text(encoding="utf-8"))
+    code = figures.get("Exit status", process.returncode)
+    error = "" if code in GOOD_EXITS else stderr.decode(errors="replace")[-2000:] or "no stderr"
+    return Run(figures["wall"], figures["Maximum resident set size (kbytes)"] / 1024,
+               max(peak[0], figures["Maximum resident set size (kbytes)"]) / 1024, code, error)
+
+
+def _parse_time_report(text: str) -> dict[str, Any]:
+    figures: dict[str, Any] = {}
+    for line in text.splitlines():
+        name, _, value = line.strip().rpartition(": ")
+        if name.startswith("Elapsed (wall clock) time"):
+            seconds = 0.0
+            for part in value.split(":"):  # h:mm:ss or m:ss.ss
+                seconds = seconds * 60 + float(part)
+            figures["wall"] = seconds
+        elif name in ("Maximum resident set size (kbytes)", "Exit status"):
+            figures[name] = int(value)
+    if "wall" not in figures or "Maximum resident set size (kbytes)" not in figures:
+        raise RuntimeError(f"{TIME} -v wrote no figures:\n{text[-2000:]}")
+    return figures
+
+
+# --- workloads -----------------------------------------------------------------------------
+
+@dataclass
+class Tools:
+    ephi_lint: list[str]
+    checkov: list[str] | None
+    workdir: Path  # where the processes run: a temporary folder, no config above it
+    timeout: float
+    checkov_timeout: float
+    ephi_lint_environment: dict[str, str] = field(default_factory=dict)
+
+    def ephi_lint_run(self, arguments: list[str], cache: Path) -> Run:
+        environment = {**os.environ, **self.ephi_lint_environment,
+                       "EPHI_LINT_CACHE_DIR": str(cache)}
+        return measure([*self.ephi_lint, "scan", *arguments, "-q", "-f", "json",
+                        "-o", os.devnull, "--no-config"], environment, self.workdir,
+                       self.timeout)
+
+    def checkov_run(self, arguments: list[str], timeout: float | None = None) -> Run:
+        assert self.checkov is not None
+        # BC_SKIP_MAPPING: no attempt to download Prisma Cloud's guidelines (offline, and
+        # not part of scanning).
+        environment = {**os.environ, "BC_SKIP_MAPPING": "TRUE"}
+        return measure([*self.checkov, *arguments, "--quiet", "--compact", "-o", "json"],
+                       environment, self.workdir, timeout or self.timeout)
+
+
+def count_files(paths: list[Path], suffixes: tuple[str, ...] | None = None) -> int:
+    total = 0
+    for path in paths:
+        candidates = [path] if path.is_file() else \
+            (item for item in path.rglob("*") if ".git" not in item.parts)
+        total += sum(1 for item in candidates if item.is_file()
+                     and (suffixes is None or item.name.endswith(suffixes)))
+    return total
+
+
+def run_paired(tools: Tools, cold: Row, warm: Row | None, ours: list[str],
+               theirs: list[str] | None, runs: int, scratch: Path) -> None:
+    """ephi-lint cold, checkov, then (with `warm`) ephi-lint again over the cache its cold
+    run just filled, `runs` times: the tools alternate, so load on the shared machine
+    falls on both."""
+    for index in range(runs):
+        cache = Path(tempfile.mkdtemp(prefix=f"cache-{cold.workload}-{index}-", dir=scratch))
+        cold.ephi_lint.append(tools.ephi_lint_run(ours, cache))
+        if theirs is not None and tools.checkov is not None:
+            cold.checkov.append(tools.checkov_run(theirs))
+        if warm is not None:
+            warm.ephi_lint.append(tools.ephi_lint_run(ours, cache))
+        shutil.rmtree(cache, ignore_errors=True)
+        print(f"  {cold.workload} run {index + 1}/{runs}: {_progress(cold, warm)}", flush=True)
+
+
+def _progress(cold: Row, warm: Row | None) -> str:
+    parts = [f"ephi-lint {_run_text(cold.ephi_lint[-1])}"]
+    if cold.checkov:
+        parts.append(f"checkov {_run_text(cold.checkov[-1])}")
+    if warm is not None:
+        parts.append(f"warm {_run_text(warm.ephi_lint[-1])}")
+    return "; ".join(parts)
+
+
+def _run_text(run: Run) -> str:
+    if run.error:
+        return f"ERROR exit {run.exit}: {run.error.strip().splitlines()[-1:]}"
+    return f"{run.wall:.2f}s {run.max_rss_mib:.0f}MiB (exit {run.exit})"
+
+
+def one_file(tools: Tools, runs: int, scratch: Path, corpora: Path) -> list[Row]:
+    corpus, relative = ONE_FILE
+    path = checkout(load_corpora([corpus])[0], corpora) / relative
+    description = f"{corpus}/{relative}, as pre-commit runs it"
+    cold = Row("one-file", description + ", cold cache", 1, target="<= 0.25 s wall")
+    warm = Row("one-file-warm", description + ", warm cache", 1, compare_with="one-file")
+    run_paired(tools, cold, warm, ["--changed-files", "--no-color", str(path)],
+               ["-f", str(path), "--framework", "terraform"], runs, scratch)
+    return [cold, warm]
+
+
+def modules(tools: Tools, runs: int, scratch: Path, corpora: Path) -> list[Row]:
+    folders = [checkout(corpus, corpora) for corpus in load_corpora(MODULE_CORPORA)]
+    files = count_files(folders, (".tf",))
+    names = " + ".join(MODULE_CORPORA)
+    cold = Row("modules", f"{names}, cold cache", files, target=">= 80x faster (ratio <= 0.0125)")
+    warm = Row("modules-warm", f"{names}, warm cache", files, compare_with="modules",
+               target="<= 20% of cold")
+    theirs = [argument for folder in folders for argument in ("-d", str(folder))]
+    run_paired(tools, cold, warm, [str(folder) for folder in folders],
+               [*theirs, "--framework", "terraform"], runs, scratch)
+    return [cold, warm]
+
+
+def fixtures(tools: Tools, runs: int, scratch: Path, copies: int) -> list[Row]:
+    corpus = scratch / "fixture-corpus"
+    files = build_corpus(corpus, copies)
+    row = Row("fixtures", f"examples/ + fixtures/ x{copies} (bench_scan.py), cold cache",
+              files, target=">= 10x faster (ratio <= 0.10)")
+    # CKV_K8S_108 raises IndexError on fixtures/ACC-301/pass.k8s.yaml (a container
+    # command without "="), and checkov 3.3.30 then hangs joining its framework workers;
+    # skipping that one check lets it finish.
+    run_paired(tools, row, None, [str(corpus)],
+               ["-d", str(corpus), "--framework", "terraform", "cloudformation",
+                "kubernetes", "--skip-check", "CKV_K8S_108"], runs, scratch)
+    shutil.rmtree(corpus, ignore_errors=True)
+    return [row]
+
+
+# The generated trees: a small module (bucket with and without encryption, a database,
+# a listener) repeated with distinct names, so every file parses, resolves and yields
+# findings like real code.
+SMALL_FILE = """\
+variable "name_{n}" {{
+  type    = string
+  default = "bucket-{n}"
+}}
+
+resource "aws_s3_bucket" "data_{n}" {{
+  bucket = var.name_{n}
+}}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "data_{n}" {{
+  bucket = aws_s3_bucket.data_{n}.id
+  rule {{
+    apply_server_side_encryption_by_default {{
+      sse_algorithm = "{algorithm}"
+    }}
+  }}
+}}
+
+resource "aws_db_instance" "db_{n}" {{
+  identifier        = "db-{n}"
+  engine            = "postgres"
+  instance_class    = "db.t3.micro"
+  storage_encrypted = {encrypted}
+}}
+"""
+
+
+def generate_small_tree(target: Path, files: int, per_module: int = 20) -> int:
+    for index in range(files):
+        module = target / f"module{index // per_module:04d}"
+        module.mkdir(parents=True, exist_ok=True)
+        (module / f"file{index % per_module:02d}.tf").write_text(SMALL_FILE.format(
+            n=index, algorithm="aws:kms" if index % 2 else "AES256",
+            encrypted="true" if index % 3 else "false"), encoding="utf-8")
+    return files
+
+
+def generate_large_file(target: Path, megabytes: float) -> int:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    size, index = 0, 0
+    with target.open("w", encoding="utf-8") as handle:
+        while size < megabytes * 1024 * 1024:
+            block = SMALL_FILE.format(n=index, algorithm="aws:kms" if index % 2 else "AES256",
+                                      encrypted="true" if index % 3 else "false")
+            handle.write(block + "\n")
+            size += len(block) + 1
+            index += 1
+    return 1
+
+
+def generated(tools: Tools, runs: int, scratch: Path, name: str, small_files: int,
+              large_megabytes: float) -> list[Row]:
+    """ephi-lint `runs` times; checkov once, under --checkov-timeout."""
+    if name == "many-small":
+        folder = scratch / "many-small"
+        files = generate_small_tree(folder, small_files)
+        row = Row(name, f"{small_files:,} generated small .tf files in "
+                  f"{small_files // 20:,} module folders, cold cache", files,
+                  target="<= 10 s wall, <= 300 MB peak")
+        path = folder
+        theirs = ["-d", str(folder)]
+    else:
+        path = scratch / "large-file" / "main.tf"
+        files = generate_large_file(path, large_megabytes)
+        row = Row(name, f"one generated {large_megabytes:g} MB .tf file, cold cache", files,
+                  target="<= 150 MB peak")
+        theirs = ["-f", str(path)]
+    run_paired(tools, row, None, [str(path)], None, runs, scratch)
+    if tools.checkov is None:
+        row.checkov_note = "no checkov"
+    else:
+        run = tools.checkov_run([*theirs, "--framework", "terraform"], tools.checkov_timeout)
+        if run.error == "timeout":
+            row.checkov_note = f"not measured (over {tools.checkov_timeout:.0f} s)"
+        else:
+            row.checkov.append(run)
+            row.checkov_note = "one run"
+        print(f"  {name} checkov: {row.checkov_note}; {_run_text(run)}", flush=True)
+    shutil.rmtree(path if path.is_dir() else path.parent, ignore_errors=True)
+    return [row]
+
+
+# --- report --------------------------------------------------------------------------------
+
+def table(rows: list[Row]) -> str:
+    by_name = {row.workload: row for row in rows}
+    header = ("| workload | files | ephi-lint wall | ephi-lint max RSS | ephi-lint tree RSS | "
+              "checkov wall | checkov max RSS | wall ratio | RSS ratio | done when |")
+    lines = [header, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    for row in rows:
+        baseline = by_name.get(row.compare_with, row)
+        our_wall = row.median("ephi_lint", "wall")
+        our_rss = row.median("ephi_lint", "max_rss_mib")
+        their_wall = baseline.median("checkov", "wall")
+        their_rss = baseline.median("checkov", "max_rss_mib")
+        cells = [row.workload, f"{row.files:,}", _seconds(our_wall), _mib(our_rss),
+                 _mib(row.median("ephi_lint", "tree_rss_mib"))]
+        if row.compare_with:
+            cells += [f"({row.compare_with})", "", _ratio(our_wall, their_wall), ""]
+        elif their_wall is None:
+            cells += [row.checkov_note or "not measured", "", "", ""]
+        else:
+            cells += [_seconds(their_wall), _mib(their_rss), _ratio(our_wall, their_wall),
+                      _ratio(our_rss, their_rss)]
+        target = row.target
+        if row.workload.endswith("-warm") and our_wall is not None:
+            cold_wall = baseline.median("ephi_lint", "wall")
+            if cold_wall:
+                target += f" (warm/cold {our_wall / cold_wall:.0%})"
+        cells.append(target)
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _seconds(value: float | None) -> str:
+    return "error" if value is None else f"{value:.2f} s"
+
+
+def _mib(value: float | None) -> str:
+    return "" if value is None else f"{value:.0f} MiB"
+
+
+def _ratio(ours: float | None, theirs: float | None) -> str:
+    if ours is None or not theirs:
+        return ""
+    return f"{ours / theirs:.3f} ({theirs / ours:.0f}x)" if ours else ""
+
+
+def version_of(command: list[str], environment: dict[str, str] | None = None) -> str:
+    completed = subprocess.run([*command, "--version"], capture_output=True, text=True,
+                               env={**os.environ, **(environment or {})})
+    return (completed.stdout or completed.stderr).strip().splitlines()[-1:][0] \
+        if (completed.stdout or completed.stderr).strip() else "unknown"
+
+
+def ephi_lint_command(configured: str | None) -> list[str]:
+    if configured:
+        return [configured]
+    script = Path(sys.executable).with_name("ephi-lint")  # the console script users run
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "linter.cli"]
+
+
+def checkout_state() -> str:
+    head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPOSITORY,
+                          capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"],
+                           cwd=REPOSITORY, capture_output=True, text=True).stdout.strip()
+    return f"working tree at {head}{' with uncommitted changes' if dirty else ''}"
+
+
+def export_commit(revision: str, target: Path) -> tuple[dict[str, str], str]:
+    """The committed code of `revision` (none of the working tree's edits) in `target`,
+    byte-compiled, and the environment that runs it: the installed console script with
+    the export first on PYTHONPATH."""
+    commit = subprocess.run(["git", "rev-parse", "--short", f"{revision}^{{commit}}"],
+                            cwd=REPOSITORY, capture_output=True, text=True, check=True)
+    target.mkdir(parents=True)
+    archive = subprocess.run(["git", "archive", "--format=tar", revision],
+                             cwd=REPOSITORY, capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(target / "linter")],
+                   check=True)
+    return {"PYTHONPATH": str(target)}, f"commit {commit.stdout.strip()} (git archive)"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3, help="runs per tool and workload")
+    parser.add_argument("--workloads", default=",".join(WORKLOADS),
+                        help=f"comma-separated, of {', '.join(WORKLOADS)}")
+    parser.add_argument("--checkov", default=None,
+                        help=f"checkov executable (default {DEFAULT_CHECKOV}, else PATH); "
+                             "'none' measures ephi-lint alone")
+    parser.add_argument("--ephi-lint", default=None,
+                        help="ephi-lint executable (default: the one beside this Python)")
+    parser.add_argument("--ephi-lint-commit", default=None, metavar="REV",
+                        help="measure the committed code of REV (git archive into the "
+                             "scratch folder) instead of the working tree")
+    parser.add_argument("--copies", type=int, default=20, help="fixture corpus copies")
+    parser.add_argument("--small-files", type=int, default=20_000)
+    parser.add_argument("--large-mb", type=float, default=3.0)
+    parser.add_argument("--timeout", type=float, default=1800,
+                        help="seconds before one run counts as failed")
+    parser.add_argument("--checkov-timeout", type=float, default=300,
+                        help="seconds checkov gets on the generated trees")
+    parser.add_argument("--corpora", type=Path, default=None,
+                        help="corpus checkouts (default $EPHI_LINT_CORPORA or "
+                             "~/.cache/ephi-lint/corpora)")
+    parser.add_argument("--json", type=Path, default=None,
+                        help="result file (default /tmp/ephi-lint-bench-speed-<time>.json)")
+    options = parser.parse_args(argv)
+    selected = [name.strip() for name in options.workloads.split(",") if name.strip()]
+    unknown = sorted(set(selected) - set(WORKLOADS))
+    if unknown:
+        parser.error(f"unknown workload: {', '.join(unknown)}")
+    if not Path(TIME).is_file():
+        parser.error(f"{TIME} is needed (apt-get install time)")
+    checkov_path = options.checkov or (str(DEFAULT_CHECKOV) if DEFAULT_CHECKOV.is_file()
+                                       else shutil.which("checkov"))
+    checkov = None if checkov_path in (None, "none") else [checkov_path]
+    corpora = options.corpora or cache_root()
+    started = datetime.datetime.now(datetime.timezone.utc)
+    result_path = options.json or Path(tempfile.gettempdir()) / \
+        f"ephi-lint-bench-speed-{started:%Y%m%dT%H%M%SZ}.json"
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="ephi-bench-speed-") as folder:
+        scratch = Path(folder)
+        workdir = scratch / "cwd"
+        workdir.mkdir()
+        environment, state = ({}, checkout_state()) if options.ephi_lint_commit is None \
+            else export_commit(options.ephi_lint_commit, scratch / "ephi-lint-code")
+        tools = Tools(ephi_lint_command(options.ephi_lint), checkov, workdir, options.timeout,
+                      options.checkov_timeout, environment)
+        versions = {"ephi-lint": version_of(tools.ephi_lint, environment),
+                    "checkov": version_of(checkov) if checkov else "not run",
+                    "ephi-lint code": state}
+        print(f"{started:%Y-%m-%d %H:%M} UTC; {versions}; {options.runs} runs; "
+              f"{os.cpu_count()} cores", flush=True)
+        for name in selected:
+            print(f"{name}:", flush=True)
+            if name == "one-file":
+                rows += one_file(tools, options.runs, scratch, corpora)
+            elif name == "modules":
+                rows += modules(tools, options.runs, scratch, corpora)
+            elif name == "fixtures":
+                rows += fixtures(tools, options.runs, scratch, options.copies)
+            else:
+                rows += generated(tools, options.runs, scratch, name, options.small_files,
+                                  options.large_mb)
+    print()
+    print(table(rows))
+    errors = [(row.workload, tool, run) for row in rows for tool in ("ephi_lint", "checkov")
+              for run in getattr(row, tool) if run.error and run.error != "timeout"]
+    for workload, tool, run in errors:
+        print(f"\nERROR {workload} {tool} exit {run.exit}:\n{run.error}")
+    result = {"started": started.isoformat(timespec="seconds"), "versions": versions,
+              "command": " ".join([Path(sys.argv[0]).name, *(argv or sys.argv[1:])]),
+              "runs": options.runs, "cores": os.cpu_count(),
+              "rows": [asdict(row) for row in rows], "table": table(rows)}
+    result_path.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    print(f"\nresults: {result_path}")
+    return 2 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
