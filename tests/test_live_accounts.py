@@ -172,3 +172,39 @@ def test_the_policy_allows_assume_role_only_for_the_scan_role() -> None:
     assert statements["EphiLintListOrganizationAccounts"]["Action"] == [
         "organizations:ListAccounts"]
     assert "sts:AssumeRole" not in statements["EphiLintReadOnlyScan"]["Action"]
+
+
+def test_a_shard_enters_only_the_accounts_it_owns_units_of(
+        organization: dict[str, Any], moto_server: MotoServer) -> None:
+    from linter.config import Shard
+    from linter.engine import catalogue_directory, load_rules
+    from linter.live.accounts import run_org_scan
+    from linter.live.scan import LiveScanRequest, holds_unit
+
+    rules = [rule for rule in load_rules([catalogue_directory("rules")]) if rule.id == "ENC-002"]
+    a, b = organization["active"]
+    owned: dict[int, set[str]] = {}
+    found: set[str] = set()
+    for index in range(1, 5):
+        with through_stand_in(moto_server, endpoints=("AWS_ENDPOINT_URL_STS",)) as stand_in:
+            result = run_org_scan(LiveScanRequest(rules, regions=["us-east-1"],
+                                                  services=["ec2"], shard=f"{index}/4"),
+                                  ROLE, [a, b])
+        # One unit an account (ec2 in us-east-1): the shard that owns it enters the
+        # account, the others do not even assume its role.
+        expected = {account for account in (a, b)
+                    if holds_unit(Shard(index, 4), f"{account}/us-east-1/ec2")}
+        assert {call.params["RoleArn"] for call in stand_in.calls
+                if call.operation == "AssumeRole"} == {
+            f"arn:aws:iam::{account}:role/{ROLE}" for account in expected}
+        assert result.shard is not None
+        assert (result.shard.name, result.shard.status, result.shard.units) == (
+            f"{index}/4", "complete", sorted(f"{account}/us-east-1/ec2"
+                                             for account in expected))
+        assert result.shard.scope["accounts"] == sorted([a, b])
+        owned[index] = expected
+        found |= {outcome.resource.address for outcome in result.outcomes
+                  if outcome.status.value == "fail"}
+    assert sorted(account for accounts in owned.values() for account in accounts) == sorted(
+        [a, b])
+    assert found == {organization["plain"][a], organization["plain"][b]}
