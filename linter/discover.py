@@ -117,6 +117,8 @@ class PathFilter:
         self.gitignore = gitignore
         self._specs: dict[Path, Any] = {}  # ignore file -> its patterns (None: no file)
         self._git_roots: dict[Path, Path | None] = {}
+        self._tops: dict[Path, Path] = {}  # scanned folder -> its git root (or itself)
+        self._chains: dict[tuple[Path, Path], list[tuple[str, Any]]] = {}
 
     def reason(self, path: Path, is_directory: bool, start: Path) -> str | None:
         """"--skip-path", ".gitignore", or None when the path is scanned. `start` is the
@@ -141,19 +143,44 @@ class PathFilter:
         return bool(self.skip.match_file(relative + suffix))
 
     def _git_ignored(self, path: Path, suffix: str, start: Path) -> bool:
-        top = self._top(Path(os.path.abspath(start)))
-        folder = path.parent
-        while True:
-            for spec in self._folder_specs(folder, folder == top):
-                verdict = spec.check_file(path.relative_to(folder).as_posix() + suffix)
-                if verdict.include is not None:
-                    return bool(verdict.include)
-            if folder == top or folder.parent == folder:
-                return False
-            folder = folder.parent
+        top = self._top(start)
+        chain = self._chain(path.parent, top)
+        if not chain:
+            return False
+        text = path.as_posix()
+        for prefix, spec in chain:
+            verdict = spec.check_file(text[len(prefix):] + suffix)
+            if verdict.include is not None:
+                return bool(verdict.include)
+        return False
+
+    def _chain(self, folder: Path, top: Path) -> list[tuple[str, Any]]:
+        """The ignore files that rule on paths in `folder`, deepest first (each with its
+        folder as a prefix to cut): a walk asks once per folder, not once per file."""
+        key = (folder, top)
+        chain = self._chains.get(key)
+        if chain is None:
+            chain = []
+            current = folder
+            while True:
+                prefix = current.as_posix().rstrip("/") + "/"
+                chain.extend((prefix, spec)
+                             for spec in self._folder_specs(current, current == top))
+                if current == top or current.parent == current:
+                    break
+                current = current.parent
+            self._chains[key] = chain
+        return chain
 
     def _top(self, start: Path) -> Path:
         """The git root holding `start`, else the scanned folder itself."""
+        top = self._tops.get(start)
+        if top is None:
+            top = self._git_root(Path(os.path.abspath(start)))
+            self._tops[start] = top
+        return top
+
+    def _git_root(self, start: Path) -> Path:
         folder = start if start.is_dir() else start.parent
         if folder not in self._git_roots:
             self._git_roots[folder] = next(
@@ -270,16 +297,26 @@ def _walk(directory: Path, walk: _Walk) -> None:
             continue
         if walk.skipped(path, False):
             continue
-        _add_file(path, root, found, seen_files, explicit=False)
+        # A plain file's real path is its folder's (known) and its name: no lstat of
+        # every folder on the way, as os.path.realpath would do for each file.
+        known = None if _is_link(entry) else os.path.join(real, entry.name)
+        _add_file(path, root, found, seen_files, explicit=False, real=known)
+
+
+def _is_link(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_symlink()
+    except OSError:
+        return True
 
 
 def _add_file(path: Path, root: Path, found: Discovery, seen_files: set[str],
-              explicit: bool) -> None:
+              explicit: bool, real: str | None = None) -> None:
     kind = kind_of(path.name)
-    shown = display_path(path, root)
-    if path.name in CONFIG_NAMES:
+    if path.name in CONFIG_NAMES or (kind is None and not explicit):
         found.ignored += 1
         return
+    shown = display_path(path, root)
     if kind is None:
         if explicit:
             found.problems.append(FileProblem(shown, "not a Terraform, CloudFormation or "
@@ -287,7 +324,7 @@ def _add_file(path: Path, root: Path, found: Discovery, seen_files: set[str],
         found.ignored += 1
         return
     try:
-        real = os.path.realpath(path, strict=True)
+        real = real or os.path.realpath(path, strict=True)
     except OSError as error:
         reason = ("symlink loop" if error.errno == errno.ELOOP
                   else "broken symlink" if os.path.islink(path)

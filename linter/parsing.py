@@ -13,6 +13,8 @@ import functools
 import hashlib
 import os
 import sys
+from collections import deque
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -59,16 +61,26 @@ HELM_WARNING = ("looks like a Helm or Go template, not plain YAML; render it "
 
 def parse_all(jobs: list[ParseJob], workers: int | None) -> list[ParseOutcome]:
     """Every file parsed, from the parse cache where its content was parsed before."""
+    return list(parse_each(jobs, workers))
+
+
+def parse_each(jobs: list[ParseJob], workers: int | None) -> Iterator[ParseOutcome]:
+    """Each file's parse outcome, in the order of `jobs`, as soon as it is ready: the
+    caller judges and drops each before the next ones are parsed (with worker processes,
+    at most a few chunks wait), so a scan never holds every file's parse model at once."""
     count = workers if workers is not None else min(os.cpu_count() or 1, 8)
     fingerprint = parser_fingerprint()
     keyed = [(job, fingerprint) for job in jobs]
+    stored = False
     if count <= 1 or len(jobs) < PARALLEL_THRESHOLD:
-        parsed = [_parse_job(item) for item in keyed]
+        parsed: Iterator[_Parsed] = map(_parse_job, keyed)
     else:
         parsed = _parse_in_processes(keyed, count)
-    if any(stored for _, stored in parsed):
+    for outcome, newly_stored in parsed:
+        stored = stored or newly_stored
+        yield outcome
+    if stored:
         cache.prune("parsed", cache.MAX_PARSED_ENTRIES)
-    return [outcome for outcome, _ in parsed]
 
 
 def _process_context() -> Any:
@@ -78,22 +90,44 @@ def _process_context() -> Any:
     return multiprocessing.get_context("fork") if hasattr(os, "fork") else None
 
 
-def _parse_in_processes(keyed: list[_Keyed], count: int) -> list[_Parsed]:
-    from concurrent.futures import ProcessPoolExecutor
+# Chunks handed to the workers ahead of the one the caller waits for: enough to keep
+# every worker busy, few enough that finished results do not pile up in the parent.
+_CHUNKS_AHEAD_PER_WORKER = 3
+_CHUNK_FILES = 64
 
-    size = max(1, len(keyed) // (count * 8))
-    chunks = [keyed[start:start + size] for start in range(0, len(keyed), size)]
-    parsed: list[_Parsed] = []
-    retry: list[_Keyed] = []
-    with ProcessPoolExecutor(max_workers=count, mp_context=_process_context()) as pool:
-        futures = [pool.submit(_parse_chunk, chunk) for chunk in chunks]
-        for chunk, future in zip(chunks, futures):
-            try:
-                parsed.extend(future.result())
-            except Exception:  # BrokenProcessPool: a worker died; its files go again
-                retry.extend(chunk)
-    parsed.extend(_parse_alone(item) for item in retry)
-    return parsed
+
+def _parse_in_processes(keyed: list[_Keyed], count: int) -> Iterator[_Parsed]:
+    """Results in job order. When a worker dies the pool is broken: the chunks it was
+    working on are parsed again file by file, each in a process of its own (see
+    _parse_alone), and the chunks not yet started go to a fresh pool. Never lost."""
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    size = max(1, min(_CHUNK_FILES, len(keyed) // (count * 4)))
+    queued = deque(keyed[start:start + size] for start in range(0, len(keyed), size))
+    while queued:
+        pending: deque[tuple[list[_Keyed], Future[list[_Parsed]]]] = deque()
+        broken: list[tuple[list[_Keyed], Future[list[_Parsed]]]] = []
+        with ProcessPoolExecutor(max_workers=count, mp_context=_process_context()) as pool:
+            while queued or pending:
+                try:
+                    while queued and len(pending) < count * _CHUNKS_AHEAD_PER_WORKER:
+                        pending.append((queued[0], pool.submit(_parse_chunk, queued[0])))
+                        queued.popleft()
+                except Exception:  # broken already: the chunk stays queued for a new pool
+                    if not pending:
+                        break
+                chunk, future = pending.popleft()
+                try:
+                    results = future.result()
+                except Exception:  # BrokenProcessPool: a worker died with these chunks
+                    broken = [(chunk, future), *pending]
+                    break
+                yield from results
+        for chunk, future in broken:  # in order: finished chunks count, the others go again
+            if future.done() and future.exception() is None:
+                yield from future.result()
+            else:
+                yield from (_parse_alone(item) for item in chunk)
 
 
 def _parse_chunk(items: list[_Keyed]) -> list[_Parsed]:

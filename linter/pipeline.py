@@ -24,10 +24,10 @@ from linter.discover import (
     discover,
     display_path,
 )
-from linter.engine import Evaluator, Outcome, Rule
-from linter.parsing import ParseOutcome, may_hold, only_frameworks, parse_all, parse_stdin
-from linter.pipeline_adapt import ParsedFiles, adapt
+from linter.engine import Outcome, Rule
+from linter.parsing import ParseOutcome, may_hold, only_frameworks, parse_each, parse_stdin
 from linter.pipeline_adapt import bound_numbers as bound_numbers  # re-exported: tests use it
+from linter.pipeline_stream import ScanStream
 from linter.resolve.variables import CommandLineVariables
 
 if TYPE_CHECKING:
@@ -92,36 +92,40 @@ def scan(request: ScanRequest, policy: Policy | None = None) -> ScanResult:
     exceptions (inline suppressions, waivers) after evaluation."""
     started = time.perf_counter()
     result = ScanResult(rules=request.rules)
-    parsed = ParsedFiles()
     sources: list[tuple[Path | None, str]] = []
     discovered = selected = 0
+    files: list[SourceFile] = []
     if request.paths:
         found = discover(request.paths, request.root, request.path_filter)
         result.skipped.update(found.skipped)
         discovered = len(found.files)
         if policy is not None:
             found.files = policy.select_files(found.files)
-        found.files = _framework_files(found.files, request, result)
-        selected = len(found.files)
-        sources = [(source.path, source.display_path) for source in found.files]
+        files = _framework_files(found.files, request, result)
+        selected = len(files)
+        sources = [(source.path, source.display_path) for source in files]
         result.inputs = list(sources)
         result.problems.extend(found.problems)
-        jobs = [(source.path, source.display_path, source.kind, request.max_file_bytes)
-                for source in found.files]
         refused = cache.refuse_inside(request.paths)
         if refused is not None:
             result.problems.append(FileProblem("parse cache", refused, "warning"))
-        for outcome in parse_all(jobs, request.workers):
-            _collect(_framework_outcome(outcome, request, result), parsed, result)
+    stdin_outcome = None
     if request.stdin_text is not None:
-        outcome = parse_stdin(request.stdin_text, request.stdin_format, request.max_file_bytes)
-        _collect(_framework_outcome(outcome, request, result), parsed, result)
-    nothing = _nothing_judged(request, result, discovered, selected)
-    if nothing is not None:
-        result.problems.append(nothing)
-    resources = adapt(parsed, result, request)
-    result.resources = len(resources)
-    result.outcomes = Evaluator(request.rules).evaluate(resources)
+        stdin_outcome = parse_stdin(request.stdin_text, request.stdin_format,
+                                    request.max_file_bytes)
+    terraform_files = sum(1 for source in files if source.kind in _TERRAFORM_KINDS)
+    whole_tree = terraform_files < STREAM_MIN_FILES or (
+        stdin_outcome is not None and stdin_outcome[1] == "terraform")
+    linked = set() if whole_tree else _linked_folders(files)
+    order = list(range(len(files))) if whole_tree else _stream_order(files, linked)
+    stream = ScanStream(request, result, linked, whole_tree)
+    if stdin_outcome is not None:  # first: a plan on stdin decides how Terraform is held
+        stream.add(len(files), _framework_outcome(stdin_outcome, request, result))
+    jobs = [(files[index].path, files[index].display_path, files[index].kind,
+             request.max_file_bytes) for index in order]
+    for index, outcome in zip(order, parse_each(jobs, request.workers)):
+        stream.add(index, _framework_outcome(outcome, request, result))
+    stream.finish(_nothing_judged(request, result, discovered, selected))
     if policy is not None:
         if request.stdin_text is not None:
             sources.append((None, "stdin"))
@@ -131,6 +135,52 @@ def scan(request: ScanRequest, policy: Policy | None = None) -> ScanResult:
     result.problems = list(dict.fromkeys(result.problems))
     result.seconds = time.perf_counter() - started
     return result
+
+
+# A scan with fewer Terraform files than this is judged as a whole (holding every parse
+# model costs little there, and reading the files twice to find module calls would cost
+# more than it saves); larger ones stream (linter.pipeline_stream).
+STREAM_MIN_FILES = 400
+_TERRAFORM_KINDS = ("terraform", "terraform_json")
+_STAGE_OF_KIND = {"document": 0, "pem": 0, "tfvars": 1, "terraform": 2, "terraform_json": 2}
+
+
+def _stream_order(files: list[SourceFile], linked: set[str]) -> list[int]:
+    """The order files are parsed in, as indexes into `files`: documents and PEM files,
+    then variables files, then Terraform folder by folder, the `linked` folders first
+    (see linter.pipeline_stream)."""
+
+    def place(index: int) -> tuple[int, int, str, str]:
+        source = files[index]
+        folder = str(PurePosixPath(source.display_path).parent)
+        stage = _STAGE_OF_KIND.get(source.kind, 0)
+        if stage == 2 and folder not in linked:
+            stage = 3
+        return stage, 0 if stage < 2 else 1, folder if stage >= 2 else "", \
+            source.display_path
+
+    return sorted(range(len(files)), key=place)
+
+
+_MODULE_WORD = b"module"
+
+
+def _linked_folders(files: list[SourceFile]) -> set[str]:
+    """Folders holding a Terraform file that mentions `module`: only these can call
+    another folder. Read as bytes, without parsing; a file that cannot be read counts
+    (its folder is then judged with the whole tree's, as before streaming)."""
+    linked: set[str] = set()
+    for source in files:
+        folder = str(PurePosixPath(source.display_path).parent)
+        if source.kind not in _TERRAFORM_KINDS or folder in linked:
+            continue
+        try:
+            with source.path.open("rb") as handle:
+                if _MODULE_WORD in handle.read():
+                    linked.add(folder)
+        except OSError:
+            linked.add(folder)
+    return linked
 
 
 def _framework_files(files: list[SourceFile], request: ScanRequest,
@@ -189,33 +239,3 @@ def _nothing_judged(request: ScanRequest, result: ScanResult, discovered: int,
 
 def _files(count: int) -> str:
     return "1 file" if count == 1 else f"{count} files"
-
-
-def _collect(outcome: ParseOutcome | None, parsed: ParsedFiles, result: ScanResult) -> None:
-    if outcome is None:
-        return  # left out by --framework after parsing, and counted
-    display_path, kind, payload = outcome
-    module_dir = str(PurePosixPath(display_path).parent)
-    if kind == "pem" and isinstance(payload, FileProblem) and payload.level == "error":
-        # A binary .cer/.der/.key (DER) is not text: noted, and not a failed scan.
-        payload = FileProblem(display_path, f"{payload.reason}; only PEM text is judged",
-                              "warning")
-    if isinstance(payload, FileProblem):
-        result.problems.append(payload)
-        if payload.level != "error":
-            result.files_unrecognised += 1
-        return
-    if payload is None:
-        result.files_unrecognised += 1
-        return
-    if kind in ("terraform", "terraform_json"):
-        parsed.terraform[module_dir].append(payload)
-    elif kind == "tfvars":
-        parsed.variables[module_dir][display_path] = payload
-    elif kind == "tfplan":
-        parsed.plans.append(payload)
-    elif kind == "pem":
-        parsed.pem_files.append((display_path, payload))
-    else:
-        parsed.documents.append((display_path, payload))
-    result.files_scanned += 1

@@ -179,3 +179,97 @@ def test_an_entry_behind_a_symlink_is_never_followed(cache_dir: Path, tmp_path: 
     shutil.copyfile(planted, elsewhere / KEY)
     shard.symlink_to(elsewhere, target_is_directory=True)
     assert cache.load_object("parsed", KEY) is None
+
+
+# -- streaming: a large scan is judged folder by folder, with the same result -------------
+
+def _ordered(paths: list[Path], root: Path, workers: int = 1,
+             **request: object) -> tuple[object, ...]:
+    result = scan(ScanRequest(paths=paths, root=root, rules=RULES, workers=workers,
+                              **request))  # type: ignore[arg-type]
+    return ([(o.rule.id, o.status.value, o.location.path, o.location.start_line,
+              o.resource.address, o.fingerprint) for o in result.outcomes],
+            [(p.path, p.line, p.level, p.reason) for p in result.problems],
+            result.files_scanned, result.files_unrecognised, result.resources, result.skipped)
+
+
+def _module_tree(target: Path) -> Path:
+    """Folders that call each other (a shared module, a chain, a cycle), folders that
+    call nothing, variables files, a broken file, and the repository's fixtures."""
+    key = 'resource "aws_kms_key" "{name}" {{\n  enable_key_rotation = {rotation}\n}}\n'
+    bucket = ('resource "aws_s3_bucket" "b" {{\n  bucket = var.name\n}}\n'
+              'variable "name" {{\n  default = "{name}"\n}}\n')
+    layout = {
+        "modules/store/main.tf": bucket.format(name="store") + key.format(name="k",
+                                                                         rotation="var.rotate"),
+        "modules/store/variables.tf": 'variable "rotate" {\n  default = false\n}\n',
+        "modules/chain/main.tf": 'module "store" {\n  source = "../store"\n  rotate = true\n}\n',
+        "stacks/a/main.tf": 'module "store" {\n  source = "../../modules/store"\n}\n',
+        "stacks/b/main.tf": 'module "chain" {\n  source = "../../modules/chain"\n}\n',
+        "stacks/c/main.tf": key.format(name="c", rotation="var.rotate"),
+        "stacks/c/variables.tf": 'variable "rotate" {}\n',
+        "stacks/c/terraform.tfvars": "rotate = true\n",
+        "stacks/d/broken.tf": "resource {\n",
+        "stacks/d/main.tf": key.format(name="d", rotation="false"),
+        "loop/x/main.tf": 'module "y" {\n  source = "../y"\n}\n' + key.format(
+            name="x", rotation="false"),
+        "loop/y/main.tf": 'module "x" {\n  source = "../x"\n}\n',
+        "zeta/main.tf": key.format(name="z", rotation="true") + "# module is only a word\n",
+    }
+    for name, text in layout.items():
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        (target / name).write_text(text)
+    for name in ("fixtures", "examples"):
+        shutil.copytree(REPOSITORY / name, target / name)
+    shutil.copytree(REPOSITORY / "tests" / "hostile", target / "hostile")
+    return target
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_streamed_scan_gives_the_whole_tree_result_in_the_same_order(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int) -> None:
+    from linter import pipeline, pipeline_stream
+
+    monkeypatch.setenv("EPHI_LINT_CACHE_DIR", "off")
+    tree = _module_tree(tmp_path / "tree")
+    whole = _ordered([tree], tree)
+    monkeypatch.setattr(pipeline, "STREAM_MIN_FILES", 0)
+    monkeypatch.setattr(pipeline_stream, "BATCH_FILES", 3)  # many small batches
+    streamed = _ordered([tree], tree, workers)
+    assert streamed == whole
+    paths = {outcome[2] for outcome in whole[0]}
+    assert {"stacks/c/main.tf", "modules/store/main.tf", "loop/x/main.tf",
+            "zeta/main.tf"} <= paths
+    assert ("stacks/d/broken.tf", None, "error") in {problem[:3] for problem in whole[1]}
+
+
+def test_a_streamed_scan_with_a_plan_keeps_the_plans_judgement(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A plan's findings replace its configuration's across folders: with one in the scan,
+    # the Terraform is held and judged as a whole, as before.
+    from linter import pipeline, pipeline_stream
+
+    monkeypatch.setenv("EPHI_LINT_CACHE_DIR", "off")
+    tree = tmp_path / "tree"
+    shutil.copytree(REPOSITORY / "tests" / "plans", tree)
+    whole = _ordered([tree], tree)
+    monkeypatch.setattr(pipeline, "STREAM_MIN_FILES", 0)
+    monkeypatch.setattr(pipeline_stream, "BATCH_FILES", 1)
+    assert _ordered([tree], tree) == whole
+    assert any(outcome[2].endswith(".tf") for outcome in whole[0])
+
+
+def test_the_framework_filter_and_stdin_stream_alike(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from linter import pipeline
+
+    monkeypatch.setenv("EPHI_LINT_CACHE_DIR", "off")
+    tree = _module_tree(tmp_path / "tree")
+    stdin = (REPOSITORY / "examples" / "dermatology-practice" / "kubernetes" /
+             "portal.yaml").read_text()
+    options = {"frameworks": frozenset({"terraform", "kubernetes"}), "stdin_text": stdin,
+               "stdin_format": "kubernetes"}
+    whole = _ordered([tree], tree, **options)
+    monkeypatch.setattr(pipeline, "STREAM_MIN_FILES", 0)
+    assert _ordered([tree], tree, **options) == whole
+    assert whole[5].get("--framework")

@@ -1,0 +1,217 @@
+"""Judging a large scan's files as they are parsed, so memory follows the largest module
+rather than the whole tree.
+
+The parse outcomes arrive in the order linter.pipeline gives the jobs: YAML/JSON
+documents and PEM files (each judged on its own), then Terraform variables files, then
+Terraform files grouped by folder, first the folders where some file mentions `module`
+(the only ones that can call another folder), then the rest. Documents and PEM files are
+adapted and evaluated in batches and their parse models dropped; a Terraform folder that
+neither calls nor is called by another scanned folder is judged as soon as its last file
+is parsed, and dropped. Folders linked by module calls are kept, and judged at the end
+with one module library, as a whole-tree scan judges them. A scan with a Terraform plan
+keeps all of its Terraform (the plan's judgement replaces the configuration's across
+folders) and judges it as a whole-tree scan does.
+
+Only outcomes and problems are kept, each in a bucket, and the buckets are put back in
+the order a whole-tree scan reports them: Terraform roots in `root_directories` order,
+then the module library's problems, plans, documents and PEM files in file order.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import PurePosixPath
+from typing import TYPE_CHECKING, Any
+
+from linter.adapters import terraform as terraform_adapters
+from linter.discover import FileProblem
+from linter.engine import Evaluator, Outcome
+from linter.parsers.documents import ParsedDocuments
+from linter.parsers.terraform import HclAttribute, TerraformFile
+from linter.parsing import ParseOutcome
+from linter.pipeline_adapt import ParsedFiles, adapt, bound_numbers
+from linter.resolve.terraform import ModuleScope
+from linter.resolve.terraform_modules import ModuleLibrary, local_calls, root_directories
+from linter.resolve.variables import environment_layer, module_values
+
+if TYPE_CHECKING:
+    from linter.pipeline import ScanRequest, ScanResult
+
+# Files judged together: enough to spread the per-batch cost, few enough to stay small.
+BATCH_FILES = 256
+
+_Bucket = tuple[list[Outcome], list[FileProblem]]
+
+
+class ScanStream:
+    """Collects parse outcomes (`add`), judges what can be judged early, and fills the
+    scan result (`finish`). `linked_folders`: the Terraform folders whose files mention
+    `module`; `whole_tree`: keep all Terraform to the end (small scans, stdin)."""
+
+    def __init__(self, request: ScanRequest, result: ScanResult,
+                 linked_folders: set[str], whole_tree: bool) -> None:
+        self.request = request
+        self.result = result
+        self.evaluator = Evaluator(request.rules)
+        self.linked_folders = linked_folders
+        self.whole_tree = whole_tree
+        self.parse_problems: list[tuple[int, FileProblem]] = []
+        self.variables: dict[str, dict[str, dict[str, HclAttribute]]] = defaultdict(dict)
+        self.plans: list[Any] = []
+        self.held: dict[str, list[TerraformFile]] = defaultdict(list)  # judged at the end
+        self.folders: list[str] = []  # every folder with a parsed Terraform file
+        self.called: set[str] | None = None  # known once the linked folders are parsed
+        self.current: str | None = None
+        self.waiting: dict[str, list[TerraformFile]] = {}  # unlinked folders of a batch
+        self.roots: dict[str, _Bucket] = {}
+        self.library_problems: list[FileProblem] = []
+        self.documents: list[tuple[str, ParsedDocuments]] = []
+        self.pem_files: list[tuple[str, Any]] = []
+        self.document_buckets: list[_Bucket] = []
+        self.pem_buckets: list[_Bucket] = []
+        self.environment = environment_layer(request.environment)
+
+    # -- collecting ------------------------------------------------------------------
+
+    def add(self, index: int, outcome: ParseOutcome | None) -> None:
+        """One parse outcome (None: left out by --framework after parsing, and counted);
+        `index` is the file's place in discovery order, for the problems' order."""
+        if outcome is None:
+            return
+        display_path, kind, payload = outcome
+        module_dir = str(PurePosixPath(display_path).parent)
+        result = self.result
+        if kind == "pem" and isinstance(payload, FileProblem) and payload.level == "error":
+            # A binary .cer/.der/.key (DER) is not text: noted, and not a failed scan.
+            payload = FileProblem(display_path, f"{payload.reason}; only PEM text is judged",
+                                  "warning")
+        if isinstance(payload, FileProblem):
+            self.parse_problems.append((index, payload))
+            if payload.level != "error":
+                result.files_unrecognised += 1
+            return
+        if payload is None:
+            result.files_unrecognised += 1
+            return
+        result.files_scanned += 1
+        if kind in ("terraform", "terraform_json"):
+            self._add_terraform(module_dir, payload)
+        elif kind == "tfvars":
+            self.variables[module_dir][display_path] = payload
+        elif kind == "tfplan":
+            self.plans.append(payload)
+        elif kind == "pem":
+            self.pem_files.append((display_path, payload))
+            if len(self.pem_files) >= BATCH_FILES:
+                self._judge_pem()
+        else:
+            self.documents.append((display_path, payload))
+            if len(self.documents) >= BATCH_FILES:
+                self._judge_documents()
+
+    def _add_terraform(self, module_dir: str, payload: TerraformFile) -> None:
+        if module_dir != self.current:
+            if self.current is not None:
+                self._folder_complete(self.current)
+            self.current = module_dir
+            self.folders.append(module_dir)
+        if self.whole_tree or self.plans or module_dir in self.linked_folders:
+            self.held[module_dir].append(payload)
+            return
+        if self.called is None:  # every linked folder is parsed (they come first)
+            self.called = {target for folder, files in self.held.items()
+                           for target in local_calls(files, folder) if target != folder}
+        if module_dir in self.called:
+            self.held[module_dir].append(payload)
+        else:
+            self.waiting.setdefault(module_dir, []).append(payload)
+
+    def _folder_complete(self, module_dir: str) -> None:
+        if sum(len(files) for files in self.waiting.values()) >= BATCH_FILES:
+            self._judge_waiting()
+
+    # -- judging ---------------------------------------------------------------------
+
+    def _judge_waiting(self) -> None:
+        """Folders no other folder calls and that call none: each its own root."""
+        if not self.waiting:
+            return
+        modules, self.waiting = self.waiting, {}
+        library = ModuleLibrary(modules, self.request.root, self.request.max_file_bytes)
+        self._judge_roots(list(modules), modules, library)
+
+    def _judge_roots(self, roots: list[str], modules: dict[str, list[TerraformFile]],
+                     library: ModuleLibrary) -> None:
+        """As linter.pipeline_adapt._adapt_terraform, one bucket per root."""
+        for module_dir in roots:
+            problems: list[FileProblem] = []
+            outcomes: list[Outcome] = []
+            self.roots[module_dir] = (outcomes, problems)
+            try:
+                values = module_values(self.variables.get(module_dir, {}), self.environment,
+                                       self.request.command_line_variables)
+                scope = ModuleScope(module_dir, modules[module_dir], values, library=library)
+            except Exception as error:  # this root's variables; the other roots go on
+                problems.append(FileProblem.internal_error(
+                    module_dir, None, "reading the variables of this Terraform module", error))
+                continue
+            blocks = scope.contained_blocks(problems)
+            for block in blocks:
+                bound_numbers(block.config)
+            resources = terraform_adapters.build_models(blocks, problems)
+            self.result.resources += len(resources)
+            outcomes.extend(self.evaluator.evaluate(resources))
+        self.library_problems.extend(library.problems)
+
+    def _judge_parsed(self, parsed: ParsedFiles) -> _Bucket:
+        scratch = type(self.result)(rules=self.request.rules)
+        resources = adapt(parsed, scratch, self.request)
+        self.result.resources += len(resources)
+        return self.evaluator.evaluate(resources), scratch.problems
+
+    def _judge_documents(self) -> None:
+        if self.documents:
+            self.document_buckets.append(self._judge_parsed(ParsedFiles(
+                documents=self.documents)))
+            self.documents = []
+
+    def _judge_pem(self) -> None:
+        if self.pem_files:
+            self.pem_buckets.append(self._judge_parsed(ParsedFiles(pem_files=self.pem_files)))
+            self.pem_files = []
+
+    def judge_rest(self) -> None:
+        """Everything still held: the last batches, the linked folders, the plans."""
+        self._judge_documents()
+        self._judge_pem()
+        self._judge_waiting()
+        if self.plans or self.whole_tree:
+            parsed = ParsedFiles(terraform=self.held, variables=self.variables,
+                                 plans=self.plans)
+            self.whole_bucket = self._judge_parsed(parsed)
+            return
+        self.whole_bucket = ([], [])
+        library = ModuleLibrary(self.held, self.request.root, self.request.max_file_bytes)
+        self._judge_roots(root_directories(self.held), self.held, library)
+
+    def finish(self, nothing: FileProblem | None) -> None:
+        """Judge what is left and fill the result in a whole-tree scan's order."""
+        self.judge_rest()
+        # The roots' order of a whole-tree scan: an unlinked folder calls nothing, so its
+        # files are not needed to place it.
+        order = root_directories({folder: self.held.get(folder, []) for folder in self.folders}
+                                 ) if self.roots else []
+        self.held = defaultdict(list)
+        result = self.result
+        result.problems.extend(problem for _, problem in sorted(
+            self.parse_problems, key=lambda item: item[0]))
+        if nothing is not None:
+            result.problems.append(nothing)
+        buckets = [self.roots[folder] for folder in order if folder in self.roots]
+        buckets.append(([], self.library_problems))
+        buckets.append(self.whole_bucket)
+        buckets.extend(self.document_buckets)
+        buckets.extend(self.pem_buckets)
+        for outcomes, problems in buckets:
+            result.outcomes.extend(outcomes)
+            result.problems.extend(problems)
