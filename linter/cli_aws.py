@@ -206,6 +206,12 @@ def aws(
         from linter.live.templates import load_templates
 
         request.templates = load_templates(templates)
+    elif any(waiver.tags for waiver in config.waivers):
+        from linter.live.templates import TemplateIndex
+
+        # An empty index: nothing is anchored, but the scan reads the tags that only a
+        # separate call returns (S3) and the index keeps each resource's tags for them.
+        request.templates = TemplateIndex()
     try:
         from linter.live.session import LiveSession
 
