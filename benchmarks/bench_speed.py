@@ -45,6 +45,7 @@ if __package__ in (None, ""):  # run as a script: make `benchmarks.*` importable
 
 from benchmarks.bench_scan import build_corpus  # noqa: E402
 from benchmarks.corpora import cache_root, checkout, load_corpora  # noqa: E402
+from benchmarks.gen_trees import write_big, write_many  # noqa: E402
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 TIME = "/usr/bin/time"
@@ -73,13 +74,19 @@ class Run:
 @dataclass
 class Row:
     workload: str
+    variant: str  # which ephi-lint code ran: the working tree or a commit
     description: str
     files: int
     ephi_lint: list[Run] = field(default_factory=list)
     checkov: list[Run] = field(default_factory=list)
     checkov_note: str = ""  # why checkov has no figure
     target: str = ""  # the issue's done-when, for reading the table
-    compare_with: str = ""  # a warm row is compared with the cold row's checkov
+    checkov_row: str = ""  # the row holding the checkov runs this row is compared with
+    cold_row: str = ""  # for a warm row: the cold row of the same code
+
+    @property
+    def key(self) -> str:
+        return f"{self.workload} @{self.variant}"
 
     def median(self, tool: str, key: str) -> float | None:
         runs = [run for run in getattr(self, tool) if run.error == ""]
@@ -162,17 +169,22 @@ def _parse_time_report(text: str) -> dict[str, Any]:
 # --- workloads -----------------------------------------------------------------------------
 
 @dataclass
+class Variant:
+    label: str  # "working tree" or a short commit
+    environment: dict[str, str]  # PYTHONPATH of an exported commit
+
+
+@dataclass
 class Tools:
     ephi_lint: list[str]
     checkov: list[str] | None
     workdir: Path  # where the processes run: a temporary folder, no config above it
     timeout: float
     checkov_timeout: float
-    ephi_lint_environment: dict[str, str] = field(default_factory=dict)
+    variants: list[Variant]
 
-    def ephi_lint_run(self, arguments: list[str], cache: Path) -> Run:
-        environment = {**os.environ, **self.ephi_lint_environment,
-                       "EPHI_LINT_CACHE_DIR": str(cache)}
+    def ephi_lint_run(self, variant: Variant, arguments: list[str], cache: Path) -> Run:
+        environment = {**os.environ, **variant.environment, "EPHI_LINT_CACHE_DIR": str(cache)}
         return measure([*self.ephi_lint, "scan", *arguments, "-q", "-f", "json",
                         "-o", os.devnull, "--no-config"], environment, self.workdir,
                        self.timeout)
@@ -196,29 +208,50 @@ def count_files(paths: list[Path], suffixes: tuple[str, ...] | None = None) -> i
     return total
 
 
-def run_paired(tools: Tools, cold: Row, warm: Row | None, ours: list[str],
-               theirs: list[str] | None, runs: int, scratch: Path) -> None:
-    """ephi-lint cold, checkov, then (with `warm`) ephi-lint again over the cache its cold
-    run just filled, `runs` times: the tools alternate, so load on the shared machine
-    falls on both."""
+@dataclass
+class Workload:
+    name: str
+    description: str
+    files: int
+    ours: list[str]  # ephi-lint scan arguments
+    theirs: list[str] | None  # checkov arguments, None: checkov runs once, see generated()
+    warm: bool = False  # also a second ephi-lint run over the cache the cold run filled
+    target: str = ""
+    warm_target: str = ""
+
+
+def run_paired(tools: Tools, workload: Workload, runs: int, scratch: Path) -> list[Row]:
+    """Each ephi-lint code cold, checkov, then (with `warm`) each code again over the cache
+    its cold run just filled, `runs` times: the tools alternate, so load on the shared
+    machine falls on all of them."""
+    cold_rows, warm_rows = [], []
+    for variant in tools.variants:
+        cold = Row(workload.name, variant.label, workload.description + ", cold cache",
+                   workload.files, target=workload.target)
+        cold_rows.append(cold)
+        if workload.warm:
+            warm_rows.append(Row(workload.name + "-warm", variant.label,
+                                 workload.description + ", warm cache", workload.files,
+                                 target=workload.warm_target, cold_row=cold.key))
+    for row in cold_rows[1:] + warm_rows:
+        row.checkov_row = cold_rows[0].key
     for index in range(runs):
-        cache = Path(tempfile.mkdtemp(prefix=f"cache-{cold.workload}-{index}-", dir=scratch))
-        cold.ephi_lint.append(tools.ephi_lint_run(ours, cache))
-        if theirs is not None and tools.checkov is not None:
-            cold.checkov.append(tools.checkov_run(theirs))
-        if warm is not None:
-            warm.ephi_lint.append(tools.ephi_lint_run(ours, cache))
-        shutil.rmtree(cache, ignore_errors=True)
-        print(f"  {cold.workload} run {index + 1}/{runs}: {_progress(cold, warm)}", flush=True)
-
-
-def _progress(cold: Row, warm: Row | None) -> str:
-    parts = [f"ephi-lint {_run_text(cold.ephi_lint[-1])}"]
-    if cold.checkov:
-        parts.append(f"checkov {_run_text(cold.checkov[-1])}")
-    if warm is not None:
-        parts.append(f"warm {_run_text(warm.ephi_lint[-1])}")
-    return "; ".join(parts)
+        caches = []
+        for variant, cold in zip(tools.variants, cold_rows):
+            caches.append(Path(tempfile.mkdtemp(prefix=f"cache-{index}-", dir=scratch)))
+            cold.ephi_lint.append(tools.ephi_lint_run(variant, workload.ours, caches[-1]))
+        if workload.theirs is not None and tools.checkov is not None:
+            cold_rows[0].checkov.append(tools.checkov_run(workload.theirs))
+        for variant, warm, cache in zip(tools.variants, warm_rows, caches):
+            warm.ephi_lint.append(tools.ephi_lint_run(variant, workload.ours, cache))
+        for cache in caches:
+            shutil.rmtree(cache, ignore_errors=True)
+        progress = [f"{row.variant}: {_run_text(row.ephi_lint[-1])}"
+                    for row in cold_rows + warm_rows]
+        if cold_rows[0].checkov:
+            progress.append(f"checkov: {_run_text(cold_rows[0].checkov[-1])}")
+        print(f"  {workload.name} run {index + 1}/{runs}: " + "; ".join(progress), flush=True)
+    return cold_rows + warm_rows
 
 
 def _run_text(run: Run) -> str:
@@ -230,155 +263,94 @@ def _run_text(run: Run) -> str:
 def one_file(tools: Tools, runs: int, scratch: Path, corpora: Path) -> list[Row]:
     corpus, relative = ONE_FILE
     path = checkout(load_corpora([corpus])[0], corpora) / relative
-    description = f"{corpus}/{relative}, as pre-commit runs it"
-    cold = Row("one-file", description + ", cold cache", 1, target="<= 0.25 s wall")
-    warm = Row("one-file-warm", description + ", warm cache", 1, compare_with="one-file")
-    run_paired(tools, cold, warm, ["--changed-files", "--no-color", str(path)],
-               ["-f", str(path), "--framework", "terraform"], runs, scratch)
-    return [cold, warm]
+    return run_paired(tools, Workload(
+        "one-file", f"{corpus}/{relative}, as pre-commit runs it", 1,
+        ["--changed-files", "--no-color", str(path)],
+        ["-f", str(path), "--framework", "terraform"], warm=True,
+        target="<= 0.25 s wall"), runs, scratch)
 
 
 def modules(tools: Tools, runs: int, scratch: Path, corpora: Path) -> list[Row]:
     folders = [checkout(corpus, corpora) for corpus in load_corpora(MODULE_CORPORA)]
-    files = count_files(folders, (".tf",))
-    names = " + ".join(MODULE_CORPORA)
-    cold = Row("modules", f"{names}, cold cache", files, target=">= 80x faster (ratio <= 0.0125)")
-    warm = Row("modules-warm", f"{names}, warm cache", files, compare_with="modules",
-               target="<= 20% of cold")
     theirs = [argument for folder in folders for argument in ("-d", str(folder))]
-    run_paired(tools, cold, warm, [str(folder) for folder in folders],
-               [*theirs, "--framework", "terraform"], runs, scratch)
-    return [cold, warm]
+    return run_paired(tools, Workload(
+        "modules", " + ".join(MODULE_CORPORA), count_files(folders, (".tf",)),
+        [str(folder) for folder in folders], [*theirs, "--framework", "terraform"],
+        warm=True, target=">= 80x faster (ratio <= 0.0125)",
+        warm_target="<= 20% of cold"), runs, scratch)
 
 
 def fixtures(tools: Tools, runs: int, scratch: Path, copies: int) -> list[Row]:
     corpus = scratch / "fixture-corpus"
     files = build_corpus(corpus, copies)
-    row = Row("fixtures", f"examples/ + fixtures/ x{copies} (bench_scan.py), cold cache",
-              files, target=">= 10x faster (ratio <= 0.10)")
     # CKV_K8S_108 raises IndexError on fixtures/ACC-301/pass.k8s.yaml (a container
     # command without "="), and checkov 3.3.30 then hangs joining its framework workers;
     # skipping that one check lets it finish.
-    run_paired(tools, row, None, [str(corpus)],
-               ["-d", str(corpus), "--framework", "terraform", "cloudformation",
-                "kubernetes", "--skip-check", "CKV_K8S_108"], runs, scratch)
+    rows = run_paired(tools, Workload(
+        "fixtures", f"examples/ + fixtures/ x{copies} (bench_scan.py)", files, [str(corpus)],
+        ["-d", str(corpus), "--framework", "terraform", "cloudformation", "kubernetes",
+         "--skip-check", "CKV_K8S_108"], target=">= 10x faster (ratio <= 0.10)"),
+        runs, scratch)
     shutil.rmtree(corpus, ignore_errors=True)
-    return [row]
-
-
-# The generated trees: a small module (bucket with and without encryption, a database,
-# a listener) repeated with distinct names, so every file parses, resolves and yields
-# findings like real code.
-SMALL_FILE = """\
-variable "name_{n}" {{
-  type    = string
-  default = "bucket-{n}"
-}}
-
-resource "aws_s3_bucket" "data_{n}" {{
-  bucket = var.name_{n}
-}}
-
-resource "aws_s3_bucket_server_side_encryption_configuration" "data_{n}" {{
-  bucket = aws_s3_bucket.data_{n}.id
-  rule {{
-    apply_server_side_encryption_by_default {{
-      sse_algorithm = "{algorithm}"
-    }}
-  }}
-}}
-
-resource "aws_db_instance" "db_{n}" {{
-  identifier        = "db-{n}"
-  engine            = "postgres"
-  instance_class    = "db.t3.micro"
-  storage_encrypted = {encrypted}
-}}
-"""
-
-
-def generate_small_tree(target: Path, files: int, per_module: int = 20) -> int:
-    for index in range(files):
-        module = target / f"module{index // per_module:04d}"
-        module.mkdir(parents=True, exist_ok=True)
-        (module / f"file{index % per_module:02d}.tf").write_text(SMALL_FILE.format(
-            n=index, algorithm="aws:kms" if index % 2 else "AES256",
-            encrypted="true" if index % 3 else "false"), encoding="utf-8")
-    return files
-
-
-def generate_large_file(target: Path, megabytes: float) -> int:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    size, index = 0, 0
-    with target.open("w", encoding="utf-8") as handle:
-        while size < megabytes * 1024 * 1024:
-            block = SMALL_FILE.format(n=index, algorithm="aws:kms" if index % 2 else "AES256",
-                                      encrypted="true" if index % 3 else "false")
-            handle.write(block + "\n")
-            size += len(block) + 1
-            index += 1
-    return 1
+    return rows
 
 
 def generated(tools: Tools, runs: int, scratch: Path, name: str, small_files: int,
               large_megabytes: float) -> list[Row]:
-    """ephi-lint `runs` times; checkov once, under --checkov-timeout."""
+    """The trees of benchmarks/gen_trees.py: ephi-lint `runs` times; checkov once, under
+    --checkov-timeout (it may take hours on 20,000 files)."""
+    folder = scratch / name
     if name == "many-small":
-        folder = scratch / "many-small"
-        files = generate_small_tree(folder, small_files)
-        row = Row(name, f"{small_files:,} generated small .tf files in "
-                  f"{small_files // 20:,} module folders, cold cache", files,
-                  target="<= 10 s wall, <= 300 MB peak")
-        path = folder
-        theirs = ["-d", str(folder)]
+        files = write_many(folder, small_files, 10)
+        workload = Workload(name, f"{files:,} small .tf files in root modules of 10 "
+                            "(gen_trees.py many)", files, [str(folder)], None,
+                            target="<= 10 s wall, <= 300 MB peak")
     else:
-        path = scratch / "large-file" / "main.tf"
-        files = generate_large_file(path, large_megabytes)
-        row = Row(name, f"one generated {large_megabytes:g} MB .tf file, cold cache", files,
-                  target="<= 150 MB peak")
-        theirs = ["-f", str(path)]
-    run_paired(tools, row, None, [str(path)], None, runs, scratch)
+        write_big(folder, large_megabytes)
+        workload = Workload(name, f"one {large_megabytes:g} MB main.tf and its variables.tf "
+                            "(gen_trees.py big)", 2, [str(folder)], None,
+                            target="<= 150 MB peak")
+    rows = run_paired(tools, workload, runs, scratch)
     if tools.checkov is None:
-        row.checkov_note = "no checkov"
+        rows[0].checkov_note = "no checkov"
     else:
-        run = tools.checkov_run([*theirs, "--framework", "terraform"], tools.checkov_timeout)
+        run = tools.checkov_run(["-d", str(folder), "--framework", "terraform"],
+                                tools.checkov_timeout)
         if run.error == "timeout":
-            row.checkov_note = f"not measured (over {tools.checkov_timeout:.0f} s)"
+            rows[0].checkov_note = f"not measured (over {tools.checkov_timeout:.0f} s)"
         else:
-            row.checkov.append(run)
-            row.checkov_note = "one run"
-        print(f"  {name} checkov: {row.checkov_note}; {_run_text(run)}", flush=True)
-    shutil.rmtree(path if path.is_dir() else path.parent, ignore_errors=True)
-    return [row]
+            rows[0].checkov.append(run)
+        print(f"  {name} checkov, one run: {rows[0].checkov_note or _run_text(run)}",
+              flush=True)
+    shutil.rmtree(folder, ignore_errors=True)
+    return rows
 
 
 # --- report --------------------------------------------------------------------------------
 
 def table(rows: list[Row]) -> str:
-    by_name = {row.workload: row for row in rows}
-    header = ("| workload | files | ephi-lint wall | ephi-lint max RSS | ephi-lint tree RSS | "
-              "checkov wall | checkov max RSS | wall ratio | RSS ratio | done when |")
-    lines = [header, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    by_key = {row.key: row for row in rows}
+    header = ("| workload | ephi-lint code | files | ephi-lint wall | ephi-lint max RSS | "
+              "ephi-lint tree RSS | checkov wall | checkov max RSS | wall ratio | "
+              "RSS ratio | done when |")
+    lines = [header, "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     for row in rows:
-        baseline = by_name.get(row.compare_with, row)
+        baseline = by_key.get(row.checkov_row, row)
         our_wall = row.median("ephi_lint", "wall")
         our_rss = row.median("ephi_lint", "max_rss_mib")
         their_wall = baseline.median("checkov", "wall")
         their_rss = baseline.median("checkov", "max_rss_mib")
-        cells = [row.workload, f"{row.files:,}", _seconds(our_wall), _mib(our_rss),
+        cells = [row.workload, row.variant, f"{row.files:,}", _seconds(our_wall), _mib(our_rss),
                  _mib(row.median("ephi_lint", "tree_rss_mib"))]
-        if row.compare_with:
-            cells += [f"({row.compare_with})", "", _ratio(our_wall, their_wall), ""]
-        elif their_wall is None:
-            cells += [row.checkov_note or "not measured", "", "", ""]
+        if their_wall is None:
+            cells += [baseline.checkov_note or "not measured", "", "", ""]
         else:
             cells += [_seconds(their_wall), _mib(their_rss), _ratio(our_wall, their_wall),
-                      _ratio(our_rss, their_rss)]
+                      "" if row.cold_row else _ratio(our_rss, their_rss)]
         target = row.target
-        if row.workload.endswith("-warm") and our_wall is not None:
-            cold_wall = baseline.median("ephi_lint", "wall")
-            if cold_wall:
-                target += f" (warm/cold {our_wall / cold_wall:.0%})"
+        cold_wall = by_key[row.cold_row].median("ephi_lint", "wall") if row.cold_row else None
+        if cold_wall and our_wall is not None:
+            target += f" (warm/cold {our_wall / cold_wall:.0%})"
         cells.append(target)
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
@@ -420,19 +392,20 @@ def checkout_state() -> str:
     return f"working tree at {head}{' with uncommitted changes' if dirty else ''}"
 
 
-def export_commit(revision: str, target: Path) -> tuple[dict[str, str], str]:
+def export_commit(revision: str, target: Path) -> tuple[Variant, str]:
     """The committed code of `revision` (none of the working tree's edits) in `target`,
-    byte-compiled, and the environment that runs it: the installed console script with
-    the export first on PYTHONPATH."""
+    byte-compiled, run as the installed console script with the export first on
+    PYTHONPATH."""
     commit = subprocess.run(["git", "rev-parse", "--short", f"{revision}^{{commit}}"],
-                            cwd=REPOSITORY, capture_output=True, text=True, check=True)
+                            cwd=REPOSITORY, capture_output=True, text=True,
+                            check=True).stdout.strip()
     target.mkdir(parents=True)
-    archive = subprocess.run(["git", "archive", "--format=tar", revision],
+    archive = subprocess.run(["git", "archive", "--format=tar", commit],
                              cwd=REPOSITORY, capture_output=True, check=True).stdout
     subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(target / "linter")],
                    check=True)
-    return {"PYTHONPATH": str(target)}, f"commit {commit.stdout.strip()} (git archive)"
+    return Variant(commit, {"PYTHONPATH": str(target)}), f"commit {commit} (git archive)"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -445,9 +418,11 @@ def main(argv: list[str] | None = None) -> int:
                              "'none' measures ephi-lint alone")
     parser.add_argument("--ephi-lint", default=None,
                         help="ephi-lint executable (default: the one beside this Python)")
-    parser.add_argument("--ephi-lint-commit", default=None, metavar="REV",
+    parser.add_argument("--ephi-lint-commit", action="append", metavar="REV",
                         help="measure the committed code of REV (git archive into the "
-                             "scratch folder) instead of the working tree")
+                             "scratch folder); repeat to compare several commits against "
+                             "the same checkov runs; 'worktree' is the working tree "
+                             "(the default)")
     parser.add_argument("--copies", type=int, default=20, help="fixture corpus copies")
     parser.add_argument("--small-files", type=int, default=20_000)
     parser.add_argument("--large-mb", type=float, default=3.0)
@@ -479,13 +454,19 @@ def main(argv: list[str] | None = None) -> int:
         scratch = Path(folder)
         workdir = scratch / "cwd"
         workdir.mkdir()
-        environment, state = ({}, checkout_state()) if options.ephi_lint_commit is None \
-            else export_commit(options.ephi_lint_commit, scratch / "ephi-lint-code")
+        variants, states = [], {}
+        for revision in options.ephi_lint_commit or ["worktree"]:
+            if revision == "worktree":
+                variant, state = Variant("working tree", {}), checkout_state()
+            else:
+                variant, state = export_commit(revision, scratch / f"code-{len(variants)}")
+            variants.append(variant)
+            states[variant.label] = state
         tools = Tools(ephi_lint_command(options.ephi_lint), checkov, workdir, options.timeout,
-                      options.checkov_timeout, environment)
-        versions = {"ephi-lint": version_of(tools.ephi_lint, environment),
+                      options.checkov_timeout, variants)
+        versions = {"ephi-lint": version_of(tools.ephi_lint, variants[0].environment),
                     "checkov": version_of(checkov) if checkov else "not run",
-                    "ephi-lint code": state}
+                    "ephi-lint code": states}
         print(f"{started:%Y-%m-%d %H:%M} UTC; {versions}; {options.runs} runs; "
               f"{os.cpu_count()} cores", flush=True)
         for name in selected:
