@@ -198,10 +198,7 @@ def aws(
     progress = ScanProgress(io.StringIO() if quiet else None)
     request = LiveScanRequest(rules=read_rules, regions=split_list(regions or []) or None,
                               services=service_names or None, profile=profile,
-                              max_workers=max_workers)
-    # linter.live.scan reads `shard` ("K/N"); set on the instance so this option works
-    # whether or not that dataclass declares the field yet.
-    setattr(request, "shard", shard)  # noqa: B010
+                              max_workers=max_workers, shard=shard)
     if templates is not None:
         from linter.live.templates import load_templates
 

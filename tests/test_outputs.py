@@ -165,3 +165,31 @@ def test_text_summary_counts_what_was_skipped(stack: Path) -> None:
         ".gitignore")
     report = ScanReport(result, soft_fail=True)
     assert (report.exit_code, ScanReport(result).exit_code) == (0, 1)
+
+
+def test_a_live_finding_is_placed_by_account_region_and_arn(stack: Path) -> None:
+    """linter.report.live_place: a live resource at its virtual path has no file line in
+    any place name; one anchored in its template keeps the template line beside the ARN."""
+    import dataclasses
+
+    from linter.models.base import SourceLocation
+    from linter.report.live_place import in_no_file, is_virtual, live_place, where
+
+    rules = [rule for rule in load_rules([catalogue_directory("rules")]) if rule.id == "ENC-002"]
+    [outcome] = [item for item in scan(ScanRequest(paths=[stack], root=stack, rules=rules))
+                 .outcomes if item.status.value == "fail"]
+    arn = "arn:aws:ec2:us-east-1:123456789012:volume/vol-1"
+    virtual = "aws/123456789012/us-east-1/ec2/vol-1"
+    live_resource = dataclasses.replace(outcome.resource, address=arn, source_format="aws",
+                                        scope="aws/123456789012/us-east-1",
+                                        location=SourceLocation(virtual, 1, 1))
+    live = dataclasses.replace(outcome, resource=live_resource,
+                               location=SourceLocation(virtual, 1, 1))
+    anchored = dataclasses.replace(live, location=SourceLocation("infra/clinic.yaml", 8, 8))
+    assert is_virtual(virtual) and not is_virtual("aws/main.tf")
+    assert live_place(outcome.resource) is None and where(outcome) == "main.tf:12"
+    assert in_no_file(live) == live_place(live_resource)
+    assert where(live) == f"account 123456789012, us-east-1, {arn}"
+    assert in_no_file(anchored) is None
+    assert where(anchored) == (f"account 123456789012, us-east-1, {arn} "
+                               "(declared at infra/clinic.yaml:8)")
