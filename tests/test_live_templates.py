@@ -119,3 +119,19 @@ def test_ambiguous_logical_id_needs_the_stack_name(tmp_path: Path) -> None:
     assert found is not None and (found.path, found.start_line) == ("billing.yaml", 5)
     assert index.locate({LOGICAL_ID_TAG: "PatientDataVolume", STACK_NAME_TAG: "other"}) is None
     assert index.locate({LOGICAL_ID_TAG: "Missing"}) is None
+
+
+def test_a_template_comment_suppresses_the_anchored_live_finding(tagged_volume: str,
+                                                                 tmp_path: Path) -> None:
+    # The same exceptions as a file scan: an inline comment on the logical id's line in
+    # the template covers the live resource anchored there.
+    template = tmp_path / "templates" / "clinic.yaml"
+    template.write_text(TEMPLATE.replace(
+        "  PatientDataVolume:\n",
+        "  PatientDataVolume:  # ephi-lint: ignore[ENC-002] scratch volume, no ePHI\n"))
+    document = json.loads(_scan("--templates", "templates", "--format", "json").stdout)
+    suppressed = [item for item in document["suppressed"] if item["resource"] == tagged_volume]
+    assert [(item["rule"], item["file"], item["line"], item["suppression"]["source"])
+            for item in suppressed] == [
+        ("ENC-002", "templates/clinic.yaml", 5, "templates/clinic.yaml:5")]
+    assert all(item["resource"] != tagged_volume for item in document["findings"])
