@@ -307,3 +307,31 @@ def test_a_trail_and_the_stores_it_is_compared_with_stay_in_one_shard() -> None:
     assert len(owners) == 1
     rules = [rule for rule in rules if rule.id == "KEY-002"]
     assert related_services(selected_services(rules, None), judged_fields(rules)) == set()
+
+
+def test_service_limits_give_one_bounded_slot_per_account_and_service() -> None:
+    from linter.live.scan import ServiceLimits
+
+    limits = ServiceLimits(2)
+    slot = limits.slot("111111111111", "s3")
+    assert limits.slot("111111111111", "s3") is slot
+    assert limits.slot("222222222222", "s3") is not slot
+    assert limits.slot("111111111111", "kms") is not slot
+    assert slot.acquire(blocking=False) and slot.acquire(blocking=False)
+    assert not slot.acquire(blocking=False)  # a third unit of s3 in the account waits
+    slot.release()
+    slot.release()
+    assert ServiceLimits(0).limit == 1
+
+
+def test_the_summary_line_names_the_shard() -> None:
+    from linter.live.progress import summary
+    from linter.live.scan import LiveScanResult, ShardManifest, UnitReport
+
+    result = LiveScanResult(rules=[], account="111111111111", regions=["us-east-1"],
+                            units=[UnitReport("us-east-1", "s3", resources=2,
+                                              account="111111111111")])
+    result.shard = ShardManifest(2, 4, {}, ["111111111111/us-east-1/s3"])
+    assert summary(result) == (
+        "aws 111111111111 in us-east-1: resources: s3 2; 0 API calls, 0 retried; shard 2/4: "
+        "1 of the scan's units, complete; merge the outputs of all 4 shards")

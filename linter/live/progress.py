@@ -92,4 +92,8 @@ def summary(result: Any) -> str:
     missed = len(units) - len(read) - len(not_offered)
     if missed:
         text += f"; {missed} service reads not assessed (see above)"
+    shard = getattr(result, "shard", None)
+    if shard is not None:
+        text += (f"; shard {shard.index}/{shard.total}: {len(shard.units)} of the scan's "
+                 f"units, {shard.status}; merge the outputs of all {shard.total} shards")
     return text
