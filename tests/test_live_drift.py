@@ -168,6 +168,19 @@ def _state(tmp_path: Path) -> Path:
     return path
 
 
+def test_a_one_line_state_matches_by_terraform_address(seeded: dict[str, str],
+                                                       tmp_path: Path) -> None:
+    # `terraform show -json` writes one line: every instance is at line 1, so instances
+    # are told apart by their Terraform address, not their line.
+    state = _state(tmp_path)
+    state.write_text(json.dumps(json.loads(state.read_text())))
+    document = _drift("--services", "s3,rds", "--terraform-state", state.name)
+    assert _where(document) == {
+        ("DRF-003", "fail", seeded["database"], 1, "terraform.tfstate"),
+        ("DRF-004", "fail", seeded["photos"], None, "(live)"),
+    }
+
+
 def test_terraform_state_gives_key_drift_and_unmanaged(seeded: dict[str, str],
                                                        tmp_path: Path) -> None:
     state = _state(tmp_path)
@@ -179,7 +192,8 @@ def test_terraform_state_gives_key_drift_and_unmanaged(seeded: dict[str, str],
         ("DRF-004", "fail", seeded["photos"], None, "(live)"),
     }
     message = next(item["message"] for item in document["findings"] if item["rule"] == "DRF-003")
-    assert message.endswith("`kms_key_id = key/11111111-2222-3333-4444-555555555555 vs live "
+    assert message.endswith("`module.data.aws_db_instance.clinic: kms_key_id = "
+                            "key/11111111-2222-3333-4444-555555555555 vs live "
                             f'rds:DescribeDBInstances KmsKeyId` is "key/{seeded["key_b"]}"')
     assert "a-state-secret" not in json.dumps(document)
 

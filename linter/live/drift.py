@@ -135,9 +135,11 @@ def _add_state(declarations: Declarations, path: Path, root: Path) -> None:
     models = terraform_adapters.build_models(blocks, problems)
     if problems:
         raise DriftInputError(f"--terraform-state {path}: {problems[0].reason}")
-    by_line = {instance.line: instance for instance in state.instances}
+    # By Terraform address: `terraform show -json` writes one line, so lines cannot tell
+    # the instances apart.
+    by_address = {instance.address: instance for instance in state.instances}
     for model in models:
-        instance = by_line.get(model.location.start_line)
+        instance = by_address.get(model.address)
         if not is_store_model(model) or instance is None:
             continue
         model = dataclasses.replace(model, location=dataclasses.replace(
@@ -220,8 +222,8 @@ def compare(live: Resource, declared: Resource) -> DeclaredStore:
     return DeclaredStore(
         address=live.address, source_type=live.source_type, source_format=live.source_format,
         location=declared.location, scope=live.scope,
-        declared_encryption=Field.derived(encryption, _attribute(declared,
-                                                                 "encryption_enabled")),
+        declared_encryption=Field.derived(encryption, _declared(declared,
+                                                                "encryption_enabled")),
         encryption_drift=_flag_drift(encryption, _switch_field(live, "encryption_enabled"),
                                      declared, "encryption_enabled", "encrypted",
                                      "not encrypted"),
@@ -234,6 +236,17 @@ def compare(live: Resource, declared: Resource) -> DeclaredStore:
 def _attribute(model: Resource, name: str) -> str:
     value = getattr(model, name, None)
     return value.attribute if isinstance(value, Field) else name
+
+
+def _declared(declared: Resource, name: str) -> str:
+    return _named(declared, _attribute(declared, name))
+
+
+def _named(declared: Resource, attribute: str) -> str:
+    """A declared attribute with the declaring resource's name (`aws_db_instance.main:
+    kms_key_id`, `PatientDataVolume: Properties.Encrypted`), which the state's or template's
+    line alone does not give (`terraform show -json` is one line)."""
+    return attribute if ": " in attribute else f"{declared.address}: {attribute}"
 
 
 def _switch_field(model: Resource, name: str) -> Field | None:
@@ -251,7 +264,7 @@ def _flag_drift(declared_on: bool, live: Field | None, declared: Resource, name:
                 on: str, off: str) -> Field:
     """ABSENT: no drift (or nothing declared); SET: the difference; UNKNOWN: the live
     setting could not be read."""
-    attribute = f"{_attribute(declared, name)} vs live {live.attribute if live else name}"
+    attribute = f"{_declared(declared, name)} vs live {live.attribute if live else name}"
     if not declared_on:
         return Field.absent(attribute)
     if live is None or not live.is_known:
@@ -302,7 +315,7 @@ def _tls_drift(declared_on: bool | None, live: tuple[bool | None, str, str],
                declared: Resource) -> Field:
     name = "policy" if declared.MODEL == "aws.s3.Bucket" else next(
         (name for name in TLS_FIELDS if _switch_field(declared, name) is not None), "tls")
-    attribute = f"{_tls(declared)[1]} vs live {live[1]}"
+    attribute = f"{_named(declared, _tls(declared)[1])} vs live {live[1]}"
     if not declared_on or live[0] is True:
         return Field.absent(attribute)
     if live[0] is None:
@@ -332,9 +345,11 @@ def _declared_key(declared: Resource) -> Field:
         return Field.absent("kms_key")
     value = key.value
     if key_identity(value) is not None:
-        return Field(key_identity(value), FieldState.SET, key.attribute, key.line, path=key.path)
+        return Field(key_identity(value), FieldState.SET, _named(declared, key.attribute),
+                     key.line, path=key.path)
     if type(value).__name__ == "ResourceRef":  # the declaration's own customer-managed key
-        return Field(str(value), FieldState.SET, key.attribute, key.line, path=key.path)
+        return Field(str(value), FieldState.SET, _named(declared, key.attribute), key.line,
+                     path=key.path)
     return Field.absent(key.attribute)
 
 
