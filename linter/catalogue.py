@@ -167,6 +167,19 @@ def _private(descriptor: int, kind: int) -> bool:
 def cached(key: str) -> list[tuple[str, dict[str, Any]]] | None:
     """The compiled catalogue stored under `key` in the user cache folder, or None
     (missing, refused, not private, or not the entry for this key)."""
+    text = read_entry(NAMESPACE, key)
+    return None if text is None else rules_of(text, key)
+
+
+def store(key: str, text: str) -> bool:
+    """Write the compiled catalogue `text` under `key` (see write_entry)."""
+    return write_entry(NAMESPACE, key, text)
+
+
+def read_entry(namespace: str, key: str) -> bytes | None:
+    """The bytes of `<namespace>/<key>.json` in the user cache folder, or None (caching
+    off, folder refused, missing, or a folder or file not private to the user). The
+    caller still checks that the text is an entry for this key."""
     directory = _cache_folder()
     if directory is None:
         return None
@@ -176,7 +189,7 @@ def cached(key: str) -> list[tuple[str, dict[str, Any]]] | None:
         opened.append(current)
         if not _private(current, stat.S_IFDIR):
             return None
-        current = os.open(NAMESPACE, os.O_RDONLY | _DIRECTORY | _NO_FOLLOW, dir_fd=current)
+        current = os.open(namespace, os.O_RDONLY | _DIRECTORY | _NO_FOLLOW, dir_fd=current)
         opened.append(current)
         if not _private(current, stat.S_IFDIR):
             return None
@@ -185,7 +198,7 @@ def cached(key: str) -> list[tuple[str, dict[str, Any]]] | None:
         if not _private(descriptor, stat.S_IFREG):
             return None
         with os.fdopen(os.dup(descriptor), "rb") as stored:
-            return rules_of(stored.read(), key)
+            return stored.read()
     except OSError:
         return None
     finally:
@@ -193,14 +206,14 @@ def cached(key: str) -> list[tuple[str, dict[str, Any]]] | None:
             os.close(descriptor)
 
 
-def store(key: str, text: str) -> bool:
-    """Write the entry atomically (a reader never sees half of one); False if skipped:
-    a cache that cannot be written never fails a scan."""
+def write_entry(namespace: str, key: str, text: str) -> bool:
+    """Write `<namespace>/<key>.json` atomically (a reader never sees half of one); False
+    if skipped: a cache that cannot be written never fails a scan."""
     directory = _cache_folder()
     if directory is None:
         return False
     try:
-        folder = directory / NAMESPACE
+        folder = directory / namespace
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         for part in (directory, folder):
             part.chmod(stat.S_IMODE(part.stat().st_mode) & ~(stat.S_IWGRP | stat.S_IWOTH))

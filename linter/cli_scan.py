@@ -219,7 +219,8 @@ def scan(
         report.checkov = _checkov(report, paths, checkov_results)
     if update_baseline and baseline is not None:  # a baseline carries no provenance
         report.baseline = _update_baseline(baseline, report, root, sarif_category)
-    report.provenance = _provenance(started, run, report, root)
+    if any(target.format in PROVENANCE_FORMATS for target in targets):
+        report.provenance = _provenance(started, run, report, root)
     options = RenderOptions(
         root=root, category=sarif_category, colour=use_colour(color, sys.stdout), quiet=quiet,
         omit_suppressed=scanned.config.sarif_omit_suppressed if sarif_omit_suppressed is None
@@ -240,9 +241,15 @@ def _display_roots(paths: list[str], root: Path) -> list[str]:
     return ["stdin" if path == "-" else display_path(Path(path), root) for path in paths]
 
 
+# The outputs that carry the provenance record. Collecting it digests every rule file and
+# runs `git status`, tens of milliseconds that a pre-commit run's text output never shows.
+PROVENANCE_FORMATS = frozenset({"json", "sarif", "gitlab-sast"})
+
+
 def _provenance(started: Any, run: ScanRun, report: Any, root: Path) -> dict[str, Any]:
-    """When, by which rules, over which inputs (linter.provenance): always collected, so
-    every JSON and SARIF output can be tied to a commit and a rule catalogue."""
+    """When, by which rules, over which inputs (linter.provenance): collected for every
+    output that carries it, so each JSON, SARIF and GitLab report can be tied to a commit
+    and a rule catalogue."""
     from linter.engine import catalogue_directory
     from linter.provenance import collect, utc_now
 

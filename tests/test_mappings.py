@@ -10,8 +10,13 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft7Validator, FormatChecker
 
-from linter import pipeline
-from linter.adapters.mapped import FORMATS, mapped_builders, mapping_tables
+from linter import engine
+from linter.adapters.mapped import (
+    FORMATS,
+    mapped_builders,
+    mapping_tables,
+    read_mapping_tables,
+)
 from linter.conditions import Status
 from linter.engine import catalogue_directory, load_rules
 from linter.pipeline import ScanRequest, scan
@@ -21,11 +26,11 @@ SCHEMA = json.loads((Path(__file__).parent.parent / "linter" / "schemas" /
 RULES = load_rules([catalogue_directory("rules")])
 
 
-@pytest.mark.parametrize("name", sorted(mapping_tables()))
+@pytest.mark.parametrize("name", sorted(read_mapping_tables()))
 def test_table_matches_its_schema(name: str) -> None:
     errors = [f"{'/'.join(map(str, error.absolute_path))}: {error.message}"
               for error in Draft7Validator(SCHEMA, format_checker=FormatChecker())
-              .iter_errors(mapping_tables()[name])]
+              .iter_errors(read_mapping_tables()[name])]
     assert errors == []
 
 
@@ -51,6 +56,34 @@ def test_a_source_type_has_one_home() -> None:
         assert doubled == set(), fmt
 
 
+def test_the_source_index_says_what_the_files_and_imports_say() -> None:
+    """A scan reads builders, models, tables and defaults through the source index
+    (linter.source_index); each must be exactly what importing and parsing everything
+    gives: the same source types in the same order, the same builder objects."""
+    from linter.adapters import collect_builders, imported_builders
+    from linter.adapters.mapped import mapped_builder
+    from linter.engine import model_classes
+    from linter.source_index import format_packages, model_module
+    from linter.tables import read_service_defaults, service_defaults
+
+    assert mapping_tables() == read_mapping_tables()
+    assert service_defaults() == read_service_defaults()
+    packages = format_packages()
+    assert packages == [f"linter.adapters.{name}" for name in
+                        ("aws_live", "cloudformation", "kubernetes", "pem", "terraform")]
+    for package in packages:
+        indexed = collect_builders(package)
+        imported = imported_builders(package)
+        assert list(indexed) == list(imported), package
+        assert dict(indexed.items()) == imported, package
+        assert "no_such_type" not in indexed and indexed.get("no_such_type") is None
+    assert {name: model_module(name) for name in model_classes()} == {
+        name: model.__module__ for name, model in model_classes().items()}
+    for fmt in FORMATS:
+        for source_type, builder in mapped_builders(fmt).items():
+            assert mapped_builder(fmt, source_type) is builder
+
+
 def _built_model(builder: object) -> object:
     """The model class a builder's `-> list[Model]` annotation names."""
     returned = typing.get_type_hints(builder)["return"]
@@ -74,13 +107,13 @@ def _models(tmp_path: Path, name: str, text: str,
             monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
     """Every model built from one scanned file, by address."""
     built: list[object] = []
-    evaluate = pipeline.Evaluator.evaluate
+    evaluate = engine.Evaluator.evaluate
 
     def keep(self: object, resources: list[object]) -> object:
         built.extend(resources)
         return evaluate(self, resources)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(pipeline.Evaluator, "evaluate", keep)
+    monkeypatch.setattr(engine.Evaluator, "evaluate", keep)
     (tmp_path / name).write_text(text, encoding="utf-8")
     result = scan(ScanRequest(paths=[tmp_path], root=tmp_path, rules=RULES))
     assert not result.errors

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from linter import catalogue, engine
+from linter import catalogue, engine, source_index
 from linter.engine import RuleError, catalogue_directory, load_rules
 from tests.conftest import REPOSITORY
 
@@ -187,6 +187,117 @@ def test_the_shipped_catalogue_compiles_to_a_loadable_entry(tmp_path: Path) -> N
     assert {data["id"]: engine.rule_from_data(data, directory / relative)
             for relative, data in compiled} == expected
     assert completed.stdout.strip() == f"{output}: {len(expected)} rules"
+
+
+# --- the source index -----------------------------------------------------------------
+
+
+def test_a_terraform_scan_imports_only_the_adapters_and_models_of_its_types(
+        tmp_path: Path) -> None:
+    """storage.tf holds S3 buckets, an EFS file system and an EBS volume: with the source
+    index compiled, only their adapter and model modules load (not the other 55
+    Terraform adapters and ~100 models), and no mapping table or defaults file is parsed."""
+    target = "examples/dermatology-practice/terraform/storage.tf"
+    _loaded(_scan_code(target), ("linter.",), tmp_path)  # compiles catalogue and index
+    # Reading a table or defaults file from YAML would leave a mark among the modules.
+    probe = ("import sys, linter.adapters.mapped as mapped, linter.tables as tables\n"
+             "def parsed():\n    sys.modules['YAML-PARSED'] = sys\n    return {}\n"
+             "mapped.read_mapping_tables = tables.read_service_defaults = parsed\n"
+             + _scan_code(target))
+    loaded = _loaded(probe, ("linter.adapters", "linter.models", "YAML"), tmp_path)
+    assert loaded == [
+        "linter.adapters", "linter.adapters.fields", "linter.adapters.mapped",
+        "linter.adapters.policy_documents", "linter.adapters.terraform",
+        "linter.adapters.terraform.ebs", "linter.adapters.terraform.s3",
+        "linter.models", "linter.models.address_ranges", "linter.models.aws",
+        "linter.models.aws.ec2", "linter.models.aws.efs", "linter.models.aws.s3",
+        "linter.models.base"]
+
+
+def _index_entry() -> Path:
+    [entry] = (Path(os.environ["EPHI_LINT_CACHE_DIR"]) / source_index.NAMESPACE).glob("*.json")
+    return entry
+
+
+@pytest.fixture()
+def index_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private, empty cache folder, and no index remembered by this process."""
+    monkeypatch.setenv("EPHI_LINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(catalogue, "_scanned", ())
+    monkeypatch.setattr(source_index, "SHIPPED", tmp_path / "no-shipped-index.json")
+    source_index.source_index.cache_clear()
+    yield tmp_path / "cache"
+    source_index.source_index.cache_clear()
+
+
+def _fail_if_built(monkeypatch: pytest.MonkeyPatch) -> None:
+    def built() -> None:
+        raise AssertionError("the source index was built again")
+    monkeypatch.setattr(source_index, "build_index", built)
+
+
+def test_the_source_index_is_stored_and_read_back(index_cache: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    built = source_index.source_index()
+    entry = _index_entry()
+    assert entry.name == f"{source_index.index_key()}.json"
+    assert stat.S_IMODE(entry.stat().st_mode) == 0o600
+    source_index.source_index.cache_clear()
+    _fail_if_built(monkeypatch)
+    assert source_index.source_index() == {**built, "key": source_index.index_key()}
+
+
+def test_a_source_index_entry_not_for_these_files_is_a_miss(
+        index_cache: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    built = source_index.build_index()
+    source_index.source_index()
+    entry = _index_entry()
+    document = json.loads(entry.read_text(encoding="utf-8"))
+    # An index that hides every Terraform builder, under another key: refused.
+    document["key"] = "0" * 64
+    document["builders"]["linter.adapters.terraform"] = []
+    for text in (json.dumps(document), "", "[]", '{"format": "ephi-lint-source-index-1"}'):
+        entry.write_text(text, encoding="utf-8")
+        source_index.source_index.cache_clear()
+        found = source_index.source_index()
+        assert found["builders"] == built["builders"], text[:40]
+    # A well-formed entry under the right key, but planted through a symlink: not read.
+    document["key"] = source_index.index_key()
+    planted = tmp_path / "planted.json"
+    planted.write_text(json.dumps(document), encoding="utf-8")
+    entry.unlink()
+    entry.symlink_to(planted)
+    source_index.source_index.cache_clear()
+    assert source_index.source_index()["builders"] == built["builders"]
+
+
+def test_a_changed_adapter_file_changes_the_index_key(index_cache: Path,
+                                                      monkeypatch: pytest.MonkeyPatch,
+                                                      tmp_path: Path) -> None:
+    package = tmp_path / "linter"
+    shutil.copytree(REPOSITORY / "linter", package,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(source_index, "PACKAGE_DIRECTORY", package)
+    before = source_index.index_key()
+    for relative in ("adapters/terraform/s3.py", "models/aws/s3.py",
+                     "tables/mappings/aws_core.yaml", "tables/defaults/aws_s3.yaml"):
+        changed = package / relative
+        original = changed.read_bytes()
+        changed.write_bytes(original + b"\n")
+        assert source_index.index_key() != before, relative
+        changed.write_bytes(original)
+    assert source_index.index_key() == before
+
+
+def test_the_source_index_is_written_for_a_wheel(tmp_path: Path) -> None:
+    """`python -m linter.source_index OUTPUT` (a wheel build) writes what the loader reads."""
+    output = tmp_path / "source_index.json"
+    completed = subprocess.run([sys.executable, "-m", "linter.source_index", str(output)],
+                               capture_output=True, text=True, cwd=REPOSITORY, timeout=300)
+    assert completed.returncode == 0, completed.stderr
+    found = source_index.index_of(output.read_bytes(), source_index.index_key())
+    assert found is not None
+    assert found["builders"] == source_index.build_index()["builders"]
 
 
 # --- command-line values without pydantic ---------------------------------------------

@@ -54,9 +54,8 @@ class MappingError(ValueError):
     """A mapping table names a model, field or reading that does not exist."""
 
 
-@cache
-def mapping_tables() -> dict[str, dict[str, Any]]:
-    """Every table by file name."""
+def read_mapping_tables() -> dict[str, dict[str, Any]]:
+    """Every table by file name, parsed from its YAML file."""
     tables = {}
     for path in sorted(MAPPINGS_DIRECTORY.glob("*.yaml")):
         with path.open(encoding="utf-8") as handle:
@@ -65,13 +64,30 @@ def mapping_tables() -> dict[str, dict[str, Any]]:
 
 
 @cache
+def mapping_tables() -> dict[str, dict[str, Any]]:
+    """Every table by file name, as the source index holds them (no YAML parsed when it
+    is compiled already; linter.source_index)."""
+    from linter.source_index import source_index
+
+    return source_index()["mappings"]
+
+
+@cache
 def mapped_builders(fmt: str) -> dict[str, Builder]:
-    """The builders the tables declare for one format, by source type (or record kind)."""
+    """The builders the tables declare for one format, by source type (or record kind),
+    every table entry checked against its model (MappingError names the first wrong)."""
+    return {source_type: mapped_builder(fmt, source_type)
+            for source_type in check_tables(fmt, mapping_tables())}
+
+
+def check_tables(fmt: str, tables: dict[str, dict[str, Any]]) -> list[str]:
+    """The source types `tables` map for one format, once each model and field they name
+    is checked to exist and every field of each model is mapped; MappingError if not."""
     from linter.engine import model_classes
 
     classes = model_classes()
-    found: dict[str, Builder] = {}
-    for table_name, table in mapping_tables().items():
+    found: list[str] = []
+    for table_name, table in tables.items():
         for source_type, entry in (table.get(fmt) or {}).items():
             if source_type in found:
                 raise MappingError(f"tables/mappings/{table_name}.yaml: {fmt} {source_type} "
@@ -81,7 +97,37 @@ def mapped_builders(fmt: str) -> dict[str, Builder]:
                 raise MappingError(f"tables/mappings/{table_name}.yaml: {source_type}: "
                                    f"model {entry['model']} does not exist")
             _check_fields(model, entry["fields"], f"{table_name}.yaml {source_type}")
-            found[source_type] = _builder(fmt, source_type, model, entry)
+            found.append(source_type)
+    return found
+
+
+@cache
+def mapped_builder(fmt: str, source_type: str) -> Builder:
+    """The builder of one mapped source type, importing only its model's module (the
+    tables were checked when the source index was built). KeyError if none is mapped."""
+    for table in mapping_tables().values():
+        entry = (table.get(fmt) or {}).get(source_type)
+        if entry is not None:
+            return _builder(fmt, source_type, _model_class(entry["model"]), entry)
+    raise KeyError(source_type)
+
+
+def _model_class(name: str) -> type[Resource]:
+    import importlib
+
+    from linter.source_index import model_module
+
+    module = model_module(name)
+    if module is not None:
+        for value in vars(importlib.import_module(module)).values():
+            if isinstance(value, type) and issubclass(value, Resource) \
+                    and getattr(value, "MODEL", None) == name:
+                return value
+    from linter.engine import model_classes
+
+    found = model_classes().get(name)
+    if found is None:
+        raise MappingError(f"tables/mappings: model {name} does not exist")
     return found
 
 

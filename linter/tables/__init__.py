@@ -29,6 +29,15 @@ def load_table(name: str) -> Any:
 
 @cache
 def service_defaults() -> dict[str, dict[str, Any]]:
+    """Provider and service defaults by source type, then attribute path (see
+    read_service_defaults), as the source index holds them: no YAML is parsed when it is
+    compiled already (linter.source_index)."""
+    from linter.source_index import source_index
+
+    return source_index()["defaults"]
+
+
+def read_service_defaults() -> dict[str, dict[str, Any]]:
     """Provider and service defaults by source type, then attribute path.
 
     One file per service under tables/defaults/. An entry is the default value, or a
