@@ -134,12 +134,17 @@ def _private(descriptor: int, kind: int) -> bool:
 def _open_folder(name: str | Path, parent: int | None, create: bool = False) -> int | None:
     """A private folder's descriptor, opened without following a symlink (relative to
     the `parent` descriptor when given); None when it is missing or not private."""
-    if create:
-        try:
+    flags = os.O_RDONLY | _DIRECTORY | _NO_FOLLOW
+    try:
+        descriptor = os.open(name, flags, dir_fd=parent)
+    except FileNotFoundError:
+        if not create:
+            raise
+        try:  # made only when missing: a warm run does no mkdir at all
             os.mkdir(name, 0o700, dir_fd=parent)
         except FileExistsError:
             pass
-    descriptor = os.open(name, os.O_RDONLY | _DIRECTORY | _NO_FOLLOW, dir_fd=parent)
+        descriptor = os.open(name, flags, dir_fd=parent)
     if not _private(descriptor, stat.S_IFDIR):
         os.close(descriptor)
         return None
@@ -149,7 +154,7 @@ def _open_folder(name: str | Path, parent: int | None, create: bool = False) -> 
 def _open_chain(directory: Path, parts: tuple[str, ...], create: bool) -> list[int] | None:
     """Descriptors of `directory` and each folder of `parts` below it (the last one is
     the innermost); None, with every descriptor closed, when one is not private."""
-    if create:
+    if create and not directory.is_dir():
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     opened: list[int] = []
     try:

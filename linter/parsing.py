@@ -46,7 +46,7 @@ _Keyed = tuple[ParseJob, bytes]
 _Parsed = tuple[ParseOutcome, bool]
 
 # Below this many files, starting worker processes costs more than it saves.
-PARALLEL_THRESHOLD = 24
+PARALLEL_THRESHOLD = 128
 
 # What --framework / --skip-framework select. A plan is JSON recognised by content, so it
 # is told apart from CloudFormation and Kubernetes documents only once parsed.

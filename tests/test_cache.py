@@ -368,3 +368,23 @@ def test_warm_and_cold_scans_of_the_examples_give_identical_findings(
     assert warm == uncached
     assert {path.name for path in (cache_dir / "parsed").rglob("*") if path.is_file()} \
         == stored  # nothing parsed again
+
+
+def test_a_cache_in_the_checkout_of_a_scanned_file_is_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # pre-commit passes files, not folders: the checkout around them still counts.
+    project = _project(tmp_path)
+    (project / ".git").mkdir()
+    monkeypatch.setenv("EPHI_LINT_CACHE_DIR", str(project / ".cache" / "ephi-lint"))
+    try:
+        failing = next(project.glob("fail*.tf"))
+        assert "git work tree" in (cache.refuse_inside([failing]) or "")
+        assert not cache.store_object("parsed", "ab" + "5" * 62, None)
+    finally:
+        cache.refuse_inside([])
+    # A file outside any checkout does not make its own folder a scanned root.
+    loose = tmp_path / "loose"
+    loose.mkdir()
+    (loose / "main.tf").write_text("")
+    monkeypatch.setenv("EPHI_LINT_CACHE_DIR", str(loose / ".cache"))
+    assert cache.refuse_inside([loose / "main.tf"]) is None
