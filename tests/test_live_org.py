@@ -32,39 +32,6 @@ REGIONS = ("us-east-1", "us-west-2", "eu-west-1", "ap-southeast-2")
 SHARDS = 4
 RULES = ("BAK-004", "KEY-002")  # S3 versioning, KMS key rotation: a few calls per unit
 
-# Until the report writers carry the shard manifest themselves (the lead's change to
-# linter/report/json_format.live_summary and the aws command's provenance, see
-# docs/organization-scans.md), each shard process adds `result.shard` to both: the
-# JSON `live` section and the SARIF invocation's `live` properties. It steps aside as
-# soon as the writers do it.
-MANIFEST_SHIM = """
-import sys
-from linter import cli_aws
-from linter.report import json_format
-
-_summary = json_format.live_summary
-def live_summary(result):
-    document = _summary(result)
-    if getattr(result, "shard", None) is not None and "shard" not in document:
-        document["shard"] = result.shard.as_json()
-    return document
-json_format.live_summary = live_summary
-
-_provenance = cli_aws._live_provenance
-def live_provenance(started, result, *rest):
-    record = _provenance(started, result, *rest)
-    live = record.setdefault("live", {})
-    if getattr(result, "shard", None) is not None and "shard" not in live:
-        live["shard"] = result.shard.as_json()
-    return record
-cli_aws._live_provenance = live_provenance
-
-from linter.cli import main
-sys.argv[0] = "ephi-lint"
-main()
-"""
-
-
 def _member_session(account: str) -> Any:
     """A seeding session inside `account`, through an assumed role (moto's isolation)."""
     import boto3
@@ -116,8 +83,9 @@ def _environment(endpoint: str, **extra: str) -> dict[str, str]:
             "PYTHONPATH": str(ROOT), **extra}
 
 
-def _start(folder: Path, name: str, endpoint: str, **extra: str) -> subprocess.Popen[str]:
-    command = [sys.executable, "-c", MANIFEST_SHIM, "aws", "--org-role", ROLE,
+def _start(folder: Path, name: str, endpoint: str, *options: str,
+           **extra: str) -> subprocess.Popen[str]:
+    command = [sys.executable, "-m", "linter.cli", "aws", "--org-role", ROLE, *options,
                "--regions", ",".join(REGIONS), "--services", "s3,kms", "--quiet",
                *(part for rule in RULES for part in ("--include-rule", rule)),
                "-o", f"sarif={folder / f'{name}.sarif'}", "-o", f"json={folder / f'{name}.json'}"]
@@ -152,17 +120,20 @@ def _merge(folder: Path, *names: str) -> subprocess.CompletedProcess[str]:
 def scans(organization: dict[str, Any], moto_server: MotoServer,
           tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The serial scan, then the four shards at once (JOB_COMPLETION_INDEX as an Indexed
-    Job sets it for shards 1 and 2, EPHI_LINT_SHARD for 3 and 4), with wall times."""
+    Job sets it for shards 1 and 2, EPHI_LINT_SHARD for 3, --shard for 4), with wall
+    times."""
     folder = tmp_path_factory.mktemp("org")
     started = time.perf_counter()
     _finish(_start(folder, "whole", moto_server.url))
     serial = time.perf_counter() - started
     started = time.perf_counter()
-    shards = [_start(folder, f"shard-{index}", moto_server.url,
-                     **({"JOB_COMPLETION_INDEX": str(index - 1),
-                         "EPHI_LINT_SHARD_TOTAL": str(SHARDS)} if index <= 2
-                        else {"EPHI_LINT_SHARD": f"{index}/{SHARDS}"}))
-              for index in range(1, SHARDS + 1)]
+    sources: list[tuple[tuple[str, ...], dict[str, str]]] = [
+        ((), {"JOB_COMPLETION_INDEX": "0", "EPHI_LINT_SHARD_TOTAL": str(SHARDS)}),
+        ((), {"JOB_COMPLETION_INDEX": "1", "EPHI_LINT_SHARD_TOTAL": str(SHARDS)}),
+        ((), {"EPHI_LINT_SHARD": f"3/{SHARDS}"}),
+        (("--shard", f"4/{SHARDS}"), {})]
+    shards = [_start(folder, f"shard-{index}", moto_server.url, *options, **variables)
+              for index, (options, variables) in enumerate(sources, start=1)]
     for process in shards:
         _finish(process)
     sharded = time.perf_counter() - started
