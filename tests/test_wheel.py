@@ -14,6 +14,8 @@ import sys
 import venv
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REPOSITORY
 
 
@@ -24,7 +26,10 @@ def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
                           env=env)
 
 
-def test_the_wheel_installs_in_a_clean_venv_and_scans_the_examples(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A clean virtual environment holding the wheel built from this checkout."""
+    tmp_path = tmp_path_factory.mktemp("wheel")
     wheels = tmp_path / "wheels"
     built = _run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
                  "--wheel-dir", str(wheels), str(REPOSITORY), cwd=tmp_path)
@@ -38,7 +43,13 @@ def test_the_wheel_installs_in_a_clean_venv_and_scans_the_examples(tmp_path: Pat
                      "--disable-pip-version-check", str(wheel),
                      "-c", str(REPOSITORY / "constraints.txt"), cwd=tmp_path)
     assert installed.returncode == 0, installed.stderr
+    return environment
 
+
+def test_the_wheel_installs_in_a_clean_venv_and_scans_the_examples(installed: Path,
+                                                                     tmp_path: Path) -> None:
+    environment = installed
+    python = environment / "bin" / "python"
     # Run from outside the checkout, so only the installed package can answer.
     examples = REPOSITORY / "examples"
     scanned = _run(str(environment / "bin" / "ephi-lint"), "scan", str(examples),
@@ -54,3 +65,31 @@ def test_the_wheel_installs_in_a_clean_venv_and_scans_the_examples(tmp_path: Pat
 
     explained = _run(str(environment / "bin" / "ephi-lint"), "explain", "ENC-001", cwd=tmp_path)
     assert explained.returncode == 0 and "164.312(a)(2)(iv)" in explained.stdout
+
+
+def test_the_wheel_ships_its_compiled_catalogue_and_source_index(installed: Path,
+                                                                 tmp_path: Path) -> None:
+    """Built at install time (hatch_build.py): a fresh install's first scan neither
+    validates a rule (no jsonschema) nor imports every adapter to index them, and writes
+    neither into its cache folder."""
+    python = installed / "bin" / "python"
+    shipped = _run(str(python), "-c", "import linter.catalogue as c, linter.source_index as s; "
+                   "print(c.SHIPPED.is_file(), s.SHIPPED.is_file())", cwd=tmp_path)
+    assert shipped.stdout.split() == ["True", "True"], shipped.stderr
+    (tmp_path / "main.tf").write_text('resource "aws_kms_key" "unrotated" {\n'
+                                      '  description = "phi"\n}\n', encoding="utf-8")
+    cache = tmp_path / "cache"
+    probe = ("import sys\nfrom linter.cli import main\n"
+             "sys.argv = ['ephi-lint', 'scan', 'main.tf', '--format', 'json', '-o', 'out.json']\n"
+             "try:\n    main()\nexcept SystemExit as exit:\n    print('exit', exit.code)\n"
+             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'jsonschema' "
+             "or m.startswith('linter.adapters.terraform.')))")
+    first = subprocess.run([str(python), "-c", probe], cwd=tmp_path, capture_output=True,
+                           text=True, timeout=300,
+                           env={**os.environ, "EPHI_LINT_CACHE_DIR": str(cache)})
+    assert first.stdout.splitlines() == ["exit 1", "['linter.adapters.terraform.kms']"], \
+        first.stderr
+    report = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert [(finding["rule"], finding["resource"], finding["line"])
+            for finding in report["findings"]] == [("KEY-002", "aws_kms_key.unrotated", 1)]
+    assert sorted(path.name for path in cache.iterdir()) == ["parsed"]
