@@ -163,9 +163,6 @@ def test_the_aws_command_takes_its_shard(account: Path) -> None:
     assert "--shard '3/2': expected K/N with 1 <= K <= N" in result.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="the live adapter does not yet hand each resource's "
-                   "tags over with its ARN (TemplateIndex.locate(tags, arn)); until then a "
-                   "tag waiver is reported as unused, never applied by guess")
 def test_a_waiver_by_tag_suppresses_the_tagged_bucket(account: Path) -> None:
     client("s3").put_bucket_tagging(Bucket="clinic-accepted", Tagging={
         "TagSet": [{"Key": "data-class", "Value": "public-brochures"}]})

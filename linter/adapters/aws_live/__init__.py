@@ -64,7 +64,8 @@ def identity(record: Record, context: BuildContext, source_type: str) -> dict[st
     path = f"aws/{context.account}/{context.region}/{service}/{record.name.strip('/')}"
     location = SourceLocation(path, 1, 1)
     if context.templates is not None:
-        location = context.templates.locate(resource_tags(record.data)) or location
+        location = context.templates.locate(resource_tags(record.data),
+                                            record.arn) or location
     return {"address": record.arn, "source_type": source_type,
             "source_format": SOURCE_FORMAT, "location": location,
             "scope": f"aws/{context.account}/{context.region}"}

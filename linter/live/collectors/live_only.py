@@ -74,6 +74,40 @@ EXAMPLES: dict[str, dict[str, str]] = {
                 '\n  "Status": "ISSUED", "KeyAlgorithm": "RSA_2048", '
                 '"NotAfter": "(in 300 days)"}}',
     },
+    # Drift (linter/live/drift.py): the declaration and the live answer side by side.
+    "DRF-001": {
+        "fail": '// templates/clinic.yaml:8 (PatientDataVolume)\nEncrypted: true\n'
+                '// ec2:DescribeVolumes, tagged aws:cloudformation:logical-id PatientDataVolume\n'
+                '{"Volumes": [{"VolumeId": "vol-0a1b", "Encrypted": false}]}',
+        "pass": '// templates/clinic.yaml:8 (PatientDataVolume)\nEncrypted: true\n'
+                '// ec2:DescribeVolumes, tagged aws:cloudformation:logical-id PatientDataVolume\n'
+                '{"Volumes": [{"VolumeId": "vol-0a1b", "Encrypted": true}]}',
+    },
+    "DRF-002": {
+        "fail": '// templates/clinic.yaml:21: a Deny of s3:* when aws:SecureTransport is false\n'
+                '// s3:GetBucketPolicy (patient-photos)\nNoSuchBucketPolicy',
+        "pass": '// templates/clinic.yaml:21: a Deny of s3:* when aws:SecureTransport is false\n'
+                '// s3:GetBucketPolicy (patient-photos)\n{"Statement": [{"Effect": "Deny", '
+                '"Principal": "*", "Action": "s3:*",\n  "Condition": {"Bool": '
+                '{"aws:SecureTransport": "false"}}}]}',
+    },
+    "DRF-003": {
+        "fail": '// terraform.tfstate: module.data.aws_db_instance.clinic\n'
+                '"kms_key_id": "arn:aws:kms:us-east-1:123456789012:key/1111..."\n'
+                '// rds:DescribeDBInstances (clinic-db)\n'
+                '{"KmsKeyId": "arn:aws:kms:us-east-1:123456789012:key/9999..."}',
+        "pass": '// terraform.tfstate: module.data.aws_db_instance.clinic\n'
+                '"kms_key_id": "arn:aws:kms:us-east-1:123456789012:key/1111..."\n'
+                '// rds:DescribeDBInstances (clinic-db)\n'
+                '{"KmsKeyId": "arn:aws:kms:us-east-1:123456789012:key/1111..."}',
+    },
+    "DRF-004": {
+        "fail": '// s3:ListBuckets\n{"Buckets": [{"Name": "research-exports"}]}\n'
+                '// no template (aws:cloudformation tags) or state instance declares it',
+        "pass": '// s3:ListBuckets\n{"Buckets": [{"Name": "research-exports"}]}\n'
+                '// terraform.tfstate: aws_s3_bucket.exports, "arn": '
+                '"arn:aws:s3:::research-exports"',
+    },
 }
 
 
