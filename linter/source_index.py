@@ -6,24 +6,27 @@ of a one-file pre-commit run), and parsing every mapping table and service-defau
 The index records what those imports and files say:
 - per format package, each source type's builders in the order they run: the adapter
   modules declaring it in `BUILDERS` (by module name) and `mapped` for a plain mapping;
-- each model name's module (`aws.s3.Bucket` -> `linter.models.aws.s3`);
+- each model name's module (`aws.s3.Bucket` -> `linter.models.aws.s3`), and each named
+  check's (`tls_policy_minimum` -> `linter.checks.tls_policies`);
 - the plain mapping tables (tables/mappings) and the merged service defaults, as data.
-So a scan imports only the adapters and models of the source types present.
+So a scan imports only the adapters, models and checks of the source types present.
 
 It is built by importing everything, exactly as before, and reused while its key matches:
 a SHA-256 over this format, ephi-lint's version and each file under linter/adapters,
-linter/models, tables/mappings and tables/defaults (relative path and bytes). A wheel ships
-one (`linter/_catalogue/source_index.json`, written at build time by hatch_build.py);
-otherwise the user cache folder holds one, read as compiled rule catalogues are (never
-inside a scanned path, no symlinks, private: see linter.catalogue). Anything that does
-not match is a miss and the index is built again from the imports, so an entry can only
-stand for exactly those files.
+linter/models, linter/checks, tables/mappings and tables/defaults (relative path and
+bytes). A wheel ships one (`linter/_catalogue/source_index.json`, written at build time
+by hatch_build.py); otherwise the user cache folder holds one, read as compiled rule
+catalogues are (never inside a scanned path, no symlinks, private: see linter.catalogue).
+Anything that does not match is a miss and the index is built again from the imports, so
+an entry can only stand for exactly those files. The live adapters are not indexed (see
+indexed_packages).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -37,8 +40,8 @@ SHIPPED = PACKAGE_DIRECTORY / "_catalogue" / "source_index.json"
 MAPPED = "mapped"  # a builder list's entry for the plain-mapping builder
 LIVE_PACKAGE = "linter.adapters.aws_live"
 # What the index is read from: a change in any of these files can change it.
-_SOURCES = (("adapters", "*.py"), ("models", "*.py"), ("tables/mappings", "*.yaml"),
-            ("tables/defaults", "*.yaml"))
+_SOURCES = (("adapters", ".py"), ("models", ".py"), ("checks", ".py"),
+            ("tables/mappings", ".yaml"), ("tables/defaults", ".yaml"))
 
 
 def index_key() -> str:
@@ -50,11 +53,23 @@ def index_key() -> str:
 
     add(FORMAT.encode())
     add(__version__.encode())
-    for folder, pattern in _SOURCES:
-        for path in sorted((PACKAGE_DIRECTORY / folder).rglob(pattern)):
-            add(path.relative_to(PACKAGE_DIRECTORY).as_posix().encode())
-            add(path.read_bytes())
+    for folder, suffix in _SOURCES:
+        for relative in _files(folder, suffix):
+            add(relative.encode())
+            with open(os.path.join(PACKAGE_DIRECTORY, relative), "rb") as source:
+                add(source.read())
     return digest.hexdigest()
+
+
+def _files(folder: str, suffix: str) -> list[str]:
+    """The files under `folder` (relative to the package) ending in `suffix`, as relative
+    POSIX paths in path order (os.walk: pathlib's globbing cost more than the reading)."""
+    found = []
+    for directory, subfolders, files in os.walk(os.path.join(PACKAGE_DIRECTORY, folder)):
+        subfolders[:] = [name for name in subfolders if name != "__pycache__"]
+        relative = os.path.relpath(directory, PACKAGE_DIRECTORY).replace(os.sep, "/")
+        found.extend(f"{relative}/{name}" for name in files if name.endswith(suffix))
+    return sorted(found, key=lambda path: path.split("/"))
 
 
 def format_packages() -> list[str]:
@@ -80,6 +95,7 @@ def build_index() -> dict[str, Any]:
     import pkgutil
 
     from linter.adapters.mapped import FORMATS, check_tables, read_mapping_tables
+    from linter.checks import declaring_modules
     from linter.engine import model_classes
     from linter.tables import read_service_defaults
 
@@ -102,6 +118,7 @@ def build_index() -> dict[str, Any]:
                                   in providers.items()]
     return {"format": FORMAT, "builders": builders,
             "models": {name: model.__module__ for name, model in model_classes().items()},
+            "checks": declaring_modules(),
             "mappings": tables, "defaults": read_service_defaults()}
 
 
@@ -125,9 +142,10 @@ def index_of(text: bytes | str, key: str) -> dict[str, Any] | None:
     if not (isinstance(document, dict) and document.get("format") == FORMAT
             and document.get("key") == key):
         return None
-    builders, models = document.get("builders"), document.get("models")
+    builders, models, checks = (document.get("builders"), document.get("models"),
+                                document.get("checks"))
     if not (isinstance(builders, dict) and isinstance(models, dict)
-            and isinstance(document.get("mappings"), dict)
+            and isinstance(checks, dict) and isinstance(document.get("mappings"), dict)
             and isinstance(document.get("defaults"), dict)):
         return None
     for listed in builders.values():
@@ -137,7 +155,7 @@ def index_of(text: bytes | str, key: str) -> dict[str, Any] | None:
                 for item in listed)):
             return None
     if not all(isinstance(name, str) and isinstance(module, str)
-               for name, module in models.items()):
+               for named in (models, checks) for name, module in named.items()):
         return None
     return document
 
@@ -178,6 +196,12 @@ def providers(package_name: str) -> list[tuple[str, list[str]]] | None:
 def model_module(name: str) -> str | None:
     """The module defining the model named `name` (`aws.s3.Bucket`), or None."""
     module = source_index()["models"].get(name)
+    return module if isinstance(module, str) else None
+
+
+def check_module(name: str) -> str | None:
+    """The module declaring the check named `name` in its CHECKS, or None."""
+    module = source_index()["checks"].get(name)
     return module if isinstance(module, str) else None
 
 

@@ -57,11 +57,12 @@ def test_a_source_type_has_one_home() -> None:
 
 
 def test_the_source_index_says_what_the_files_and_imports_say() -> None:
-    """A scan reads builders, models, tables and defaults through the source index
+    """A scan reads builders, models, checks, tables and defaults through the source index
     (linter.source_index); each must be exactly what importing and parsing everything
     gives: the same source types in the same order, the same builder objects."""
     from linter.adapters import collect_builders, imported_builders
     from linter.adapters.mapped import mapped_builder
+    from linter.checks import check, registry
     from linter.engine import model_classes
     from linter.source_index import format_packages, model_module
     from linter.tables import read_service_defaults, service_defaults
@@ -82,6 +83,8 @@ def test_the_source_index_says_what_the_files_and_imports_say() -> None:
     for fmt in FORMATS:
         for source_type, builder in mapped_builders(fmt).items():
             assert mapped_builder(fmt, source_type) is builder
+    assert {name: check(name) for name in registry()} == registry()
+    assert len(registry()) > 20
 
 
 def _built_model(builder: object) -> object:

@@ -195,8 +195,9 @@ def test_the_shipped_catalogue_compiles_to_a_loadable_entry(tmp_path: Path) -> N
 def test_a_terraform_scan_imports_only_the_adapters_and_models_of_its_types(
         tmp_path: Path) -> None:
     """storage.tf holds S3 buckets, an EFS file system and an EBS volume: with the source
-    index compiled, only their adapter and model modules load (not the other 55
-    Terraform adapters and ~100 models), and no mapping table or defaults file is parsed."""
+    index compiled, only their adapter, model and check modules load (not the other 55
+    Terraform adapters, ~100 models and 16 check modules), and no mapping table or
+    defaults file is parsed."""
     target = "examples/dermatology-practice/terraform/storage.tf"
     _loaded(_scan_code(target), ("linter.",), tmp_path)  # compiles catalogue and index
     # Reading a table or defaults file from YAML would leave a mark among the modules.
@@ -204,14 +205,15 @@ def test_a_terraform_scan_imports_only_the_adapters_and_models_of_its_types(
              "def parsed():\n    sys.modules['YAML-PARSED'] = sys\n    return {}\n"
              "mapped.read_mapping_tables = tables.read_service_defaults = parsed\n"
              + _scan_code(target))
-    loaded = _loaded(probe, ("linter.adapters", "linter.models", "YAML"), tmp_path)
+    loaded = _loaded(probe, ("linter.adapters", "linter.models", "linter.checks", "YAML"),
+                     tmp_path)
     assert loaded == [
         "linter.adapters", "linter.adapters.fields", "linter.adapters.mapped",
         "linter.adapters.policy_documents", "linter.adapters.terraform",
         "linter.adapters.terraform.ebs", "linter.adapters.terraform.s3",
-        "linter.models", "linter.models.address_ranges", "linter.models.aws",
-        "linter.models.aws.ec2", "linter.models.aws.efs", "linter.models.aws.s3",
-        "linter.models.base"]
+        "linter.checks", "linter.checks.policies",  # the bucket policy checks
+        "linter.models", "linter.models.aws", "linter.models.aws.ec2",
+        "linter.models.aws.efs", "linter.models.aws.s3", "linter.models.base"]
 
 
 def _index_entry() -> Path:
@@ -279,7 +281,7 @@ def test_a_changed_adapter_file_changes_the_index_key(index_cache: Path,
                     ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(source_index, "PACKAGE_DIRECTORY", package)
     before = source_index.index_key()
-    for relative in ("adapters/terraform/s3.py", "models/aws/s3.py",
+    for relative in ("adapters/terraform/s3.py", "models/aws/s3.py", "checks/gcp.py",
                      "tables/mappings/aws_core.yaml", "tables/defaults/aws_s3.yaml"):
         changed = package / relative
         original = changed.read_bytes()

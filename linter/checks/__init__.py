@@ -29,15 +29,36 @@ Check = Callable[..., CheckResult]
 
 @cache
 def registry() -> dict[str, Check]:
-    checks: dict[str, Check] = {}
+    """Every check by name, every check module imported."""
+    return {name: importlib.import_module(module).CHECKS[name]
+            for name, module in declaring_modules().items()}
+
+
+def declaring_modules() -> dict[str, str]:
+    """The module whose CHECKS declares each check, by check name (imports them all);
+    ValueError when two declare the same name."""
+    modules: dict[str, str] = {}
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda item: item.name):
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        for name, function in getattr(module, "CHECKS", {}).items():
-            if name in checks:
+        module = f"{__name__}.{info.name}"
+        for name in getattr(importlib.import_module(module), "CHECKS", {}):
+            if name in modules:
                 raise ValueError(f"check {name} is declared twice ({info.name})")
-            checks[name] = function
-    return checks
+            modules[name] = module
+    return modules
+
+
+def check(name: str) -> Check:
+    """One check by name, importing only the module that declares it (the source index
+    names it, see linter.source_index); KeyError when no module declares it."""
+    from linter.source_index import check_module
+
+    module = check_module(name)
+    if module is not None:
+        found = getattr(importlib.import_module(module), "CHECKS", {}).get(name)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
+    return registry()[name]
 
 
 def run_check(name: str, value: Any, arguments: dict[str, Any]) -> CheckResult:
-    return registry()[name](value, **arguments)
+    return check(name)(value, **arguments)
