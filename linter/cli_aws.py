@@ -159,9 +159,8 @@ def aws(
     from linter.cli_output import write_reports
     from linter.cli_run import load_configuration, read_baseline
     from linter.cli_run import update_baseline as add_to_baseline
-    from linter.config import Shard
     from linter.live.progress import ScanProgress, summary
-    from linter.live.scan import LiveScanRequest, LiveScanResult, run_live_scan
+    from linter.live.scan import LiveScanRequest, LiveScanResult, resolve_shard, run_live_scan
     from linter.live.services import SERVICES, selected_services
     from linter.report import ScanReport
     from linter.report.outputs import RenderOptions, parse_targets, use_colour
@@ -170,8 +169,9 @@ def aws(
     try:
         targets = parse_targets(output_format.value, outputs or [],
                                 tuple(item.value for item in LiveOutputFormat))
-        if shard is not None:
-            Shard.parse(shard)
+        # The option, else EPHI_LINT_SHARD, else an Indexed Job's JOB_COMPLETION_INDEX with
+        # EPHI_LINT_SHARD_TOTAL: a malformed one is a usage error, before any AWS call.
+        resolve_shard(shard)
     except ValueError as error:
         raise fail(str(error)) from None
     known = read_baseline(baseline, update_baseline)
