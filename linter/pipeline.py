@@ -10,6 +10,7 @@ while scanning nothing), except for a part of a larger scan (pre-commit, a shard
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -114,7 +115,7 @@ def scan(request: ScanRequest, policy: Policy | None = None) -> ScanResult:
         stdin_outcome = parse_stdin(request.stdin_text, request.stdin_format,
                                     request.max_file_bytes)
     terraform_files = sum(1 for source in files if source.kind in _TERRAFORM_KINDS)
-    whole_tree = terraform_files < STREAM_MIN_FILES or (
+    whole_tree = terraform_files < _stream_min_files() or (
         stdin_outcome is not None and stdin_outcome[1] == "terraform")
     linked = set() if whole_tree else _linked_folders(files)
     order = list(range(len(files))) if whole_tree else _stream_order(files, linked)
@@ -141,6 +142,15 @@ def scan(request: ScanRequest, policy: Policy | None = None) -> ScanResult:
 # model costs little there, and reading the files twice to find module calls would cost
 # more than it saves); larger ones stream (linter.pipeline_stream).
 STREAM_MIN_FILES = 400
+# Overrides it (0: always stream), so CI and benchmarks/corpora.py can hold the streamed
+# scan to the whole-tree one on real repositories, not only on the tests' trees.
+STREAM_VARIABLE = "EPHI_LINT_STREAM_MIN_FILES"
+
+
+def _stream_min_files() -> int:
+    configured = os.environ.get(STREAM_VARIABLE, "")
+    return int(configured) if configured.isdigit() else STREAM_MIN_FILES
+
 _TERRAFORM_KINDS = ("terraform", "terraform_json")
 _STAGE_OF_KIND = {"document": 0, "pem": 0, "tfvars": 1, "terraform": 2, "terraform_json": 2}
 
