@@ -36,7 +36,10 @@ class CompiledCatalogueHook(BuildHookInterface):  # type: ignore[type-arg]
         if self.target_name != "wheel" or version == "editable":
             return  # an editable install reads the checkout and compiles into the cache
         self._scratch = Path(tempfile.mkdtemp(prefix="ephi-lint-build-"))
-        environment = {**os.environ, "PYTHONPATH": self.root, "PYTHONDONTWRITEBYTECODE": "1",
+        # The child sees this source tree first, then exactly what this build process sees
+        # (pip's isolated build environment, where PyYAML and jsonschema were installed).
+        search_path = os.pathsep.join([self.root, *(entry for entry in sys.path if entry)])
+        environment = {**os.environ, "PYTHONPATH": search_path, "PYTHONDONTWRITEBYTECODE": "1",
                        "EPHI_LINT_CACHE_DIR": str(self._scratch / "cache")}
         for module, name in COMPILED:
             output = self._scratch / name

@@ -11,6 +11,7 @@ at import time, so `ephi-lint --help` and a file scan never load boto3 or checko
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import sys
@@ -210,12 +211,31 @@ def explain(rule_id: str = typer.Argument(
     write(text + "\n", None)
 
 
+def command_app(arguments: list[str]) -> typer.Typer:
+    """The app to run `arguments` with: when the first names a command (`scan`), the app
+    with only that command registered. typer builds every command's parameters from its
+    signature on each run (~20 ms for all of them, most of the work before a one-file
+    scan starts); the command itself, its help and its errors are the same either way
+    (tests/test_startup.py compares them). Anything else (a group, an option first, a
+    typo that deserves suggestions) runs the whole app."""
+    if not arguments or app.registered_callback is None:
+        return app
+    chosen = [info for info in app.registered_commands
+              if (info.name or info.callback.__name__.lower().replace("_", "-")) == arguments[0]]
+    if len(chosen) != 1:
+        return app
+    single = copy.copy(app)
+    single.registered_commands = chosen
+    single.registered_groups = []
+    return single
+
+
 def main() -> None:
     """The command, with a last guard: an unexpected exception anywhere is one line on
     stderr and exit 2 (an error), never a traceback and never exit 1 (findings).
     EPHI_LINT_DEBUG=1 prints the traceback too."""
     try:
-        app(prog_name="ephi-lint")
+        command_app(sys.argv[1:])(prog_name="ephi-lint")
     except SystemExit:
         raise
     except Exception as error:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -300,6 +301,51 @@ def test_the_source_index_is_written_for_a_wheel(tmp_path: Path) -> None:
     found = source_index.index_of(output.read_bytes(), source_index.index_key())
     assert found is not None
     assert found["builders"] == source_index.build_index()["builders"]
+
+
+# --- one command built, not all --------------------------------------------------------
+
+STORAGE = "examples/dermatology-practice/terraform/storage.tf"
+
+
+@pytest.mark.parametrize("arguments", [
+    ["scan", "--help"], ["scan", "--bogus"], ["scan", STORAGE, "--no-color"],
+    ["scan", STORAGE, "--format", "sarif", "--severity-threshold", "extreme"],
+    ["scan", "no/such/path.tf"], ["explain", "ENC-001"], ["explain", "NOPE-001"],
+    ["rules", "--format", "json"], ["merge", "--help"], ["init", "--help"],
+    ["aws", "--help"], ["report", "--help"],
+], ids=lambda arguments: " ".join(arguments))
+def test_a_command_run_alone_behaves_as_in_the_whole_app(arguments: list[str]) -> None:
+    """main() registers only the command named first (linter.cli.command_app): its
+    output, errors and exit code are those of the whole app."""
+    from typer.testing import CliRunner
+
+    from linter.cli import app, command_app
+
+    single = command_app(arguments)
+    assert single is not app
+    assert [info.callback for info in single.registered_commands] == [
+        info.callback for info in app.registered_commands
+        if (info.name or info.callback.__name__.lower().replace("_", "-")) == arguments[0]]
+    runner = CliRunner()
+    whole = runner.invoke(app, arguments, prog_name="ephi-lint")
+    alone = runner.invoke(single, arguments, prog_name="ephi-lint")
+    assert (alone.exit_code, _timeless(alone.stdout), _timeless(alone.stderr)) == \
+        (whole.exit_code, _timeless(whole.stdout), _timeless(whole.stderr))
+    assert whole.exit_code in (0, 1, 2)
+
+
+def _timeless(text: str) -> str:
+    """The text summary's elapsed time (`(0.17s)`) is the one part two runs differ in."""
+    return re.sub(r"\(\d+\.\d+s\)", "(elapsed)", text)
+
+
+@pytest.mark.parametrize("arguments", [[], ["--help"], ["--version"], ["scna"], ["baseline"],
+                                       ["evidence", "create", "--help"]])
+def test_anything_but_a_command_first_runs_the_whole_app(arguments: list[str]) -> None:
+    from linter.cli import app, command_app
+
+    assert command_app(arguments) is app
 
 
 # --- command-line values without pydantic ---------------------------------------------
