@@ -54,20 +54,21 @@ def index_key() -> str:
     add(FORMAT.encode())
     add(__version__.encode())
     for folder, suffix in _SOURCES:
-        for relative in _files(folder, suffix):
+        for relative in package_files(folder, suffix):
             add(relative.encode())
             with open(os.path.join(PACKAGE_DIRECTORY, relative), "rb") as source:
                 add(source.read())
     return digest.hexdigest()
 
 
-def _files(folder: str, suffix: str) -> list[str]:
+def package_files(folder: str, suffix: str, package: Path | None = None) -> list[str]:
     """The files under `folder` (relative to the package) ending in `suffix`, as relative
     POSIX paths in path order (os.walk: pathlib's globbing cost more than the reading)."""
     found = []
-    for directory, subfolders, files in os.walk(os.path.join(PACKAGE_DIRECTORY, folder)):
+    package = PACKAGE_DIRECTORY if package is None else package
+    for directory, subfolders, files in os.walk(os.path.join(package, folder)):
         subfolders[:] = [name for name in subfolders if name != "__pycache__"]
-        relative = os.path.relpath(directory, PACKAGE_DIRECTORY).replace(os.sep, "/")
+        relative = os.path.relpath(directory, package).replace(os.sep, "/")
         found.extend(f"{relative}/{name}" for name in files if name.endswith(suffix))
     return sorted(found, key=lambda path: path.split("/"))
 
