@@ -126,6 +126,7 @@ def scan(request: ScanRequest, policy: Policy | None = None) -> ScanResult:
              request.max_file_bytes) for index in order]
     for index, outcome in zip(order, parse_each(jobs, request.workers)):
         stream.add(index, _framework_outcome(outcome, request, result))
+    stream.report_parse_problems()  # before deciding whether anything was judged
     stream.finish(_nothing_judged(request, result, discovered, selected))
     if policy is not None:
         if request.stdin_text is not None:
@@ -150,6 +151,7 @@ STREAM_VARIABLE = "EPHI_LINT_STREAM_MIN_FILES"
 def _stream_min_files() -> int:
     configured = os.environ.get(STREAM_VARIABLE, "")
     return int(configured) if configured.isdigit() else STREAM_MIN_FILES
+
 
 _TERRAFORM_KINDS = ("terraform", "terraform_json")
 _STAGE_OF_KIND = {"document": 0, "pem": 0, "tfvars": 1, "terraform": 2, "terraform_json": 2}

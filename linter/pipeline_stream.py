@@ -194,6 +194,13 @@ class ScanStream:
         library = ModuleLibrary(self.held, self.request.root, self.request.max_file_bytes)
         self._judge_roots(root_directories(self.held), self.held, library)
 
+    def report_parse_problems(self) -> None:
+        """The files that could not be read or parsed, into the result in discovery
+        order (they were parsed in stream order)."""
+        self.result.problems.extend(problem for _, problem in sorted(
+            self.parse_problems, key=lambda item: item[0]))
+        self.parse_problems = []
+
     def finish(self, nothing: FileProblem | None) -> None:
         """Judge what is left and fill the result in a whole-tree scan's order."""
         self.judge_rest()
@@ -203,8 +210,7 @@ class ScanStream:
                                  ) if self.roots else []
         self.held = defaultdict(list)
         result = self.result
-        result.problems.extend(problem for _, problem in sorted(
-            self.parse_problems, key=lambda item: item[0]))
+        self.report_parse_problems()
         if nothing is not None:
             result.problems.append(nothing)
         buckets = [self.roots[folder] for folder in order if folder in self.roots]

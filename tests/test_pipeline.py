@@ -273,3 +273,19 @@ def test_the_framework_filter_and_stdin_stream_alike(
     monkeypatch.setattr(pipeline, "STREAM_MIN_FILES", 0)
     assert _ordered([tree], tree, **options) == whole
     assert whole[5].get("--framework")
+
+
+@pytest.mark.parametrize("stream_min_files", [0, 400])
+def test_a_scan_of_only_broken_files_reports_them_and_not_nothing_judged(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stream_min_files: int) -> None:
+    from linter import pipeline
+    from linter.discover import FileProblem
+
+    monkeypatch.setattr(pipeline, "STREAM_MIN_FILES", stream_min_files)
+    (tmp_path / "broken.tf").write_text("resource {\n")
+    (tmp_path / "broken.yaml").write_text("AWSTemplateFormatVersion: '2010-09-09'\nx: [\n")
+    result = scan(ScanRequest(paths=[tmp_path], root=tmp_path, rules=RULES, workers=1))
+    assert [(problem.path, problem.level) for problem in result.problems] == [
+        ("broken.tf", "error"), ("broken.yaml", "error")]
+    assert result.outcomes == []
+    assert isinstance(result.problems[0], FileProblem)
