@@ -27,7 +27,6 @@ import json
 import os
 import stat
 import sys
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -236,6 +235,8 @@ def write_entry(namespace: str, key: str, text: str) -> bool:
     directory = _cache_folder()
     if directory is None:
         return False
+    import tempfile  # only on a miss: a run that reads its entries never loads it
+
     try:
         folder = directory / namespace
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
