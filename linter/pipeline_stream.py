@@ -69,6 +69,7 @@ class ScanStream:
         self.pem_files: list[tuple[str, Any]] = []
         self.document_buckets: list[_Bucket] = []
         self.pem_buckets: list[_Bucket] = []
+        self.whole_bucket: _Bucket = ([], [])  # held Terraform and plans, judged last
         self.environment = environment_layer(request.environment)
 
     # -- collecting ------------------------------------------------------------------
@@ -127,6 +128,7 @@ class ScanStream:
             self.waiting.setdefault(module_dir, []).append(payload)
 
     def _folder_complete(self, module_dir: str) -> None:
+        """`module_dir` has all its files: judge the unlinked folders once enough wait."""
         if sum(len(files) for files in self.waiting.values()) >= BATCH_FILES:
             self._judge_waiting()
 
@@ -190,7 +192,6 @@ class ScanStream:
                                  plans=self.plans)
             self.whole_bucket = self._judge_parsed(parsed)
             return
-        self.whole_bucket = ([], [])
         library = ModuleLibrary(self.held, self.request.root, self.request.max_file_bytes)
         self._judge_roots(root_directories(self.held), self.held, library)
 
