@@ -4,6 +4,7 @@
     python scripts/profile_startup.py --runs 9 --warm # also warm, and catalogue-only warm
     python scripts/profile_startup.py --imports 25    # the slowest imports (-X importtime)
     python scripts/profile_startup.py --profile 40    # cProfile, cumulative
+    python scripts/profile_startup.py --wheel --runs 9 # as pre-commit runs it: a wheel
 
 Each run is `ephi-lint scan --changed-files --no-color one.tf` (as the pre-commit hook
 runs it) in a fresh temporary folder holding a copy of FILE, with EPHI_LINT_CACHE_DIR
@@ -13,6 +14,11 @@ holding only the compiled rule catalogue and source index (the parse cache empti
 each run: what a first run of an installed wheel costs, which ships both, see
 hatch_build.py).
 `python -c pass` is timed the same way: the interpreter's own start-up, the floor.
+
+--wheel measures what pre-commit runs: a wheel built from this checkout (its build hook
+compiles the rule catalogue and source index into it), installed into a fresh virtual
+environment in a temporary folder (dependencies from the package index, pinned by
+constraints.txt); its "cold cache" is an installed wheel's first run.
 
 Bytecode: an installed wheel has its .pyc files compiled at install time, a checkout
 with PYTHONDONTWRITEBYTECODE=1 compiles every module on every run. By default the
@@ -162,6 +168,24 @@ def profile(python: str, source: Path, top: int) -> str:
     return completed.stderr
 
 
+def installed_wheel(scratch: Path) -> str:
+    """The Python of a fresh virtual environment in `scratch` holding this checkout's
+    wheel, as pre-commit installs the hook."""
+    import venv
+
+    wheels = scratch / "wheels"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
+                    "--wheel-dir", str(wheels), str(REPOSITORY)], check=True, timeout=900)
+    [wheel] = wheels.glob("ephi_lint-*.whl")
+    environment = scratch / "venv"
+    venv.create(environment, with_pip=True)
+    python = str(environment / "bin" / "python")
+    subprocess.run([python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                    str(wheel), "-c", str(REPOSITORY / "constraints.txt")], check=True,
+                   timeout=900)
+    return python
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("file", nargs="?", type=Path, default=DEFAULT_FILE,
@@ -173,7 +197,18 @@ def main() -> None:
     parser.add_argument("--imports", type=int, metavar="N", help="Show the N slowest imports.")
     parser.add_argument("--profile", type=int, metavar="N", help="Show N cProfile rows.")
     parser.add_argument("--python", default=sys.executable)
+    parser.add_argument("--wheel", action="store_true",
+                        help="Measure a wheel of this checkout installed in a fresh venv.")
     options = parser.parse_args()
+    if options.wheel:
+        with tempfile.TemporaryDirectory(prefix="ephi-lint-wheel-") as scratch:
+            options.python = installed_wheel(Path(scratch))
+            _report(options)
+        return
+    _report(options)
+
+
+def _report(options: argparse.Namespace) -> None:
     if options.imports:
         print(import_times(options.python, options.file, options.imports))
         return
