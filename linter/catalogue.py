@@ -164,7 +164,8 @@ def refuse_inside(scanned: Iterable[Path]) -> None:
 
 def _cache_folder() -> Path | None:
     """The cache folder, or None when caching is off or the folder is inside a scanned
-    path (a CI cache restored into a checkout could hold a planted entry)."""
+    path or the git work tree around one (a CI cache restored into a checkout, or one
+    committed to it, could hold a planted entry: a pre-commit run names only files)."""
     from linter.cache import cache_directory
 
     directory = cache_directory()
@@ -173,12 +174,23 @@ def _cache_folder() -> Path | None:
     try:
         folder = directory.resolve()
         for path in _scanned:
-            root = path.resolve()
-            if folder == root or root in folder.parents:
-                return None
+            for root in _scanned_roots(path.resolve()):
+                if folder == root or root in folder.parents:
+                    return None
     except (OSError, RuntimeError):
         return None
     return directory
+
+
+def _scanned_roots(path: Path) -> list[Path]:
+    """The scanned path itself and the git work tree around it, if any: the parse cache's
+    rule (linter.cache), except that a scanned file counts too (nothing is inside it)."""
+    roots = [path]
+    for candidate in (path, *path.parents) if path.is_dir() else path.parents:
+        if (candidate / ".git").exists():
+            roots.append(candidate)
+            break
+    return roots
 
 
 def _private(descriptor: int, kind: int) -> bool:

@@ -274,6 +274,34 @@ def test_a_source_index_entry_not_for_these_files_is_a_miss(
     assert source_index.source_index()["builders"] == built["builders"]
 
 
+def test_compiled_entries_in_the_work_tree_of_a_scanned_file_are_not_read(
+        index_cache: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """pre-commit names files, not folders: a cache folder committed to (or restored into)
+    the checkout holding them could plant a source index hiding every builder, or a rule
+    catalogue passing everything, so it is neither read nor written."""
+    checkout = tmp_path / "checkout"
+    (checkout / ".git").mkdir(parents=True)
+    (checkout / "modules").mkdir()
+    scanned = checkout / "modules" / "main.tf"
+    scanned.write_text("", encoding="utf-8")
+    planted = checkout / ".ci-cache"
+    monkeypatch.setenv("EPHI_LINT_CACHE_DIR", str(planted))
+    source_index.source_index()  # written while no path is scanned
+    [entry] = (planted / source_index.NAMESPACE).glob("*.json")
+    document = json.loads(entry.read_text(encoding="utf-8"))
+    document["builders"]["linter.adapters.terraform"] = []
+    entry.write_text(json.dumps(document), encoding="utf-8")
+    source_index.source_index.cache_clear()
+    assert source_index.source_index()["builders"]["linter.adapters.terraform"] == []
+    catalogue.refuse_inside([scanned])
+    source_index.source_index.cache_clear()
+    assert source_index.source_index()["builders"]["linter.adapters.terraform"] != []
+    assert catalogue.read_entry(source_index.NAMESPACE, entry.stem) is None
+    assert not catalogue.write_entry(source_index.NAMESPACE, "other", "{}")
+    catalogue.refuse_inside([tmp_path / "elsewhere" / "main.tf"])
+    assert catalogue.read_entry(source_index.NAMESPACE, entry.stem) is not None
+
+
 def test_a_changed_adapter_file_changes_the_index_key(index_cache: Path,
                                                       monkeypatch: pytest.MonkeyPatch,
                                                       tmp_path: Path) -> None:
