@@ -32,6 +32,9 @@ class TerraformContext:
         self.blocks = blocks
         self._by_type = _by_type(blocks)
         self._root = root
+        # Indexes built on first use: a module of thousands of buckets must not compare
+        # every bucket with every other (referencing() per bucket, log targets per root).
+        self._indexes: dict[Any, Any] = {}
 
     def of_type(self, source_type: str) -> list[ResolvedBlock]:
         return self._by_type.get(source_type, [])
@@ -50,16 +53,42 @@ class TerraformContext:
         A reference (`bucket = aws_s3_bucket.photos.id`) matches by address; a literal
         matches when it equals one of the target's `names` (its bucket name, say).
         """
-        found = []
-        for block in self.of_type(source_type):
-            value = block.config.get(argument)
-            if isinstance(value, ResourceRef):
-                if value.resource_type == target.type and value.name == target.name \
-                        and _same_instance(value, target):
-                    found.append(block)
-            elif value is not None and value in [name for name in names if name is not None]:
-                found.append(block)
-        return found
+        by_reference, by_literal = self._argument_index(source_type, argument)
+        candidates = list(by_reference.get((target.type, target.name), ()))
+        for name in dict.fromkeys(names):
+            if name is not None:
+                candidates += by_literal.get(_literal_key(name), ())
+        # Declaration order, as a scan of every block would give; a block once.
+        ordered = sorted(dict(candidates).items())
+        return [block for _, block in ordered
+                if not isinstance(block.config.get(argument), ResourceRef)
+                or _same_instance(block.config.get(argument), target)]
+
+    def _argument_index(self, source_type: str, argument: str
+                        ) -> tuple[dict[tuple[str, str], list[tuple[int, ResolvedBlock]]],
+                                   dict[Any, list[tuple[int, ResolvedBlock]]]]:
+        """Blocks of `source_type` by what their `argument` names: a reference by the
+        referenced (type, name), a literal by its value."""
+        key = ("argument", source_type, argument)
+        if key not in self._indexes:
+            by_reference: dict[tuple[str, str], list[tuple[int, ResolvedBlock]]] = {}
+            by_literal: dict[Any, list[tuple[int, ResolvedBlock]]] = {}
+            for position, block in enumerate(self.of_type(source_type)):
+                value = block.config.get(argument)
+                if isinstance(value, ResourceRef):
+                    by_reference.setdefault((value.resource_type, value.name), []).append(
+                        (position, block))
+                elif value is not None and _literal_key(value) is not None:
+                    by_literal.setdefault(_literal_key(value), []).append((position, block))
+            self._indexes[key] = (by_reference, by_literal)
+        return self._indexes[key]
+
+    def memo(self, key: Any, compute: Any) -> Any:
+        """`compute()` once per root module evaluation (an index several resources share)."""
+        owner = self._root or self
+        if key not in owner._indexes:
+            owner._indexes[key] = compute()
+        return owner._indexes[key]
 
     @staticmethod
     def identity(block: ResolvedBlock) -> dict[str, Any]:
@@ -74,6 +103,12 @@ class TerraformContext:
             "location": SourceLocation(block.path, block.line, block.end_line),
             "scope": block.root_dir or block.module_dir,
         }
+
+
+def _literal_key(value: Any) -> Any:
+    """The literal itself when it can key a dict (equal values, equal keys, as `==`
+    compares them); None for values that cannot name a resource (a list, a mapping)."""
+    return value if isinstance(value, (str, int, float, bool)) else None
 
 
 def _same_instance(reference: ResourceRef, target: ResolvedBlock) -> bool:

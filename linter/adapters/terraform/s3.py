@@ -171,19 +171,43 @@ def _log_target(block: ResolvedBlock, context: TerraformContext,
     """Whether another bucket delivers its access logs here. The logging bucket may be
     in another module instance of the same root (`module.log_bucket.s3_bucket_id` passed
     to a sibling call): the whole root evaluation is searched."""
-    targets = [(source.config.get("target_bucket"), source)
-               for source in context.in_root("aws_s3_bucket_logging")]
-    targets += [(lookup(other.config, "logging.target_bucket")[0], other)
-                for other in context.in_root("aws_s3_bucket") if other is not block]
-    unknown = None
-    for value, source in targets:
-        if _delivers_to(value, source, block, names):
+    by_reference, by_name, unknowns = context.memo("s3_log_targets",
+                                                    lambda: _log_targets(context))
+    candidates = list(by_reference.get((block.type, block.name), ()))
+    for name in names:
+        if isinstance(name, str):
+            candidates += by_name.get(name, ())
+    for _, value, source in sorted(candidates, key=lambda item: item[0]):
+        if source is not block and _delivers_to(value, source, block, names):
             return Field.derived(True, f"{source.address}: target_bucket")
-        if isinstance(value, Unknown) and unknown is None:
-            unknown = f"the access-log target of {source.address} is unknown ({value.reason})"
+    unknown = next((f"the access-log target of {source.address} is unknown ({value.reason})"
+                    for _, value, source in unknowns if source is not block), None)
     if unknown:
         return Field(None, FieldState.UNKNOWN, "is_log_target", None, unknown)
     return Field.derived(False, "is_log_target")
+
+
+def _log_targets(context: TerraformContext) -> tuple[dict[Any, list[Any]],
+                                                     dict[str, list[Any]], list[Any]]:
+    """Every access-log target written in the root evaluation (aws_s3_bucket_logging
+    resources, then inline `logging` blocks), as (position, value, source), indexed by
+    the bucket a reference names and by a literal bucket name; unknown ones apart."""
+    targets = [(source.config.get("target_bucket"), source)
+               for source in context.in_root("aws_s3_bucket_logging")]
+    targets += [(lookup(other.config, "logging.target_bucket")[0], other)
+                for other in context.in_root("aws_s3_bucket")]
+    by_reference: dict[Any, list[Any]] = {}
+    by_name: dict[str, list[Any]] = {}
+    unknowns = []
+    for position, (value, source) in enumerate(targets):
+        if isinstance(value, ResourceRef):
+            by_reference.setdefault((value.resource_type, value.name), []).append(
+                (position, value, source))
+        elif isinstance(value, str):
+            by_name.setdefault(value, []).append((position, value, source))
+        elif isinstance(value, Unknown):
+            unknowns.append((position, value, source))
+    return by_reference, by_name, unknowns
 
 
 def _delivers_to(value: Any, source: ResolvedBlock, bucket: ResolvedBlock,
