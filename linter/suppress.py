@@ -166,6 +166,8 @@ class Policy:
         # tags; None when unknown (a waiver with tags then matches nothing).
         self.tags_of = tags_of
         self.root = root
+        # Thousands of outcomes share a handful of files: each file is related once.
+        self._relative_paths: dict[str, str] = {}
         self.rule_ids = set(rule_ids)
         self.today = today or datetime.date.today()
         # A partial scan (changed files, one shard) cannot tell that a waiver is unused.
@@ -210,7 +212,10 @@ class Policy:
     # --- matching -----------------------------------------------------------------
 
     def _relative(self, outcome: Outcome) -> str:
-        return self.config.relative(outcome.resource.location.path, self.root)
+        path = outcome.resource.location.path
+        if path not in self._relative_paths:
+            self._relative_paths[path] = self.config.relative(path, self.root)
+        return self._relative_paths[path]
 
     def _notify(self, notified: set[tuple[str, str, int, str]], notice: Notice) -> None:
         key = (notice.kind, notice.path, notice.line, notice.rule)
