@@ -199,3 +199,26 @@ def test_expressions_of_templates_are_read_by_tree_sitter(
         4, "f", (hx.Splat(4, hx.Variable(4, "b"), ("id",)),), False))
     assert parse_expression("a ? 1 : f(b[*].id)", 4) == expected
     assert parse_expression("a ? 1 : f(b[*].id)", 4, parser="python-hcl2") == expected
+
+
+@pytest.mark.parametrize("folder", ["fixtures", "examples", "tests"])
+def test_a_large_file_read_in_runs_of_items_reads_the_same(folder: str,
+                                                            monkeypatch: pytest.MonkeyPatch
+                                                            ) -> None:
+    """Every file parsed one top-level item at a time (the memory-bounded path large
+    files take) gives the model (or error) of the whole-file parse."""
+    differing = []
+    for path in _terraform_files(folder):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            continue
+        name = str(path.relative_to(REPOSITORY))
+        whole = _outcome(text, name, "tree-sitter")
+        monkeypatch.setattr(terraform, "CHUNKED_PARSE_MIN_CHARS", -1)
+        monkeypatch.setattr(terraform, "CHUNK_CHARS", 1)
+        in_runs = _outcome(text, name, "tree-sitter")
+        monkeypatch.undo()
+        if whole != in_runs:
+            differing.append(name)
+    assert differing == []

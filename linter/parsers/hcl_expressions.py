@@ -18,80 +18,80 @@ if TYPE_CHECKING:
     from lark import Token, Tree
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Expr:
     line: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Literal(Expr):
     value: Any
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Template(Expr):
     """A string with interpolations; parts are str or Expr."""
 
     parts: tuple[Any, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Variable(Expr):
     """A bare name: the root of a traversal (`var`, `aws_kms_key`, `local`, `each`)."""
 
     name: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GetAttr(Expr):
     target: Expr
     name: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Index(Expr):
     target: Expr
     key: Expr
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Call(Expr):
     name: str
     args: tuple[Expr, ...]
     expand_last: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Conditional(Expr):
     condition: Expr
     if_true: Expr
     if_false: Expr
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BinaryOp(Expr):
     operator: str
     left: Expr
     right: Expr
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UnaryOp(Expr):
     operator: str
     operand: Expr
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TupleExpr(Expr):
     items: tuple[Expr, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ObjectExpr(Expr):
     items: tuple[tuple[Expr, Expr], ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ForExpr(Expr):
     """`[for k, v in coll : value if cond]`, or with `key` an object `{for ... : key => value}`.
 
@@ -108,7 +108,7 @@ class ForExpr(Expr):
     grouping: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Splat(Expr):
     """`target[*].a[0].b` (or the legacy `target.*.a`): `steps`, attribute names (str) and
     index expressions, applied to every element of `target`."""
@@ -117,7 +117,7 @@ class Splat(Expr):
     steps: tuple[Any, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TemplateIf(Expr):
     """`%{ if condition }...%{ else }...%{ endif }` inside a template; renders text."""
 
@@ -126,7 +126,7 @@ class TemplateIf(Expr):
     if_false: Expr
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TemplateFor(Expr):
     """`%{ for k, v in collection }body%{ endfor }` inside a template; renders text."""
 
@@ -136,7 +136,7 @@ class TemplateFor(Expr):
     body: Expr
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Opaque(Expr):
     """An expression this linter does not evaluate (a malformed template, unparsable text)."""
 

@@ -13,12 +13,17 @@ from __future__ import annotations
 import functools
 from typing import TYPE_CHECKING, Any
 
-from linter.parsers.hcl_tree_sitter_expressions import Unsupported, build_expression
+from linter.parsers.hcl_tree_sitter_expressions import (
+    Unsupported,
+    build_expression,
+    named,
+)
 
 if TYPE_CHECKING:
     from linter.parsers.terraform import HclAttribute, HclBlock
 
-__all__ = ["Unsupported", "parse_body", "parse_body_node", "parse_tree"]
+__all__ = ["Unsupported", "parse_body", "parse_body_in_chunks", "parse_body_node",
+           "parse_tree"]
 
 
 @functools.cache
@@ -47,12 +52,45 @@ def parse_body(text: str) -> tuple[list[HclBlock], dict[str, HclAttribute]]:
     from linter.parsers.terraform import _body  # the dispatcher tests may wrap
 
     root, source = parse_tree(text)
-    bodies = [child for child in root.named_children if child.type != "comment"]
+    bodies = [child for child in named(root) if child.type != "comment"]
     if not bodies:
         return [], {}
     if len(bodies) != 1 or bodies[0].type != "body":
         raise Unsupported(f"top level {bodies[0].type}")  # a bare object: not HCL's body
     return _body(_SourceNode(bodies[0], source), 0)
+
+
+def parse_body_in_chunks(text: str, starts: list[int], chunk_bytes: int
+                         ) -> tuple[list[HclBlock], dict[str, HclAttribute]]:
+    """The same as parse_body, reading the file a few top-level items at a time.
+
+    tree-sitter's tree takes about 80 bytes of memory per byte of source (240 MB for a
+    3 MB file), held until the whole model is built; top-level items are independent, so
+    parsing runs of them (cut at the census's top-level item lines, each run padded with
+    the newlines before it so lines stay the file's) holds one run's tree at a time.
+    A run tree-sitter cannot read whole raises Unsupported, as for the whole file.
+    """
+    total_lines = text.count("\n") + 1
+    cuts = sorted({line for line in starts if 1 < line <= total_lines})
+    blocks: list[HclBlock] = []
+    attributes: dict[str, HclAttribute] = {}
+    begin, begin_offset = 1, 0
+    line, offset = 1, 0  # a line start walked forward to each cut (no list of all lines)
+    for cut in [*cuts, total_lines + 1]:
+        if cut <= total_lines:
+            while line < cut:
+                offset = text.index("\n", offset) + 1
+                line += 1
+            if offset - begin_offset < chunk_bytes:
+                continue
+            run = text[begin_offset:offset - 1]  # without the newline ending the run
+        else:
+            run = text[begin_offset:]
+        chunk_blocks, chunk_attributes = parse_body("\n" * (begin - 1) + run)
+        blocks += chunk_blocks
+        attributes.update(chunk_attributes)
+        begin, begin_offset = cut, offset
+    return blocks, attributes
 
 
 class _SourceNode:
@@ -79,11 +117,11 @@ def parse_body_node(body: _SourceNode, depth: int, max_depth: int
     source = body.source
     blocks: list[HclBlock] = []
     attributes: dict[str, HclAttribute] = {}
-    for item in body.node.named_children:
+    for item in named(body.node):
         kind = item.type
         if kind == "attribute":
-            name_node = item.child_by_field_name("name") or item.named_children[0]
-            value = [child for child in item.named_children if child.type == "expression"]
+            name_node = item.child_by_field_name("name") or named(item)[0]
+            value = [child for child in named(item) if child.type == "expression"]
             if name_node.type != "identifier" or len(value) != 1:
                 raise Unsupported("attribute shape")
             name = _text(name_node, source)
@@ -94,7 +132,7 @@ def parse_body_node(body: _SourceNode, depth: int, max_depth: int
             labels: list[str] = []
             inner: Any = None
             end_line = item.end_point[0] + 1
-            for child in item.named_children:
+            for child in named(item):
                 child_kind = child.type
                 if child_kind == "identifier":
                     if block_type:
@@ -128,7 +166,7 @@ def _text(node: Any, source: bytes) -> str:
 
 def _label(node: Any, source: bytes) -> str:
     """A quoted label as python-hcl2 reads it: its characters as written, escapes kept."""
-    quotes = [child for child in node.named_children
+    quotes = [child for child in named(node)
               if child.type in ("quoted_template_start", "quoted_template_end")]
     if len(quotes) != 2:
         raise Unsupported("label")

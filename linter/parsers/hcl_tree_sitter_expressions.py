@@ -16,6 +16,18 @@ from typing import Any
 from linter.parsers import hcl_expressions as hx
 from linter.parsers import hcl_template_syntax as templates
 
+
+def named(node: Any) -> list[Any]:
+    """A node's named children. Read by index: py-tree-sitter keeps the list that
+    `node.named_children` builds on the node, so a walk that uses it holds a Python
+    object for every node of the file until the parse ends (366 MB for a 3 MB file)."""
+    return [node.named_child(index) for index in range(node.named_child_count)]
+
+
+def children(node: Any) -> list[Any]:
+    """A node's children, anonymous ones included, without caching them (see named)."""
+    return [node.child(index) for index in range(node.child_count)]
+
 # Nesting beyond which the file goes to python-hcl2, whose limit (150 of its Lark levels)
 # then decides. This reader counts at least two levels of its own for every three of
 # python-hcl2's (each construct, each traversal step), so nothing deeper than
@@ -40,7 +52,7 @@ def build_expression(node: Any, source: bytes, depth: int = 0) -> hx.Expr:
 
 
 def _parts(node: Any) -> list[Any]:
-    return [child for child in node.children if child.type != "comment"]
+    return [child for child in children(node) if child.type != "comment"]
 
 
 def _line(node: Any) -> int:
@@ -81,16 +93,16 @@ def _term(nodes: list[Any], source: bytes, depth: int) -> hx.Expr:
 
 
 def _attribute_name(get_attr: Any, source: bytes) -> str:
-    names = [child for child in get_attr.named_children if child.type == "identifier"]
+    names = [child for child in named(get_attr) if child.type == "identifier"]
     if len(names) != 1:
         raise Unsupported("attribute access")
     return _text(names[0], source)
 
 
 def _index_key(index: Any, line: int, source: bytes, depth: int) -> hx.Expr:
-    (inner,) = index.named_children
+    (inner,) = named(index)
     if inner.type == "new_index":
-        keys = [child for child in inner.named_children if child.type == "expression"]
+        keys = [child for child in named(inner) if child.type == "expression"]
         if len(keys) != 1:
             raise Unsupported("index")
         return build_expression(keys[0], source, depth + 1)
@@ -103,9 +115,9 @@ def _index_key(index: Any, line: int, source: bytes, depth: int) -> hx.Expr:
 
 
 def _splat(target: hx.Expr, splat: Any, line: int, source: bytes, depth: int) -> hx.Expr:
-    (inner,) = splat.named_children
+    (inner,) = named(splat)
     steps: list[Any] = []
-    for step in inner.named_children:
+    for step in named(inner):
         if step.type == "get_attr":
             steps.append(_attribute_name(step, source))
         elif step.type == "index":
@@ -123,19 +135,19 @@ def _primary(node: Any, source: bytes, depth: int) -> hx.Expr:
     if kind == "variable_expr":
         return hx.Variable(line, _text(node, source))
     if kind == "literal_value":
-        return _literal(node.named_children[0], source, depth)
+        return _literal(named(node)[0], source, depth)
     if kind == "template_expr":
-        (inner,) = node.named_children
+        (inner,) = named(node)
         if inner.type == "quoted_template":
             return _quoted(inner, source, depth)
         if inner.type == "heredoc_template":
             return _heredoc(inner, source)
         raise Unsupported(f"template {inner.type}")
     if kind == "collection_value":
-        (inner,) = node.named_children
+        (inner,) = named(node)
         if inner.type == "tuple":
             return hx.TupleExpr(line, tuple(
-                build_expression(item, source, depth + 1) for item in inner.named_children
+                build_expression(item, source, depth + 1) for item in named(inner)
                 if item.type == "expression"))
         if inner.type == "object":
             return _object(inner, source, depth)
@@ -143,9 +155,9 @@ def _primary(node: Any, source: bytes, depth: int) -> hx.Expr:
     if kind == "function_call":
         return _call(node, source, depth)
     if kind == "for_expr":
-        return _for(node.named_children[0], source, depth)
+        return _for(named(node)[0], source, depth)
     if kind == "operation":
-        (inner,) = node.named_children
+        (inner,) = named(node)
         if inner.type == "binary_operation":
             return _binary(inner, source, depth)
         if inner.type == "unary_operation":
@@ -186,7 +198,7 @@ def _conditional(node: Any, source: bytes, depth: int) -> hx.Expr:
     chain: list[Any] = []  # [condition, value, condition, value, ..., last alternative]
     current = node
     while True:
-        parts = [child for child in current.named_children if child.type == "expression"]
+        parts = [child for child in named(current) if child.type == "expression"]
         if len(parts) != 3:
             raise Unsupported("conditional")
         condition, if_true, if_false = parts
@@ -236,7 +248,7 @@ def _unary(node: Any, source: bytes, depth: int) -> hx.Expr:
     # `-1` as a negation of 1).
     if operator.type == "-" and len(operand) == 1 and operand[0].type == "literal_value" \
             and operator.end_byte == operand[0].start_byte \
-            and operand[0].named_children[0].type == "numeric_lit" \
+            and named(operand[0])[0].type == "numeric_lit" \
             and "." in _text(operand[0], source):
         return _number("-" + _text(operand[0], source), _line(node))
     return hx.UnaryOp(_line(node), operator.type, _term(operand, source, depth + 1))
@@ -244,7 +256,7 @@ def _unary(node: Any, source: bytes, depth: int) -> hx.Expr:
 
 def _object(node: Any, source: bytes, depth: int) -> hx.Expr:
     items = []
-    for element in node.named_children:
+    for element in named(node):
         if element.type != "object_elem":
             continue
         key = element.child_by_field_name("key")
@@ -260,11 +272,11 @@ def _call(node: Any, source: bytes, depth: int) -> hx.Expr:
     name = ""
     args: list[hx.Expr] = []
     expand = False
-    for child in node.named_children:
+    for child in named(node):
         if child.type == "identifier":
             name = _text(child, source)
         elif child.type == "function_arguments":
-            for argument in child.named_children:
+            for argument in named(child):
                 if argument.type == "expression":
                     args.append(build_expression(argument, source, depth + 1))
                 elif argument.type == "ellipsis":
@@ -279,22 +291,22 @@ def _for(node: Any, source: bytes, depth: int) -> hx.Expr:
     expressions: list[Any] = []
     condition: hx.Expr | None = None
     grouping = False
-    for child in node.named_children:
+    for child in named(node):
         kind = child.type
         if kind == "for_intro":
             intro = child
         elif kind == "expression":
             expressions.append(child)
         elif kind == "for_cond":
-            (inner,) = [part for part in child.named_children if part.type == "expression"]
+            (inner,) = [part for part in named(child) if part.type == "expression"]
             condition = build_expression(inner, source, depth + 1)
         elif kind == "ellipsis":
             grouping = True
     if intro is None or len(expressions) != (2 if node.type == "for_object_expr" else 1):
         raise Unsupported("for expression")
-    names = [_text(child, source) for child in intro.named_children
+    names = [_text(child, source) for child in named(intro)
              if child.type == "identifier"]
-    (collection,) = [child for child in intro.named_children if child.type == "expression"]
+    (collection,) = [child for child in named(intro) if child.type == "expression"]
     key = build_expression(expressions[0], source, depth + 1) if len(expressions) == 2 \
         else None
     return hx.ForExpr(_line(node), names[0] if len(names) == 2 else None, names[-1],
@@ -322,7 +334,7 @@ def _quoted(node: Any, source: bytes, depth: int) -> hx.Expr:
         kind = sequence.type
         if kind == "template_interpolation":
             left, right = _strip_markers(sequence)
-            (inner,) = [part for part in sequence.named_children if part.type == "expression"]
+            (inner,) = [part for part in named(sequence) if part.type == "expression"]
             pieces.append(templates.Piece(
                 "interpolation", build_expression(inner, source, depth + 1), left, right))
         elif kind in _DIRECTIVE_KINDS:
@@ -339,7 +351,7 @@ def _sequences(node: Any, found: list[Any]) -> None:
     """The quotes, interpolations and directive parts of a quoted template, in order,
     its directives unnested again (the template module nests them as python-hcl2's path
     does)."""
-    for child in node.named_children:
+    for child in named(node):
         kind = child.type
         if kind in ("template_directive", "template_if", "template_for"):
             _sequences(child, found)
@@ -353,11 +365,11 @@ def _sequences(node: Any, found: list[Any]) -> None:
 def _directive(node: Any, kind: str, source: bytes, depth: int) -> templates.Piece:
     left, right = _strip_markers(node)
     value: Any = None
-    expressions = [part for part in node.named_children if part.type == "expression"]
+    expressions = [part for part in named(node) if part.type == "expression"]
     if kind == "if":
         value = build_expression(expressions[0], source, depth + 1)
     elif kind == "for":
-        names = [_text(part, source) for part in node.named_children
+        names = [_text(part, source) for part in named(node)
                  if part.type == "identifier"]
         value = (names[0] if len(names) == 2 else None, names[-1],
                  build_expression(expressions[0], source, depth + 1))
@@ -366,7 +378,7 @@ def _directive(node: Any, kind: str, source: bytes, depth: int) -> templates.Pie
 
 def _strip_markers(node: Any) -> tuple[bool, bool]:
     """Whether a `~` follows the sequence's opening and precedes its closing brace."""
-    parts = node.children
+    parts = children(node)
     left = len(parts) > 1 and parts[1].type == "strip_marker"
     right = len(parts) > 2 and parts[-2].type == "strip_marker"
     return left, right
@@ -375,6 +387,6 @@ def _strip_markers(node: Any) -> tuple[bool, bool]:
 def _heredoc(node: Any, source: bytes) -> hx.Expr:
     # Built from its raw text, as python-hcl2's path does: `<<-` indentation and strip
     # markers work on the text's lines, and the interpolations are parsed on their own.
-    marker = node.named_children[0]
+    marker = named(node)[0]
     return templates.heredoc_template(_text(node, source), _line(node),
                                       trim=_text(marker, source) == "<<-")

@@ -55,9 +55,10 @@ class TerraformContext:
         """
         by_reference, by_literal = self._argument_index(source_type, argument)
         candidates = list(by_reference.get((target.type, target.name), ()))
-        for name in dict.fromkeys(names):
-            if name is not None:
-                candidates += by_literal.get(_literal_key(name), ())
+        for name in names:
+            key = _literal_key(name)  # a name of another type (a list) names nothing
+            if key is not None:
+                candidates += by_literal.get(key, ())
         # Declaration order, as a scan of every block would give; a block once.
         ordered = sorted(dict(candidates).items())
         return [block for _, block in ordered
