@@ -23,6 +23,7 @@ _FAMILIES = {
     "TLS": "Weak TLS protocols and ciphers", "PLN": "Plaintext services",
     "BAK": "Backups", "LOG": "Audit logging", "INT": "Integrity",
     "NET": "Network exposure", "ACC": "Access control", "CRT": "Certificates and key material",
+    "DRF": "Drift from templates and state",
 }
 
 
