@@ -176,6 +176,11 @@ def aws(
         raise fail(str(error)) from None
     known = read_baseline(baseline, update_baseline)
     config = load_configuration(config_path, no_config, [])
+    # Drift reads a checkout (templates, a state file): a compiled catalogue or source
+    # index planted in it must not be read, as for `scan`.
+    from linter.catalogue import refuse_inside
+
+    refuse_inside([path for path in (templates, terraform_state) if path is not None])
     rules = load_rules(rules_dirs or [], split_list(include_rules) or list(config.enable),
                        [*split_list(exclude_rules), *config.disable])
     declarations, read_rules = _drift_inputs(rules, templates, terraform_state, rules_dirs)
