@@ -212,7 +212,9 @@ class Policy:
     # --- matching -----------------------------------------------------------------
 
     def _relative(self, outcome: Outcome) -> str:
-        path = outcome.resource.location.path
+        return self._relative_path(outcome.resource.location.path)
+
+    def _relative_path(self, path: str) -> str:
         if path not in self._relative_paths:
             self._relative_paths[path] = self.config.relative(path, self.root)
         return self._relative_paths[path]
@@ -280,8 +282,7 @@ class Policy:
                 notified: set[tuple[str, str, int, str]]) -> Suppression | None:
         config = self.config
         where = config.label
-        paths = {self._relative(outcome),
-                 config.relative(outcome.location.path, self.root)}
+        paths = {self._relative(outcome), self._relative_path(outcome.location.path)}
         for waiver in config.waivers:
             if not self._waiver_matches(waiver, outcome, paths):
                 continue
