@@ -60,6 +60,12 @@ class Override:
     disable: tuple[str, ...] = ()
 
 
+def _absolute(path: Path) -> str:
+    """`path` made absolute against the working folder, as POSIX text (not resolved)."""
+    text = path.as_posix()
+    return text if text.startswith("/") else posixpath.join(Path.cwd().as_posix(), text)
+
+
 @dataclass(frozen=True)
 class Config:
     path: Path | None = None  # None: no configuration file
@@ -85,11 +91,13 @@ class Config:
 
     def relative(self, display_path: str, root: Path) -> str:
         """A finding's path (relative to the scan root) as seen from the config folder."""
-        absolute = Path(posixpath.normpath((root / display_path).absolute().as_posix()))
-        try:
-            return absolute.relative_to(self.base).as_posix()
-        except ValueError:
-            return display_path
+        # Strings, not Path objects: this runs for every file and finding of a scan.
+        absolute = posixpath.normpath(posixpath.join(_absolute(root), display_path))
+        base = _absolute(self.base)
+        if absolute == base:
+            return "."
+        prefix = base if base.endswith("/") else base + "/"
+        return absolute[len(prefix):] if absolute.startswith(prefix) else display_path
 
     def rule_selected(self, rule_id: str, relative_path: str) -> bool:
         """Per-path selection; the global enable/disable are applied when rules load."""
