@@ -367,7 +367,8 @@ def _mib(value: float | None) -> str:
 def _ratio(ours: float | None, theirs: float | None) -> str:
     if ours is None or not theirs:
         return ""
-    return f"{ours / theirs:.3f} ({theirs / ours:.0f}x)" if ours else ""
+    speed_up = theirs / ours if ours else 0.0
+    return f"{ours / theirs:.3f} ({speed_up:.{0 if speed_up >= 10 else 1}f}x)" if ours else ""
 
 
 def version_of(command: list[str], environment: dict[str, str] | None = None) -> str:
@@ -392,20 +393,36 @@ def checkout_state() -> str:
     return f"working tree at {head}{' with uncommitted changes' if dirty else ''}"
 
 
-def export_commit(revision: str, target: Path) -> tuple[Variant, str]:
-    """The committed code of `revision` (none of the working tree's edits) in `target`,
-    byte-compiled, run as the installed console script with the export first on
-    PYTHONPATH."""
+def export_commit(revision: str, target: Path, wheel: bool) -> tuple[Variant, str]:
+    """The committed code of `revision` (none of the working tree's edits) under `target`,
+    run as the installed console script with it first on PYTHONPATH.
+
+    With `wheel`, as pip and pre-commit install it: a wheel built from the commit (its build
+    hook compiles the rule catalogue into the package), installed into a folder; else the
+    source tree as a checkout runs it (the catalogue compiled into the cache on first use).
+    """
     commit = subprocess.run(["git", "rev-parse", "--short", f"{revision}^{{commit}}"],
                             cwd=REPOSITORY, capture_output=True, text=True,
                             check=True).stdout.strip()
-    target.mkdir(parents=True)
+    source = target / "source"
+    source.mkdir(parents=True)
     archive = subprocess.run(["git", "archive", "--format=tar", commit],
                              cwd=REPOSITORY, capture_output=True, check=True).stdout
-    subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
-    subprocess.run([sys.executable, "-m", "compileall", "-q", str(target / "linter")],
-                   check=True)
-    return Variant(commit, {"PYTHONPATH": str(target)}), f"commit {commit} (git archive)"
+    subprocess.run(["tar", "-x", "-C", str(source)], input=archive, check=True)
+    if not wheel:
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(source / "linter")],
+                       check=True)
+        return Variant(f"{commit} source", {"PYTHONPATH": str(source)}), \
+            f"commit {commit} (git archive, run from source)"
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
+    subprocess.run([*pip, "wheel", "--no-deps", "-w", str(target / "dist"), str(source)],
+                   check=True, capture_output=True)
+    built = next((target / "dist").glob("*.whl"))
+    installed = target / "site"
+    subprocess.run([*pip, "install", "--no-deps", "--compile", "--target", str(installed),
+                    str(built)], check=True, capture_output=True)
+    return Variant(f"{commit} wheel", {"PYTHONPATH": str(installed)}), \
+        f"commit {commit} ({built.name} built from git archive, installed)"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -423,6 +440,9 @@ def main(argv: list[str] | None = None) -> int:
                              "scratch folder); repeat to compare several commits against "
                              "the same checkov runs; 'worktree' is the working tree "
                              "(the default)")
+    parser.add_argument("--install", choices=["wheel", "source"], default="wheel",
+                        help="how a --ephi-lint-commit runs: a wheel built and installed "
+                             "as pip and pre-commit do (default), or its source tree")
     parser.add_argument("--copies", type=int, default=20, help="fixture corpus copies")
     parser.add_argument("--small-files", type=int, default=20_000)
     parser.add_argument("--large-mb", type=float, default=3.0)
@@ -459,7 +479,8 @@ def main(argv: list[str] | None = None) -> int:
             if revision == "worktree":
                 variant, state = Variant("working tree", {}), checkout_state()
             else:
-                variant, state = export_commit(revision, scratch / f"code-{len(variants)}")
+                variant, state = export_commit(revision, scratch / f"code-{len(variants)}",
+                                               options.install == "wheel")
             variants.append(variant)
             states[variant.label] = state
         tools = Tools(ephi_lint_command(options.ephi_lint), checkov, workdir, options.timeout,
