@@ -18,9 +18,13 @@ Workloads (the figures of issue 14):
   second run over the cache the cold run filled).
 - fixtures: the corpus of benchmarks/bench_scan.py (examples/ and fixtures/ copied
   `--copies` times), Terraform, CloudFormation and Kubernetes.
-- many-small / large-file: a generated tree of 20,000 small .tf files in 1,000 module
-  folders, and one 3 MB .tf file; checkov runs once there, under `--checkov-timeout`,
-  and is "not measured" when it takes longer.
+- many-small / large-file: 20,000 small .tf files in root modules of 10, and one 3 MB
+  .tf file (benchmarks/gen_trees.py); checkov runs once there, under
+  `--checkov-timeout`, and is "not measured" when it takes longer.
+
+The ephi-lint measured is the working tree as installed, or with `--ephi-lint-commit REV`
+(repeatable, for a before/after against the same checkov runs) a commit's wheel built and
+installed into the scratch folder, as pip and pre-commit install it.
 """
 
 from __future__ import annotations
