@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +22,14 @@ def fail(message: str) -> typer.Exit:
     return typer.Exit(2)
 
 
-def write(rendered: str, output: Path | None) -> None:
-    """Write a rendered report to `output`, or to standard output when None."""
+def write(rendered: str | Iterable[str], output: Path | None) -> None:
+    """Write a rendered report (text, or pieces of text in order) to `output`, or to
+    standard output when None."""
+    pieces = [rendered] if isinstance(rendered, str) else rendered
     if output is None:
         try:
-            sys.stdout.write(rendered)
+            for piece in pieces:
+                sys.stdout.write(piece)
             sys.stdout.flush()  # a full device or a closed pipe fails here, not at exit
         except OSError as error:
             _discard_stdout()
@@ -33,7 +37,9 @@ def write(rendered: str, output: Path | None) -> None:
                        f"{error.strerror or type(error).__name__}") from None
         return
     try:
-        output.write_text(rendered, encoding="utf-8")
+        with output.open("w", encoding="utf-8") as handle:
+            for piece in pieces:
+                handle.write(piece)
     except OSError as error:
         raise fail(f"cannot write {output}: {error.strerror}") from None
 
@@ -41,10 +47,10 @@ def write(rendered: str, output: Path | None) -> None:
 def write_reports(targets: list[Any], report: Any, options: Any, quiet: bool) -> None:
     """Render `report` into every --output target (linter.report.outputs), then, unless
     quiet or the text report already went to the terminal, its summary line on stderr."""
-    from linter.report.outputs import render
+    from linter.report.outputs import render_chunks
 
     for target in targets:
-        write(render(target, report, options), target.path)
+        write(render_chunks(target, report, options), target.path)
     if not quiet and not any(target.format == "text" and target.path is None
                              for target in targets):
         from linter.report.text import summary

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from linter import __version__
@@ -14,7 +15,35 @@ from linter.report import ScanReport, tls13_coverage
 from linter.report.live_place import in_no_file, live_place
 
 
+class _Each(list):  # type: ignore[type-arg]
+    """A JSON array made item by item as the encoder reaches it, so the report never
+    holds every finding's record at once (json's indenting encoder, pure Python, reads
+    a list through len() and iteration only)."""
+
+    def __init__(self, items: Any, make: Any) -> None:
+        super().__init__()
+        self._items, self._make = items, make
+
+    def __iter__(self) -> Any:
+        return (self._make(item) for item in self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
 def render(report: ScanReport) -> str:
+    return "".join(render_chunks(report))
+
+
+def render_chunks(report: ScanReport) -> Iterator[str]:
+    """The JSON report as pieces of text, in order (large scans write them as they come:
+    a 20,000-file report is never one string)."""
+    document = _document(report)
+    yield from json.JSONEncoder(indent=2).iterencode(document)
+    yield "\n"
+
+
+def _document(report: ScanReport) -> dict[str, Any]:
     result = report.result
     document: dict[str, Any] = {
         "tool": "ephi-lint",
@@ -40,9 +69,9 @@ def render(report: ScanReport) -> str:
             "exit_code": report.exit_code,
             "coverage": tls13_coverage(result),
         },
-        "findings": [finding(outcome) for outcome in report.findings],
+        "findings": _Each(report.findings, finding),
         # Suppressed findings keep their place in the record, with who allowed them and why.
-        "suppressed": [finding(outcome) for outcome in report.suppressed],
+        "suppressed": _Each(report.suppressed, finding),
         "notices": [dataclasses.asdict(notice) for notice in report.notices],
         "problems": [
             {"file": problem.path, "level": problem.level, "reason": problem.reason,
@@ -61,7 +90,7 @@ def render(report: ScanReport) -> str:
         document["checkov"] = report.checkov
     if report.provenance is not None:
         document["provenance"] = report.provenance
-    return json.dumps(document, indent=2) + "\n"
+    return document
 
 
 def live_summary(result: Any) -> dict[str, Any]:

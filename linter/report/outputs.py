@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -74,6 +74,17 @@ def use_colour(option: bool | None, stream: TextIO,
         return stream.isatty()
     except (AttributeError, ValueError):  # a closed or replaced stream
         return False
+
+
+def render_chunks(target: OutputTarget, report: ScanReport,
+                  options: RenderOptions) -> Iterable[str]:
+    """The report as pieces of text to write in order: JSON is made as it is written
+    (its findings are the bulk of a large scan's memory); other formats in one piece."""
+    if target.format == "json":
+        from linter.report import json_format
+
+        return json_format.render_chunks(report)
+    return [render(target, report, options)]
 
 
 def render(target: OutputTarget, report: ScanReport, options: RenderOptions) -> str:
