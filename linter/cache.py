@@ -1,7 +1,5 @@
 """A small on-disk cache of work that depends only on file content.
 
-- `validated-rules`: marks for rule files that passed schema validation (importing
-  jsonschema and validating the catalogue costs ~0.4 s, most of a pre-commit run).
 - `parsed`: each scanned file's parse result (parsing is most of a cold scan), so a
   re-run parses only the files that changed.
 
@@ -31,6 +29,7 @@ import hashlib
 import os
 import secrets
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -55,22 +54,6 @@ def content_key(*parts: bytes) -> str:
     return digest.hexdigest()
 
 
-def has_mark(namespace: str, key: str) -> bool:
-    directory = cache_directory()
-    return directory is not None and (directory / namespace / key).is_file()
-
-
-def set_mark(namespace: str, key: str) -> None:
-    directory = cache_directory()
-    if directory is None:
-        return
-    try:
-        (directory / namespace).mkdir(parents=True, exist_ok=True)
-        (directory / namespace / key).touch()
-    except OSError:
-        pass  # a read-only home or a full disk must not fail the scan
-
-
 # Pruned back to this many parse results (least recently written first) when a run adds
 # entries beyond it: about 2 KB each, so the cache stays in the tens of megabytes.
 MAX_PARSED_ENTRIES = 20_000
@@ -87,9 +70,15 @@ def refuse_inside(scanned: list[Path]) -> str | None:
     be decided is refused too."""
     global _refused
     directory = cache_directory()
-    _refused = None
-    if directory is None:
-        return None
+    _refused = None if directory is None else placed_inside(directory, scanned)
+    return _refused
+
+
+def placed_inside(directory: Path, scanned: Iterable[Path]) -> str | None:
+    """Why the cache folder `directory` must not be used by a run that scans `scanned`
+    (it is inside one of them or the git work tree around one, or that cannot be told),
+    or None. Every cache of ephi-lint (parse results, the compiled catalogue, the source
+    index) asks this one question."""
     try:
         folder = directory.resolve()
         for path in scanned:
@@ -97,14 +86,12 @@ def refuse_inside(scanned: list[Path]) -> str | None:
                 if folder == root or root in folder.parents:
                     where = "the scanned path" if root == path.resolve() else \
                         "the git work tree of the scanned path"
-                    _refused = (f"the parse cache {directory} is inside {where} {path}: "
-                                "not used (a scanned repository must never supply cache "
-                                "entries)")
-                    return _refused
+                    return (f"the parse cache {directory} is inside {where} {path}: "
+                            "not used (a scanned repository must never supply cache "
+                            "entries)")
     except (OSError, RuntimeError) as error:
-        _refused = (f"the parse cache {directory}: cannot tell whether it is inside a "
-                    f"scanned path ({type(error).__name__}); not used")
-        return _refused
+        return (f"the parse cache {directory}: cannot tell whether it is inside a "
+                f"scanned path ({type(error).__name__}); not used")
     return None
 
 
@@ -191,6 +178,46 @@ def _read_entry(directory: Path, parts: tuple[str, ...]) -> bytes | None:
             os.close(descriptor)
 
 
+def read_bytes(directory: Path, parts: tuple[str, ...]) -> bytes | None:
+    """The bytes of the entry `parts` below the cache folder `directory`, read as every
+    entry is (folder by folder, no symlink, private descriptors); None when anything is
+    missing or not private. The caller checks that the bytes are the entry it asked for."""
+    try:
+        return _read_entry(directory, parts)
+    except OSError:
+        return None
+
+
+def write_bytes(directory: Path, parts: tuple[str, ...], data: bytes) -> bool:
+    """Write `data` as the entry `parts` below `directory` atomically (a reader never
+    sees half of one), its folders made private if missing; False if skipped: a cache
+    that cannot be written never fails a scan."""
+    try:
+        folders = _open_chain(directory, parts[:-1], create=True)
+    except OSError:
+        return False
+    if folders is None:
+        return False
+    folder = folders[-1]
+    temporary = f".tmp-{os.getpid()}-{secrets.token_hex(8)}"
+    try:
+        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NO_FOLLOW, 0o600,
+                         dir_fd=folder)
+        with os.fdopen(handle, "wb") as written:
+            written.write(data)
+        os.replace(temporary, parts[-1], src_dir_fd=folder, dst_dir_fd=folder)
+        return True
+    except OSError:
+        try:
+            os.unlink(temporary, dir_fd=folder)
+        except OSError:
+            pass
+        return False
+    finally:
+        for descriptor in folders:
+            os.close(descriptor)
+
+
 def _sealed(key: str, payload: bytes) -> bytes:
     return _MAGIC + key.encode() + hashlib.sha256(payload).digest() + payload
 
@@ -242,30 +269,7 @@ def store_object(namespace: str, key: str, value: Any) -> bool:
         payload = parse_codec.encode(value)
     except parse_codec.CodecError:
         return False
-    try:
-        folders = _open_chain(directory, (namespace, key[:2]), create=True)
-    except OSError:
-        return False
-    if folders is None:
-        return False
-    shard = folders[-1]
-    temporary = f".tmp-{os.getpid()}-{secrets.token_hex(8)}"
-    try:
-        handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NO_FOLLOW, 0o600,
-                         dir_fd=shard)
-        with os.fdopen(handle, "wb") as written:
-            written.write(_sealed(key, payload))
-        os.replace(temporary, key, src_dir_fd=shard, dst_dir_fd=shard)
-        return True
-    except OSError:
-        try:
-            os.unlink(temporary, dir_fd=shard)
-        except OSError:
-            pass
-        return False
-    finally:
-        for descriptor in folders:
-            os.close(descriptor)
+    return write_bytes(directory, (namespace, key[:2], key), _sealed(key, payload))
 
 
 def prune(namespace: str, keep: int) -> int:

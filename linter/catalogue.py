@@ -25,7 +25,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import stat
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -41,9 +40,6 @@ SHIPPED = PACKAGE_DIRECTORY / "_catalogue" / "catalogue.json"
 # into one naming a field that no longer exists.
 _CODE = ("models", "checks")
 _LOADER = ("engine.py", "catalogue.py")
-
-_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
-_DIRECTORY = getattr(os, "O_DIRECTORY", 0)
 
 # Scanned paths of this run (refuse_inside): the cache folder must not be inside one.
 _scanned: tuple[Path, ...] = ()
@@ -166,37 +162,12 @@ def _cache_folder() -> Path | None:
     """The cache folder, or None when caching is off or the folder is inside a scanned
     path or the git work tree around one (a CI cache restored into a checkout, or one
     committed to it, could hold a planted entry: a pre-commit run names only files)."""
-    from linter.cache import cache_directory
+    from linter.cache import cache_directory, placed_inside
 
     directory = cache_directory()
-    if directory is None or not hasattr(os, "getuid"):
-        return None
-    try:
-        folder = directory.resolve()
-        for path in _scanned:
-            for root in _scanned_roots(path.resolve()):
-                if folder == root or root in folder.parents:
-                    return None
-    except (OSError, RuntimeError):
+    if directory is None or not hasattr(os, "getuid") or placed_inside(directory, _scanned):
         return None
     return directory
-
-
-def _scanned_roots(path: Path) -> list[Path]:
-    """The scanned path itself and the git work tree around it, if any: the parse cache's
-    rule (linter.cache), except that a scanned file counts too (nothing is inside it)."""
-    roots = [path]
-    for candidate in (path, *path.parents) if path.is_dir() else path.parents:
-        if (candidate / ".git").exists():
-            roots.append(candidate)
-            break
-    return roots
-
-
-def _private(descriptor: int, kind: int) -> bool:
-    info = os.fstat(descriptor)
-    return (stat.S_IFMT(info.st_mode) == kind and info.st_uid == os.getuid()
-            and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
 
 
 def cached(key: str) -> list[tuple[str, dict[str, Any]]] | None:
@@ -213,54 +184,23 @@ def store(key: str, text: str) -> bool:
 
 def read_entry(namespace: str, key: str) -> bytes | None:
     """The bytes of `<namespace>/<key>.json` in the user cache folder, or None (caching
-    off, folder refused, missing, or a folder or file not private to the user). The
-    caller still checks that the text is an entry for this key."""
+    off, folder refused, missing, or a folder or file not private to the user: read as
+    linter.cache reads every entry). The caller still checks that the text is an entry
+    for this key."""
+    from linter.cache import read_bytes
+
     directory = _cache_folder()
-    if directory is None:
-        return None
-    opened: list[int] = []
-    try:
-        current = os.open(directory, os.O_RDONLY | _DIRECTORY | _NO_FOLLOW)
-        opened.append(current)
-        if not _private(current, stat.S_IFDIR):
-            return None
-        current = os.open(namespace, os.O_RDONLY | _DIRECTORY | _NO_FOLLOW, dir_fd=current)
-        opened.append(current)
-        if not _private(current, stat.S_IFDIR):
-            return None
-        descriptor = os.open(f"{key}.json", os.O_RDONLY | _NO_FOLLOW, dir_fd=current)
-        opened.append(descriptor)
-        if not _private(descriptor, stat.S_IFREG):
-            return None
-        with os.fdopen(os.dup(descriptor), "rb") as stored:
-            return stored.read()
-    except OSError:
-        return None
-    finally:
-        for descriptor in opened:
-            os.close(descriptor)
+    return None if directory is None else read_bytes(directory, (namespace, f"{key}.json"))
 
 
 def write_entry(namespace: str, key: str, text: str) -> bool:
-    """Write `<namespace>/<key>.json` atomically (a reader never sees half of one); False
-    if skipped: a cache that cannot be written never fails a scan."""
-    directory = _cache_folder()
-    if directory is None:
-        return False
-    import tempfile  # only on a miss: a run that reads its entries never loads it
+    """Write `<namespace>/<key>.json` atomically, as linter.cache writes every entry;
+    False if skipped: a cache that cannot be written never fails a scan."""
+    from linter.cache import write_bytes
 
-    try:
-        folder = directory / namespace
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        for part in (directory, folder):
-            part.chmod(stat.S_IMODE(part.stat().st_mode) & ~(stat.S_IWGRP | stat.S_IWOTH))
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".tmp-")
-        with os.fdopen(handle, "w", encoding="utf-8") as written:
-            written.write(text)
-        os.replace(temporary, folder / f"{key}.json")
-        return True
-    except OSError:
-        return False
+    directory = _cache_folder()
+    return directory is not None and write_bytes(directory, (namespace, f"{key}.json"),
+                                                 text.encode("utf-8"))
 
 
 def build(directory: Path, output: Path) -> int:
