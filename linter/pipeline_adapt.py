@@ -67,23 +67,31 @@ def _adapt_terraform(parsed: ParsedFiles, result: ScanResult,
     environment = environment_layer(request.environment)
     library = ModuleLibrary(parsed.terraform, request.root, request.max_file_bytes)
     for module_dir in root_directories(parsed.terraform):
-        files = parsed.terraform[module_dir]
-        try:
-            values = module_values(parsed.variables.get(module_dir, {}), environment,
-                                   request.command_line_variables)
-            scope = ModuleScope(module_dir, files, values, library=library)
-        except Exception as error:  # this root's variables; the other roots go on
-            result.problems.append(FileProblem.internal_error(
-                module_dir, None, "reading the variables of this Terraform module", error))
-            continue
-        # Each resource instance and module call on its own: a crash is an error for
-        # that resource (or call) alone, and the other resources are judged.
-        blocks = scope.contained_blocks(result.problems)
-        for block in blocks:
-            bound_numbers(block.config)
-        resources.extend(terraform_adapters.build_models(blocks, result.problems))
+        resources.extend(root_models(module_dir, parsed.terraform[module_dir],
+                                     parsed.variables.get(module_dir, {}), environment,
+                                     request, library, result.problems))
     result.problems.extend(library.problems)
     return resources
+
+
+def root_models(module_dir: str, files: list[Any], variable_files: Any, environment: Any,
+                request: ScanRequest, library: ModuleLibrary,
+                problems: list[FileProblem]) -> list[Resource]:
+    """The models of one root module, its module calls followed. A crash reading its
+    variables is an error for this root alone (the other roots go on)."""
+    try:
+        values = module_values(variable_files, environment, request.command_line_variables)
+        scope = ModuleScope(module_dir, files, values, library=library)
+    except Exception as error:
+        problems.append(FileProblem.internal_error(
+            module_dir, None, "reading the variables of this Terraform module", error))
+        return []
+    # Each resource instance and module call on its own: a crash is an error for that
+    # resource (or call) alone, and the other resources are judged.
+    blocks = scope.contained_blocks(problems)
+    for block in blocks:
+        bound_numbers(block.config)
+    return terraform_adapters.build_models(blocks, problems)
 
 
 def _adapt_plans(parsed: ParsedFiles, result: ScanResult, request: ScanRequest) -> list[Resource]:

@@ -23,16 +23,14 @@ from collections import defaultdict
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from linter.adapters import terraform as terraform_adapters
 from linter.discover import FileProblem
 from linter.engine import Evaluator, Outcome
 from linter.parsers.documents import ParsedDocuments
 from linter.parsers.terraform import HclAttribute, TerraformFile
 from linter.parsing import ParseOutcome
-from linter.pipeline_adapt import ParsedFiles, adapt, bound_numbers
-from linter.resolve.terraform import ModuleScope
+from linter.pipeline_adapt import ParsedFiles, adapt, root_models
 from linter.resolve.terraform_modules import ModuleLibrary, local_calls, root_directories
-from linter.resolve.variables import environment_layer, module_values
+from linter.resolve.variables import environment_layer
 
 if TYPE_CHECKING:
     from linter.pipeline import ScanRequest, ScanResult
@@ -149,18 +147,9 @@ class ScanStream:
             problems: list[FileProblem] = []
             outcomes: list[Outcome] = []
             self.roots[module_dir] = (outcomes, problems)
-            try:
-                values = module_values(self.variables.get(module_dir, {}), self.environment,
-                                       self.request.command_line_variables)
-                scope = ModuleScope(module_dir, modules[module_dir], values, library=library)
-            except Exception as error:  # this root's variables; the other roots go on
-                problems.append(FileProblem.internal_error(
-                    module_dir, None, "reading the variables of this Terraform module", error))
-                continue
-            blocks = scope.contained_blocks(problems)
-            for block in blocks:
-                bound_numbers(block.config)
-            resources = terraform_adapters.build_models(blocks, problems)
+            resources = root_models(module_dir, modules[module_dir],
+                                    self.variables.get(module_dir, {}), self.environment,
+                                    self.request, library, problems)
             self.result.resources += len(resources)
             outcomes.extend(self.evaluator.evaluate(resources))
         self.library_problems.extend(library.problems)
