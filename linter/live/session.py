@@ -40,12 +40,17 @@ class LiveSession:
 
     def __init__(self, profile: str | None = None, max_pool: int = 10,
                  credentials: Any = None, account: str | None = None,
-                 region: str | None = None) -> None:
+                 region: str | None = None, models_of: LiveSession | None = None) -> None:
+        """`models_of`: a session whose botocore loader (its parsed service models) this
+        one shares: an organization scan's member sessions parse each model once per
+        process, not once per account (S3's alone is over a megabyte of JSON)."""
         import boto3
         import botocore.session
         from botocore.config import Config
 
         core = botocore.session.Session(profile=profile)
+        if models_of is not None:
+            core.register_component("data_loader", models_of.data_loader)
         self.counter = guard.CallCounter()
         if credentials is not None:
             core._credentials = credentials  # botocore's documented way to inject credentials
@@ -64,6 +69,11 @@ class LiveSession:
         # Who the scan ran as, for provenance: known once GetCallerIdentity has answered
         # (not for a session given its account, which never asks).
         self.caller_arn: str | None = None
+
+    @property
+    def data_loader(self) -> Any:
+        """botocore's loader of service models for this session."""
+        return self._session._session.get_component("data_loader")
 
     def client(self, service: str, region: str) -> Any:
         key = (service, region)
