@@ -75,12 +75,21 @@ class RoleAssumer:
     """The one client allowed to call sts:AssumeRole, and only for the named role."""
 
     def __init__(self, role_name: str, profile: str | None, counter: guard.CallCounter,
-                 region: str) -> None:
+                 region: str, credentials: Any = None) -> None:
+        """`credentials`: the scanning session's (already resolved: a role profile's role
+        is not assumed a second time); None: the profile's, through the credential
+        clients (this session's guard refuses botocore's own credential calls)."""
         import boto3
         import botocore.session
         from botocore.config import Config
 
+        from linter.live.session import use_credential_clients
+
         core = botocore.session.Session(profile=profile)
+        if credentials is not None:
+            core._credentials = credentials  # botocore's documented way to inject them
+        else:
+            use_credential_clients(core, counter, region)
         guard.install_role_assumer(core, role_name, counter)
         config = Config(retries=RETRIES, connect_timeout=CONNECT_TIMEOUT,
                         read_timeout=READ_TIMEOUT, user_agent_extra="ephi-lint")
@@ -136,7 +145,8 @@ def run_org_scan(request: LiveScanRequest, role_name: str, accounts: list[str] |
     request = replace(request, shard=f"{shard.index}/{shard.count}" if shard else None,
                       service_limits=request.service_limits
                       or ServiceLimits(request.service_concurrency))
-    assumer = RoleAssumer(role_name, request.profile, session.counter, session.default_region)
+    assumer = RoleAssumer(role_name, request.profile, session.counter, session.default_region,
+                          session.credentials)
     parallel = max(1, min(len(ids), request.max_workers))
     inner = max(1, request.max_workers // parallel)
     scans = {account: AccountScan(account) for account in ids}

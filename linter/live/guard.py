@@ -115,13 +115,10 @@ def install_role_assumer(botocore_session: Any, role_name: str,
 
     The collectors' sessions (install) refuse AssumeRole like every credential-creating
     call; this session is never handed to a collector, and its guard allows exactly one
-    operation, for `arn:aws:iam::ACCOUNT:role/ROLE_NAME` only. Its own credentials (the
-    profile's, perhaps an assumed role or an SSO login) are resolved first by the
-    credential clients: this guard would refuse botocore's own call for them.
+    operation, for `arn:aws:iam::ACCOUNT:role/ROLE_NAME` only. The session must already
+    hold its credentials (linter.live.accounts.RoleAssumer gives it them): this guard
+    would refuse botocore's own calls to resolve a role profile or an SSO login.
     """
-    from linter.live.session import use_credential_clients  # session imports this module
-
-    use_credential_clients(botocore_session, counter)
     role_arn = re.compile(r"arn:aws[a-z-]*:iam::\d{12}:role/" + re.escape(role_name))
 
     def refusal(service: str, operation: str) -> str:

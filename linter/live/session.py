@@ -71,6 +71,11 @@ class LiveSession:
         self.caller_arn: str | None = None
 
     @property
+    def credentials(self) -> Any:
+        """The credentials this session signs with (resolved once, refreshable), or None."""
+        return self._session._session.get_credentials()
+
+    @property
     def data_loader(self) -> Any:
         """botocore's loader of service models for this session."""
         return self._session._session.get_component("data_loader")
