@@ -52,8 +52,12 @@ _EQUALS = re.compile(rf"(?P<head>{_NAME}[ \t]*=[ \t]*)(?P<secret>{_QUOTED}|{_BAR
 # `"password": "x"` (JSON), `password: "x"`: a quoted name, or a shown value.
 _COLON = re.compile(rf"(?P<head>{_NAME}[ \t]*:(?!//)[ \t]*)(?P<secret>{_QUOTED}|{_BARE})")
 _IS = re.compile(rf"(?P<head>`(?P<name>[^`\n]+)` is )(?P<secret>{_SHOWN})")
-# Cheap first look: most messages mention none of these and skip the patterns.
-_HINT = re.compile(r"(?i)://|pass|pwd|secret|token|key|credential|sig|auth")
+# Cheap first look: most messages mention none of these and skip the patterns. Every
+# pattern masks only a URL's password (`://`), a short query name (`?key=`, `&sig=`) or a
+# name holds_credential accepts, and each such name contains one of these words: a
+# message about a KMS `key` or `auth`entication quotes nothing to hide.
+_HINT = re.compile(r"(?i)://|pass|pwd|secret|token|private[_-]?key|api[_-]?key|apikey"
+                   r"|access[_-]?key|credential|signature|[?&;](?:key|sig|code)=")
 
 
 def holds_credential(name: str) -> bool:
