@@ -17,7 +17,7 @@ from linter import catalogue
 from linter.checks import registry as check_registry
 from linter.conditions import Status, Verdict, evaluate
 from linter.discover import crash_summary
-from linter.models.base import Element, Field, Resource, SourceLocation
+from linter.models.base import Element, Field, Resource, ResourceRef, SourceLocation
 from linter.redaction import redact
 from linter.schemas import validator
 
@@ -67,7 +67,9 @@ class Rule:
 @dataclass(frozen=True)
 class Outcome:
     rule: Rule
-    resource: Resource
+    # The judged resource's name and place; the model itself only where linter.live.drift
+    # reads the models back from the outcomes (see Evaluator).
+    resource: ResourceRef | Resource
     status: Status
     message: str
     location: SourceLocation  # where the finding points: the attribute, or the resource
@@ -264,9 +266,22 @@ def supported_formats(model: str) -> set[str]:
 # --- evaluation -----------------------------------------------------------------------
 
 
+# linter.live.drift reads models back from outcomes: a live scan's (linter.live.scan), and
+# the templates' through its probe rule (category drift). Until it asks for them with
+# keep_models, those outcomes keep their model; a live scan judges one account in one
+# process, and the drift rules and probe judge only ePHI stores.
+_LIVE_FORMAT = "aws"  # linter.adapters.aws_live.SOURCE_FORMAT, without importing the adapters
+_DRIFT_CATEGORY = "drift"
+
+
 class Evaluator:
-    def __init__(self, rules: list[Rule]) -> None:
+    """Judges models with rules. Outcomes name their resource by a ResourceRef, so the
+    models can be freed once judged; `keep_models` puts the model itself in each outcome,
+    for callers that read the models back from the outcomes (live drift)."""
+
+    def __init__(self, rules: list[Rule], *, keep_models: bool = False) -> None:
         self.rules = rules
+        self.keep_models = keep_models
         self._by_model: dict[str, list[Rule]] = {}
         for rule in rules:
             for model in rule.models:
@@ -275,11 +290,18 @@ class Evaluator:
     def evaluate(self, resources: list[Resource]) -> list[Outcome]:
         outcomes: list[Outcome] = []
         for resource in resources:
-            for rule in self._by_model.get(resource.MODEL, ()):
-                outcomes.extend(self._judge(rule, resource))
+            rules = self._by_model.get(resource.MODEL, ())
+            if not rules:
+                continue
+            ref = resource.ref()
+            kept = self.keep_models or resource.source_format == _LIVE_FORMAT
+            for rule in rules:
+                named = resource if kept or rule.category == _DRIFT_CATEGORY else ref
+                outcomes.extend(self._judge(rule, resource, named))
         return outcomes
 
-    def _judge(self, rule: Rule, resource: Resource) -> list[Outcome]:
+    def _judge(self, rule: Rule, resource: Resource,
+               named: ResourceRef | Resource) -> list[Outcome]:
         subjects: list[tuple[Any, Element | None]]
         if rule.each:
             subjects = [(element, element) for element in getattr(resource, rule.each)]
@@ -288,28 +310,28 @@ class Evaluator:
         outcomes = []
         for subject, element in subjects:
             try:
-                outcome = self._judge_one(rule, resource, subject, element)
+                outcome = self._judge_one(rule, resource, named, subject, element)
             except Exception as error:  # a crashing rule is an ERROR outcome, never a pass
-                outcome = Outcome(rule, resource, Status.ERROR,
+                outcome = Outcome(rule, named, Status.ERROR,
                                   f"rule {rule.id} failed on {resource.address}: internal "
                                   f"error ({crash_summary(error)})", resource.location, "")
             if outcome is not None:
                 outcomes.append(outcome)
         return outcomes
 
-    def _judge_one(self, rule: Rule, resource: Resource, subject: Any,
-                   element: Element | None) -> Outcome | None:
+    def _judge_one(self, rule: Rule, resource: Resource, named: ResourceRef | Resource,
+                   subject: Any, element: Element | None) -> Outcome | None:
         if rule.when:
             applies = evaluate(rule.when, subject)
             if applies.status is Status.FAIL:
                 return None
             if applies.status is Status.UNKNOWN:
-                return self._outcome(rule, resource, element, applies)
-        return self._outcome(rule, resource, element, evaluate(rule.condition, subject))
+                return self._outcome(rule, resource, named, element, applies)
+        return self._outcome(rule, resource, named, element, evaluate(rule.condition, subject))
 
     @staticmethod
-    def _outcome(rule: Rule, resource: Resource, element: Element | None,
-                 verdict: Verdict) -> Outcome:
+    def _outcome(rule: Rule, resource: Resource, named: ResourceRef | Resource,
+                 element: Element | None, verdict: Verdict) -> Outcome:
         field: Field | None = verdict.field
         line = (field.line if field and field.line else
                 element.line if element else resource.location.start_line)
@@ -324,6 +346,6 @@ class Evaluator:
             message = f"{subject}: {verdict.detail}" if verdict.detail else subject
         else:
             message = f"{rule.message.format(resource=subject)}: {verdict.detail}"
-        return Outcome(rule, resource, verdict.status, message, location,
+        return Outcome(rule, named, verdict.status, message, location,
                        field.attribute if field else "", element.label if element else "",
                        facts=verdict.facts)

@@ -63,6 +63,26 @@ class Element:
     line: int
 
 
+@dataclass(frozen=True, slots=True)
+class ResourceRef:
+    """What a finding keeps of the resource it judged: its name and place, not its fields.
+
+    Outcomes hold this instead of the model, so a scan keeps only its findings (not every
+    model it built) until the report, and an outcome pickles small between processes.
+    """
+
+    address: str
+    source_type: str
+    source_format: str
+    location: SourceLocation
+    scope: str
+    model: str  # the model's MODEL name (`aws.s3.Bucket`)
+
+    @property
+    def MODEL(self) -> str:  # read like a model's MODEL (linter.metrics)
+        return self.model
+
+
 @dataclass(frozen=True, kw_only=True)
 class Resource:
     """A thing the rules judge, whatever format declared it."""
@@ -77,6 +97,11 @@ class Resource:
     # for CloudFormation and Kubernetes. Part of the finding's fingerprint.
     scope: str = ""
     notes: tuple[str, ...] = field(default=())
+
+    def ref(self) -> ResourceRef:
+        """The resource's name and place, for the outcomes that judge it."""
+        return ResourceRef(self.address, self.source_type, self.source_format, self.location,
+                           self.scope, self.MODEL)
 
 
 def model_fields(model: Any) -> dict[str, Any]:
