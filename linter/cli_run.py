@@ -50,6 +50,7 @@ class ScanRun:
     frameworks: frozenset[str] | None = None
     skip_paths: tuple[str, ...] = ()
     gitignore: bool = True
+    workers: int | None = None  # None: one per core (linter.pipeline_workers)
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ def execute(run: ScanRun) -> Scanned:
                               run.cfn_parameter_files, run.cfn_parameters),
                           changed_files=run.changed_files, sharded=shard is not None,
                           path_filter=PathFilter(root, run.skip_paths, run.gitignore),
-                          frameworks=run.frameworks)
+                          frameworks=run.frameworks, workers=run.workers)
     result = run_scan(request, policy)
     report = ScanReport(result, run.severity_threshold or config.severity_threshold or "low",
                         run.fail_on_unknown, notices=policy.notices, baseline=run.baseline,

@@ -123,6 +123,10 @@ def scan(
              "(default: the config's soft_fail, else off)."),
     max_file_size: float = option(10.0, "--max-file-size",
                                   help="Skip (and report) files larger than this, in MiB."),
+    workers: int | None = option(
+        None, "--workers", min=1, max=64,
+        help="Processes that parse and judge files at once (default: one per core, up "
+             "to 8; a scan of fewer than 128 files uses one)."),
     sarif_category: str | None = option(
         None, "--sarif-category", help="SARIF runAutomationDetails.id, for several uploads."),
     sarif_omit_suppressed: bool | None = option(
@@ -209,7 +213,7 @@ def scan(
                   cfn_parameters=cfn_parameters, cfn_parameter_files=cfn_parameter_files,
                   changed_files=changed_files, shard=shard, baseline=known, soft_fail=soft_fail,
                   frameworks=select_frameworks(frameworks, skip_frameworks),
-                  skip_paths=tuple(skip_paths), gitignore=gitignore)
+                  skip_paths=tuple(skip_paths), gitignore=gitignore, workers=workers)
     refuse_catalogue_inside([Path(path) for path in paths if path != "-"])
     scanned = execute(run)
     report, root = scanned.report, scanned.root

@@ -148,6 +148,17 @@ def _parse_alone(item: _Keyed) -> _Parsed:
                               "or out of memory); not judged")), False
 
 
+def parse_one(job: ParseJob) -> _Parsed:
+    """One file's parse outcome (through the parse cache), and whether it was newly
+    cached: for a worker that parses and judges its own files."""
+    return _parse_job((job, parser_fingerprint()))
+
+
+def prune_cache() -> None:
+    """Called once a scan newly cached parse results (in workers of its own)."""
+    cache.prune("parsed", cache.MAX_PARSED_ENTRIES)
+
+
 def _parse_job(item: _Keyed) -> _Parsed:
     """The file's parse outcome, and whether it was newly stored in the cache."""
     (path, display_path, kind, max_file_bytes), fingerprint = item

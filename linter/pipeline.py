@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from linter import cache
+from linter import cache, pipeline_workers
 from linter.discover import (
     DEFAULT_MAX_FILE_BYTES,
     FileProblem,
@@ -26,9 +26,9 @@ from linter.discover import (
     display_path,
 )
 from linter.engine import Outcome, Rule
-from linter.parsing import ParseOutcome, may_hold, only_frameworks, parse_each, parse_stdin
+from linter.parsing import ParseJob, may_hold, parse_each, parse_stdin, prune_cache
 from linter.pipeline_adapt import bound_numbers as bound_numbers  # re-exported: tests use it
-from linter.pipeline_stream import ScanStream
+from linter.pipeline_stream import ScanStream, count_skipped, framework_outcome
 from linter.resolve.variables import CommandLineVariables
 
 if TYPE_CHECKING:
@@ -119,13 +119,18 @@ def scan(request: ScanRequest, policy: Policy | None = None) -> ScanResult:
         stdin_outcome is not None and stdin_outcome[1] == "terraform")
     linked = set() if whole_tree else _linked_folders(files)
     order = list(range(len(files))) if whole_tree else _stream_order(files, linked)
-    stream = ScanStream(request, result, linked, whole_tree)
+    workers = pipeline_workers.worker_count(request.workers)
+    parallel = workers > 1 and len(files) >= pipeline_workers.UNIT_MIN_FILES \
+        and pipeline_workers.fork_available()
+    stream = ScanStream(request, result, linked, whole_tree, workers if parallel else 1)
     if stdin_outcome is not None:  # first: a plan on stdin decides how Terraform is held
-        stream.add(len(files), _framework_outcome(stdin_outcome, request, result))
-    jobs = [(files[index].path, files[index].display_path, files[index].kind,
-             request.max_file_bytes) for index in order]
-    for index, outcome in zip(order, parse_each(jobs, request.workers)):
-        stream.add(index, _framework_outcome(outcome, request, result))
+        stream.add(len(files), framework_outcome(stdin_outcome, request, result))
+    if parallel:
+        _parse_and_judge_in_workers(files, order, stream, workers)
+    else:
+        jobs = [_job(files[index], request) for index in order]
+        for index, outcome in zip(order, parse_each(jobs, request.workers)):
+            stream.add(index, framework_outcome(outcome, request, result))
     stream.report_parse_problems()  # before deciding whether anything was judged
     stream.finish(_nothing_judged(request, result, discovered, selected))
     if policy is not None:
@@ -200,23 +205,84 @@ def _framework_files(files: list[SourceFile], request: ScanRequest,
     if request.frameworks is None:
         return files
     kept = [source for source in files if may_hold(source.kind, request.frameworks)]
-    _count_skipped(result, "--framework", len(files) - len(kept))
+    count_skipped(result, "--framework", len(files) - len(kept))
     return kept
 
 
-def _framework_outcome(outcome: ParseOutcome, request: ScanRequest,
-                       result: ScanResult) -> ParseOutcome | None:
-    if request.frameworks is None:
-        return outcome
-    kept = only_frameworks(outcome, request.frameworks)
-    if kept is None:
-        _count_skipped(result, "--framework", 1)
-    return kept
+def _job(source: SourceFile, request: ScanRequest) -> ParseJob:
+    return source.path, source.display_path, source.kind, request.max_file_bytes
 
 
-def _count_skipped(result: ScanResult, reason: str, count: int) -> None:
-    if count:
-        result.skipped[reason] = result.skipped.get(reason, 0) + count
+_DOCUMENT_KINDS = ("document", "pem")
+
+
+def _parse_and_judge_in_workers(files: list[SourceFile], order: list[int], stream: ScanStream,
+                                workers: int) -> None:
+    """A large scan: documents, PEM files and Terraform folders that stand alone are read,
+    parsed and judged in worker processes (linter.pipeline_workers), which send back only
+    outcomes; Terraform folders linked by module calls are parsed in workers and judged
+    at the end, their roots spread over workers too (ScanStream.judge_rest).
+
+    Documents go first, as in the stream order: a plan among them (JSON recognised by
+    content) makes the scan hold all of its Terraform, judged as a whole."""
+    request, result = stream.request, stream.result
+    stored = False
+    documents = [(index, _job(files[index], request)) for index in order
+                 if files[index].kind in _DOCUMENT_KINDS]
+    for unit in pipeline_workers.judge_units(_units(documents), request, workers):
+        stream.merge_unit(unit)
+        stored = stored or unit.stored
+    terraform = [index for index in order if files[index].kind not in _DOCUMENT_KINDS]
+
+    def parse_into_stream(indexes: list[int]) -> None:
+        jobs = [_job(files[index], request) for index in indexes]
+        for index, outcome in zip(indexes, parse_each(jobs, workers)):
+            stream.add(index, framework_outcome(outcome, request, result))
+
+    if stream.whole_tree or stream.plans:
+        parse_into_stream(terraform)
+    else:
+        folder_of = {index: str(PurePosixPath(files[index].display_path).parent)
+                     for index in terraform}
+        with_terraform = {folder_of[index] for index in terraform
+                          if files[index].kind in _TERRAFORM_KINDS}
+        unlinked = {folder for folder in with_terraform
+                    if folder not in stream.linked_folders}
+        parse_into_stream([index for index in terraform if folder_of[index] not in unlinked])
+        called = stream.linked_parsed()
+        parse_into_stream([index for index in terraform
+                           if folder_of[index] in unlinked and folder_of[index] in called])
+        alone = unlinked - called
+        by_folder: dict[str, list[tuple[int, ParseJob]]] = {}
+        for index in terraform:  # variables files first, as in the stream order
+            if folder_of[index] in alone:
+                by_folder.setdefault(folder_of[index], []).append(
+                    (index, _job(files[index], request)))
+        for unit in pipeline_workers.judge_units(_folder_units(by_folder), request, workers):
+            stream.merge_unit(unit)
+            stored = stored or unit.stored
+    if stored:
+        prune_cache()
+
+
+def _units(entries: list[tuple[int, ParseJob]]) -> list[list[tuple[int, ParseJob]]]:
+    size = pipeline_workers.UNIT_FILES
+    return [entries[start:start + size] for start in range(0, len(entries), size)]
+
+
+def _folder_units(by_folder: dict[str, list[tuple[int, ParseJob]]]
+                  ) -> list[list[tuple[int, ParseJob]]]:
+    """Whole folders, about UNIT_FILES files a unit (a folder is never split)."""
+    units: list[list[tuple[int, ParseJob]]] = []
+    current: list[tuple[int, ParseJob]] = []
+    for entries in by_folder.values():
+        current.extend(entries)
+        if len(current) >= pipeline_workers.UNIT_FILES:
+            units.append(current)
+            current = []
+    if current:
+        units.append(current)
+    return units
 
 
 def _nothing_judged(request: ScanRequest, result: ScanResult, discovered: int,

@@ -19,16 +19,20 @@ then the module library's problems, plans, documents and PEM files in file order
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
+from linter import pipeline_workers
 from linter.discover import FileProblem
 from linter.engine import Evaluator, Outcome
 from linter.parsers.documents import ParsedDocuments
 from linter.parsers.terraform import HclAttribute, TerraformFile
-from linter.parsing import ParseOutcome
+from linter.parsing import ParseOutcome, only_frameworks
 from linter.pipeline_adapt import ParsedFiles, adapt, root_models
+from linter.pipeline_workers import RootsResult, UnitResult
 from linter.resolve.terraform_modules import ModuleLibrary, local_calls, root_directories
 from linter.resolve.variables import environment_layer
 
@@ -47,8 +51,9 @@ class ScanStream:
     `module`; `whole_tree`: keep all Terraform to the end (small scans, stdin)."""
 
     def __init__(self, request: ScanRequest, result: ScanResult,
-                 linked_folders: set[str], whole_tree: bool) -> None:
+                 linked_folders: set[str], whole_tree: bool, workers: int = 1) -> None:
         self.request = request
+        self.workers = workers  # processes to judge roots in (1: this one)
         self.result = result
         self.evaluator = Evaluator(request.rules)
         self.linked_folders = linked_folders
@@ -117,13 +122,34 @@ class ScanStream:
         if self.whole_tree or self.plans or module_dir in self.linked_folders:
             self.held[module_dir].append(payload)
             return
-        if self.called is None:  # every linked folder is parsed (they come first)
-            self.called = {target for folder, files in self.held.items()
-                           for target in local_calls(files, folder) if target != folder}
-        if module_dir in self.called:
+        if module_dir in self.linked_parsed():
             self.held[module_dir].append(payload)
         else:
             self.waiting.setdefault(module_dir, []).append(payload)
+
+    def linked_parsed(self) -> set[str]:
+        """The folders the linked folders call; known once every linked folder is parsed
+        (they come first)."""
+        if self.called is None:
+            self.called = {target for folder, files in self.held.items()
+                           for target in local_calls(files, folder) if target != folder}
+        return self.called
+
+    def merge_unit(self, unit: UnitResult) -> None:
+        """What a worker judged on its own (linter.pipeline_workers), in unit order."""
+        self.parse_problems.extend(unit.parse_problems)
+        self.roots.update(unit.roots)
+        self.folders.extend(unit.folders)
+        self.library_problems.extend(unit.library_problems)
+        self.document_buckets.extend(unit.document_buckets)
+        self.pem_buckets.extend(unit.pem_buckets)
+        self.plans.extend(unit.plans)
+        result = self.result
+        result.files_scanned += unit.files_scanned
+        result.files_unrecognised += unit.files_unrecognised
+        result.resources += unit.resources
+        for reason, count in unit.skipped.items():
+            count_skipped(result, reason, count)
 
     def _folder_complete(self, module_dir: str) -> None:
         """`module_dir` has all its files: judge the unlinked folders once enough wait."""
@@ -142,17 +168,35 @@ class ScanStream:
 
     def _judge_roots(self, roots: list[str], modules: dict[str, list[TerraformFile]],
                      library: ModuleLibrary) -> None:
-        """As linter.pipeline_adapt._adapt_terraform, one bucket per root."""
+        """As linter.pipeline_adapt._adapt_terraform, one bucket per root; many roots are
+        spread over worker processes forked now, which share the parse models."""
+        judge = functools.partial(self._roots_result, modules, library)
+        if self.workers > 1 and len(roots) >= pipeline_workers.ROOTS_MIN:
+            parts: Iterable[RootsResult] = pipeline_workers.judge_roots(
+                roots, {"request": self.request, "judge": judge}, self.workers)
+        else:
+            parts = [judge(roots)]
+        for part in parts:
+            self.roots.update(part.roots)
+            self.result.resources += part.resources
+            for problem in part.library_problems:  # each worker's library found it too
+                if problem not in library.problems:
+                    library.problems.append(problem)
+        self.library_problems.extend(library.problems)
+
+    def _roots_result(self, modules: dict[str, list[TerraformFile]], library: ModuleLibrary,
+                      roots: list[str]) -> RootsResult:
+        before = len(library.problems)
+        part = RootsResult()
         for module_dir in roots:
             problems: list[FileProblem] = []
-            outcomes: list[Outcome] = []
-            self.roots[module_dir] = (outcomes, problems)
             resources = root_models(module_dir, modules[module_dir],
                                     self.variables.get(module_dir, {}), self.environment,
                                     self.request, library, problems)
-            self.result.resources += len(resources)
-            outcomes.extend(self.evaluator.evaluate(resources))
-        self.library_problems.extend(library.problems)
+            part.resources += len(resources)
+            part.roots.append((module_dir, (self.evaluator.evaluate(resources), problems)))
+        part.library_problems = library.problems[before:]
+        return part
 
     def _judge_parsed(self, parsed: ParsedFiles) -> _Bucket:
         scratch = type(self.result)(rules=self.request.rules)
@@ -176,7 +220,7 @@ class ScanStream:
         self._judge_documents()
         self._judge_pem()
         self._judge_waiting()
-        if self.plans or self.whole_tree:
+        if self.plans:
             parsed = ParsedFiles(terraform=self.held, variables=self.variables,
                                  plans=self.plans)
             self.whole_bucket = self._judge_parsed(parsed)
@@ -211,3 +255,20 @@ class ScanStream:
         for outcomes, problems in buckets:
             result.outcomes.extend(outcomes)
             result.problems.extend(problems)
+
+
+def framework_outcome(outcome: ParseOutcome, request: ScanRequest,
+                      result: ScanResult) -> ParseOutcome | None:
+    """The outcome without the formats --framework leaves out (None: nothing left, and
+    counted as skipped)."""
+    if request.frameworks is None:
+        return outcome
+    kept = only_frameworks(outcome, request.frameworks)
+    if kept is None:
+        count_skipped(result, "--framework", 1)
+    return kept
+
+
+def count_skipped(result: ScanResult, reason: str, count: int) -> None:
+    if count:
+        result.skipped[reason] = result.skipped.get(reason, 0) + count

@@ -1,0 +1,172 @@
+"""Parsing and judging in worker processes (linter.pipeline_workers): the same result as
+one process, in the same order, and a worker that dies costs at most what killed it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from linter import parsing, pipeline_stream, pipeline_workers
+from linter.discover import FileProblem
+from linter.engine import catalogue_directory, load_rules
+from linter.pipeline import ScanRequest, ScanResult, scan
+from tests.conftest import REPOSITORY
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="workers are forked")
+
+RULES = load_rules([catalogue_directory("rules")])
+KEY = 'resource "aws_kms_key" "{name}" {{\n  enable_key_rotation = {rotation}\n}}\n'
+CALL = 'module "shared" {{\n  source = "../../modules/shared"\n  rotate = {rotation}\n}}\n'
+SHARED = ('variable "rotate" {}\n' + KEY.format(name="shared", rotation="var.rotate"))
+SECRET = ("apiVersion: v1\nkind: Secret\nmetadata:\n  name: s{index}\n"
+          "type: Opaque\ndata:\n  a: Yg==\n")
+INGRESS = ("apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web{index}\n"
+           "spec:\n  rules:\n  - host: portal.example.com\n")
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root
+
+
+def _scan(root: Path, workers: int, **request: Any) -> ScanResult:
+    return scan(ScanRequest(paths=[root], root=root, rules=RULES, workers=workers, **request))
+
+
+def _ordered(result: ScanResult) -> tuple[object, ...]:
+    return ([(o.rule.id, o.status.value, o.location.path, o.location.start_line,
+              o.resource.address, o.message, o.fingerprint) for o in result.outcomes],
+            [(p.path, p.line, p.level, p.reason) for p in result.problems],
+            result.files_scanned, result.files_unrecognised, result.resources, result.skipped)
+
+
+def _stacks(count: int) -> dict[str, str]:
+    """Root folders calling one shared module (judged together, their roots spread over
+    workers), folders standing alone (judged in units), documents and a broken file."""
+    files = {"modules/shared/main.tf": SHARED}
+    for index in range(count):
+        files[f"stacks/s{index:03}/main.tf"] = CALL.format(
+            rotation="true" if index % 3 else "false")
+        files[f"alone/a{index:03}/main.tf"] = KEY.format(name=f"a{index}", rotation="false")
+        files[f"alone/a{index:03}/variables.tf"] = 'variable "unused" {}\n'
+        files[f"k8s/secret{index:03}.yaml"] = SECRET.format(index=index)
+        files[f"k8s/ingress{index:03}.yaml"] = INGRESS.format(index=index)
+    files["alone/broken/main.tf"] = "resource {\n"
+    return files
+
+
+@pytest.mark.parametrize("stream_min_files", [0, 400])
+def test_workers_give_one_process_result_in_the_same_order(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stream_min_files: int) -> None:
+    from linter import pipeline
+
+    monkeypatch.setenv("EPHI_LINT_CACHE_DIR", "off")
+    monkeypatch.setattr(pipeline, "STREAM_MIN_FILES", stream_min_files)
+    monkeypatch.setattr(pipeline_workers, "UNIT_FILES", 7)  # many units, folders unsplit
+    root = _write(tmp_path / "tree", _stacks(40))
+    for name in ("fixtures", "examples"):
+        shutil.copytree(REPOSITORY / name, root / name)
+    alone = _ordered(_scan(root, workers=1))
+    assert _ordered(_scan(root, workers=2)) == alone
+    judged = {(outcome[0], outcome[4]) for outcome in alone[0]}
+    assert {("KEY-002", "module.shared.aws_kms_key.shared"), ("KEY-002", "aws_kms_key.a7")} \
+        <= judged
+    assert ("alone/broken/main.tf", None, "error") in {problem[:3] for problem in alone[1]}
+
+
+def test_a_plan_among_many_documents_is_judged_as_in_one_process(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A plan is JSON recognised by content, so it is found in a worker; its judgement
+    # still replaces its configuration's.
+    monkeypatch.setenv("EPHI_LINT_CACHE_DIR", "off")
+    root = tmp_path / "tree"
+    shutil.copytree(REPOSITORY / "tests" / "plans", root)
+    _write(root, {f"k8s/secret{index:03}.yaml": SECRET.format(index=index)
+                  for index in range(pipeline_workers.UNIT_MIN_FILES)})
+    alone = _ordered(_scan(root, workers=1))
+    assert _ordered(_scan(root, workers=2)) == alone
+    assert any(outcome[2].endswith(".tf") for outcome in alone[0])
+
+
+@pytest.mark.parametrize("dies_again", [True, False])
+def test_a_killed_unit_worker_costs_at_most_the_file_that_killed_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dies_again: bool) -> None:
+    monkeypatch.setenv("EPHI_LINT_CACHE_DIR", "off")
+    real = parsing.parse_text
+    marker = tmp_path.parent / f"{tmp_path.name}-killed-once"
+
+    def parse_text(text: str, display_path: str, *rest: Any) -> Any:
+        # As the kernel's OOM killer or a crash in a C extension would end the worker.
+        if display_path == "ingress007.yaml" and (dies_again or not marker.exists()):
+            marker.touch()
+            os._exit(9)
+        return real(text, display_path, *rest)
+
+    monkeypatch.setattr(parsing, "parse_text", parse_text)
+    files = {f"ingress{index:03}.yaml": INGRESS.format(index=index)
+             for index in range(pipeline_workers.UNIT_MIN_FILES + 6)}
+    result = _scan(_write(tmp_path, files), workers=2)
+    judged = {outcome.location.path for outcome in result.outcomes}
+    if dies_again:
+        assert judged == set(files) - {"ingress007.yaml"}
+        assert result.problems == [FileProblem(
+            "ingress007.yaml", "the worker process stopped while judging this file (killed, "
+                              "or out of memory); not judged")]
+    else:  # killed once, by something else: judged again, nothing lost
+        assert judged == set(files)
+        assert result.problems == []
+    assert result.files_scanned == len(judged)
+
+
+def test_a_killed_worker_costs_at_most_the_terraform_folder_that_killed_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EPHI_LINT_CACHE_DIR", "off")
+    monkeypatch.setattr("linter.pipeline.STREAM_MIN_FILES", 0)
+    real = parsing.parse_text
+
+    def parse_text(text: str, display_path: str, *rest: Any) -> Any:
+        if display_path == "a007/variables.tf":
+            os._exit(9)
+        return real(text, display_path, *rest)
+
+    monkeypatch.setattr(parsing, "parse_text", parse_text)
+    files = {}
+    for index in range(pipeline_workers.UNIT_MIN_FILES // 2 + 3):
+        files[f"a{index:03}/main.tf"] = KEY.format(name=f"a{index}", rotation="false")
+        files[f"a{index:03}/variables.tf"] = 'variable "unused" {}\n'
+    result = _scan(_write(tmp_path, files), workers=2)
+    judged = {outcome.location.path for outcome in result.outcomes}
+    assert judged == {name for name in files if name.endswith("main.tf")} - {"a007/main.tf"}
+    reason = ("the worker process stopped while judging this file's folder (killed, or out "
+              "of memory); not judged")
+    assert result.problems == [FileProblem("a007/main.tf", reason),
+                               FileProblem("a007/variables.tf", reason)]
+
+
+def test_a_killed_worker_costs_at_most_the_root_module_that_killed_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EPHI_LINT_CACHE_DIR", "off")
+    real = pipeline_stream.root_models
+
+    def root_models(module_dir: str, *rest: Any) -> Any:
+        if module_dir == "stacks/s007":
+            os._exit(9)
+        return real(module_dir, *rest)
+
+    monkeypatch.setattr(pipeline_stream, "root_models", root_models)
+    files = {"modules/shared/main.tf": SHARED}
+    for index in range(pipeline_workers.UNIT_MIN_FILES):
+        files[f"stacks/s{index:03}/main.tf"] = CALL.format(rotation="false")
+    result = _scan(_write(tmp_path, files), workers=2)
+    judged = {outcome.resource.scope for outcome in result.outcomes}
+    assert judged == {name.rsplit("/", 1)[0] for name in files
+                      if name.startswith("stacks/")} - {"stacks/s007"}
+    assert result.problems == [FileProblem(
+        "stacks/s007", "the worker process stopped while judging this Terraform root module "
+                       "(killed, or out of memory); not judged")]
