@@ -1,0 +1,460 @@
+"""The scan-result cache: a repeated scan of an unchanged tree reads its result back.
+
+The parse cache (linter.cache) saves parsing only; building models, resolving modules and
+judging them is still most of a warm scan. Here the whole result of a file scan (its
+outcomes, problems and counts) is stored under a key over everything it depends on:
+- `code_fingerprint()`: every file of the linter package (code, mapping tables, schemas),
+  the shipped rules, ephi-lint's and Python's versions and the parser fingerprint of
+  linter.parsing (the parsing libraries' versions, the HCL parser chosen);
+- the request's digest, which the caller computes from the options (the rules loaded,
+  frameworks, variables, limits, ...; `rules_digest` digests a rule list);
+- each input's path on disk, display path and the SHA-256 of its bytes.
+Files read outside the inputs (a module called from `../shared`) are recorded in the
+entry with their digest at the time of the scan and read again on load: one that changed
+or vanished is a miss.
+
+Entries follow the parse cache's security model. An entry decides what a scan reports,
+so it is data (JSON whose values are decoded into fixed classes by position; never a
+pickle), it names its key and the SHA-256 of its payload, it is read and written through
+linter.cache (no symlink followed, private folders and file, atomic writes) and never
+from a cache folder inside a scanned path (`cache.refuse_inside`, called by the scan
+before it asks here). Anything that does not match exactly is a miss, never an error.
+
+A result that depends on the clock (a certificate "expires in 12 days") is not stored:
+the same inputs give another result tomorrow.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import gc
+import hashlib
+import json
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from linter import __version__, cache
+from linter.conditions import Status
+from linter.discover import DEBUG_VARIABLE, FileProblem
+from linter.engine import Outcome, Rule, catalogue_directory, condition_leaves
+from linter.models.base import ResourceRef, SourceLocation
+
+NAMESPACE = "results"
+FORMAT = "ephi-lint-results-1"
+_MAGIC = FORMAT.encode() + b"\n"
+_DIGEST_BYTES = 32
+# Pruned back to this many results (least recently written first) after each store. An
+# edited tree is a new key, so old entries are rarely read again; a 20,000-file scan's
+# entry is about 6 MB, so the folder stays well under 100 MB even for large trees.
+MAX_RESULT_ENTRIES = 12
+# Named checks whose verdict depends on the time of the scan, not only on the inputs.
+CLOCK_CHECKS = frozenset({"certificate_validity"})
+_PACKAGE = Path(__file__).parent
+
+
+@dataclass
+class CachedScan:
+    outcomes: list[Outcome]  # each resource a linter.models.base.ResourceRef once read
+    problems: list[FileProblem]
+    files_scanned: int
+    files_unrecognised: int
+    resources: int
+    skipped: dict[str, int]
+
+
+# --- keys ------------------------------------------------------------------------------
+
+
+def code_fingerprint() -> bytes:
+    """SHA-256 over everything a result depends on besides the inputs and the request:
+    the package's files, the shipped rules, the versions and the parser fingerprint."""
+    from linter.parsing import parser_fingerprint
+
+    # parser_fingerprint is cheap (cached) and reads the HCL parser choice each time.
+    return hashlib.sha256(_package_digest() + parser_fingerprint()).digest()
+
+
+@functools.cache
+def _package_digest() -> bytes:
+    digest = hashlib.sha256()
+
+    def add(part: bytes) -> None:
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+
+    add(FORMAT.encode())
+    add(__version__.encode())
+    add(sys.version.encode())
+    rules = catalogue_directory("rules")
+    folders = [(_PACKAGE, "linter")]
+    if _PACKAGE not in rules.parents:  # a checkout: the rules sit beside the package
+        folders.append((rules, "rules"))
+    for folder, name in folders:
+        for relative in _files_under(folder):
+            add(f"{name}/{relative}".encode())
+            with open(os.path.join(folder, relative), "rb") as source:
+                add(source.read())
+    return digest.digest()
+
+
+def _files_under(folder: Path) -> list[str]:
+    """Every file below `folder` but compiled bytecode, as relative POSIX paths in a fixed
+    order (os.walk: pathlib's globbing costs more than the reading)."""
+    found = []
+    for directory, subfolders, files in os.walk(folder):
+        subfolders[:] = [name for name in subfolders if name != "__pycache__"]
+        relative = os.path.relpath(directory, folder).replace(os.sep, "/")
+        prefix = "" if relative == "." else relative + "/"
+        found.extend(prefix + name for name in files if not name.endswith((".pyc", ".pyo")))
+    return sorted(found, key=lambda path: path.split("/"))
+
+
+def rules_digest(rules: list[Rule]) -> bytes:
+    """A SHA-256 over the rules a scan judges with (all their data): for the request's
+    digest, so a changed, added or removed rule (--rules, --include-rule) is a miss."""
+    digest = hashlib.sha256()
+    for rule in rules:
+        text = json.dumps([rule.id, rule.title, rule.severity, rule.category, rule.hipaa,
+                           rule.rationale, rule.message, rule.models, rule.condition,
+                           rule.remediation, rule.when, rule.each, rule.references,
+                           rule.equivalents, rule.limits, rule.path],
+                          sort_keys=True, default=repr)
+        digest.update(len(text).to_bytes(8, "big"))
+        digest.update(text.encode())
+    return digest.digest()
+
+
+def scan_key(fingerprint: bytes, request_digest: bytes,
+             inputs: list[tuple[Path, str]]) -> str | None:
+    """The key of one scan, or None (not cached) when an input cannot be read."""
+    debug = b"debug" if os.environ.get(DEBUG_VARIABLE) else b""  # changes crash texts
+    digest = hashlib.sha256()
+    for part in (FORMAT.encode(), fingerprint, request_digest, debug):
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+    for path, display_path in inputs:
+        content = _file_digest(str(path))
+        if content is None:
+            return None
+        for text in (str(path), display_path):
+            part = text.encode("utf-8", "surrogateescape")
+            digest.update(len(part).to_bytes(8, "big"))
+            digest.update(part)
+        digest.update(content)
+    return digest.hexdigest()
+
+
+def _file_digest(path: str) -> bytes | None:
+    try:
+        with open(path, "rb") as source:
+            return hashlib.sha256(source.read()).digest()
+    except OSError:
+        return None
+
+
+# --- entries ---------------------------------------------------------------------------
+
+
+def store(key: str, scan: CachedScan, dependencies: list[tuple[str, str]]) -> bool:
+    """Write the entry for `key` atomically; False if skipped (caching off or refused,
+    an unsafe folder, a result that depends on the clock or holds a value this format
+    does not store). `dependencies`: (absolute path, SHA-256 hex) of each file read
+    outside the inputs; load misses when one changed or vanished."""
+    directory = _folder()
+    if directory is None or not _valid_key(key) or _depends_on_clock(scan.outcomes):
+        return False
+    try:
+        with _collector_paused():
+            payload = _encode(key, scan, dependencies)
+    except (TypeError, ValueError, AttributeError, RecursionError):
+        return False
+    written = cache.write_bytes(directory, _parts(key), _sealed(key, payload))
+    if written:
+        cache.prune(NAMESPACE, MAX_RESULT_ENTRIES)
+    return written
+
+
+def load(key: str, rules: list[Rule]) -> CachedScan | None:
+    """The result stored under `key`, or None: a miss for anything but an intact entry
+    stored under this key whose rules are all in `rules` and whose dependencies are
+    unchanged. Never raises."""
+    try:
+        directory = _folder()
+        if directory is None or not _valid_key(key):
+            return None
+        data = cache.read_bytes(directory, _parts(key))
+        payload = None if data is None else _unsealed(key, data)
+        if payload is None:
+            return None
+        with _collector_paused():
+            return _decode(key, payload, rules)
+    except Exception:  # noqa: BLE001 - whatever an entry holds, it is a miss
+        return None
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Without the cyclic garbage collector: decoding makes a few hundred thousand
+    objects, none of them in a cycle, and the collections their allocation triggers (each
+    walking every object of the scan) took more than half of a load."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _folder() -> Path | None:
+    directory = cache.cache_directory()
+    # cache._refused: set by cache.refuse_inside for this run's scanned paths.
+    if directory is None or getattr(cache, "_refused", None) is not None \
+            or not hasattr(os, "getuid"):
+        return None
+    return directory
+
+
+def _valid_key(key: str) -> bool:
+    return len(key) == 64 and all(character in "0123456789abcdef" for character in key)
+
+
+def _parts(key: str) -> tuple[str, str, str]:
+    return NAMESPACE, key[:2], key
+
+
+def _sealed(key: str, payload: bytes) -> bytes:
+    return _MAGIC + key.encode() + hashlib.sha256(payload).digest() + payload
+
+
+def _unsealed(key: str, data: bytes) -> bytes | None:
+    header = len(_MAGIC) + len(key)
+    payload = data[header + _DIGEST_BYTES:]
+    if (data[:len(_MAGIC)] != _MAGIC or data[len(_MAGIC):header] != key.encode()
+            or data[header:header + _DIGEST_BYTES] != hashlib.sha256(payload).digest()):
+        return None
+    return payload
+
+
+def _depends_on_clock(outcomes: list[Outcome]) -> bool:
+    rules = {id(outcome.rule): outcome.rule for outcome in outcomes}
+    return any(leaf.get("check") in CLOCK_CHECKS for rule in rules.values()
+               for condition in (rule.condition, rule.when)
+               for leaf in condition_leaves(condition))
+
+
+# --- the format ------------------------------------------------------------------------
+# One JSON object. Repeated strings (rule ids, paths, messages, types) are stored once in
+# `strings` and named by their index; locations and resources likewise in their own
+# tables, so each is decoded once and shared by its outcomes. The tables are flat lists
+# of integers (a few large lists decode much faster than many small ones):
+# - `locations`: path (string index), first line, last line;
+# - `resources`: address, source type, source format, scope, model (string indexes) and
+#   location (table index);
+# - `outcomes`: rule id, message, attribute, element (string indexes), resource,
+#   location, facts (table indexes; facts -1: none) and status (index in Status).
+
+_STATUSES = tuple(Status)
+_STATUS_INDEX = {status: index for index, status in enumerate(_STATUSES)}
+_LOCATION_WIDTH, _RESOURCE_WIDTH, _OUTCOME_WIDTH = 3, 6, 8
+
+
+def _encode(key: str, scan: CachedScan, dependencies: list[tuple[str, str]]) -> bytes:
+    strings: dict[str, int] = {}
+    string = strings.setdefault  # the index of a string, added when new: one C call
+    locations: dict[tuple[int, int, int], int] = {}
+    resources: dict[int, int] = {}  # by id(): outcomes share their resource's reference
+    resource_table: list[int] = []
+    facts: dict[str, int] = {}
+    facts_by_repr: dict[str, int] = {}  # repr tells True from 1 and a tuple from a list
+
+    def _facts_index(pairs: tuple[tuple[str, Any], ...]) -> int:
+        shown = repr(pairs)
+        found = facts_by_repr.get(shown)
+        if found is None:
+            text = json.dumps(_fact_pairs(pairs), allow_nan=False)
+            found = facts_by_repr[shown] = facts.setdefault(text, len(facts))
+        return found
+
+    flat: list[int] = []
+    extend = flat.extend
+    for outcome in scan.outcomes:
+        if outcome.suppression is not None:
+            raise ValueError("a suppressed outcome: the policy applies after the cache")
+        resource = outcome.resource
+        resource_index = resources.get(id(resource))
+        if resource_index is None:
+            resource_index = resources[id(resource)] = len(resources)
+            place = resource.location
+            resource_table.extend((
+                string(resource.address, len(strings)), string(resource.source_type,
+                                                                len(strings)),
+                string(resource.source_format, len(strings)), string(resource.scope,
+                                                                     len(strings)),
+                string(resource.MODEL, len(strings)),
+                locations.setdefault((string(place.path, len(strings)), place.start_line,
+                                      place.end_line), len(locations))))
+        place = outcome.location
+        extend((string(outcome.rule.id, len(strings)), string(outcome.message, len(strings)),
+                string(outcome.attribute, len(strings)), string(outcome.element, len(strings)),
+                resource_index,
+                locations.setdefault((string(place.path, len(strings)), place.start_line,
+                                      place.end_line), len(locations)),
+                _facts_index(outcome.facts) if outcome.facts else -1,
+                _STATUS_INDEX[outcome.status]))
+    problems = [[problem.path, problem.reason, problem.level, problem.line]
+                for problem in scan.problems]
+    document = {
+        "format": FORMAT, "key": key,
+        "strings": list(strings),
+        "locations": [number for location in locations for number in location],
+        "resources": resource_table,
+        "facts": list(facts),
+        "outcomes": flat,
+        "problems": problems,
+        "counts": [scan.files_scanned, scan.files_unrecognised, scan.resources],
+        "skipped": [[reason, number] for reason, number in scan.skipped.items()],
+        "dependencies": [[path, digest] for path, digest in dependencies],
+    }
+    # What decodes differently from what was stored (a non-string key, a line that is
+    # not a number) is caught when the entry is read back, and is a miss there.
+    return json.dumps(document, ensure_ascii=False, allow_nan=False,
+                      separators=(",", ":")).encode("utf-8", "surrogatepass")
+
+
+def _check_types(*texts: Any) -> None:
+    if not all(type(text) is str for text in texts):
+        raise TypeError("not a string")
+
+
+def _checked_strings(items: list[Any]) -> list[str]:
+    _check_types(*items)
+    return items
+
+
+def _line(number: Any) -> int:
+    if type(number) is not int:
+        raise TypeError("a line is not a number")
+    return number
+
+
+def _count(number: Any) -> int:
+    if type(number) is not int or number < 0:
+        raise TypeError("a count is not a number")
+    return number
+
+
+def _fact_pairs(facts: tuple[tuple[str, Any], ...]) -> list[list[Any]]:
+    return [[_string(name), _fact_value(value)] for name, value in facts]
+
+
+def _string(text: Any) -> str:
+    _check_types(text)
+    return text
+
+
+def _fact_value(value: Any) -> Any:
+    """JSON scalars as they are; a list as {"l": items}, a tuple as {"t": items}, so a
+    tuple comes back a tuple. Anything else (a dict, a set, NaN) is not stored."""
+    kind = type(value)
+    if value is None or kind in (bool, int, float, str):
+        return value
+    if kind is list:
+        return {"l": [_fact_value(item) for item in value]}
+    if kind is tuple:
+        return {"t": [_fact_value(item) for item in value]}
+    raise TypeError(f"a fact of type {kind.__name__} is not stored")
+
+
+def _decoded_fact(stored: Any) -> Any:
+    kind = type(stored)
+    if stored is None or kind in (bool, int, float, str):
+        return stored
+    if kind is dict and len(stored) == 1:
+        (tag, items), = stored.items()
+        if tag in ("l", "t") and type(items) is list:
+            decoded = [_decoded_fact(item) for item in items]
+            return decoded if tag == "l" else tuple(decoded)
+    raise ValueError("not a stored fact")
+
+
+def _decoded_facts(text: Any) -> tuple[tuple[str, Any], ...]:
+    pairs = json.loads(text)
+    if type(pairs) is not list:
+        raise ValueError("not stored facts")
+    decoded = []
+    for name, value in pairs:
+        decoded.append((_string(name), _decoded_fact(value)))
+    return tuple(decoded)
+
+
+def _decode(key: str, payload: bytes, rules: list[Rule]) -> CachedScan | None:
+    document = json.loads(payload)
+    if type(document) is not dict or document.get("format") != FORMAT \
+            or document.get("key") != key:
+        return None
+    for path, digest in document["dependencies"]:
+        _check_types(path, digest)
+        content = _file_digest(path)
+        if content is None or content.hex() != digest:
+            return None
+    strings = _checked_strings(document["strings"])
+    stored_locations = _table(document["locations"], _LOCATION_WIDTH, (0,))
+    stored_resources = _table(document["resources"], _RESOURCE_WIDTH, range(6))
+    flat = _table(document["outcomes"], _OUTCOME_WIDTH, (0, 1, 2, 3, 4, 5, 7))
+    if flat and min(flat[6::_OUTCOME_WIDTH]) < -1:
+        return None
+    locations = [SourceLocation(strings[path], start, end) for path, start, end in zip(
+        *(stored_locations[column::_LOCATION_WIDTH] for column in range(3)))]
+    resources = [ResourceRef(strings[address], strings[source_type], strings[source_format],
+                             locations[place], strings[scope], strings[model])
+                 for address, source_type, source_format, scope, model, place in zip(
+                     *(stored_resources[column::_RESOURCE_WIDTH] for column in range(6)))]
+    facts = [_decoded_facts(_string(text)) for text in document["facts"]]
+    by_id = {rule.id: rule for rule in rules}
+    rules_of = [by_id.get(text) for text in strings]  # None: not a rule id of this run
+    statuses = _STATUSES
+    new, outcome_type, outcomes = object.__new__, Outcome, []
+    for rule, message, attribute, element, resource, place, fact, status in zip(
+            *(flat[column::_OUTCOME_WIDTH] for column in range(_OUTCOME_WIDTH))):
+        chosen = rules_of[rule]
+        if chosen is None:
+            return None
+        outcome = new(outcome_type)
+        # Set as stored, without Outcome's __post_init__: the message was redacted when
+        # the outcome was made (and redacting again would cost most of a load).
+        outcome.__dict__.update({
+            "rule": chosen, "resource": resources[resource], "status": statuses[status],
+            "message": strings[message], "location": locations[place],
+            "attribute": strings[attribute], "element": strings[element],
+            "suppression": None, "facts": facts[fact] if fact >= 0 else ()})
+        outcomes.append(outcome)
+    problems = [_problem(*item) for item in document["problems"]]
+    scanned, unrecognised, resources_count = (_count(number) for number in document["counts"])
+    skipped = {_string(reason): _count(number) for reason, number in document["skipped"]}
+    return CachedScan(outcomes, problems, scanned, unrecognised, resources_count, skipped)
+
+
+def _table(stored: Any, width: int, index_columns: Iterable[int]) -> list[int]:
+    """A flat table of integers, `width` to a row, whose `index_columns` are indexes (a
+    negative one would count from the end); ValueError for anything else."""
+    if type(stored) is not list or len(stored) % width or {*map(type, stored)} - {int}:
+        raise ValueError("not a stored table")
+    if stored and min(min(stored[column::width]) for column in index_columns) < 0:
+        raise ValueError("not a stored table")
+    return stored
+
+
+def _problem(path: Any, reason: Any, level: Any, line: Any) -> FileProblem:
+    _check_types(path, reason, level)
+    if line is not None:
+        _line(line)
+    problem = object.__new__(FileProblem)
+    # As stored: the reason was redacted when the problem was made.
+    vars(problem).update(path=path, reason=reason, level=level, line=line)
+    return problem
