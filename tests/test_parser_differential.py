@@ -16,6 +16,7 @@ import pytest
 
 from linter.parsers import hcl_expressions as hx
 from linter.parsers import hcl_tree_sitter, terraform
+from linter.parsers.census import take_census
 from linter.parsers.terraform import (
     TerraformSyntaxError,
     parse_expression,
@@ -178,7 +179,10 @@ def test_what_tree_sitter_cannot_vouch_for_is_read_by_python_hcl2(
     assert parse_expression("var.", 7) == hx.Opaque(7, "unparsable expression")
 
 
-def test_the_census_holds_the_tree_sitter_reading_too(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_tree_sitter_reading_is_held_against_its_tree(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # A reader that drops part of the tree is an error naming what it lost (the census
+    # names the outermost lost items, as for python-hcl2).
     monkeypatch.delenv(terraform.PARSER_VARIABLE, raising=False)
     reader = hcl_tree_sitter.parse_body_node
 
@@ -222,3 +226,72 @@ def test_a_large_file_read_in_runs_of_items_reads_the_same(folder: str,
         if whole != in_runs:
             differing.append(name)
     assert differing == []
+
+
+@pytest.mark.parametrize("folder", ["fixtures", "examples", "tests"])
+def test_the_census_agrees_with_the_tree_sitter_reading(folder: str) -> None:
+    """The tree-sitter path no longer takes the census of the raw text (a third of its
+    parse time): held here instead, on every file, it finds nothing the tree lacks."""
+    disagreeing = []
+    for path in _terraform_files(folder):
+        try:
+            text = path.read_text(encoding="utf-8")
+            blocks, attributes = hcl_tree_sitter.parse_body(text)
+        except (UnicodeDecodeError, hcl_tree_sitter.Unsupported, TerraformSyntaxError,
+                RecursionError):
+            continue  # python-hcl2's to read, held against the census there
+        try:
+            terraform.hold_against_census(take_census(text), blocks, attributes)
+        except TerraformSyntaxError as error:
+            disagreeing.append((str(path.relative_to(REPOSITORY)), str(error)))
+    assert disagreeing == []
+
+
+# Heredoc closing lines around which the census and a parser could disagree: where the
+# heredoc ends decides which of the following lines are blocks (issue 7).
+_HEREDOC_LINES = ["hello", "  EOT", "EOT  ", "foo EOT", "EOTX", "XEOT", " EOT x", "\tEOT",
+                  "EOT\t", "${a}EOT", "$${EOT", "# EOT", "EOT # c", "", "E OT"]
+
+
+@pytest.mark.parametrize("opener", ["<<EOT", "<<-EOT"])
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_tree_sitter_ends_heredocs_where_the_census_does(opener: str, newline: str) -> None:
+    read = 0
+    for first in _HEREDOC_LINES:
+        for second in _HEREDOC_LINES:
+            text = newline.join([f"x = {opener}", first, second, "EOT", "y = 1",
+                                 'resource "a" "b" {', "  z = 2", "}", ""])
+            try:
+                blocks, attributes = hcl_tree_sitter.parse_body(text)
+            except hcl_tree_sitter.Unsupported:
+                continue  # a syntax error to tree-sitter: python-hcl2 and the census decide
+            terraform.hold_against_census(take_census(text), blocks, attributes)
+            assert parse_hcl(text, "main.tf", "tree-sitter") \
+                == parse_hcl(text, "main.tf", "python-hcl2")
+            read += 1
+    assert read > len(_HEREDOC_LINES) ** 2 / 2
+
+
+REPEATED = [
+    ('a = 1\na = 2\n', "attribute a at line 2 is already defined at line 1"),
+    ('b "x" {\n  c {\n    k = 1\n    k = 2\n  }\n  k = 3\n  k = 4\n}\na = 1\na = 2\n',
+     "attribute k at line 4 is already defined at line 3"),
+    ('a = 1\nb {\n  a = 1\n}\nc {\n  a = 1\n}\nb {\n  a = 1\n}\nd = 1\nd = 2\n',
+     "attribute d at line 12 is already defined at line 11"),
+    ('a = 1\nb { x = {\n  a = 1\n  a = 2\n} }\n', None),  # an object's keys: not attributes
+    ('a = 1\n' + "b {\n" * 61 + "}\n" * 61 + 'a = 2\n', None),  # nesting first
+]
+
+
+@pytest.mark.parametrize(("text", "message"), REPEATED)
+@pytest.mark.parametrize("in_runs", [False, True])
+def test_repeated_attributes_are_found_in_the_tree_as_in_the_census(
+        text: str, message: str | None, in_runs: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = _outcome(text, "main.tf", "python-hcl2")
+    if message is not None:
+        assert expected == ("error", message)
+    if in_runs:  # one top-level item per run: repeats across runs are found too
+        monkeypatch.setattr(terraform, "CHUNKED_PARSE_MIN_CHARS", -1)
+        monkeypatch.setattr(terraform, "CHUNK_CHARS", 1)
+    assert _outcome(text, "main.tf", "tree-sitter") == expected
+    assert _outcome(text, "t.tfvars", "tree-sitter") == _outcome(text, "t.tfvars", "python-hcl2")

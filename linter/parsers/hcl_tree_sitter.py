@@ -6,13 +6,20 @@ It is error tolerant, so any ERROR or MISSING node, and any construct this reade
 not know, raises `Unsupported`: the caller then parses the file with python-hcl2, whose
 verdict (model or error message) is the reference. Well-formed files, almost all of
 them, never touch Lark.
+
+A file's model is held against its own tree (`Unread`): every block and attribute node
+of the tree, found by a walk of its own (not the one that builds the model), must be in
+the model at its line. An attribute written twice in one body is a
+TerraformSyntaxError, as Terraform has it ("Attribute redefined").
 """
 
 from __future__ import annotations
 
 import functools
+from collections import Counter
 from typing import TYPE_CHECKING, Any
 
+from linter.parsers import terraform as _terraform
 from linter.parsers.hcl_tree_sitter_expressions import (
     Unsupported,
     build_expression,
@@ -22,8 +29,23 @@ from linter.parsers.hcl_tree_sitter_expressions import (
 if TYPE_CHECKING:
     from linter.parsers.terraform import HclAttribute, HclBlock
 
-__all__ = ["Unsupported", "parse_body", "parse_body_in_chunks", "parse_body_node",
-           "parse_tree"]
+__all__ = ["Unread", "Unsupported", "parse_body", "parse_body_in_chunks",
+           "parse_body_node", "parse_tree", "read_body"]
+
+# (name, line of its first definition, line written again), in the order of the file.
+Repeated = tuple[str, int, int]
+
+
+class Unread(ValueError):
+    """The model lacks blocks or attributes its tree holds (a reader bug): `blocks` and
+    `attributes` are what was read, `lost` the (kind, line) of the missing items."""
+
+    def __init__(self, blocks: list[HclBlock], attributes: dict[str, HclAttribute],
+                 lost: list[tuple[str, int]]) -> None:
+        super().__init__("items of the tree not read")
+        self.blocks = blocks
+        self.attributes = attributes
+        self.lost = lost
 
 
 @functools.cache
@@ -48,16 +70,41 @@ def parse_tree(text: str) -> tuple[Any, bytes]:
 
 
 def parse_body(text: str) -> tuple[list[HclBlock], dict[str, HclAttribute]]:
-    """The top-level blocks and attributes of a file."""
-    from linter.parsers.terraform import _body  # the dispatcher tests may wrap
+    """The top-level blocks and attributes of a file; TerraformSyntaxError for an
+    attribute written twice in one body, Unread when the model lacks part of the tree."""
+    blocks, attributes, repeated, lost = _read_held(text)
+    _finish(blocks, attributes, repeated, lost)
+    return blocks, attributes
 
+
+def read_body(text: str) -> tuple[list[HclBlock], dict[str, HclAttribute]]:
+    """The top-level blocks and attributes of a text (an attribute written twice: the
+    last one), not held against its tree: for one expression parsed on its own."""
     root, source = parse_tree(text)
+    blocks, attributes, _ = _read_root(root, source)
+    return blocks, attributes
+
+
+def _read_held(text: str) -> tuple[list[HclBlock], dict[str, HclAttribute], list[Repeated],
+                                   list[tuple[str, int]]]:
+    """The model, its repeated attributes and the (kind, line) of the tree's items the
+    model lacks. Errors are raised once the whole file is read, as they always were:
+    repeated attributes first, then lost items (see terraform.hold_against_census)."""
+    root, source = parse_tree(text)
+    blocks, attributes, repeated = _read_root(root, source)
+    return blocks, attributes, repeated, _lost_items(root, blocks, attributes)
+
+
+def _read_root(root: Any, source: bytes
+               ) -> tuple[list[HclBlock], dict[str, HclAttribute], list[Repeated]]:
     bodies = [child for child in named(root) if child.type != "comment"]
     if not bodies:
-        return [], {}
+        return [], {}, []
     if len(bodies) != 1 or bodies[0].type != "body":
         raise Unsupported(f"top level {bodies[0].type}")  # a bare object: not HCL's body
-    return _body(_SourceNode(bodies[0], source), 0)
+    body = _SourceNode(bodies[0], source, [])
+    blocks, attributes = _terraform._body(body, 0)  # the dispatcher tests may wrap
+    return blocks, attributes, body.repeated
 
 
 def parse_body_in_chunks(text: str, starts: list[int], chunk_bytes: int
@@ -74,6 +121,8 @@ def parse_body_in_chunks(text: str, starts: list[int], chunk_bytes: int
     cuts = sorted({line for line in starts if 1 < line <= total_lines})
     blocks: list[HclBlock] = []
     attributes: dict[str, HclAttribute] = {}
+    repeated: list[Repeated] = []
+    lost: list[tuple[str, int]] = []
     begin, begin_offset = 1, 0
     line, offset = 1, 0  # a line start walked forward to each cut (no list of all lines)
     for cut in [*cuts, total_lines + 1]:
@@ -86,21 +135,84 @@ def parse_body_in_chunks(text: str, starts: list[int], chunk_bytes: int
             run = text[begin_offset:offset - 1]  # without the newline ending the run
         else:
             run = text[begin_offset:]
-        chunk_blocks, chunk_attributes = parse_body("\n" * (begin - 1) + run)
+        chunk_blocks, chunk_attributes, chunk_repeated, chunk_lost = _read_held(
+            "\n" * (begin - 1) + run)
         blocks += chunk_blocks
-        attributes.update(chunk_attributes)
+        repeated += chunk_repeated
+        lost += chunk_lost
+        for name, attribute in chunk_attributes.items():  # the top level is one body
+            if name in attributes:
+                repeated.append((name, attributes[name].line, attribute.line))
+            attributes[name] = attribute
         begin, begin_offset = cut, offset
+    _finish(blocks, attributes, sorted(repeated, key=lambda repeat: repeat[2]), lost)
     return blocks, attributes
 
 
+def _finish(blocks: list[HclBlock], attributes: dict[str, HclAttribute],
+            repeated: list[Repeated], lost: list[tuple[str, int]]) -> None:
+    if repeated:
+        name, first, again = repeated[0]
+        raise _terraform.TerraformSyntaxError(  # Terraform rejects it: "Attribute redefined"
+            f"attribute {name} at line {again} is already defined at line {first}")
+    if lost:
+        raise Unread(blocks, attributes, sorted(lost))
+
+
+def _lost_items(root: Any, blocks: list[HclBlock], attributes: dict[str, HclAttribute]
+                ) -> list[tuple[str, int]]:
+    """The (kind, line) of the tree's block and attribute nodes the model lacks."""
+    block_lines, attribute_lines = _tree_items(root)
+    read_blocks: list[int] = []
+    read_attributes = [attribute.line for attribute in attributes.values()]
+    pending = list(blocks)
+    while pending:
+        block = pending.pop()
+        read_blocks.append(block.line)
+        read_attributes.extend(attribute.line for attribute in block.attributes.values())
+        pending.extend(block.blocks)
+    if sorted(block_lines) == sorted(read_blocks) \
+            and sorted(attribute_lines) == sorted(read_attributes):
+        return []
+    lost = Counter([("block", line) for line in block_lines]
+                   + [("attribute", line) for line in attribute_lines])
+    lost -= Counter([("block", line) for line in read_blocks]
+                    + [("attribute", line) for line in read_attributes])
+    return list(lost.elements())
+
+
+def _tree_items(root: Any) -> tuple[list[int], list[int]]:
+    """The lines of the tree's block and attribute nodes, found by a walk of its own (a
+    tree cursor through bodies and blocks, never into expressions), not the model's."""
+    block_lines: list[int] = []
+    attribute_lines: list[int] = []
+    cursor = root.walk()
+    if not cursor.goto_first_child():
+        return block_lines, attribute_lines
+    while True:
+        node = cursor.node
+        kind = node.type
+        if kind == "attribute":
+            attribute_lines.append(node.start_point[0] + 1)
+        elif kind == "block":
+            block_lines.append(node.start_point[0] + 1)
+        if kind in ("body", "block") and cursor.goto_first_child():
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                return block_lines, attribute_lines
+
+
 class _SourceNode:
-    """A tree-sitter body node with the source its texts are sliced from."""
+    """A tree-sitter body node with the source its texts are sliced from, and the list
+    the whole file's repeated attributes are noted in."""
 
-    __slots__ = ("node", "source")
+    __slots__ = ("node", "repeated", "source")
 
-    def __init__(self, node: Any, source: bytes) -> None:
+    def __init__(self, node: Any, source: bytes, repeated: list[Repeated]) -> None:
         self.node = node
         self.source = source
+        self.repeated = repeated
 
 
 def is_tree_sitter_body(body: Any) -> bool:
@@ -110,54 +222,76 @@ def is_tree_sitter_body(body: Any) -> bool:
 def parse_body_node(body: _SourceNode, depth: int, max_depth: int
                     ) -> tuple[list[HclBlock], dict[str, HclAttribute]]:
     """A body's blocks and attributes; `depth` blocks enclose it."""
-    from linter.parsers.terraform import HclAttribute, HclBlock, TerraformSyntaxError, _body
-
     if depth > max_depth:
-        raise TerraformSyntaxError(f"blocks nested deeper than {max_depth} levels")
+        raise _terraform.TerraformSyntaxError(f"blocks nested deeper than {max_depth} levels")
+    hcl_attribute, hcl_block = _terraform.HclAttribute, _terraform.HclBlock
     source = body.source
     blocks: list[HclBlock] = []
     attributes: dict[str, HclAttribute] = {}
-    for item in named(body.node):
+    node = body.node
+    item_at = node.named_child
+    for index in range(node.named_child_count):
+        item = item_at(index)
         kind = item.type
         if kind == "attribute":
-            name_node = item.child_by_field_name("name") or named(item)[0]
-            value = [child for child in named(item) if child.type == "expression"]
-            if name_node.type != "identifier" or len(value) != 1:
-                raise Unsupported("attribute shape")
-            name = _text(name_node, source)
-            attributes[name] = HclAttribute(name, build_expression(value[0], source),
-                                            item.start_point[0] + 1)
+            name, value = _attribute_parts(item, source)
+            line = item.start_point[0] + 1
+            if name in attributes:  # an error once the whole file is read
+                body.repeated.append((name, attributes[name].line, line))
+            attributes[name] = hcl_attribute(name, build_expression(value, source), line)
         elif kind == "block":
-            block_type = ""
-            labels: list[str] = []
-            inner: Any = None
-            end_line = item.end_point[0] + 1
-            for child in named(item):
-                child_kind = child.type
-                if child_kind == "identifier":
-                    if block_type:
-                        labels.append(_text(child, source))
-                    else:
-                        block_type = _text(child, source)
-                elif child_kind == "string_lit":
-                    labels.append(_label(child, source))
-                elif child_kind == "body":
-                    inner = child
-                elif child_kind == "block_end":
-                    end_line = child.start_point[0] + 1
-                elif child_kind not in ("block_start", "comment"):
-                    raise Unsupported(f"block part {child_kind}")
-            child_blocks: list[HclBlock] = []
-            child_attributes: dict[str, HclAttribute] = {}
-            if inner is not None:
-                child_blocks, child_attributes = _body(_SourceNode(inner, source), depth + 1)
-            elif depth + 1 > max_depth:
-                raise TerraformSyntaxError(f"blocks nested deeper than {max_depth} levels")
-            blocks.append(HclBlock(block_type, labels, item.start_point[0] + 1, end_line,
-                                   child_attributes, child_blocks))
+            blocks.append(_block(item, body, depth, max_depth, hcl_block))
         elif kind != "comment":
             raise Unsupported(f"body item {kind}")
     return blocks, attributes
+
+
+def _attribute_parts(item: Any, source: bytes) -> tuple[str, Any]:
+    """An attribute's name and value node."""
+    if item.named_child_count == 2:  # no comment inside: `name = value`
+        name_node, value = item.named_child(0), item.named_child(1)
+        if name_node.type == "identifier" and value.type == "expression":
+            return _text(name_node, source), value
+    name_node = item.child_by_field_name("name") or named(item)[0]
+    values = [child for child in named(item) if child.type == "expression"]
+    if name_node.type != "identifier" or len(values) != 1:
+        raise Unsupported("attribute shape")
+    return _text(name_node, source), values[0]
+
+
+def _block(item: Any, body: _SourceNode, depth: int, max_depth: int,
+           hcl_block: type[HclBlock]) -> HclBlock:
+    source = body.source
+    block_type = ""
+    labels: list[str] = []
+    inner: Any = None
+    end_line = item.end_point[0] + 1
+    child_at = item.named_child
+    for index in range(item.named_child_count):
+        child = child_at(index)
+        child_kind = child.type
+        if child_kind == "identifier":
+            if block_type:
+                labels.append(_text(child, source))
+            else:
+                block_type = _text(child, source)
+        elif child_kind == "string_lit":
+            labels.append(_label(child, source))
+        elif child_kind == "body":
+            inner = child
+        elif child_kind == "block_end":
+            end_line = child.start_point[0] + 1
+        elif child_kind not in ("block_start", "comment"):
+            raise Unsupported(f"block part {child_kind}")
+    child_blocks: list[HclBlock] = []
+    child_attributes: dict[str, HclAttribute] = {}
+    if inner is not None:
+        child_blocks, child_attributes = parse_body_node(
+            _SourceNode(inner, source, body.repeated), depth + 1, max_depth)
+    elif depth + 1 > max_depth:
+        raise _terraform.TerraformSyntaxError(f"blocks nested deeper than {max_depth} levels")
+    return hcl_block(block_type, labels, item.start_point[0] + 1, end_line,
+                     child_attributes, child_blocks)
 
 
 def _text(node: Any, source: bytes) -> str:

@@ -11,6 +11,7 @@ negation.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from linter.parsers import hcl_expressions as hx
@@ -21,12 +22,20 @@ def named(node: Any) -> list[Any]:
     """A node's named children. Read by index: py-tree-sitter keeps the list that
     `node.named_children` builds on the node, so a walk that uses it holds a Python
     object for every node of the file until the parse ends (366 MB for a 3 MB file)."""
-    return [node.named_child(index) for index in range(node.named_child_count)]
+    return list(map(node.named_child, range(node.named_child_count)))
 
 
 def children(node: Any) -> list[Any]:
     """A node's children, anonymous ones included, without caching them (see named)."""
-    return [node.child(index) for index in range(node.child_count)]
+    return list(map(node.child, range(node.child_count)))
+
+
+def _only(node: Any) -> Any:
+    """A node's one named child (ValueError, as unpacking, when it has not just one)."""
+    if node.named_child_count == 1:
+        return node.named_child(0)
+    (inner,) = named(node)
+    return inner
 
 # Nesting beyond which the file goes to python-hcl2, whose limit (150 of its Lark levels)
 # then decides. This reader counts at least two levels of its own for every three of
@@ -45,14 +54,22 @@ def build_expression(node: Any, source: bytes, depth: int = 0) -> hx.Expr:
         raise Unsupported("deep nesting")
     if node.type != "expression":
         return _primary(node, source, depth)
-    children = _parts(node)
-    if len(children) == 1 and children[0].type == "conditional":
-        return _conditional(children[0], source, depth + 1)
-    return _term(children, source, depth + 1)
+    if node.child_count == 1:  # most expressions: one primary, no traversal steps
+        only = node.child(0)
+        kind = only.type
+        if kind == "conditional":
+            return _conditional(only, source, depth + 1)
+        if kind not in ("(", "comment"):
+            return _primary(only, source, depth + 2)  # as _term([only], depth + 1) does
+    parts = _parts(node)
+    if len(parts) == 1 and parts[0].type == "conditional":
+        return _conditional(parts[0], source, depth + 1)
+    return _term(parts, source, depth + 1)
 
 
 def _parts(node: Any) -> list[Any]:
-    return [child for child in children(node) if child.type != "comment"]
+    return [child for child in map(node.child, range(node.child_count))
+            if child.type != "comment"]
 
 
 def _line(node: Any) -> int:
@@ -81,6 +98,11 @@ def _term(nodes: list[Any], source: bytes, depth: int) -> hx.Expr:
     for step in steps:
         kind = step.type
         if kind == "get_attr":
+            if step.named_child_count == 1:  # no comment inside: `.name`
+                name = step.named_child(0)
+                if name.type == "identifier":
+                    current = hx.GetAttr(line, current, _text(name, source))
+                    continue
             current = hx.GetAttr(line, current, _attribute_name(step, source))
         elif kind == "index":
             key = _index_key(step, line, source, depth + 1)
@@ -100,7 +122,7 @@ def _attribute_name(get_attr: Any, source: bytes) -> str:
 
 
 def _index_key(index: Any, line: int, source: bytes, depth: int) -> hx.Expr:
-    (inner,) = named(index)
+    inner = _only(index)
     if inner.type == "new_index":
         keys = [child for child in named(inner) if child.type == "expression"]
         if len(keys) != 1:
@@ -115,7 +137,7 @@ def _index_key(index: Any, line: int, source: bytes, depth: int) -> hx.Expr:
 
 
 def _splat(target: hx.Expr, splat: Any, line: int, source: bytes, depth: int) -> hx.Expr:
-    (inner,) = named(splat)
+    inner = _only(splat)
     steps: list[Any] = []
     for step in named(inner):
         if step.type == "get_attr":
@@ -137,14 +159,14 @@ def _primary(node: Any, source: bytes, depth: int) -> hx.Expr:
     if kind == "literal_value":
         return _literal(named(node)[0], source, depth)
     if kind == "template_expr":
-        (inner,) = named(node)
+        inner = _only(node)
         if inner.type == "quoted_template":
             return _quoted(inner, source, depth)
         if inner.type == "heredoc_template":
             return _heredoc(inner, source)
         raise Unsupported(f"template {inner.type}")
     if kind == "collection_value":
-        (inner,) = named(node)
+        inner = _only(node)
         if inner.type == "tuple":
             return hx.TupleExpr(line, tuple(
                 build_expression(item, source, depth + 1) for item in named(inner)
@@ -157,7 +179,7 @@ def _primary(node: Any, source: bytes, depth: int) -> hx.Expr:
     if kind == "for_expr":
         return _for(named(node)[0], source, depth)
     if kind == "operation":
-        (inner,) = named(node)
+        inner = _only(node)
         if inner.type == "binary_operation":
             return _binary(inner, source, depth)
         if inner.type == "unary_operation":
@@ -318,7 +340,19 @@ def _for(node: Any, source: bytes, depth: int) -> hx.Expr:
 # --- templates ------------------------------------------------------------------------
 
 
+# Characters after which a quoted string's text is not itself: escapes, `${`, `%{`.
+_NOT_PLAIN = re.compile(rb"[\\$%]")
+
+
 def _quoted(node: Any, source: bytes, depth: int) -> hx.Expr:
+    if node.named_child_count in (2, 3):  # most strings: quotes around plain text
+        start = node.named_child(0)
+        end = node.named_child(node.named_child_count - 1)
+        if start.type == "quoted_template_start" and end.type == "quoted_template_end" and (
+                node.named_child_count == 2 or node.named_child(1).type == "template_literal"):
+            raw = source[start.end_byte:end.start_byte]
+            if not _NOT_PLAIN.search(raw):  # what assemble_quoted makes of one text piece
+                return hx.Literal(_line(node), raw.decode("utf-8", "surrogatepass"))
     sequences: list[Any] = []
     _sequences(node, sequences)
     if len(sequences) < 2 or sequences[0].type != "quoted_template_start" \
