@@ -18,7 +18,7 @@ import typer
 
 from linter.catalogue import refuse_inside as refuse_catalogue_inside
 from linter.cli_options import environment_lists, option, select_frameworks, set_debug, split_list
-from linter.cli_output import fail, write
+from linter.cli_output import fail, write_reports
 from linter.cli_run import ScanRun, execute
 
 SCAN_EPILOG = """\b
@@ -187,7 +187,7 @@ def scan(
 ) -> None:
     """Scan infrastructure files for unencrypted ePHI and plaintext channels."""
     from linter.provenance import utc_now
-    from linter.report.outputs import RenderOptions, parse_targets, render, use_colour
+    from linter.report.outputs import RenderOptions, parse_targets, use_colour
 
     set_debug(debug)
     started = utc_now()
@@ -229,13 +229,7 @@ def scan(
         root=root, category=sarif_category, colour=use_colour(color, sys.stdout), quiet=quiet,
         omit_suppressed=scanned.config.sarif_omit_suppressed if sarif_omit_suppressed is None
         else sarif_omit_suppressed)
-    for target in targets:
-        write(render(target, report, options), target.path)
-    if not quiet and not any(target.format == "text" and target.path is None
-                             for target in targets):
-        from linter.report.text import summary
-
-        typer.echo(summary(report), err=True)
+    write_reports(targets, report, options, quiet)  # in pieces: a large report is no one string
     raise typer.Exit(report.exit_code)
 
 
