@@ -12,6 +12,7 @@ failing function) is an `EvaluationError` that spreads to the enclosing expressi
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from linter.parsers import hcl_expressions as hx
@@ -70,22 +71,22 @@ class ExpressionsMixin:
     def evaluate(self, expression: hx.Expr) -> Any:
         """The value of an expression; never raises for any input."""
         self._steps += 1
-        spent = self.budget_spent()
-        if spent is not None:
-            return spent
-        if type(expression) is hx.Literal:
+        if self._steps > MAX_EVALUATION_STEPS:
+            return self.budget_spent()
+        kind = type(expression)
+        if kind is hx.Literal:
             return expression.value
         if self._depth >= MAX_EVALUATION_DEPTH:
             return LimitReached(f"expressions nested deeper than the limit of "
                                 f"{MAX_EVALUATION_DEPTH} (locals referring to locals?)")
-        handler = _HANDLERS.get(type(expression))
+        handler = _handlers(type(self)).get(kind)
         if handler is None:
             return Unknown("expression is not evaluated")
         self._depth += 1
         try:
             # Handlers call evaluate() directly: the fewer Python frames per level, the
             # deeper an expression can be before Python's own stack limit.
-            return getattr(self, handler)(expression)
+            return handler(self, expression)
         except RecursionError:
             return LimitReached("expression nested too deeply to evaluate (stack limit)")
         finally:
@@ -254,6 +255,16 @@ def resource_attribute(resource: ResourceRef, attribute: str) -> Any:
     return ResourceRef(resource.resource_type, resource.name, attribute, arguments)
 
 
+def _handlers(scope_class: type) -> dict[type, Callable[[Any, Any], Any]]:
+    """The methods of `scope_class` named in _HANDLERS, looked up once per class (not
+    once per evaluated node)."""
+    found = _HANDLER_METHODS.get(scope_class)
+    if found is None:
+        found = _HANDLER_METHODS[scope_class] = {
+            kind: getattr(scope_class, name) for kind, name in _HANDLERS.items()}
+    return found
+
+
 # The ExpressionsMixin (or other mixin) method evaluating each kind of node.
 _HANDLERS: dict[type, str] = {
     hx.Template: "_template",
@@ -272,3 +283,4 @@ _HANDLERS: dict[type, str] = {
     hx.TemplateFor: "_template_for",
     hx.Opaque: "_opaque",
 }
+_HANDLER_METHODS: dict[type, dict[type, Callable[[Any, Any], Any]]] = {}

@@ -64,6 +64,64 @@ class ResolvedBlock:
         return f"{self.module_address}.{local}" if self.module_address else local
 
 
+def _has_name(steps: list[Any]) -> bool:
+    """Whether a traversal has an attribute step (`.name`), not only indexes."""
+    for step in steps:
+        if isinstance(step, str):
+            return True
+    return False
+
+
+class ModuleDeclarations:
+    """What one module directory's files declare, indexed by name.
+
+    Built once per directory and shared by every scope that evaluates it (the root, each
+    call and instance of a module; see ModuleLibrary.declarations): a module called 200
+    times is indexed once, and each variable's type constraint is read once. Nothing
+    here depends on a call's arguments, and no scope writes to it.
+    """
+
+    __slots__ = ("blocks", "calls", "outputs", "variable_defaults", "variable_types",
+                 "not_nullable", "locals")
+
+    def __init__(self, files: Iterable[TerraformFile]) -> None:
+        self.blocks: dict[tuple[str, str, str], tuple[HclBlock, str]] = {}
+        self.calls: dict[str, tuple[HclBlock, str]] = {}
+        self.outputs: dict[str, hx.Expr] = {}
+        self.variable_defaults: dict[str, hx.Expr] = {}
+        self.variable_types: dict[str, TypeSpec] = {}
+        self.not_nullable: set[str] = set()
+        self.locals: dict[str, hx.Expr] = {}
+        for terraform_file in files:
+            for block in terraform_file.blocks:
+                self._index(block, terraform_file.path)
+
+    def _index(self, block: HclBlock, path: str) -> None:
+        if block.type in ("resource", "data") and len(block.labels) == 2:
+            self.blocks[(block.type, block.labels[0], block.labels[1])] = (block, path)
+        elif block.type == "variable" and block.labels:
+            self._index_variable(block.labels[0], block)
+        elif block.type == "locals":
+            for name, attribute in block.attributes.items():
+                self.locals[name] = attribute.expression
+        elif block.type == "module" and block.labels:
+            self.calls[block.labels[0]] = (block, path)
+        elif block.type == "output" and block.labels and "value" in block.attributes:
+            self.outputs[block.labels[0]] = block.attributes["value"].expression
+
+    def _index_variable(self, name: str, block: HclBlock) -> None:
+        default, declared_type = block.attributes.get("default"), block.attributes.get("type")
+        nullable = block.attributes.get("nullable")
+        if default is not None:
+            self.variable_defaults[name] = default.expression
+        spec = type_spec(declared_type.expression) if declared_type is not None else None
+        if spec is not None:
+            self.variable_types[name] = spec
+        if nullable is not None and isinstance(nullable.expression, hx.Literal) and \
+                nullable.expression.value is False:
+            self.not_nullable.add(name)
+
+
 class ModuleScope(ExpressionsMixin, InstancesMixin, IterationMixin, TemplatesMixin):
     """Everything one module directory declares, evaluated lazily and once."""
 
@@ -80,18 +138,22 @@ class ModuleScope(ExpressionsMixin, InstancesMixin, IterationMixin, TemplatesMix
         self.call_path = call_path
         self.module_address = module_address
         self.root_dir = module_dir if root_dir is None else root_dir
-        self._blocks: dict[tuple[str, str, str], tuple[HclBlock, str]] = {}
-        self._calls: dict[str, tuple[HclBlock, str]] = {}
-        self._outputs: dict[str, hx.Expr] = {}
-        self._variable_defaults: dict[str, hx.Expr] = {}
-        self._variable_types: dict[str, TypeSpec] = {}
-        self._not_nullable: set[str] = set()
-        self._locals: dict[str, hx.Expr] = {}
+        declarations = library.declarations(files, ModuleDeclarations) \
+            if library is not None and isinstance(files, list) else ModuleDeclarations(files)
+        # Shared with every other scope of the same module directory: read, never written.
+        self._blocks = declarations.blocks
+        self._calls = declarations.calls
+        self._outputs = declarations.outputs
+        self._variable_defaults = declarations.variable_defaults
+        self._variable_types = declarations.variable_types
+        self._not_nullable = declarations.not_nullable
+        self._locals = declarations.locals
         self._given = dict(variable_values or {})
         self._inputs = dict(inputs or {})
         self._cache: dict[tuple[Any, ...], ConfigNode] = {}
         self._local_cache: dict[tuple[str, str], Any] = {}
         self._instance_cache: dict[Any, list[Instance]] = {}
+        self._instance_index: dict[Any, tuple[list[Instance], dict[Any, Instance]]] = {}
         self._children: dict[tuple[str, Any], ModuleScope | Unknown] = {}
         self._in_progress: set[Any] = set()
         # count / each / dynamic / for iterators of the instance being evaluated.
@@ -99,34 +161,6 @@ class ModuleScope(ExpressionsMixin, InstancesMixin, IterationMixin, TemplatesMix
         self._isolated = False  # a templatefile() template: only its variables are bound
         self._steps = 0
         self._depth = 0
-        for terraform_file in files:
-            for block in terraform_file.blocks:
-                self._index(block, terraform_file.path)
-
-    def _index(self, block: HclBlock, path: str) -> None:
-        if block.type in ("resource", "data") and len(block.labels) == 2:
-            self._blocks[(block.type, block.labels[0], block.labels[1])] = (block, path)
-        elif block.type == "variable" and block.labels:
-            self._index_variable(block.labels[0], block)
-        elif block.type == "locals":
-            for name, attribute in block.attributes.items():
-                self._locals[name] = attribute.expression
-        elif block.type == "module" and block.labels:
-            self._calls[block.labels[0]] = (block, path)
-        elif block.type == "output" and block.labels and "value" in block.attributes:
-            self._outputs[block.labels[0]] = block.attributes["value"].expression
-
-    def _index_variable(self, name: str, block: HclBlock) -> None:
-        default, declared_type = block.attributes.get("default"), block.attributes.get("type")
-        nullable = block.attributes.get("nullable")
-        if default is not None:
-            self._variable_defaults[name] = default.expression
-        spec = type_spec(declared_type.expression) if declared_type is not None else None
-        if spec is not None:
-            self._variable_types[name] = spec
-        if nullable is not None and isinstance(nullable.expression, hx.Literal) and \
-                nullable.expression.value is False:
-            self._not_nullable.add(name)
 
     def resolved_blocks(self) -> list[ResolvedBlock]:
         """Every resource and data source instance, then those of the module calls, in
@@ -148,10 +182,10 @@ class ModuleScope(ExpressionsMixin, InstancesMixin, IterationMixin, TemplatesMix
         block, _ = self._blocks[(mode, block_type, name)]
         if key in self._in_progress:  # a reference cycle: report the inner use as unknown
             return ConfigNode(block.line, block.end_line)
-        instance = next((item for item in self._instances((mode, block_type, name))
-                         if item.key == instance_key), Instance(instance_key))
+        instance = self._instance((mode, block_type, name), instance_key)
         self._in_progress.add(key)
-        saved, self._bindings = self._bindings, dict(instance.bindings)
+        # Bindings are replaced, never changed in place: the instance's own dict serves.
+        saved, self._bindings = self._bindings, instance.bindings
         try:
             config = self._block_node(block)
         finally:
@@ -183,16 +217,15 @@ class ModuleScope(ExpressionsMixin, InstancesMixin, IterationMixin, TemplatesMix
         if not isinstance(node, hx.Variable):
             return self._walk(self.evaluate(node), steps)
         root = node.name
-        names = [step for step in steps if isinstance(step, str)]
         if root in self._bindings:  # count.index, each.value.x, a for or dynamic iterator
             return self._walk(self._bindings[root], steps)
         if self._isolated:
             return EvaluationError(f"{root} is not a variable of the template")
-        if root == "var" and names:
-            return self._walk(self._variable(steps[0]), steps[1:])
-        if root == "local" and names:
-            return self._walk(self._local(steps[0]), steps[1:])
-        if root == "module" and names:
+        if root in ("var", "local", "module") and _has_name(steps):
+            if root == "var":
+                return self._walk(self._variable(steps[0]), steps[1:])
+            if root == "local":
+                return self._walk(self._local(steps[0]), steps[1:])
             return self._module_output(steps)
         if root == "path" and steps and (steps[0] == "module" or (
                 steps[0] == "root" and not self.module_address)):

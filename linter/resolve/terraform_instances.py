@@ -26,6 +26,7 @@ from linter.resolve.terraform_modules import (
     MAX_MODULE_INSTANCES,
     MAX_RESOURCE_INSTANCES,
     META_ARGUMENTS,
+    NO_REPETITION,
     UNKNOWN_KEY,
     Instance,
     ModuleSource,
@@ -52,6 +53,7 @@ class InstancesMixin:
     _outputs: dict[str, hx.Expr]
     _bindings: dict[str, Any]
     _instance_cache: dict[Any, list[Instance]]
+    _instance_index: dict[Any, tuple[list[Instance], dict[Any, Instance]]]
     _children: dict[tuple[str, Any], Any]
     _in_progress: set[Any]
     # The directories of the calling modules, outermost first (set on each child scope).
@@ -72,22 +74,21 @@ class InstancesMixin:
         from linter.resolve.terraform import ResolvedBlock
 
         resolved: list[ResolvedBlock] = []
-        for (mode, block_type, name), (block, path) in self._blocks.items():
-            label = ("data." if mode == "data" else "") + f"{block_type}.{name}"
-            for instance in self._contained_instances((mode, block_type, name), label, path,
-                                                      block, problems):
+        for key, (block, path) in self._blocks.items():
+            mode, block_type, name = key
+            for instance in self._contained_instances(key, path, block, problems):
                 try:
                     config = self.block_config(mode, block_type, name, instance.key)
                 except Exception as error:
-                    self._crashed(problems, path, block, label + key_suffix(instance.key),
-                                  error)
+                    self._crashed(problems, path, block,
+                                  _label(key) + key_suffix(instance.key), error)
                     continue
                 resolved.append(ResolvedBlock(
                     mode, block_type, name, path, block.line, block.end_line, config,
                     self.module_dir, self.module_address, instance.key, self.root_dir))
         for call_name, (block, path) in self._calls.items():
             label = f"module.{call_name}"
-            for instance in self._contained_instances(("module", call_name), label, path,
+            for instance in self._contained_instances(("module", call_name), path,
                                                       block, problems):
                 try:
                     child = self._child(call_name, instance)
@@ -99,12 +100,13 @@ class InstancesMixin:
                     resolved.extend(child.contained_blocks(problems))
         return resolved
 
-    def _contained_instances(self, key: tuple[str, ...], label: str, path: str,
-                             block: HclBlock, problems: list[FileProblem]) -> list[Instance]:
+    def _contained_instances(self, key: tuple[str, ...], path: str, block: HclBlock,
+                             problems: list[FileProblem]) -> list[Instance]:
         try:
             return self._instances(key)
         except Exception as error:
-            self._crashed(problems, path, block, f"{label} (its count or for_each)", error)
+            self._crashed(problems, path, block, f"{_label(key)} (its count or for_each)",
+                          error)
             return []
 
     def _crashed(self, problems: list[FileProblem], path: str, block: HclBlock, label: str,
@@ -113,14 +115,37 @@ class InstancesMixin:
         problems.append(FileProblem.internal_error(path, block.line, f"evaluating {address}",
                                                    error))
 
+    def _instance(self, key: tuple[str, ...], instance_key: Any) -> Instance:
+        """The instance of `key` whose key is `instance_key` (one without bindings when
+        there is none): by a dict of the instances, built once per resource."""
+        instances = self._instances(key)
+        if len(instances) == 1:
+            only = instances[0]
+            return only if only.key == instance_key else Instance(instance_key)
+        indexed = self._instance_index.get(key)
+        if indexed is None or indexed[0] is not instances:  # the list changed since
+            by_key: dict[Any, Instance] = {}
+            for instance in instances:
+                by_key.setdefault(instance.key, instance)  # the first, as a scan would find
+            indexed = self._instance_index[key] = (instances, by_key)
+        found = indexed[1].get(instance_key)
+        return found if found is not None else Instance(instance_key)
+
     def _instances(self, key: tuple[str, ...]) -> list[Instance]:
         """count/for_each evaluated (in the module, never per instance) and expanded."""
-        if key in self._instance_cache:
-            return self._instance_cache[key]
+        cached = self._instance_cache.get(key)
+        if cached is not None:
+            return cached
         block = (self._calls[key[1]] if key[0] == "module" else self._blocks[key])[0]  # type: ignore[index]
         count, for_each = block.attributes.get("count"), block.attributes.get("for_each")
-        label = (f"module.{key[1]}" if key[0] == "module"
-                 else ("data." if key[0] == "data" else "") + f"{key[1]}.{key[2]}")
+        if count is None and for_each is None:
+            # Neither: one instance, no bindings, nothing to evaluate.
+            instances = [NO_REPETITION]
+            if key[0] != "module" and self.library is not None:
+                instances = self._within_root_budget(instances, "")
+            self._instance_cache[key] = instances
+            return instances
+        label = _label(key)
         saved, self._bindings = self._bindings, {}
         self._instance_cache[key] = [Instance(UNKNOWN_KEY)]  # guards a self-reference
         try:
@@ -277,6 +302,14 @@ class InstancesMixin:
         """`module.a[0].module.b["x"]`: the address of one instance of a call made here."""
         call = f"module.{name}{key_suffix(instance.key)}"
         return f"{self.module_address}.{call}" if self.module_address else call
+
+
+def _label(key: tuple[str, ...]) -> str:
+    """`module.x`, `data.t.n` or `t.n`: a module call or resource as Terraform names it
+    (made only when needed: for a message, or a count/for_each to expand)."""
+    if key[0] == "module":
+        return f"module.{key[1]}"
+    return ("data." if key[0] == "data" else "") + f"{key[1]}.{key[2]}"
 
 
 def append_block(node: ConfigNode, block_type: str, child: ConfigNode, line: int) -> None:

@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import json
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from linter.discover import DEFAULT_MAX_FILE_BYTES, FileProblem, read_text
 from linter.parsers.hcl_expressions import Literal
@@ -50,6 +50,7 @@ MAX_MODULE_INSTANCES = 2_000
 # Resource instances expanded for one root module, all its module instances together;
 # past it, each further resource is judged as one `[*]` instance.
 MAX_RESOURCE_INSTANCES = 50_000
+_Declarations = TypeVar("_Declarations")
 # Arguments of a module call that are Terraform's own, not the module's variables.
 META_ARGUMENTS = frozenset({"source", "version", "count", "for_each", "providers",
                             "depends_on"})
@@ -71,6 +72,11 @@ UNKNOWN_KEY: Any = _UnknownKey()
 class Instance:
     key: Any  # None: no count/for_each; int (count); str (for_each); UNKNOWN_KEY
     bindings: dict[str, Any] = field(default_factory=dict)  # "count"/"each" -> value
+
+
+# The one instance of a resource or module call with neither count nor for_each (shared:
+# an Instance is never changed, nor are its bindings).
+NO_REPETITION = Instance(None)
 
 
 def key_suffix(key: Any) -> str:
@@ -109,7 +115,7 @@ def expand(count: Any, for_each: Any, has_count: bool, has_for_each: bool,
             return [over_limit(f"for_each of {label} has {len(pairs):,} elements, over the "
                                f"limit of {limit:,} instances judged one by one")]
         return [Instance(key, {"each": _node(key=key, value=value)}) for key, value in pairs]
-    return [Instance(None)]
+    return [NO_REPETITION]
 
 
 def over_limit(reason: str) -> Instance:
@@ -249,6 +255,8 @@ class ModuleLibrary:
         self._read: dict[str, list[TerraformFile] | None] = {}
         self._manifests: dict[str, dict[str, str]] = {}
         self._budgets: dict[str, RootBudget] = {}
+        # id(files) -> (files, their number, what they declare): see declarations().
+        self._declarations: dict[int, tuple[list[TerraformFile], int, Any]] = {}
 
     def find(self, root_dir: str, call_path: tuple[str, ...], caller_dir: str,
              source: Any, where: tuple[str, int]) -> ModuleSource | Unknown:
@@ -292,7 +300,22 @@ class ModuleLibrary:
 
     def budget(self, root_dir: str) -> RootBudget:
         """What one root module's evaluation has spent of the instance limits."""
-        return self._budgets.setdefault(root_dir, RootBudget())
+        budget = self._budgets.get(root_dir)
+        if budget is None:
+            budget = self._budgets[root_dir] = RootBudget()
+        return budget
+
+    def declarations(self, files: list[TerraformFile],
+                     index: Callable[[list[TerraformFile]], _Declarations]) -> _Declarations:
+        """`index(files)`, once per list of a module directory's files: every call and
+        instance of a module shares its source's list (`find` and the scanned modules
+        give the same list each time). A list that has grown since is indexed again."""
+        entry = self._declarations.get(id(files))
+        if entry is not None and entry[0] is files and entry[1] == len(files):
+            return entry[2]
+        declared = index(files)
+        self._declarations[id(files)] = (files, len(files), declared)
+        return declared
 
     def _unread(self, where: tuple[str, int], reason: str, name: str, source: str) -> Unknown:
         path, line = where

@@ -91,6 +91,12 @@ class TerraformContext:
             owner._indexes[key] = compute()
         return owner._indexes[key]
 
+    def own_memo(self, key: Any, compute: Any) -> Any:
+        """`compute()` once per context (an index over this module instance's blocks)."""
+        if key not in self._indexes:
+            self._indexes[key] = compute()
+        return self._indexes[key]
+
     @staticmethod
     def identity(block: ResolvedBlock) -> dict[str, Any]:
         """The address names the module call path and instance (`module.photos.

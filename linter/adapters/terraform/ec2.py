@@ -84,19 +84,41 @@ def redirect_only_ports(group: ResolvedBlock, context: TerraformContext) -> tupl
 
     An internet-facing ALB must accept port 80 to send patients to HTTPS; that listener
     carries no ePHI. Any other user of the group (an instance, a database) voids this.
+    Worked out once per group: every rule resource of a group asks the same question.
     """
-    users = [block for block in context.blocks if block is not group
-             and any(_refers(value, group) for value in block.config.values.values())]
+    known: dict[int, tuple[ResolvedBlock, tuple[int, ...]]] = context.own_memo(
+        "ec2_redirect_only_ports", dict)
+    entry = known.get(id(group))
+    if entry is None or entry[0] is not group:
+        entry = known[id(group)] = (group, _redirect_only_ports(group, context))
+    return entry[1]
+
+
+def _redirect_only_ports(group: ResolvedBlock, context: TerraformContext) -> tuple[int, ...]:
+    users = [block for block in context.own_memo("ec2_list_references",
+                                                 lambda: _list_references(context)).get(
+                 (group.type, group.name), ()) if block is not group]
     if not users or any(user.type not in _LOAD_BALANCERS for user in users):
         return ()
     per_balancer = [_redirecting_ports(balancer, context) for balancer in users]
     return tuple(sorted(set.intersection(*per_balancer)))
 
 
-def _refers(value: Any, group: ResolvedBlock) -> bool:
-    return isinstance(value, list) and any(
-        isinstance(item, ResourceRef) and item.resource_type == group.type
-        and item.name == group.name for item in value)
+def _list_references(context: TerraformContext) -> dict[tuple[str, str], list[ResolvedBlock]]:
+    """The blocks of the context by each (type, name) a list among their arguments refers
+    to (`vpc_security_group_ids = [aws_security_group.web.id]`), in declaration order,
+    each block once per target."""
+    found: dict[tuple[str, str], list[ResolvedBlock]] = {}
+    for block in context.blocks:
+        targets: dict[tuple[str, str], None] = {}
+        for value in block.config.values.values():
+            if isinstance(value, list):
+                for item in value:
+                    if isinstance(item, ResourceRef):
+                        targets[(item.resource_type, item.name)] = None
+        for target in targets:
+            found.setdefault(target, []).append(block)
+    return found
 
 
 def _redirecting_ports(balancer: ResolvedBlock, context: TerraformContext) -> set[int]:
