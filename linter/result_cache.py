@@ -149,6 +149,22 @@ def scan_key(fingerprint: bytes, request_digest: bytes,
     return digest.hexdigest()
 
 
+def dependency_digest(path: str) -> str:
+    """What a scan saw at `path` outside its inputs, as store records it and load checks
+    it: a file's SHA-256 (hex), a folder's listing (`folder:` and the SHA-256 of its sorted
+    names: a module folder gains a file), or `absent` (a module folder or manifest that
+    did not exist then, and may be created later)."""
+    content = _file_digest(path)
+    if content is not None:
+        return content.hex()
+    try:
+        names = sorted(os.listdir(path))
+    except OSError:
+        return "absent" if not os.path.lexists(path) else "unreadable"
+    listing = "\0".join(names).encode("utf-8", "surrogateescape")
+    return "folder:" + hashlib.sha256(listing).hexdigest()
+
+
 def _file_digest(path: str) -> bytes | None:
     try:
         with open(path, "rb") as source:
@@ -163,8 +179,9 @@ def _file_digest(path: str) -> bytes | None:
 def store(key: str, scan: CachedScan, dependencies: list[tuple[str, str]]) -> bool:
     """Write the entry for `key` atomically; False if skipped (caching off or refused,
     an unsafe folder, a result that depends on the clock or holds a value this format
-    does not store). `dependencies`: (absolute path, SHA-256 hex) of each file read
-    outside the inputs; load misses when one changed or vanished."""
+    does not store). `dependencies`: (absolute path, digest) of each file or folder the
+    scan looked at outside its inputs, the digest a file's SHA-256 hex or
+    `dependency_digest(path)` (folders, absent paths); load misses when one changed."""
     directory = _folder()
     if directory is None or not _valid_key(key) or _depends_on_clock(scan.outcomes):
         return False
@@ -400,8 +417,7 @@ def _decode(key: str, payload: bytes, rules: list[Rule]) -> CachedScan | None:
         return None
     for path, digest in document["dependencies"]:
         _check_types(path, digest)
-        content = _file_digest(path)
-        if content is None or content.hex() != digest:
+        if digest == "unreadable" or dependency_digest(path) != digest:
             return None
     strings = _checked_strings(document["strings"])
     stored_locations = _table(document["locations"], _LOCATION_WIDTH, (0,))

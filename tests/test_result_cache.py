@@ -198,6 +198,37 @@ def test_a_changed_or_vanished_dependency_is_a_miss(cache_dir: Path, tmp_path: P
     assert result_cache.load(key, RULES) is None
 
 
+def test_a_module_folder_that_gains_a_file_or_a_path_that_appears_is_a_miss(
+        cache_dir: Path, tmp_path: Path, scanned: ScanResult) -> None:
+    """A module folder outside the scan is listed (a new .tf file there changes the
+    result), and a module source or manifest that did not exist may be created later."""
+    module = tmp_path / "modules" / "bucket"
+    module.mkdir(parents=True)
+    (module / "main.tf").write_text('variable "name" {}\n')
+    manifest = tmp_path / ".terraform" / "modules" / "modules.json"
+    dependencies = [(str(module), result_cache.dependency_digest(str(module))),
+                    (str(manifest), result_cache.dependency_digest(str(manifest)))]
+    assert dependencies[0][1].startswith("folder:") and dependencies[1][1] == "absent"
+    key = key_of(scanned)
+    assert result_cache.store(key, cached_scan(scanned), dependencies)
+    assert result_cache.load(key, RULES) is not None
+
+    (module / "outputs.tf").write_text('output "id" { value = 1 }\n')
+    assert result_cache.load(key, RULES) is None
+    (module / "outputs.tf").unlink()
+    assert result_cache.load(key, RULES) is not None
+    manifest.parent.mkdir(parents=True)
+    manifest.write_text('{"Modules": []}\n')
+    assert result_cache.load(key, RULES) is None
+
+
+def test_a_dependency_unreadable_at_scan_time_is_always_a_miss(
+        cache_dir: Path, scanned: ScanResult) -> None:
+    key = key_of(scanned)
+    assert result_cache.store(key, cached_scan(scanned), [("/", "unreadable")])
+    assert result_cache.load(key, RULES) is None
+
+
 def test_a_corrupted_truncated_or_emptied_entry_is_a_miss(cache_dir: Path,
                                                           scanned: ScanResult) -> None:
     key = key_of(scanned)
@@ -246,7 +277,8 @@ def test_a_sealed_entry_with_wrong_data_is_still_a_miss(cache_dir: Path) -> None
     entry = entry_path(cache_dir, key)
     good = json.loads(entry.read_bytes()[len(result_cache.FORMAT) + 1 + 64 + 32:])
     assert result_cache.load(key, RULES) is not None
-    for field, value in (("outcomes", [-1] + good["outcomes"][1:]),
+    # -1 would name the last string: a valid message, were negative indexes not refused.
+    for field, value in (("outcomes", [good["outcomes"][0], -1, *good["outcomes"][2:]]),
                          ("locations", [good["locations"][0], 3.0, good["locations"][2],
                                         *good["locations"][3:]]),
                          ("resources", good["resources"][:-1]),
