@@ -59,8 +59,10 @@ class TerraformContext:
             key = _literal_key(name)  # a name of another type (a list) names nothing
             if key is not None:
                 candidates += by_literal.get(key, ())
+        if not candidates:  # most resources are configured by none of a kind
+            return []
         # Declaration order, as a scan of every block would give; a block once.
-        ordered = sorted(dict(candidates).items())
+        ordered = candidates if len(candidates) == 1 else sorted(dict(candidates).items())
         return [block for _, block in ordered
                 if not isinstance(block.config.get(argument), ResourceRef)
                 or _same_instance(block.config.get(argument), target)]
