@@ -188,8 +188,8 @@ def store(key: str, scan: CachedScan, dependencies: list[tuple[str, str]]) -> bo
     try:
         with _collector_paused():
             payload = _encode(key, scan, dependencies)
-    except (TypeError, ValueError, AttributeError, RecursionError):
-        return False
+    except (TypeError, ValueError, AttributeError, KeyError, RecursionError):
+        return False  # a value this format does not hold: not cached, never an error
     written = cache.write_bytes(directory, _parts(key), _sealed(key, payload))
     if written:
         cache.prune(NAMESPACE, MAX_RESULT_ENTRIES)

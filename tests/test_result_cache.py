@@ -137,6 +137,17 @@ def test_a_fact_the_format_cannot_hold_is_not_stored(cache_dir: Path) -> None:
     assert result_cache.load("b" * 64, RULES) is None
 
 
+def test_a_suppressed_outcome_is_not_stored(cache_dir: Path) -> None:
+    """Exceptions (inline suppressions, waivers with dates) apply after the cache: an
+    outcome carrying one means the caller stored too late."""
+    stored = synthetic(())
+    stored.outcomes[0] = dataclasses.replace(stored.outcomes[0], suppression="waived")
+    assert not result_cache.store("b" * 64, stored, [])
+    stored.outcomes[0] = dataclasses.replace(stored.outcomes[0], suppression=None,
+                                             status="not a status")
+    assert not result_cache.store("b" * 64, stored, [])
+
+
 def test_the_key_covers_each_input_its_name_the_code_and_the_request(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     first, second = tmp_path / "a.tf", tmp_path / "b.tf"
