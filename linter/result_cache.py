@@ -285,7 +285,10 @@ def _encode(key: str, scan: CachedScan, dependencies: list[tuple[str, str]]) -> 
     strings: dict[str, int] = {}
     string = strings.setdefault  # the index of a string, added when new: one C call
     locations: dict[tuple[int, int, int], int] = {}
-    resources: dict[int, int] = {}  # by id(): outcomes share their resource's reference
+    resources: dict[tuple[int, ...], int] = {}
+    # By id() first: a scan's outcomes share their resource's reference (and those that
+    # came back from a worker process as copies are found by their content).
+    resources_seen: dict[int, int] = {}
     resource_table: list[int] = []
     facts: dict[str, int] = {}
     facts_by_repr: dict[str, int] = {}  # repr tells True from 1 and a tuple from a list
@@ -304,18 +307,20 @@ def _encode(key: str, scan: CachedScan, dependencies: list[tuple[str, str]]) -> 
         if outcome.suppression is not None:
             raise ValueError("a suppressed outcome: the policy applies after the cache")
         resource = outcome.resource
-        resource_index = resources.get(id(resource))
+        resource_index = resources_seen.get(id(resource))
         if resource_index is None:
-            resource_index = resources[id(resource)] = len(resources)
             place = resource.location
-            resource_table.extend((
-                string(resource.address, len(strings)), string(resource.source_type,
-                                                                len(strings)),
-                string(resource.source_format, len(strings)), string(resource.scope,
-                                                                     len(strings)),
-                string(resource.MODEL, len(strings)),
-                locations.setdefault((string(place.path, len(strings)), place.start_line,
-                                      place.end_line), len(locations))))
+            row = (string(resource.address, len(strings)),
+                   string(resource.source_type, len(strings)),
+                   string(resource.source_format, len(strings)),
+                   string(resource.scope, len(strings)), string(resource.MODEL, len(strings)),
+                   locations.setdefault((string(place.path, len(strings)), place.start_line,
+                                         place.end_line), len(locations)))
+            resource_index = resources.get(row)
+            if resource_index is None:
+                resource_index = resources[row] = len(resources)
+                resource_table.extend(row)
+            resources_seen[id(resource)] = resource_index
         place = outcome.location
         extend((string(outcome.rule.id, len(strings)), string(outcome.message, len(strings)),
                 string(outcome.attribute, len(strings)), string(outcome.element, len(strings)),
