@@ -9,9 +9,11 @@ outcomes, problems and counts) is stored under a key over everything it depends 
 - the request's digest, which the caller computes from the options (the rules loaded,
   frameworks, variables, limits, ...; `rules_digest` digests a rule list);
 - each input's path on disk, display path and the SHA-256 of its bytes.
-Files read outside the inputs (a module called from `../shared`) are recorded in the
-entry with their digest at the time of the scan and read again on load: one that changed
-or vanished is a miss.
+What the scan looked at outside the inputs (a module called from `../shared`, a file read
+by Terraform's `file()`, a module manifest or Chart.yaml that was there or not: see
+`Dependencies`) is recorded in the entry as it was then and looked at again on load:
+a file that changed or vanished, a folder that gained a file or a path that appeared is
+a miss.
 
 Entries follow the parse cache's security model. An entry decides what a scan reports,
 so it is data (JSON whose values are decoded into fixed classes by position; never a
@@ -163,6 +165,29 @@ def dependency_digest(path: str) -> str:
         return "absent" if not os.path.lexists(path) else "unreadable"
     listing = "\0".join(names).encode("utf-8", "surrogateescape")
     return "folder:" + hashlib.sha256(listing).hexdigest()
+
+
+class Dependencies:
+    """What one scan looked at outside its inputs, for `store`: module folders outside
+    the scan (their listing and files), a module manifest or Chart.yaml found or not,
+    files read by Terraform's file functions. The first look at a path is what counts:
+    the scan's result was made from it."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, str] = {}
+
+    def read(self, path: str | Path, data: bytes) -> None:
+        """A file the scan read: recorded by the bytes it got, not by what is there now."""
+        self._seen.setdefault(os.path.abspath(path), hashlib.sha256(data).hexdigest())
+
+    def looked_at(self, path: str | Path) -> None:
+        """A file, folder (its listing) or absent path whose state the scan used."""
+        where = os.path.abspath(path)
+        if where not in self._seen:
+            self._seen[where] = dependency_digest(where)
+
+    def items(self) -> list[tuple[str, str]]:
+        return sorted(self._seen.items())
 
 
 def _file_digest(path: str) -> bytes | None:

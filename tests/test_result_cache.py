@@ -233,6 +233,24 @@ def test_a_module_folder_that_gains_a_file_or_a_path_that_appears_is_a_miss(
     assert result_cache.load(key, RULES) is None
 
 
+def test_recorded_dependencies_are_what_the_scan_saw(cache_dir: Path, tmp_path: Path,
+                                                    scanned: ScanResult) -> None:
+    template = tmp_path / "policy.json.tpl"
+    template.write_text('{"Statement": []}\n')
+    seen = result_cache.Dependencies()
+    seen.read(template, b'{"Statement": [1]}\n')  # the bytes read then, not those now
+    seen.looked_at(tmp_path / "Chart.yaml")
+    seen.looked_at(tmp_path / "Chart.yaml")
+    assert seen.items() == [
+        (str(tmp_path / "Chart.yaml"), "absent"),
+        (str(template), hashlib.sha256(b'{"Statement": [1]}\n').hexdigest())]
+    key = key_of(scanned)
+    assert result_cache.store(key, cached_scan(scanned), seen.items())
+    assert result_cache.load(key, RULES) is None  # the template changed after the read
+    template.write_text('{"Statement": [1]}\n')
+    assert result_cache.load(key, RULES) is not None
+
+
 def test_a_dependency_unreadable_at_scan_time_is_always_a_miss(
         cache_dir: Path, scanned: ScanResult) -> None:
     key = key_of(scanned)
