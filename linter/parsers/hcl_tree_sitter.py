@@ -298,8 +298,17 @@ def _text(node: Any, source: bytes) -> str:
     return source[node.start_byte:node.end_byte].decode("utf-8", "surrogatepass")
 
 
+_QUOTES = ("quoted_template_start", "quoted_template_end")
+
+
 def _label(node: Any, source: bytes) -> str:
     """A quoted label as python-hcl2 reads it: its characters as written, escapes kept."""
+    count = node.named_child_count
+    if count in (2, 3):  # the quotes, and the text between them if any
+        first, last = node.named_child(0), node.named_child(count - 1)
+        if first.type == "quoted_template_start" and last.type == "quoted_template_end" \
+                and (count == 2 or node.named_child(1).type not in _QUOTES):
+            return source[first.end_byte:last.start_byte].decode("utf-8", "surrogatepass")
     quotes = [child for child in named(node)
               if child.type in ("quoted_template_start", "quoted_template_end")]
     if len(quotes) != 2:

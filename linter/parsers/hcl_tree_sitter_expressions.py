@@ -73,7 +73,7 @@ def _parts(node: Any) -> list[Any]:
 
 
 def _line(node: Any) -> int:
-    return int(node.start_point[0]) + 1
+    return node.start_point[0] + 1
 
 
 def _text(node: Any, source: bytes) -> str:
@@ -157,7 +157,8 @@ def _primary(node: Any, source: bytes, depth: int) -> hx.Expr:
     if kind == "variable_expr":
         return hx.Variable(line, _text(node, source))
     if kind == "literal_value":
-        return _literal(named(node)[0], source, depth)
+        return _literal(node.named_child(0) if node.named_child_count else named(node)[0],
+                        source, depth)
     if kind == "template_expr":
         inner = _only(node)
         if inner.type == "quoted_template":
@@ -294,14 +295,16 @@ def _call(node: Any, source: bytes, depth: int) -> hx.Expr:
     name = ""
     args: list[hx.Expr] = []
     expand = False
-    for child in named(node):
-        if child.type == "identifier":
+    for child in map(node.named_child, range(node.named_child_count)):
+        kind = child.type
+        if kind == "identifier":
             name = _text(child, source)
-        elif child.type == "function_arguments":
-            for argument in named(child):
-                if argument.type == "expression":
+        elif kind == "function_arguments":
+            for argument in map(child.named_child, range(child.named_child_count)):
+                argument_kind = argument.type
+                if argument_kind == "expression":
                     args.append(build_expression(argument, source, depth + 1))
-                elif argument.type == "ellipsis":
+                elif argument_kind == "ellipsis":
                     expand = True
     if name.count("::") not in (0, 2):
         raise Unsupported("function name")  # python-hcl2 reads only provider::ns::name
