@@ -58,6 +58,7 @@ class ExpressionsMixin:
     _isolated: bool
     _steps: int
     _depth: int
+    _dispatch: dict[type, Callable[[Any, Any], Any]]  # handlers(type(self))
 
     if TYPE_CHECKING:  # provided by ModuleScope and its other mixins
         def _traversal(self, expression: hx.Expr) -> Any: ...
@@ -79,7 +80,7 @@ class ExpressionsMixin:
         if self._depth >= MAX_EVALUATION_DEPTH:
             return LimitReached(f"expressions nested deeper than the limit of "
                                 f"{MAX_EVALUATION_DEPTH} (locals referring to locals?)")
-        handler = _handlers(type(self)).get(kind)
+        handler = self._dispatch.get(kind)
         if handler is None:
             return Unknown("expression is not evaluated")
         self._depth += 1
@@ -255,9 +256,9 @@ def resource_attribute(resource: ResourceRef, attribute: str) -> Any:
     return ResourceRef(resource.resource_type, resource.name, attribute, arguments)
 
 
-def _handlers(scope_class: type) -> dict[type, Callable[[Any, Any], Any]]:
-    """The methods of `scope_class` named in _HANDLERS, looked up once per class (not
-    once per evaluated node)."""
+def handlers(scope_class: type) -> dict[type, Callable[[Any, Any], Any]]:
+    """The methods of `scope_class` named in _HANDLERS by node kind, looked up once per
+    class (not once per evaluated node); a scope keeps them as `_dispatch`."""
     found = _HANDLER_METHODS.get(scope_class)
     if found is None:
         found = _HANDLER_METHODS[scope_class] = {

@@ -21,7 +21,7 @@ from typing import Any
 from linter.discover import FileProblem
 from linter.parsers import hcl_expressions as hx
 from linter.parsers.terraform import HclAttribute, HclBlock, TerraformFile
-from linter.resolve.hcl_evaluate import ExpressionsMixin, resource_attribute
+from linter.resolve.hcl_evaluate import ExpressionsMixin, handlers, resource_attribute
 from linter.resolve.hcl_for import IterationMixin
 from linter.resolve.hcl_templates import TemplatesMixin
 from linter.resolve.hcl_types import TypeSpec, convert, type_spec
@@ -161,6 +161,7 @@ class ModuleScope(ExpressionsMixin, InstancesMixin, IterationMixin, TemplatesMix
         self._isolated = False  # a templatefile() template: only its variables are bound
         self._steps = 0
         self._depth = 0
+        self._dispatch = handlers(type(self))
 
     def resolved_blocks(self) -> list[ResolvedBlock]:
         """Every resource and data source instance, then those of the module calls, in
