@@ -16,7 +16,7 @@ import pytest
 
 from linter.parsers import hcl_expressions as hx
 from linter.parsers import hcl_tree_sitter, terraform
-from linter.parsers.census import take_census
+from linter.parsers.census import likely_item_starts, take_census
 from linter.parsers.terraform import (
     TerraformSyntaxError,
     parse_expression,
@@ -295,3 +295,52 @@ def test_repeated_attributes_are_found_in_the_tree_as_in_the_census(
         monkeypatch.setattr(terraform, "CHUNK_CHARS", 1)
     assert _outcome(text, "main.tf", "tree-sitter") == expected
     assert _outcome(text, "t.tfvars", "tree-sitter") == _outcome(text, "t.tfvars", "python-hcl2")
+
+
+# Lines that start as top-level items do inside a heredoc or a comment: a run cut there
+# ends inside it, and the file is cut again at the census's top-level items.
+IN_RUNS = [
+    ('x = <<EOT\nfoo = 1\nbar "a" {\nEOT\nresource "a" "b" {\n  k = 1\n}\n', True),
+    # after the cut, `EOT` and the next block read as one block "EOT": the run before
+    # the cut still ends inside the heredoc
+    ('x = <<EOT\nfoo = 1\nEOT\nresource "a" "b" {\n}\n', True),
+    ('/* a comment\nresource "x" "y" {\n*/\nresource "a" "b" {\n  k = 1\n}\n', True),
+    ('a = 1\nresource "a" "b" {\n  k = <<-EOT\n    v\n    EOT\n}\nb = 2\n', False),
+]
+
+
+@pytest.mark.parametrize(("text", "census_needed"), IN_RUNS)
+def test_runs_cut_inside_an_item_are_cut_again_at_the_census_items(
+        text: str, census_needed: bool, monkeypatch: pytest.MonkeyPatch) -> None:
+    whole = _outcome(text, "main.tf", "tree-sitter")
+    censuses = []
+    monkeypatch.setattr(terraform, "take_census",
+                        lambda text: censuses.append(text) or take_census(text))
+    monkeypatch.setattr(terraform, "CHUNKED_PARSE_MIN_CHARS", -1)
+    monkeypatch.setattr(terraform, "CHUNK_CHARS", 1)
+    assert _outcome(text, "main.tf", "tree-sitter") == whole
+    assert len(censuses) == (1 if census_needed else 0)
+
+
+def test_a_run_ending_in_a_heredoc_is_read_by_tree_sitter(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # tree-sitter ends a heredoc only at a newline after its marker: a run cut before
+    # that newline was a syntax error, and a large file went whole to python-hcl2.
+    text = 'a = <<EOT\nv\nEOT\nresource "a" "b" {\n  k = <<-EOT\n    w\n    EOT\n}\nb = 1\n'
+    whole = _outcome(text, "main.tf", "tree-sitter")
+
+    def never(*args: Any) -> Any:
+        raise AssertionError("python-hcl2 must not run")
+
+    monkeypatch.setattr(terraform, "_read_with_python_hcl2", never)
+    monkeypatch.setattr(terraform, "take_census", never)
+    monkeypatch.setattr(terraform, "CHUNKED_PARSE_MIN_CHARS", -1)
+    monkeypatch.setattr(terraform, "CHUNK_CHARS", 1)
+    assert _outcome(text, "main.tf", "tree-sitter") == whole
+
+
+def test_likely_item_starts_are_lines_starting_as_items_at_their_first_column() -> None:
+    text = ('a = 1\nb {\n  c = 2\n}\n\nx = <<EOT\nfoo = 1\nEOT\nd "x" y {}\n'
+            'e == 1\nf => 2\n  g = 3\nh\n')
+    assert likely_item_starts(text) == [(2, 6), (6, 21), (7, 31), (9, 43)]
+    assert likely_item_starts("\nz = 1\r\nw = 2") == [(2, 1), (3, 8)]

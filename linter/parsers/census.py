@@ -74,6 +74,24 @@ def take_census(text: str) -> Census:
     return _Scanner(text).run()
 
 
+# A line that starts, at its first column, as a block or attribute does.
+_ITEM_LINE = re.compile(rf"^(?={_ITEM.pattern})", re.MULTILINE)
+
+
+def likely_item_starts(text: str) -> list[tuple[int, int]]:
+    """(line, offset) of the lines after the first that start, at their first column, as
+    a block (`type labels {`) or attribute (`name =`) does: most top-level items, in a
+    formatted file, found in one pass of a regular expression. A heredoc's or comment's
+    text may hold such a line too: only the full census knows."""
+    found: list[tuple[int, int]] = []
+    line, offset = 1, 0
+    for match in _ITEM_LINE.finditer(text, 1):
+        line += text.count("\n", offset, match.start())
+        offset = match.start()
+        found.append((line, offset))
+    return found
+
+
 def without_padded_heredoc_closings(text: str, census: Census) -> str:
     """The text with whitespace after each heredoc closing marker removed.
 

@@ -107,32 +107,29 @@ def _read_root(root: Any, source: bytes
     return blocks, attributes, body.repeated
 
 
-def parse_body_in_chunks(text: str, starts: list[int], chunk_bytes: int
+def parse_body_in_chunks(text: str, cuts: list[tuple[int, int]], chunk_bytes: int
                          ) -> tuple[list[HclBlock], dict[str, HclAttribute]]:
     """The same as parse_body, reading the file a few top-level items at a time.
 
     tree-sitter's tree takes about 80 bytes of memory per byte of source (240 MB for a
     3 MB file), held until the whole model is built; top-level items are independent, so
-    parsing runs of them (cut at the census's top-level item lines, each run padded with
-    the newlines before it so lines stay the file's) holds one run's tree at a time.
-    A run tree-sitter cannot read whole raises Unsupported, as for the whole file.
+    parsing runs of them (cut where top-level items start: `cuts`, (line, offset) of line
+    starts in order; each run padded with the newlines before it so lines stay the
+    file's) holds one run's tree at a time. A run tree-sitter cannot read whole raises
+    Unsupported, as for the whole file: so does a run cut inside an item, which ends
+    inside an unclosed construct (see terraform._read).
     """
-    total_lines = text.count("\n") + 1
-    cuts = sorted({line for line in starts if 1 < line <= total_lines})
     blocks: list[HclBlock] = []
     attributes: dict[str, HclAttribute] = {}
     repeated: list[Repeated] = []
     lost: list[tuple[str, int]] = []
     begin, begin_offset = 1, 0
-    line, offset = 1, 0  # a line start walked forward to each cut (no list of all lines)
-    for cut in [*cuts, total_lines + 1]:
-        if cut <= total_lines:
-            while line < cut:
-                offset = text.index("\n", offset) + 1
-                line += 1
-            if offset - begin_offset < chunk_bytes:
+    for line, offset in [*cuts, (0, len(text) + 1)]:
+        if line:
+            if line <= begin or offset - begin_offset < chunk_bytes:
                 continue
-            run = text[begin_offset:offset - 1]  # without the newline ending the run
+            # with the newline ending the run: a heredoc's closing marker needs it
+            run = text[begin_offset:offset]
         else:
             run = text[begin_offset:]
         chunk_blocks, chunk_attributes, chunk_repeated, chunk_lost = _read_held(
@@ -144,9 +141,21 @@ def parse_body_in_chunks(text: str, starts: list[int], chunk_bytes: int
             if name in attributes:
                 repeated.append((name, attributes[name].line, attribute.line))
             attributes[name] = attribute
-        begin, begin_offset = cut, offset
+        begin, begin_offset = line, offset
     _finish(blocks, attributes, sorted(repeated, key=lambda repeat: repeat[2]), lost)
     return blocks, attributes
+
+
+def line_starts(text: str, lines: list[int]) -> list[tuple[int, int]]:
+    """(line, offset) of the start of each of `lines` (sorted, distinct, past line 1)."""
+    found: list[tuple[int, int]] = []
+    line, offset = 1, 0  # a line start walked forward to each one (no list of all lines)
+    for wanted in lines:
+        while line < wanted:
+            offset = text.index("\n", offset) + 1
+            line += 1
+        found.append((line, offset))
+    return found
 
 
 def _finish(blocks: list[HclBlock], attributes: dict[str, HclAttribute],

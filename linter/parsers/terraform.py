@@ -16,7 +16,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from linter.parsers import hcl_expressions as hx
-from linter.parsers.census import Census, take_census, without_padded_heredoc_closings
+from linter.parsers.census import (
+    Census,
+    likely_item_starts,
+    take_census,
+    without_padded_heredoc_closings,
+)
 from linter.parsers.yaml_source import DocumentError, MarkedList, load_documents
 from linter.values import ConfigNode
 
@@ -106,8 +111,7 @@ def _read(text: str, parser: str, variables: bool = False
 
         try:
             if len(text) > CHUNKED_PARSE_MIN_CHARS:
-                starts = [item.line for item in take_census(text).items if item.depth == 0]
-                return hcl_tree_sitter.parse_body_in_chunks(text, starts, CHUNK_CHARS)
+                return _read_in_runs(text)
             return hcl_tree_sitter.parse_body(text)
         except hcl_tree_sitter.Unsupported:
             pass  # python-hcl2 gives the reference verdict
@@ -121,6 +125,26 @@ def _read(text: str, parser: str, variables: bool = False
     blocks, attributes = _read_with_python_hcl2(text, census, variables)
     hold_against_census(census, blocks, attributes)
     return blocks, attributes
+
+
+def _read_in_runs(text: str) -> tuple[list[HclBlock], dict[str, HclAttribute]]:
+    """A large file read by tree-sitter a run of top-level items at a time, cut where a
+    line starts as a top-level block or attribute does.
+
+    Such a line can also be inside an item (a heredoc's text): the run before that cut
+    then ends inside an unclosed heredoc, block, bracket or comment, which tree-sitter
+    reports as an error (Unsupported). The file is then cut again where the census of
+    its raw text finds top-level items (that takes as long as parsing the file).
+    """
+    from linter.parsers import hcl_tree_sitter
+
+    try:
+        return hcl_tree_sitter.parse_body_in_chunks(text, likely_item_starts(text), CHUNK_CHARS)
+    except hcl_tree_sitter.Unsupported:
+        pass
+    lines = sorted({item.line for item in take_census(text).items if item.depth == 0} - {1})
+    return hcl_tree_sitter.parse_body_in_chunks(
+        text, hcl_tree_sitter.line_starts(text, lines), CHUNK_CHARS)
 
 
 def _read_with_python_hcl2(text: str, census: Census, variables: bool
