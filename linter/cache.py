@@ -74,6 +74,11 @@ def refuse_inside(scanned: list[Path]) -> str | None:
     return _refused
 
 
+def refused() -> str | None:
+    """Why this run does not use the cache folder (see refuse_inside), or None."""
+    return _refused
+
+
 def placed_inside(directory: Path, scanned: Iterable[Path]) -> str | None:
     """Why the cache folder `directory` must not be used by a run that scans `scanned`
     (it is inside one of them or the git work tree around one, or that cannot be told),

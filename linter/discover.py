@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from linter import dependencies
 from linter.redaction import redact
 
 SKIPPED_DIRECTORIES = frozenset({
@@ -413,5 +414,10 @@ def _inside_quotes_or_comment(before: str) -> bool:
 def in_chart_templates(path: Path) -> bool:
     """True for a file under a `templates/` folder of a Helm chart (a Chart.yaml beside
     that folder)."""
-    return any(folder.name == "templates" and (folder.parent / "Chart.yaml").is_file()
-               for folder in path.absolute().parents)
+    for folder in path.absolute().parents:
+        if folder.name == "templates":
+            chart = folder.parent / "Chart.yaml"
+            dependencies.looked_at(chart)  # may lie outside the scan: a result depends on it
+            if chart.is_file():
+                return True
+    return False

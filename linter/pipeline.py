@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from linter import cache, pipeline_workers
+from linter import cache, dependencies, pipeline_workers
 from linter.discover import (
     DEFAULT_MAX_FILE_BYTES,
     FileProblem,
@@ -30,6 +30,7 @@ from linter.parsing import ParseJob, may_hold, parse_each, parse_stdin, prune_ca
 from linter.pipeline_adapt import bound_numbers as bound_numbers  # re-exported: tests use it
 from linter.pipeline_stream import ScanStream, count_skipped, framework_outcome
 from linter.resolve.variables import CommandLineVariables
+from linter.scan_cache import ScanCache, fill
 
 if TYPE_CHECKING:
     from linter.suppress import Policy
@@ -110,6 +111,32 @@ def scan(request: ScanRequest, policy: Policy | None = None) -> ScanResult:
         refused = cache.refuse_inside(request.paths)
         if refused is not None:
             result.problems.append(FileProblem("parse cache", refused, "warning"))
+    scan_cache = ScanCache.for_request(request, result.inputs)
+    first_problem, skipped_before = len(result.problems), dict(result.skipped)
+    cached = scan_cache.load(request)
+    if cached is not None:  # the same inputs, code, rules and options: the same result
+        fill(result, cached)
+    else:
+        with dependencies.recording(scan_cache.dependencies if scan_cache.key else None):
+            _parse_and_judge(files, request, result)
+        scan_cache.store(result, first_problem, skipped_before)
+    # Nothing judged means no outcome and no other problem: it goes last.
+    nothing = _nothing_judged(request, result, discovered, selected)
+    if nothing is not None:
+        result.problems.append(nothing)
+    if policy is not None:
+        if request.stdin_text is not None:
+            sources.append((None, "stdin"))
+        result.outcomes = policy.apply(result.outcomes, sources, request.stdin_text)
+    # The same problem found twice (two builders of one resource crashing alike) is
+    # reported once.
+    result.problems = list(dict.fromkeys(result.problems))
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _parse_and_judge(files: list[SourceFile], request: ScanRequest,
+                     result: ScanResult) -> None:
     stdin_outcome = None
     if request.stdin_text is not None:
         stdin_outcome = parse_stdin(request.stdin_text, request.stdin_format,
@@ -131,17 +158,7 @@ def scan(request: ScanRequest, policy: Policy | None = None) -> ScanResult:
         jobs = [_job(files[index], request) for index in order]
         for index, outcome in zip(order, parse_each(jobs, request.workers)):
             stream.add(index, framework_outcome(outcome, request, result))
-    stream.report_parse_problems()  # before deciding whether anything was judged
-    stream.finish(_nothing_judged(request, result, discovered, selected))
-    if policy is not None:
-        if request.stdin_text is not None:
-            sources.append((None, "stdin"))
-        result.outcomes = policy.apply(result.outcomes, sources, request.stdin_text)
-    # The same problem found twice (two builders of one resource crashing alike) is
-    # reported once.
-    result.problems = list(dict.fromkeys(result.problems))
-    result.seconds = time.perf_counter() - started
-    return result
+    stream.finish()
 
 
 # A scan with fewer Terraform files than this is judged as a whole (holding every parse

@@ -235,7 +235,7 @@ class ScanStream:
             self.parse_problems, key=lambda item: item[0]))
         self.parse_problems = []
 
-    def finish(self, nothing: FileProblem | None) -> None:
+    def finish(self) -> None:
         """Judge what is left and fill the result in a whole-tree scan's order."""
         self.judge_rest()
         # The roots' order of a whole-tree scan: an unlinked folder calls nothing, so its
@@ -245,8 +245,6 @@ class ScanStream:
         self.held = defaultdict(list)
         result = self.result
         self.report_parse_problems()
-        if nothing is not None:
-            result.problems.append(nothing)
         buckets = [self.roots[folder] for folder in order if folder in self.roots]
         buckets.append(([], self.library_problems))
         buckets.append(self.whole_bucket)

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from linter import dependencies
 from linter.discover import FileProblem
 from linter.engine import Outcome, Rule
 
@@ -191,7 +192,7 @@ def _alone(function: Callable[[_Work], _Done], work: _Work) -> _Done | None:
 
     with ProcessPoolExecutor(max_workers=1, mp_context=_process_context()) as pool:
         try:
-            return pool.submit(function, work).result()
+            return _merged(pool.submit(_recorded, function, work).result())
         except Exception:
             return None
 
@@ -210,17 +211,17 @@ def _in_processes(items: list[_Work], function: Callable[[_Work], _Done], worker
     _rules_by_id.update((rule.id, rule) for rule in _state["request"].rules)
     position = 0
     while position < len(items):
-        pending: list[tuple[_Work, Future[_Done]]] = []
-        broken: list[tuple[_Work, Future[_Done] | None]] = []
+        pending: list[tuple[_Work, Future[Any]]] = []
+        broken: list[tuple[_Work, Future[Any] | None]] = []
         with ProcessPoolExecutor(max_workers=workers, mp_context=_process_context()) as pool:
             for item in items[position:]:
                 try:
-                    pending.append((item, pool.submit(function, item)))
+                    pending.append((item, pool.submit(_recorded, function, item)))
                 except Exception:  # broken while submitting: the rest go to a fresh pool
                     break
             for index, (_, future) in enumerate(pending):
                 try:
-                    done = future.result()
+                    done = _merged(future.result())
                 except Exception:  # BrokenProcessPool: a worker died with this item
                     broken = list(pending[index:])
                     break
@@ -237,8 +238,26 @@ def _in_processes(items: list[_Work], function: Callable[[_Work], _Done], worker
                 yield from again_alone(item)
 
 
-def _result_of(future: Future[_Done] | None) -> _Done | None:
+def _result_of(future: Future[Any] | None) -> Any:
     if future is None or not future.done() or future.cancelled() \
             or future.exception() is not None:
         return None
-    return future.result()
+    return _merged(future.result())
+
+
+def _recorded(function: Callable[[_Work], _Done], work: _Work
+              ) -> tuple[_Done, list[tuple[str, str]]]:
+    """In a worker: `function(work)`, and the paths it looked at outside the inputs
+    (linter.dependencies) when the parent records them, for the parent's recorder."""
+    if not dependencies.is_recording():
+        return function(work), []
+    recorder = dependencies.Dependencies()
+    with dependencies.recording(recorder):
+        done = function(work)
+    return done, recorder.items()
+
+
+def _merged(returned: tuple[_Done, list[tuple[str, str]]]) -> _Done:
+    done, looked_at = returned
+    dependencies.merge(looked_at)
+    return done

@@ -42,6 +42,9 @@ from typing import Any
 
 from linter import __version__, cache
 from linter.conditions import Status
+from linter.dependencies import Dependencies as Dependencies  # re-exported
+from linter.dependencies import dependency_digest
+from linter.dependencies import file_digest as _file_digest
 from linter.discover import DEBUG_VARIABLE, FileProblem
 from linter.engine import Outcome, Rule, catalogue_directory, condition_leaves
 from linter.models.base import ResourceRef, SourceLocation
@@ -151,53 +154,6 @@ def scan_key(fingerprint: bytes, request_digest: bytes,
     return digest.hexdigest()
 
 
-def dependency_digest(path: str) -> str:
-    """What a scan saw at `path` outside its inputs, as store records it and load checks
-    it: a file's SHA-256 (hex), a folder's listing (`folder:` and the SHA-256 of its sorted
-    names: a module folder gains a file), or `absent` (a module folder or manifest that
-    did not exist then, and may be created later)."""
-    content = _file_digest(path)
-    if content is not None:
-        return content.hex()
-    try:
-        names = sorted(os.listdir(path))
-    except OSError:
-        return "absent" if not os.path.lexists(path) else "unreadable"
-    listing = "\0".join(names).encode("utf-8", "surrogateescape")
-    return "folder:" + hashlib.sha256(listing).hexdigest()
-
-
-class Dependencies:
-    """What one scan looked at outside its inputs, for `store`: module folders outside
-    the scan (their listing and files), a module manifest or Chart.yaml found or not,
-    files read by Terraform's file functions. The first look at a path is what counts:
-    the scan's result was made from it."""
-
-    def __init__(self) -> None:
-        self._seen: dict[str, str] = {}
-
-    def read(self, path: str | Path, data: bytes) -> None:
-        """A file the scan read: recorded by the bytes it got, not by what is there now."""
-        self._seen.setdefault(os.path.abspath(path), hashlib.sha256(data).hexdigest())
-
-    def looked_at(self, path: str | Path) -> None:
-        """A file, folder (its listing) or absent path whose state the scan used."""
-        where = os.path.abspath(path)
-        if where not in self._seen:
-            self._seen[where] = dependency_digest(where)
-
-    def items(self) -> list[tuple[str, str]]:
-        return sorted(self._seen.items())
-
-
-def _file_digest(path: str) -> bytes | None:
-    try:
-        with open(path, "rb") as source:
-            return hashlib.sha256(source.read()).digest()
-    except OSError:
-        return None
-
-
 # --- entries ---------------------------------------------------------------------------
 
 
@@ -255,8 +211,7 @@ def _collector_paused() -> Iterator[None]:
 
 def _folder() -> Path | None:
     directory = cache.cache_directory()
-    # cache._refused: set by cache.refuse_inside for this run's scanned paths.
-    if directory is None or getattr(cache, "_refused", None) is not None \
+    if directory is None or cache.refused() is not None \
             or not hasattr(os, "getuid"):
         return None
     return directory

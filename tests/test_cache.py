@@ -36,6 +36,8 @@ EXAMPLES = REPOSITORY / "examples" / "dermatology-practice"
 def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     directory = tmp_path / "cache"
     monkeypatch.setenv("EPHI_LINT_CACHE_DIR", str(directory))
+    # These tests are about parse results: a stored scan result would skip parsing.
+    monkeypatch.setenv("EPHI_LINT_RESULT_CACHE", "off")
     yield directory
     cache.refuse_inside([])  # a refusal must not outlive its test in this process
 

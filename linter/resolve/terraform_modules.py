@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from linter import dependencies
 from linter.discover import DEFAULT_MAX_FILE_BYTES, FileProblem, read_text
 from linter.parsers.hcl_expressions import Literal
 from linter.parsers.terraform import (
@@ -334,6 +335,7 @@ class ModuleLibrary:
     def _read_directory(self, directory: str) -> list[TerraformFile] | None:
         """A module directory outside the scan (`../modules/x`, `.terraform/modules/x`)."""
         on_disk = self.root / directory
+        dependencies.looked_at(on_disk)  # its listing: a cached result needs it unchanged
         if not on_disk.is_dir():
             return None
         files = []
@@ -342,6 +344,7 @@ class ModuleLibrary:
             if not path.is_file() or not lower.endswith((".tf", ".tf.json")):
                 continue
             shown = posixpath.join(directory, path.name)
+            dependencies.looked_at(path)
             try:
                 text = read_text(path, self.max_file_bytes)
                 parser = parse_json if lower.endswith(".json") else parse_hcl
@@ -357,6 +360,7 @@ class ModuleLibrary:
         if root_dir not in self._manifests:
             entries: dict[str, str] = {}
             path = self.root / root_dir / ".terraform" / "modules" / "modules.json"
+            dependencies.looked_at(path)
             if path.is_file():
                 try:
                     data = json.loads(read_text(path, self.max_file_bytes))

@@ -16,6 +16,7 @@ import re
 import stat
 from typing import Any
 
+from linter import dependencies
 from linter.resolve.functions.base import (
     MAX_BYTES,
     MAX_ELEMENTS,
@@ -68,6 +69,7 @@ def resolve(context: CallContext, path_value: Any) -> str:
 
 
 def _file_status(real: str, shown: str) -> os.stat_result | None:
+    dependencies.looked_at(real)  # a result made from it is stale once it changes
     try:
         return os.stat(real)
     except FileNotFoundError:
@@ -173,11 +175,13 @@ def _fileset(context: CallContext, path: Any, pattern: Any) -> list[str]:
     text = as_string(pattern, "pattern")
     matcher = _glob_regex(text[2:] if text.startswith("./") else text)
     if not os.path.isdir(folder):
+        dependencies.looked_at(folder)
         return []
     boundary = os.path.realpath(context.base_dir or folder)
     found, visited = [], 0
     for current, folders, files in os.walk(folder):
         folders.sort()
+        dependencies.looked_at(current)  # a file added here may match
         visited += len(folders) + len(files)
         if visited > MAX_ELEMENTS:
             raise NotEvaluated(f"the folder has more than the {MAX_ELEMENTS:,}-entry limit")

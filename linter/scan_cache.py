@@ -1,0 +1,105 @@
+"""Where a scan meets the result cache (linter.result_cache): whether a scan may use it,
+its key, and what of a result is stored and given back.
+
+Only what parsing and judging produce is cached: the outcomes before any suppression or
+waiver (the policy is applied on every run: a waiver expires by date), the problems
+found after discovery, the counts, and the files --framework left out once parsed.
+Discovery runs every time, so the inputs, .gitignore and --skip-path counts are always
+fresh. Not cached: with EPHI_LINT_RESULT_CACHE=off, standard input, pre-commit's
+changed-files runs (a different set of files each commit; hashing the code would cost
+more than the cache saves), and a scan whose inputs changed while it ran (their size or
+modification time moved).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from linter import cache, result_cache
+from linter.dependencies import Dependencies
+
+if TYPE_CHECKING:
+    from linter.pipeline import ScanRequest, ScanResult
+
+_ENVIRONMENT_PREFIX = "TF_VAR_"
+# `off` keeps the parse cache but not results (debugging, or timing the parse cache).
+RESULT_CACHE_VARIABLE = "EPHI_LINT_RESULT_CACHE"
+
+
+@dataclass
+class ScanCache:
+    key: str | None
+    inputs: list[tuple[Path, str]]
+    stats: list[tuple[int, int] | None] = field(default_factory=list)
+    dependencies: Dependencies = field(default_factory=Dependencies)
+
+    @classmethod
+    def for_request(cls, request: ScanRequest, inputs: list[tuple[Path, str]]) -> ScanCache:
+        """The cache of this scan; its key is None when the scan is not cached."""
+        if request.stdin_text is not None or request.changed_files or not request.paths \
+                or os.environ.get(RESULT_CACHE_VARIABLE) == "off" \
+                or cache.cache_directory() is None or cache.refused() is not None:
+            return cls(None, inputs)
+        stats = [_stat(path) for path, _ in inputs]
+        key = result_cache.scan_key(result_cache.code_fingerprint(), _request_digest(request),
+                                    inputs)
+        return cls(key, inputs, stats)
+
+    def load(self, request: ScanRequest) -> result_cache.CachedScan | None:
+        return None if self.key is None else result_cache.load(self.key, request.rules)
+
+    def store(self, result: ScanResult, first_problem: int,
+              skipped_before: dict[str, int]) -> bool:
+        """Store what the scan added to `result` after discovery: problems from index
+        `first_problem` on, the skipped counts beyond `skipped_before`."""
+        if self.key is None or [_stat(path) for path, _ in self.inputs] != self.stats:
+            return False
+        skipped = {reason: count - skipped_before.get(reason, 0)
+                   for reason, count in result.skipped.items()
+                   if count != skipped_before.get(reason, 0)}
+        scan = result_cache.CachedScan(
+            outcomes=result.outcomes, problems=result.problems[first_problem:],
+            files_scanned=result.files_scanned, files_unrecognised=result.files_unrecognised,
+            resources=result.resources, skipped=skipped)
+        return result_cache.store(self.key, scan, self.dependencies.items())
+
+
+def fill(result: ScanResult, cached: result_cache.CachedScan) -> None:
+    """A scan result from a stored one, after this run's discovery."""
+    result.outcomes = cached.outcomes
+    result.problems.extend(cached.problems)
+    result.files_scanned = cached.files_scanned
+    result.files_unrecognised = cached.files_unrecognised
+    result.resources = cached.resources
+    for reason, count in cached.skipped.items():
+        result.skipped[reason] = result.skipped.get(reason, 0) + count
+
+
+def _stat(path: Path) -> tuple[int, int] | None:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return status.st_size, status.st_mtime_ns
+
+
+def _request_digest(request: ScanRequest) -> bytes:
+    """Everything of the request that can change a result besides the inputs: the rules,
+    limits, formats, variables (command line and TF_VAR_ environment), CloudFormation
+    parameters, the scanned paths and root."""
+    environment = sorted((name, value) for name, value in request.environment.items()
+                         if name.startswith(_ENVIRONMENT_PREFIX))
+    described: list[Any] = [
+        [str(path) for path in request.paths], str(request.root), request.max_file_bytes,
+        sorted(request.frameworks) if request.frameworks is not None else None,
+        repr(request.command_line_variables), environment,
+        json.dumps(request.cloudformation_parameters, sort_keys=True, default=repr),
+        request.changed_files, request.sharded]
+    digest = hashlib.sha256(result_cache.rules_digest(request.rules))
+    digest.update(json.dumps(described, default=repr).encode("utf-8", "surrogateescape"))
+    return digest.digest()
