@@ -29,7 +29,7 @@ from linter.parsers.hcl_tree_sitter_expressions import (
 if TYPE_CHECKING:
     from linter.parsers.terraform import HclAttribute, HclBlock
 
-__all__ = ["Unread", "Unsupported", "parse_body", "parse_body_in_chunks",
+__all__ = ["Unread", "Unsupported", "line_starts", "parse_body", "parse_body_in_chunks",
            "parse_body_node", "parse_tree", "read_body"]
 
 # (name, line of its first definition, line written again), in the order of the file.
