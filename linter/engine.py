@@ -9,13 +9,13 @@ import pkgutil
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
 from linter import catalogue
 from linter.checks import registry as check_registry
-from linter.conditions import Status, Verdict, evaluate
+from linter.conditions import Judge, Status, Verdict, compile_condition
 from linter.discover import crash_summary
 from linter.models.base import Element, Field, Resource, ResourceRef, SourceLocation
 from linter.redaction import redact
@@ -64,7 +64,7 @@ class Rule:
         return self.id.split("-")[0]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True, init=False)
 class Outcome:
     rule: Rule
     # The judged resource's name and place; the model itself only where linter.live.drift
@@ -82,9 +82,23 @@ class Outcome:
     # coverage figures in JSON and SARIF.
     facts: tuple[tuple[str, Any], ...] = ()
 
-    def __post_init__(self) -> None:
+    def __init__(self, rule: Rule, resource: ResourceRef | Resource, status: Status,
+                 message: str, location: SourceLocation, attribute: str, element: str = "",
+                 suppression: Any = None, facts: tuple[tuple[str, Any], ...] = ()) -> None:
+        # Slots set directly: a large scan keeps a hundred thousand outcomes until the
+        # report (slots halve their size), and the frozen dataclass's own __init__ took
+        # three times as long.
+        _set = object.__setattr__
+        _set(self, "rule", rule)
+        _set(self, "resource", resource)
+        _set(self, "status", status)
         # Messages quote scanned values: credentials in them never reach an output.
-        object.__setattr__(self, "message", redact(self.message))
+        _set(self, "message", redact(message))
+        _set(self, "location", location)
+        _set(self, "attribute", attribute)
+        _set(self, "element", element)
+        _set(self, "suppression", suppression)
+        _set(self, "facts", facts)
 
     @property
     def fingerprint(self) -> str:
@@ -274,6 +288,15 @@ _LIVE_FORMAT = "aws"  # linter.adapters.aws_live.SOURCE_FORMAT, without importin
 _DRIFT_CATEGORY = "drift"
 
 
+class _Judged(NamedTuple):
+    """A rule as the Evaluator applies it: its conditions compiled once."""
+
+    rule: Rule
+    when: Judge | None
+    condition: Judge
+    keeps_model: bool  # its outcomes hold the model (see _DRIFT_CATEGORY)
+
+
 class Evaluator:
     """Judges models with rules. Outcomes name their resource by a ResourceRef, so the
     models can be freed once judged; `keep_models` puts the model itself in each outcome,
@@ -282,70 +305,76 @@ class Evaluator:
     def __init__(self, rules: list[Rule], *, keep_models: bool = False) -> None:
         self.rules = rules
         self.keep_models = keep_models
-        self._by_model: dict[str, list[Rule]] = {}
+        self._by_model: dict[str, list[_Judged]] = {}
         for rule in rules:
+            judged = _Judged(rule, compile_condition(rule.when) if rule.when else None,
+                             compile_condition(rule.condition),
+                             rule.category == _DRIFT_CATEGORY)
             for model in rule.models:
-                self._by_model.setdefault(model, []).append(rule)
+                self._by_model.setdefault(model, []).append(judged)
 
     def evaluate(self, resources: list[Resource]) -> list[Outcome]:
         outcomes: list[Outcome] = []
         for resource in resources:
-            rules = self._by_model.get(resource.MODEL, ())
+            rules = self._by_model.get(resource.MODEL)
             if not rules:
                 continue
             ref = resource.ref()
             kept = self.keep_models or resource.source_format == _LIVE_FORMAT
-            for rule in rules:
-                named = resource if kept or rule.category == _DRIFT_CATEGORY else ref
-                outcomes.extend(self._judge(rule, resource, named))
+            for judged in rules:
+                named = resource if kept or judged.keeps_model else ref
+                if judged.rule.each:
+                    for element in getattr(resource, judged.rule.each):
+                        self._judge(judged, resource, named, element, element, outcomes)
+                else:
+                    self._judge(judged, resource, named, resource, None, outcomes)
         return outcomes
 
-    def _judge(self, rule: Rule, resource: Resource,
-               named: ResourceRef | Resource) -> list[Outcome]:
-        subjects: list[tuple[Any, Element | None]]
-        if rule.each:
-            subjects = [(element, element) for element in getattr(resource, rule.each)]
-        else:
-            subjects = [(resource, None)]
-        outcomes = []
-        for subject, element in subjects:
-            try:
-                outcome = self._judge_one(rule, resource, named, subject, element)
-            except Exception as error:  # a crashing rule is an ERROR outcome, never a pass
-                outcome = Outcome(rule, named, Status.ERROR,
-                                  f"rule {rule.id} failed on {resource.address}: internal "
-                                  f"error ({crash_summary(error)})", resource.location, "")
-            if outcome is not None:
-                outcomes.append(outcome)
-        return outcomes
+    def _judge(self, judged: _Judged, resource: Resource, named: ResourceRef | Resource,
+               subject: Any, element: Element | None, outcomes: list[Outcome]) -> None:
+        """Appends the rule's outcome on the subject (the resource, or one element), if
+        the rule applies to it."""
+        try:
+            if judged.when is not None:
+                applies = judged.when(subject)
+                if applies.status is Status.FAIL:
+                    return
+                if applies.status is not Status.UNKNOWN:
+                    applies = judged.condition(subject)
+            else:
+                applies = judged.condition(subject)
+            outcome = _outcome(judged.rule, resource, named, element, applies)
+        except Exception as error:  # a crashing rule is an ERROR outcome, never a pass
+            rule = judged.rule
+            outcome = Outcome(rule, named, Status.ERROR,
+                              f"rule {rule.id} failed on {resource.address}: internal "
+                              f"error ({crash_summary(error)})", resource.location, "")
+        outcomes.append(outcome)
 
-    def _judge_one(self, rule: Rule, resource: Resource, named: ResourceRef | Resource,
-                   subject: Any, element: Element | None) -> Outcome | None:
-        if rule.when:
-            applies = evaluate(rule.when, subject)
-            if applies.status is Status.FAIL:
-                return None
-            if applies.status is Status.UNKNOWN:
-                return self._outcome(rule, resource, named, element, applies)
-        return self._outcome(rule, resource, named, element, evaluate(rule.condition, subject))
 
-    @staticmethod
-    def _outcome(rule: Rule, resource: Resource, named: ResourceRef | Resource,
-                 element: Element | None, verdict: Verdict) -> Outcome:
-        field: Field | None = verdict.field
-        line = (field.line if field and field.line else
-                element.line if element else resource.location.start_line)
-        path = field.path if field and field.path else resource.location.path
-        location = SourceLocation(path, line,
-                                  line if line != resource.location.start_line or element
-                                  else resource.location.end_line)
-        subject = f"{resource.address} {element.label}" if element else resource.address
-        if verdict.status is Status.UNKNOWN:
-            message = f"{rule.title}: cannot be decided for {subject}: {verdict.detail}"
-        elif verdict.status is Status.PASS:
-            message = f"{subject}: {verdict.detail}" if verdict.detail else subject
-        else:
-            message = f"{rule.message.format(resource=subject)}: {verdict.detail}"
-        return Outcome(rule, named, verdict.status, message, location,
-                       field.attribute if field else "", element.label if element else "",
-                       facts=verdict.facts)
+def _outcome(rule: Rule, resource: Resource, named: ResourceRef | Resource,
+             element: Element | None, verdict: Verdict) -> Outcome:
+    field: Field | None = verdict.field
+    place = resource.location
+    if element is not None:
+        line = field.line if field is not None and field.line else element.line
+        subject = f"{resource.address} {element.label}"
+    else:
+        line = field.line if field is not None and field.line else place.start_line
+        subject = resource.address
+    path = field.path if field is not None and field.path else place.path
+    if element is None and line == place.start_line and path == place.path:
+        location = place  # the resource itself: its whole block
+    else:
+        location = SourceLocation(path, line, line if line != place.start_line or element
+                                  else place.end_line)
+    status = verdict.status
+    if status is Status.UNKNOWN:
+        message = f"{rule.title}: cannot be decided for {subject}: {verdict.detail}"
+    elif status is Status.PASS:
+        message = f"{subject}: {verdict.detail}" if verdict.detail else subject
+    else:
+        message = f"{rule.message.format(resource=subject)}: {verdict.detail}"
+    return Outcome(rule, named, status, message, location,
+                   field.attribute if field is not None else "",
+                   element.label if element is not None else "", facts=verdict.facts)
