@@ -64,7 +64,7 @@ class Rule:
         return self.id.split("-")[0]
 
 
-@dataclass(frozen=True, slots=True, init=False)
+@dataclass(frozen=True, init=False)
 class Outcome:
     rule: Rule
     # The judged resource's name and place; the model itself only where linter.live.drift
@@ -85,20 +85,21 @@ class Outcome:
     def __init__(self, rule: Rule, resource: ResourceRef | Resource, status: Status,
                  message: str, location: SourceLocation, attribute: str, element: str = "",
                  suppression: Any = None, facts: tuple[tuple[str, Any], ...] = ()) -> None:
-        # Slots set directly: a large scan keeps a hundred thousand outcomes until the
-        # report (slots halve their size), and the frozen dataclass's own __init__ took
-        # three times as long.
-        _set = object.__setattr__
-        _set(self, "rule", rule)
-        _set(self, "resource", resource)
-        _set(self, "status", status)
+        # Written into the instance's dict: a frozen dataclass's own __init__ sets each
+        # field through object.__setattr__, three times as long, and a large scan makes a
+        # hundred thousand outcomes. (linter.result_cache restores outcomes through
+        # __dict__ too, so Outcome keeps one rather than slots.)
+        values = self.__dict__
+        values["rule"] = rule
+        values["resource"] = resource
+        values["status"] = status
         # Messages quote scanned values: credentials in them never reach an output.
-        _set(self, "message", redact(message))
-        _set(self, "location", location)
-        _set(self, "attribute", attribute)
-        _set(self, "element", element)
-        _set(self, "suppression", suppression)
-        _set(self, "facts", facts)
+        values["message"] = redact(message)
+        values["location"] = location
+        values["attribute"] = attribute
+        values["element"] = element
+        values["suppression"] = suppression
+        values["facts"] = facts
 
     @property
     def fingerprint(self) -> str:
