@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from linter.discover import FileProblem
@@ -57,8 +58,10 @@ class ResolvedBlock:
     # makes a finding's fingerprint unique when two roots call the same module.
     root_dir: str = ""
 
-    @property
+    @cached_property
     def address(self) -> str:
+        """Made once: adapters, findings and fingerprints each ask for it (the fields it
+        is made of are never changed)."""
         prefix = "data." if self.mode == "data" else ""
         local = f"{prefix}{self.type}.{self.name}{key_suffix(self.key)}"
         return f"{self.module_address}.{local}" if self.module_address else local
