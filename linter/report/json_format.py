@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Iterator
+from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from linter import __version__
@@ -12,13 +12,13 @@ from linter.conditions import Status
 from linter.engine import Outcome
 from linter.metrics import inventory_json
 from linter.report import ScanReport, tls13_coverage
+from linter.report.json_text import indented
 from linter.report.live_place import in_no_file, live_place
 
 
 class _Each(list):  # type: ignore[type-arg]
-    """A JSON array made item by item as the encoder reaches it, so the report never
-    holds every finding's record at once (json's indenting encoder, pure Python, reads
-    a list through len() and iteration only)."""
+    """A JSON array made item by item as render_chunks reaches it, so the report never
+    holds every finding's record at once."""
 
     def __init__(self, items: Any, make: Any) -> None:
         super().__init__()
@@ -37,10 +37,22 @@ def render(report: ScanReport) -> str:
 
 def render_chunks(report: ScanReport) -> Iterator[str]:
     """The JSON report as pieces of text, in order (large scans write them as they come:
-    a 20,000-file report is never one string)."""
+    a 20,000-file report is never one string): json.dumps(document, indent=2), with a
+    finding a piece."""
     document = _document(report)
-    yield from json.JSONEncoder(indent=2).iterencode(document)
-    yield "\n"
+    opening = "{\n  "
+    for key, value in document.items():
+        yield opening + encode_basestring_ascii(key) + ": "
+        opening = ",\n  "
+        if isinstance(value, _Each) and len(value):
+            item_opening = "[\n    "
+            for item in value:
+                yield item_opening + indented(item, 2)
+                item_opening = ",\n    "
+            yield "\n  ]"
+        else:
+            yield indented(value, 1)
+    yield "\n}\n"
 
 
 def _document(report: ScanReport) -> dict[str, Any]:
