@@ -15,6 +15,7 @@ from linter.suppress import Notice
 
 SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0"}
 _OPEN = (Status.FAIL, Status.UNKNOWN)
+_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}
 
 
 @dataclass
@@ -36,7 +37,18 @@ class ScanReport:
     checkov: list[dict[str, Any]] | None = None  # checkov_results.results_json(kept)
 
     def at_threshold(self, outcome: Outcome) -> bool:
-        return SEVERITIES.index(outcome.rule.severity) >= SEVERITIES.index(self.threshold)
+        return _RANK[outcome.rule.severity] >= _RANK[self.threshold]
+
+    def _memo(self, name: str, compute: Callable[[], list[Outcome]]) -> list[Outcome]:
+        """A list derived from the outcomes, made once while nothing it depends on
+        changed (the outputs ask for the findings several times; a CLI sets the baseline
+        or paths after making the report, which makes them anew)."""
+        outcomes = self.result.outcomes
+        key = (id(outcomes), len(outcomes), self.threshold, self.baseline, self.report_paths)
+        memo = self.__dict__.setdefault("_memos", {})
+        if name not in memo or memo[name][0] != key:
+            memo[name] = (key, compute())
+        return memo[name][1]
 
     def in_scope(self, outcome: Outcome) -> bool:
         return self.report_paths is None or outcome.location.path in self.report_paths \
@@ -56,15 +68,17 @@ class ScanReport:
     def findings(self) -> list[Outcome]:
         """Open FAIL and UNKNOWN outcomes at or above the threshold, in file and line order:
         neither suppressed nor in the baseline. These gate the exit code."""
-        return self._ordered([outcome for outcome in self.result.outcomes
-                              if self._shown(outcome) and outcome.suppression is None
-                              and outcome.fingerprint not in self.baseline])
+        return self._memo("findings", lambda: self._ordered([
+            outcome for outcome in self.result.outcomes
+            if self._shown(outcome) and outcome.suppression is None
+            and outcome.fingerprint not in self.baseline]))
 
     @property
     def suppressed(self) -> list[Outcome]:
         """Findings a justified exception covers: still reported, never dropped."""
-        return self._ordered([outcome for outcome in self.result.outcomes
-                              if self._shown(outcome) and outcome.suppression is not None])
+        return self._memo("suppressed", lambda: self._ordered([
+            outcome for outcome in self.result.outcomes
+            if self._shown(outcome) and outcome.suppression is not None]))
 
     @property
     def baselined(self) -> list[Outcome]:
