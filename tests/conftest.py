@@ -17,6 +17,10 @@ pytest_plugins = ("tests.live_server",)
 
 # Tests never write outside temporary folders: the validation cache goes to one too.
 os.environ.setdefault("EPHI_LINT_CACHE_DIR", tempfile.mkdtemp(prefix="ephi-lint-cache-"))
+# Scan results are not stored across tests: a test that patches the code (a builder that
+# crashes) and scans what another test scanned would read that test's result back. The
+# result cache's own tests (test_scan_cache.py, test_result_cache.py) switch it on.
+os.environ.setdefault("EPHI_LINT_RESULT_CACHE", "off")
 
 
 def run_cli(*args: str, cwd: Path | None = None, stdin: str | None = None,

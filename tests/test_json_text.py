@@ -22,7 +22,7 @@ EDGES: list[Any] = [
     {}, [], (), "", {"a": []}, {"a": {}}, [[]], [{}], None, True, False, 0, -1, 10 ** 40,
     0.1, -0.0, 1e100, 2.5e-8, float("nan"), float("inf"), -float("inf"),
     "quote \" backslash \\ newline \n tab \t nul \x00 é 😀 \ud800 \u2028",
-    {"nested": {"list": [1, [2, [3, {}]], {"x": None}], 1: "int key", True: "bool key",
+    {"nested": {"list": [1, [2, [3, {}]], {"x": None}], 7: "int key", True: "bool key",
                 None: "null key", 2.5: "float key"}},
     ("tuple", ("inner",)),
 ]

@@ -4,6 +4,7 @@ inside the inputs or outside them (a called module, a file read by file())."""
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -163,3 +164,22 @@ def test_a_cache_folder_inside_the_scanned_tree_is_not_used(
         assert not (root / ".cache" / "results").exists()
     finally:
         cache.refuse_inside([])
+
+
+def test_the_command_gives_the_same_report_from_a_stored_result(tmp_path: Path) -> None:
+    from tests.conftest import run_cli
+
+    environment = {"EPHI_LINT_CACHE_DIR": str(tmp_path / "cache"), "EPHI_LINT_RESULT_CACHE": ""}
+    reports = []
+    for run in ("first", "second"):
+        output = tmp_path / f"{run}.json"
+        completed = run_cli("scan", "examples", "--no-config", "-q", "-f", "json", "-o",
+                            str(output), env=environment)
+        assert completed.returncode == 1, completed.stderr
+        report = json.loads(output.read_text())
+        report["summary"].pop("seconds")
+        report.pop("provenance")  # times and the output path
+        reports.append(report)
+    assert (tmp_path / "cache" / "results").is_dir()
+    assert reports[0] == reports[1]
+    assert reports[0]["findings"]
