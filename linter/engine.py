@@ -281,21 +281,12 @@ def supported_formats(model: str) -> set[str]:
 # --- evaluation -----------------------------------------------------------------------
 
 
-# linter.live.drift reads models back from outcomes: a live scan's (linter.live.scan), and
-# the templates' through its probe rule (category drift). Until it asks for them with
-# keep_models, those outcomes keep their model; a live scan judges one account in one
-# process, and the drift rules and probe judge only ePHI stores.
-_LIVE_FORMAT = "aws"  # linter.adapters.aws_live.SOURCE_FORMAT, without importing the adapters
-_DRIFT_CATEGORY = "drift"
-
-
 class _Judged(NamedTuple):
     """A rule as the Evaluator applies it: its conditions compiled once."""
 
     rule: Rule
     when: Judge | None
     condition: Judge
-    keeps_model: bool  # its outcomes hold the model (see _DRIFT_CATEGORY)
 
 
 class Evaluator:
@@ -309,8 +300,7 @@ class Evaluator:
         self._by_model: dict[str, list[_Judged]] = {}
         for rule in rules:
             judged = _Judged(rule, compile_condition(rule.when) if rule.when else None,
-                             compile_condition(rule.condition),
-                             rule.category == _DRIFT_CATEGORY)
+                             compile_condition(rule.condition))
             for model in rule.models:
                 self._by_model.setdefault(model, []).append(judged)
 
@@ -320,10 +310,8 @@ class Evaluator:
             rules = self._by_model.get(resource.MODEL)
             if not rules:
                 continue
-            ref = resource.ref()
-            kept = self.keep_models or resource.source_format == _LIVE_FORMAT
+            named = resource if self.keep_models else resource.ref()
             for judged in rules:
-                named = resource if kept or judged.keeps_model else ref
                 if judged.rule.each:
                     for element in getattr(resource, judged.rule.each):
                         self._judge(judged, resource, named, element, element, outcomes)

@@ -60,6 +60,9 @@ class ScanRequest:
     path_filter: PathFilter | None = None
     # The formats judged (linter.parsing.FRAMEWORKS); None: all of them.
     frameworks: frozenset[str] | None = None
+    # Outcomes hold the judged model itself, not a reference (linter.live.drift reads the
+    # models back); such a scan's result is never stored.
+    keep_models: bool = False
 
 
 @dataclass

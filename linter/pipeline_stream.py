@@ -55,7 +55,7 @@ class ScanStream:
         self.request = request
         self.workers = workers  # processes to judge roots in (1: this one)
         self.result = result
-        self.evaluator = Evaluator(request.rules)
+        self.evaluator = Evaluator(request.rules, keep_models=request.keep_models)
         self.linked_folders = linked_folders
         self.whole_tree = whole_tree
         self.parse_problems: list[tuple[int, FileProblem]] = []

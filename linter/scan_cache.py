@@ -42,6 +42,7 @@ class ScanCache:
     def for_request(cls, request: ScanRequest, inputs: list[tuple[Path, str]]) -> ScanCache:
         """The cache of this scan; its key is None when the scan is not cached."""
         if request.stdin_text is not None or request.changed_files or not request.paths \
+                or request.keep_models \
                 or os.environ.get(RESULT_CACHE_VARIABLE) == "off" \
                 or cache.cache_directory() is None or cache.refused() is not None:
             return cls(None, inputs)

@@ -3,13 +3,11 @@ ClusterConfiguration read as the static Pods kubeadm writes, and hyperkube stati
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from linter import pipeline_stream
 from linter.adapters import collect_builders
 from linter.adapters.terraform import TerraformContext
 from linter.adapters.terraform.kubernetes_provider import BUILDERS as PROVIDER_BUILDERS
@@ -27,12 +25,9 @@ RULES = load_rules([catalogue_directory("rules")])
 
 def _models(tmp_path: Path, name: str, text: str) -> list[Any]:
     (tmp_path / name).write_text(text)
-    # Outcomes keep their model only when asked (and never from a stored result).
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(pipeline_stream, "Evaluator",
-                      functools.partial(Evaluator, keep_models=True))
-        patch.setenv("EPHI_LINT_RESULT_CACHE", "off")
-        result = scan(ScanRequest(paths=[tmp_path], root=tmp_path, workers=1, rules=RULES))
+    # Outcomes keep their model only when asked (and such a result is never stored).
+    result = scan(ScanRequest(paths=[tmp_path], root=tmp_path, workers=1, rules=RULES,
+                              keep_models=True))
     assert not result.errors, [problem.reason for problem in result.errors]
     # Every model is judged by some rule, so the outcomes name every model built.
     models: dict[int, Any] = {}

@@ -100,7 +100,7 @@ def _add_templates(declarations: Declarations, directory: Path, root: Path) -> N
     from linter.pipeline import ScanRequest, scan
 
     request = ScanRequest(paths=[directory], root=root, rules=[_probe_rule()],
-                          frameworks=frozenset({"cloudformation"}))
+                          frameworks=frozenset({"cloudformation"}), keep_models=True)
     result = scan(request)
     errors = [problem for problem in result.problems if problem.level == "error"]
     if errors:

@@ -308,7 +308,8 @@ def run_live_scan(request: LiveScanRequest, session: LiveSession | None = None
     # Threads finish in any order; outputs and messages must not depend on it.
     models.sort(key=lambda model: (model.location.path, model.address))
     models = relate_trails(models, _missing_stores(result, request))
-    result.outcomes = Evaluator(request.rules).evaluate(models)
+    # linter.live.drift reads the live models back from the outcomes.
+    result.outcomes = Evaluator(request.rules, keep_models=True).evaluate(models)
     result.resources = len(models)
     result.files_scanned = sum(1 for unit in result.units
                                if not unit.problem and not unit.skipped)
