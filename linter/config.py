@@ -12,6 +12,7 @@ import datetime
 import fnmatch
 import functools
 import hashlib
+import os
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -62,8 +63,14 @@ class Override:
 
 def _absolute(path: Path) -> str:
     """`path` made absolute against the working folder, as POSIX text (not resolved)."""
-    text = path.as_posix()
-    return text if text.startswith("/") else posixpath.join(Path.cwd().as_posix(), text)
+    return _absolute_in(path.as_posix(), os.getcwd())
+
+
+@functools.lru_cache(maxsize=256)
+def _absolute_in(text: str, working_folder: str) -> str:
+    # Cached: asked for every finding of a scan (Config.relative), with the same few paths.
+    return text if text.startswith("/") else posixpath.join(
+        PurePosixPath(working_folder).as_posix(), text)
 
 
 @dataclass(frozen=True)

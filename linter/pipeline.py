@@ -26,7 +26,7 @@ from linter.discover import (
     display_path,
 )
 from linter.engine import Outcome, Rule
-from linter.parsing import ParseJob, may_hold, parse_each, parse_stdin, prune_cache
+from linter.parsing import ParseJob, may_hold, parse_each, parse_stdin
 from linter.pipeline_adapt import bound_numbers as bound_numbers  # re-exported: tests use it
 from linter.pipeline_stream import ScanStream, count_skipped, framework_outcome
 from linter.resolve.variables import CommandLineVariables
@@ -246,12 +246,10 @@ def _parse_and_judge_in_workers(files: list[SourceFile], order: list[int], strea
     Documents go first, as in the stream order: a plan among them (JSON recognised by
     content) makes the scan hold all of its Terraform, judged as a whole."""
     request, result = stream.request, stream.result
-    stored = False
     documents = [(index, _job(files[index], request)) for index in order
                  if files[index].kind in _DOCUMENT_KINDS]
     for unit in pipeline_workers.judge_units(_units(documents), request, workers):
         stream.merge_unit(unit)
-        stored = stored or unit.stored
     terraform = [index for index in order if files[index].kind not in _DOCUMENT_KINDS]
 
     def parse_into_stream(indexes: list[int]) -> None:
@@ -280,9 +278,6 @@ def _parse_and_judge_in_workers(files: list[SourceFile], order: list[int], strea
                     (index, _job(files[index], request)))
         for unit in pipeline_workers.judge_units(_folder_units(by_folder), request, workers):
             stream.merge_unit(unit)
-            stored = stored or unit.stored
-    if stored:
-        prune_cache()
 
 
 def _units(entries: list[tuple[int, ParseJob]]) -> list[list[tuple[int, ParseJob]]]:

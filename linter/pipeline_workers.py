@@ -87,7 +87,6 @@ class UnitResult:
     files_unrecognised: int = 0
     resources: int = 0
     skipped: dict[str, int] = field(default_factory=dict)
-    stored: bool = False  # a parse result was newly cached (the parent prunes the cache)
 
 
 @dataclass
@@ -123,18 +122,15 @@ def _judge_unit(entries: list[tuple[int, ParseJob]]) -> UnitResult:
 
 def unit_stream_result(entries: list[tuple[int, ParseJob]], request: Any) -> UnitResult:
     """A unit judged by a ScanStream of its own (in a worker, or in the parent)."""
-    from linter.parsing import parse_one
+    from linter.parsing import parse_uncached
     from linter.pipeline import ScanResult
     from linter.pipeline_stream import ScanStream, framework_outcome
 
     result = ScanResult(rules=request.rules)
     stream = ScanStream(request, result, set(), whole_tree=False)
     stream.called = set()  # a unit's folders call none and are called by none
-    stored = False
     for index, job in entries:
-        outcome, newly_stored = parse_one(job)
-        stored = stored or newly_stored
-        stream.add(index, framework_outcome(outcome, request, result))
+        stream.add(index, framework_outcome(parse_uncached(job), request, result))
     plans, stream.plans = stream.plans, []
     stream.judge_rest()
     return UnitResult(
@@ -142,7 +138,7 @@ def unit_stream_result(entries: list[tuple[int, ParseJob]], request: Any) -> Uni
         library_problems=stream.library_problems, document_buckets=stream.document_buckets,
         pem_buckets=stream.pem_buckets, plans=plans, files_scanned=result.files_scanned,
         files_unrecognised=result.files_unrecognised, resources=result.resources,
-        skipped=dict(result.skipped), stored=stored)
+        skipped=dict(result.skipped))
 
 
 def _judge_unit_alone(entries: list[tuple[int, ParseJob]]) -> Iterator[UnitResult]:

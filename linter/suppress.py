@@ -46,7 +46,7 @@ from typing import Any
 
 from linter.conditions import Status
 from linter.config import Config, Waiver, path_matches, rule_matches
-from linter.discover import SourceFile, display_path, read_text
+from linter.discover import DEFAULT_MAX_FILE_BYTES, SourceFile, decode, display_path
 from linter.engine import Outcome
 from linter.redaction import redact
 
@@ -332,11 +332,10 @@ class Policy:
         texts = []
         for path, shown in sources:
             try:
-                text = (stdin_text or "") if path is None else read_text(path)
+                text = (stdin_text or "") if path is None else _text_with_markers(path)
             except ValueError:
                 continue  # the pipeline already reported why this file cannot be read
-            # "skip": checkov's `skip=` comments and the `skip` lists of Metadata.
-            if "ephi-lint:" in text or "skip" in text:
+            if text is not None and any(marker in text for marker in _MARKERS):
                 texts.append((shown, text))
         return texts
 
@@ -397,3 +396,25 @@ def checkov_skip_directives(texts: Sequence[tuple[str, str]], rules: Iterable[An
 def _is_json(path: str, text: str) -> bool:
     """JSON templates load in JSON mode (tabs are whitespace there, not in YAML)."""
     return path.lower().endswith(".json") or text.lstrip().startswith("{")
+
+
+# What a file must hold to carry a directive: "skip" for checkov's `skip=` comments and
+# the `skip` lists of CloudFormation Metadata.
+_MARKERS = ("ephi-lint:", "skip")
+_BYTE_MARKERS = tuple(marker.encode() for marker in _MARKERS)
+
+
+def _text_with_markers(path: Path) -> str | None:
+    """The file's text when it holds a marker, else None: most files hold none, and are
+    not decoded (a 20,000-file scan read every file a second time here). ValueError as
+    linter.discover.read_text raises it."""
+    try:
+        if path.stat().st_size > DEFAULT_MAX_FILE_BYTES:
+            raise ValueError("over the size limit")
+        with path.open("rb") as handle:
+            data = handle.read(DEFAULT_MAX_FILE_BYTES + 1)
+    except OSError as error:
+        raise ValueError(f"cannot read: {error.strerror or error}") from None
+    if not any(marker in data for marker in _BYTE_MARKERS):
+        return None
+    return decode(data)
