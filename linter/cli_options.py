@@ -118,7 +118,7 @@ def load_rules(rules_dirs: list[Path], include: list[str], exclude: list[str]) -
 
 def select_frameworks(selected: list[str], skipped: list[str]) -> frozenset[str] | None:
     """--framework / --skip-framework (repeatable or comma-separated); None: all."""
-    from linter.parsing import FRAMEWORKS
+    from linter.discover import FRAMEWORKS
 
     chosen, left_out = split_list(selected), split_list(skipped)
     for name in [*chosen, *left_out]:
@@ -144,6 +144,10 @@ def file_size_limit(mebibytes: float) -> int:
 
 def terraform_variables(files: list[Path], assignments: list[str]) -> Any:
     """--var-file and --var, in that order of precedence, as the resolver's top layers."""
+    if not files and not assignments:  # the parser is not needed (and not imported)
+        from linter.scan_variables import CommandLineVariables as Given
+
+        return Given([{}])
     from linter.discover import read_text
     from linter.parsers.terraform import TerraformSyntaxError, parse_variables_file
     from linter.resolve.variables import CommandLineVariables, command_line_layer

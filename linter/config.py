@@ -17,20 +17,29 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from linter.discover import CONFIG_NAMES, SourceFile
 
+if TYPE_CHECKING:
+    import yaml
 
-class _Loader(yaml.SafeLoader):
-    """Dates stay strings (`2026-13-01` must be a schema error with a line, not a crash)."""
 
+@functools.cache
+def _loader() -> type:
+    """PyYAML's safe loader, but dates stay strings (`2026-13-01` must be a schema error
+    with a line, not a crash). Made on first use: a run without a config file never
+    imports yaml."""
+    import yaml
 
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers
+                if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    return Loader
 
 
 class ConfigError(ValueError):
@@ -177,9 +186,11 @@ def find_config(paths: list[Path]) -> Path | None:
 
 
 def load_config(path: Path) -> Config:
+    import yaml
+
     try:
         text = path.read_text(encoding="utf-8")
-        node = yaml.compose(text, Loader=_Loader)
+        node = yaml.compose(text, Loader=_loader())
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path}: cannot read: {error}") from None
     except yaml.YAMLError as error:
@@ -189,7 +200,7 @@ def load_config(path: Path) -> Config:
                           f"{getattr(error, 'problem', None) or error}") from None
     if node is None:
         return Config(path=path)
-    data = _plain(_Loader(text).construct_document(node))
+    data = _plain(_loader()(text).construct_document(node))
     _validate(data, node, path)
     return _build(data, node, path)
 
@@ -241,6 +252,8 @@ def _dotted(keys: list[Any]) -> str:
 
 def _line_of(node: yaml.Node, keys: list[Any]) -> int:
     """The 1-based line of the value at `keys` (of its key, for a mapping entry)."""
+    import yaml
+
     line = node.start_mark.line + 1
     for key in keys:
         if isinstance(node, yaml.MappingNode):

@@ -366,6 +366,10 @@ def decode(data: bytes) -> str:
         raise ValueError(f"not UTF-8 text (invalid byte at offset {error.start})") from None
 
 
+# What --framework / --skip-framework select (linter.parsing). A plan is JSON recognised
+# by content, so it is told apart from CloudFormation and Kubernetes only once parsed.
+FRAMEWORKS = ("terraform", "cloudformation", "kubernetes", "tfplan", "pem")
+
 # A Go/Helm template action: `{{ .Values.x }}`, `{{- if`, `{{ include`, `{{ $x := ...}}`,
 # `{{/* comment */}}`. Not `{{resolve:...}}` (a CloudFormation dynamic reference) and
 # not `${{ ... }}` (GitHub Actions expressions): files holding those are plain YAML, and

@@ -11,8 +11,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
-import yaml
-
 from linter import catalogue
 from linter.checks import registry as check_registry
 from linter.conditions import Judge, Status, Verdict, compile_condition
@@ -20,11 +18,6 @@ from linter.discover import crash_summary
 from linter.models.base import Element, Field, Resource, ResourceRef, SourceLocation
 from linter.redaction import redact
 from linter.schemas import validator
-
-try:
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 PACKAGE_DIRECTORY = Path(__file__).parent
 SEVERITIES = ("low", "medium", "high", "critical")
@@ -193,8 +186,12 @@ def load_rule(path: Path) -> Rule:
 
 
 def _validated_data(path: Path, content: bytes) -> dict[str, Any]:
+    # Imported here: rules come from the compiled catalogue (JSON) on nearly every run.
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.load(content.decode("utf-8"), Loader=_Loader)
+        data = yaml.load(content.decode("utf-8"), Loader=loader)
     except (UnicodeDecodeError, yaml.YAMLError) as error:
         raise RuleError(f"{path}: cannot read rule file: {error}") from None
     errors = sorted(validator("rule").iter_errors(data),

@@ -9,10 +9,7 @@ kills its parser again is reported, as an error.
 
 from __future__ import annotations
 
-import functools
-import hashlib
 import os
-import sys
 from collections import deque
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
@@ -20,7 +17,9 @@ from typing import Any
 
 from linter import cache
 from linter.certificates import pem_blocks
+from linter.discover import FRAMEWORKS as FRAMEWORKS  # re-exported
 from linter.discover import FileProblem, in_chart_templates, looks_like_go_template, read_text
+from linter.parser_version import parser_fingerprint as parser_fingerprint  # re-exported
 from linter.parsers.documents import (
     ParsedDocuments,
     TemplateRejected,
@@ -50,7 +49,6 @@ PARALLEL_THRESHOLD = 128
 
 # What --framework / --skip-framework select. A plan is JSON recognised by content, so it
 # is told apart from CloudFormation and Kubernetes documents only once parsed.
-FRAMEWORKS = ("terraform", "cloudformation", "kubernetes", "tfplan", "pem")
 _FRAMEWORK_OF_KIND = {"terraform": "terraform", "terraform_json": "terraform",
                       "tfvars": "terraform", "pem": "pem"}
 _DOCUMENT_FRAMEWORKS = frozenset({"cloudformation", "kubernetes", "tfplan"})
@@ -192,54 +190,6 @@ def _is_outcome_of(stored: Any, display_path: str, kind: str) -> bool:
     entry, a value of the wrong shape) is a miss, and the file is parsed again."""
     return (type(stored) is tuple and len(stored) == 3 and stored[0] == display_path
             and stored[1] in (kind, "tfplan"))
-
-
-_PARSER_SOURCES = ("parsers", "values.py", "certificates.py", "discover.py", "parsing.py",
-                   "redaction.py", "parse_codec.py")
-# The distributions a parse result depends on, by their normalised names.
-_PARSER_DISTRIBUTIONS = ("python_hcl2", "lark", "pyyaml", "tree_sitter", "tree_sitter_hcl")
-# linter.parsers.terraform's choice of HCL parser (read here without importing it).
-_HCL_PARSER_VARIABLE = "EPHI_LINT_HCL_PARSER"
-
-
-def parser_fingerprint() -> bytes:
-    """What a parse result depends on besides the file: the parser code (an edited parser
-    misses the cache even before the version changes, as in a development checkout), the
-    versions of the parsing libraries, the HCL parser chosen, and the cache's codec."""
-    choice = os.environ.get(_HCL_PARSER_VARIABLE, "").strip()
-    return hashlib.sha256(_code_fingerprint() + choice.encode()).digest()
-
-
-@functools.cache
-def _code_fingerprint() -> bytes:
-    from linter.parse_codec import CODEC_VERSION
-
-    digest = hashlib.sha256(f"codec {CODEC_VERSION}; {_distribution_versions()}".encode())
-    package = Path(__file__).parent
-    for name in _PARSER_SOURCES:
-        target = package / name
-        for source in sorted(target.glob("*.py")) if target.is_dir() else [target]:
-            digest.update(source.name.encode() + b"\0" + source.read_bytes())
-    return digest.digest()
-
-
-def _distribution_versions() -> str:
-    """`name-version` of each installed parsing library, from the names of the
-    .dist-info folders on sys.path: one listing per folder, where importlib.metadata
-    would read every distribution's metadata (a pre-commit run counts milliseconds)."""
-    found: list[str] = []
-    for folder in sys.path:
-        try:
-            names = os.listdir(folder or ".")
-        except OSError:
-            continue
-        for name in names:
-            if name.endswith(".dist-info"):
-                project = name[:-len(".dist-info")].lower().replace("-", "_").replace(".", "_")
-                # "tree_sitter_1_2" is tree_sitter's; "tree_sitter_hcl_1_2" too (listed)
-                if any(project.startswith(f"{wanted}_") for wanted in _PARSER_DISTRIBUTIONS):
-                    found.append(name)
-    return " ".join(sorted(set(found)))
 
 
 def parse_stdin(text: str, input_format: str | None, max_file_bytes: int) -> ParseOutcome:

@@ -26,14 +26,23 @@ from linter.discover import (
     display_path,
 )
 from linter.engine import Outcome, Rule
-from linter.parsing import ParseJob, may_hold, parse_each, parse_stdin
-from linter.pipeline_adapt import bound_numbers as bound_numbers  # re-exported: tests use it
-from linter.pipeline_stream import ScanStream, count_skipped, framework_outcome
-from linter.resolve.variables import CommandLineVariables
 from linter.scan_cache import ScanCache, fill
+from linter.scan_variables import CommandLineVariables
 
+# Parsing, resolving and judging load when a scan does them: a repeated scan whose result
+# is stored (linter.scan_cache) imports none of the parsers, resolvers and adapters.
 if TYPE_CHECKING:
+    from linter.parsing import ParseJob
+    from linter.pipeline_stream import ScanStream
     from linter.suppress import Policy
+
+
+def __getattr__(name: str) -> Any:
+    if name == "bound_numbers":  # re-exported: tests use it
+        from linter.pipeline_adapt import bound_numbers
+
+        return bound_numbers
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 INPUT_FORMATS = ("terraform", "cloudformation", "kubernetes")
 
@@ -140,6 +149,9 @@ def scan(request: ScanRequest, policy: Policy | None = None) -> ScanResult:
 
 def _parse_and_judge(files: list[SourceFile], request: ScanRequest,
                      result: ScanResult) -> None:
+    from linter.parsing import parse_each, parse_stdin
+    from linter.pipeline_stream import ScanStream, framework_outcome
+
     stdin_outcome = None
     if request.stdin_text is not None:
         stdin_outcome = parse_stdin(request.stdin_text, request.stdin_format,
@@ -224,6 +236,9 @@ def _framework_files(files: list[SourceFile], request: ScanRequest,
                      result: ScanResult) -> list[SourceFile]:
     if request.frameworks is None:
         return files
+    from linter.parsing import may_hold
+    from linter.pipeline_stream import count_skipped
+
     kept = [source for source in files if may_hold(source.kind, request.frameworks)]
     count_skipped(result, "--framework", len(files) - len(kept))
     return kept
@@ -245,6 +260,9 @@ def _parse_and_judge_in_workers(files: list[SourceFile], order: list[int], strea
 
     Documents go first, as in the stream order: a plan among them (JSON recognised by
     content) makes the scan hold all of its Terraform, judged as a whole."""
+    from linter.parsing import parse_each
+    from linter.pipeline_stream import framework_outcome
+
     request, result = stream.request, stream.result
     documents = [(index, _job(files[index], request)) for index in order
                  if files[index].kind in _DOCUMENT_KINDS]

@@ -78,7 +78,7 @@ class CachedScan:
 def code_fingerprint() -> bytes:
     """SHA-256 over everything a result depends on besides the inputs and the request:
     the package's files, the shipped rules, the versions and the parser fingerprint."""
-    from linter.parsing import parser_fingerprint
+    from linter.parser_version import parser_fingerprint
 
     # parser_fingerprint is cheap (cached) and reads the HCL parser choice each time.
     return hashlib.sha256(_package_digest() + parser_fingerprint()).digest()

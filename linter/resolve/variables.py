@@ -10,11 +10,11 @@ every directory that declares the variable.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from linter.parsers import hcl_expressions as hx
 from linter.parsers.terraform import HclAttribute, parse_expression
+from linter.scan_variables import CommandLineVariables as CommandLineVariables  # re-exported
 
 _ENVIRONMENT_PREFIX = "TF_VAR_"
 
@@ -23,13 +23,6 @@ def is_auto_loaded(name: str) -> bool:
     """Terraform reads these files by itself; any other var file needs --var-file."""
     return name in ("terraform.tfvars", "terraform.tfvars.json") or name.endswith(
         (".auto.tfvars", ".auto.tfvars.json"))
-
-
-@dataclass
-class CommandLineVariables:
-    """`--var NAME=VALUE` and `--var-file FILE` values, in command-line order."""
-
-    layers: list[dict[str, HclAttribute]] = field(default_factory=list)
 
 
 def value_expression(text: str) -> hx.Expr:
