@@ -193,10 +193,11 @@ def read_bytes(directory: Path, parts: tuple[str, ...]) -> bytes | None:
         return None
 
 
-def write_bytes(directory: Path, parts: tuple[str, ...], data: bytes) -> bool:
-    """Write `data` as the entry `parts` below `directory` atomically (a reader never
-    sees half of one), its folders made private if missing; False if skipped: a cache
-    that cannot be written never fails a scan."""
+def write_bytes(directory: Path, parts: tuple[str, ...], data: bytes | tuple[bytes, ...]) -> bool:
+    """Write `data` (bytes, or pieces of it in order: a header and a large payload are not
+    joined into a third copy) as the entry `parts` below `directory` atomically (a reader
+    never sees half of one), its folders made private if missing; False if skipped: a
+    cache that cannot be written never fails a scan."""
     try:
         folders = _open_chain(directory, parts[:-1], create=True)
     except OSError:
@@ -209,7 +210,8 @@ def write_bytes(directory: Path, parts: tuple[str, ...], data: bytes) -> bool:
         handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NO_FOLLOW, 0o600,
                          dir_fd=folder)
         with os.fdopen(handle, "wb") as written:
-            written.write(data)
+            for piece in (data,) if isinstance(data, bytes) else data:
+                written.write(piece)
         os.replace(temporary, parts[-1], src_dir_fd=folder, dst_dir_fd=folder)
         return True
     except OSError:
@@ -224,7 +226,13 @@ def write_bytes(directory: Path, parts: tuple[str, ...], data: bytes) -> bool:
 
 
 def _sealed(key: str, payload: bytes) -> bytes:
-    return _MAGIC + key.encode() + hashlib.sha256(payload).digest() + payload
+    return b"".join(sealed_pieces(_MAGIC, key, payload))
+
+
+def sealed_pieces(magic: bytes, key: str, payload: bytes) -> tuple[bytes, bytes]:
+    """An entry as written: its header (format, key, SHA-256 of the payload), then the
+    payload itself, kept apart so a large payload is not copied to be sealed."""
+    return magic + key.encode() + hashlib.sha256(payload).digest(), payload
 
 
 def _unsealed(key: str, data: bytes) -> bytes | None:
@@ -274,7 +282,8 @@ def store_object(namespace: str, key: str, value: Any) -> bool:
         payload = parse_codec.encode(value)
     except parse_codec.CodecError:
         return False
-    return write_bytes(directory, (namespace, key[:2], key), _sealed(key, payload))
+    return write_bytes(directory, (namespace, key[:2], key),
+                       sealed_pieces(_MAGIC, key, payload))
 
 
 def prune(namespace: str, keep: int) -> int:

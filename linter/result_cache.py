@@ -171,7 +171,7 @@ def store(key: str, scan: CachedScan, dependencies: list[tuple[str, str]]) -> bo
             payload = _encode(key, scan, dependencies)
     except (TypeError, ValueError, AttributeError, KeyError, RecursionError):
         return False  # a value this format does not hold: not cached, never an error
-    written = cache.write_bytes(directory, _parts(key), _sealed(key, payload))
+    written = cache.write_bytes(directory, _parts(key), cache.sealed_pieces(_MAGIC, key, payload))
     if written:
         cache.prune(NAMESPACE, MAX_RESULT_ENTRIES)
     return written
