@@ -256,7 +256,8 @@ def _provenance(started: Any, run: ScanRun, report: Any, root: Path) -> dict[str
     return collect(started=started, finished=utc_now(), roots=roots,
                    inputs=report.result.inputs,
                    rule_directories=[catalogue_directory("rules"), *run.rules_dirs],
-                   argv=["ephi-lint", *sys.argv[1:]], display_root=root)
+                   argv=["ephi-lint", *sys.argv[1:]], display_root=root,
+                   known_digests=getattr(report.result, "input_digests", None))
 
 
 def _checkov(report: Any, paths: list[str], results_file: Path | None) -> list[dict[str, Any]]:

@@ -72,6 +72,9 @@ class ScanRequest:
     # Outcomes hold the judged model itself, not a reference (linter.live.drift reads the
     # models back); such a scan's result is never stored.
     keep_models: bool = False
+    # Each input's SHA-256 and size by display path, when the result cache's key read
+    # them (linter.scan_cache): the provenance record uses them instead of reading again.
+    input_digests: dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -85,6 +88,8 @@ class ScanResult:
     seconds: float = 0.0
     # The files read (path on disk, path as displayed), for the provenance's digests.
     inputs: list[tuple[Path, str]] = field(default_factory=list)
+    # Each input's SHA-256 (hex) and size by display path, if read once already.
+    input_digests: dict[str, tuple[str, int]] = field(default_factory=dict)
     # Paths left out on purpose, by reason (".gitignore", "--skip-path", "--framework"):
     # counted in the summary, never dropped silently.
     skipped: dict[str, int] = field(default_factory=dict)
@@ -144,6 +149,7 @@ def scan(request: ScanRequest, policy: Policy | None = None) -> ScanResult:
     # reported once.
     result.problems = list(dict.fromkeys(result.problems))
     result.seconds = time.perf_counter() - started
+    result.input_digests = request.input_digests
     return result
 
 

@@ -45,7 +45,8 @@ def collect(*, started: datetime.datetime, finished: datetime.datetime,
             roots: Sequence[Path], inputs: Iterable[tuple[Path, str]],
             rule_directories: Sequence[Path], argv: Sequence[str],
             display_root: Path | None = None,
-            live: Mapping[str, Any] | None = None) -> dict[str, Any]:
+            live: Mapping[str, Any] | None = None,
+            known_digests: Mapping[str, tuple[str, int]] | None = None) -> dict[str, Any]:
     """The provenance record of one scan, as a plain JSON-ready dict.
 
     `inputs` are (path on disk, path as displayed) for every file the scan read;
@@ -59,7 +60,7 @@ def collect(*, started: datetime.datetime, finished: datetime.datetime,
         "working_directory": str(display_root) if display_root else None,
         "rules": rule_catalogue_digest(rule_directories),
         "roots": [root_record(root, display_root) for root in roots],
-        "inputs": input_digests(inputs),
+        "inputs": input_digests(inputs, known_digests),
         **({"live": dict(live)} if live else {}),
     }
 
@@ -85,10 +86,16 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def input_digests(inputs: Iterable[tuple[Path, str]]) -> list[dict[str, Any]]:
-    """[{path, sha256, bytes}] in path order; an unreadable file says why instead."""
+def input_digests(inputs: Iterable[tuple[Path, str]],
+                  known: Mapping[str, tuple[str, int]] | None = None) -> list[dict[str, Any]]:
+    """[{path, sha256, bytes}] in path order; an unreadable file says why instead. `known`:
+    digests and sizes already read by display path (the scan's result-cache key)."""
     records = []
     for path, shown in inputs:
+        if known and shown in known:
+            digest, size = known[shown]
+            records.append({"path": shown, "sha256": digest, "bytes": size})
+            continue
         try:
             records.append({"path": shown, "sha256": file_sha256(path),
                             "bytes": path.stat().st_size})

@@ -44,7 +44,6 @@ from linter import __version__, cache
 from linter.conditions import Status
 from linter.dependencies import Dependencies as Dependencies  # re-exported
 from linter.dependencies import dependency_digest
-from linter.dependencies import file_digest as _file_digest
 from linter.discover import DEBUG_VARIABLE, FileProblem
 from linter.engine import Outcome, Rule, catalogue_directory, condition_leaves
 from linter.models.base import ResourceRef, SourceLocation
@@ -135,23 +134,38 @@ def rules_digest(rules: list[Rule]) -> bytes:
 
 
 def scan_key(fingerprint: bytes, request_digest: bytes,
-             inputs: list[tuple[Path, str]]) -> str | None:
-    """The key of one scan, or None (not cached) when an input cannot be read."""
+             inputs: list[tuple[Path, str]],
+             seen: dict[str, tuple[str, int]] | None = None) -> str | None:
+    """The key of one scan, or None (not cached) when an input cannot be read. `seen`, if
+    given, gets each input's SHA-256 (hex) and size by display path, for the provenance
+    record (linter.provenance), which then need not read the inputs again."""
     debug = b"debug" if os.environ.get(DEBUG_VARIABLE) else b""  # changes crash texts
     digest = hashlib.sha256()
     for part in (FORMAT.encode(), fingerprint, request_digest, debug):
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
     for path, display_path in inputs:
-        content = _file_digest(str(path))
-        if content is None:
+        read = _file_digest_and_size(str(path))
+        if read is None:
             return None
+        content, size = read
+        if seen is not None:
+            seen[display_path] = (content.hex(), size)
         for text in (str(path), display_path):
             part = text.encode("utf-8", "surrogateescape")
             digest.update(len(part).to_bytes(8, "big"))
             digest.update(part)
         digest.update(content)
     return digest.hexdigest()
+
+
+def _file_digest_and_size(path: str) -> tuple[bytes, int] | None:
+    try:
+        with open(path, "rb") as source:
+            data = source.read()
+    except OSError:
+        return None
+    return hashlib.sha256(data).digest(), len(data)
 
 
 # --- entries ---------------------------------------------------------------------------

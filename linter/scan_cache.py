@@ -48,7 +48,7 @@ class ScanCache:
             return cls(None, inputs)
         stats = [_stat(path) for path, _ in inputs]
         key = result_cache.scan_key(result_cache.code_fingerprint(), _request_digest(request),
-                                    inputs)
+                                    inputs, seen=request_digests(request))
         return cls(key, inputs, stats)
 
     def load(self, request: ScanRequest) -> result_cache.CachedScan | None:
@@ -68,6 +68,12 @@ class ScanCache:
             files_scanned=result.files_scanned, files_unrecognised=result.files_unrecognised,
             resources=result.resources, skipped=skipped)
         return result_cache.store(self.key, scan, self.dependencies.items())
+
+
+def request_digests(request: ScanRequest) -> dict[str, tuple[str, int]]:
+    """Where the key's input digests go: the scan result takes them for its provenance."""
+    request.input_digests = {}
+    return request.input_digests
 
 
 def fill(result: ScanResult, cached: result_cache.CachedScan) -> None:

@@ -183,3 +183,21 @@ def test_the_command_gives_the_same_report_from_a_stored_result(tmp_path: Path) 
     assert (tmp_path / "cache" / "results").is_dir()
     assert reports[0] == reports[1]
     assert reports[0]["findings"]
+
+
+def test_the_provenance_names_the_same_input_digests_with_the_cache_or_without(
+        tmp_path: Path) -> None:
+    # With the result cache, the key's reading of each input gives the provenance's
+    # digests (the inputs are not read a third time); they are the same digests.
+    from tests.conftest import run_cli
+
+    records = []
+    for switch in ("", "off"):
+        output = tmp_path / f"report-{switch or 'on'}.json"
+        completed = run_cli("scan", "examples", "--no-config", "-q", "-f", "json", "-o",
+                            str(output), env={"EPHI_LINT_CACHE_DIR": str(tmp_path / "cache"),
+                                              "EPHI_LINT_RESULT_CACHE": switch})
+        assert completed.returncode == 1, completed.stderr
+        records.append(json.loads(output.read_text())["provenance"]["inputs"])
+    assert records[0] == records[1]
+    assert all(record["sha256"] and record["bytes"] for record in records[0])
