@@ -57,7 +57,7 @@ class Rule:
         return self.id.split("-")[0]
 
 
-@dataclass(frozen=True, init=False)
+@dataclass(frozen=True, init=False, slots=True)
 class Outcome:
     rule: Rule
     # The judged resource's name and place; the model itself only where linter.live.drift
@@ -78,21 +78,12 @@ class Outcome:
     def __init__(self, rule: Rule, resource: ResourceRef | Resource, status: Status,
                  message: str, location: SourceLocation, attribute: str, element: str = "",
                  suppression: Any = None, facts: tuple[tuple[str, Any], ...] = ()) -> None:
-        # Written into the instance's dict: a frozen dataclass's own __init__ sets each
-        # field through object.__setattr__, three times as long, and a large scan makes a
-        # hundred thousand outcomes. (linter.result_cache restores outcomes through
-        # __dict__ too, so Outcome keeps one rather than slots.)
-        values = self.__dict__
-        values["rule"] = rule
-        values["resource"] = resource
-        values["status"] = status
+        # Slotted (a large scan holds a hundred thousand outcomes; a dict each cost
+        # ~110 bytes more) and set through the slots' own descriptors: a frozen
+        # dataclass's __init__ goes through object.__setattr__, three times as long.
         # Messages quote scanned values: credentials in them never reach an output.
-        values["message"] = redact(message)
-        values["location"] = location
-        values["attribute"] = attribute
-        values["element"] = element
-        values["suppression"] = suppression
-        values["facts"] = facts
+        _fill(self, rule, resource, status, redact(message), location, attribute, element,
+              suppression, facts)
 
     @property
     def fingerprint(self) -> str:
@@ -100,6 +91,24 @@ class Outcome:
         identity = "|".join((self.rule.id, self.resource.source_format, self.resource.scope,
                              self.resource.address, self.element, self.attribute))
         return hashlib.sha256(identity.encode()).hexdigest()[:32]
+
+
+_SLOT_SETTERS = tuple(getattr(Outcome, name).__set__ for name in Outcome.__slots__)
+
+
+def _fill(outcome: Outcome, *values: Any) -> None:
+    for setter, value in zip(_SLOT_SETTERS, values):
+        setter(outcome, value)
+
+
+def restored_outcome(rule: Rule, resource: ResourceRef | Resource, status: Status,
+                     message: str, location: SourceLocation, attribute: str, element: str,
+                     facts: tuple[tuple[str, Any], ...]) -> Outcome:
+    """An outcome as it was stored (linter.result_cache): its message was redacted when it
+    was made, and redacting again would cost most of a load."""
+    outcome = object.__new__(Outcome)
+    _fill(outcome, rule, resource, status, message, location, attribute, element, None, facts)
+    return outcome
 
 
 # --- loading --------------------------------------------------------------------------

@@ -45,7 +45,7 @@ from linter.conditions import Status
 from linter.dependencies import Dependencies as Dependencies  # re-exported
 from linter.dependencies import dependency_digest
 from linter.discover import DEBUG_VARIABLE, FileProblem
-from linter.engine import Outcome, Rule, catalogue_directory, condition_leaves
+from linter.engine import Outcome, Rule, catalogue_directory, condition_leaves, restored_outcome
 from linter.models.base import ResourceRef, SourceLocation
 
 NAMESPACE = "results"
@@ -185,7 +185,7 @@ def store(key: str, scan: CachedScan, dependencies: list[tuple[str, str]]) -> bo
             payload = _encode(key, scan, dependencies)
     except (TypeError, ValueError, AttributeError, KeyError, RecursionError):
         return False  # a value this format does not hold: not cached, never an error
-    written = cache.write_bytes(directory, _parts(key), cache.sealed_pieces(_MAGIC, key, payload))
+    written = cache.write_bytes(directory, _parts(key), _sealed_pieces(key, payload))
     if written:
         cache.prune(NAMESPACE, MAX_RESULT_ENTRIES)
     return written
@@ -239,6 +239,15 @@ def _parts(key: str) -> tuple[str, str, str]:
     return NAMESPACE, key[:2], key
 
 
+def _sealed_pieces(key: str, payload: list[bytes]) -> tuple[bytes, ...]:
+    """The entry as written: a header naming the key and the payload's SHA-256, then the
+    payload's pieces (never joined into one copy)."""
+    digest = hashlib.sha256()
+    for piece in payload:
+        digest.update(piece)
+    return (_MAGIC + key.encode() + digest.digest(), *payload)
+
+
 def _sealed(key: str, payload: bytes) -> bytes:
     return _MAGIC + key.encode() + hashlib.sha256(payload).digest() + payload
 
@@ -275,7 +284,7 @@ _STATUS_INDEX = {status: index for index, status in enumerate(_STATUSES)}
 _LOCATION_WIDTH, _RESOURCE_WIDTH, _OUTCOME_WIDTH = 3, 6, 8
 
 
-def _encode(key: str, scan: CachedScan, dependencies: list[tuple[str, str]]) -> bytes:
+def _encode(key: str, scan: CachedScan, dependencies: list[tuple[str, str]]) -> list[bytes]:
     strings: dict[str, int] = {}
     string = strings.setdefault  # the index of a string, added when new: one C call
     locations: dict[tuple[int, int, int], int] = {}
@@ -339,7 +348,30 @@ def _encode(key: str, scan: CachedScan, dependencies: list[tuple[str, str]]) -> 
     }
     # What decodes differently from what was stored (a non-string key, a line that is
     # not a number) is caught when the entry is read back, and is a miss there.
-    return json.dumps(document, ensure_ascii=False, allow_nan=False,
+    # Each member is made text on its own, and the document is the pieces in order: the
+    # same bytes as one json.dumps, without the whole document's text and its list of
+    # fragments held at once (a large scan's entry is written at its peak of memory).
+    pieces = [b"{"]
+    for index, (name, value) in enumerate(document.items()):
+        pieces.append((b"," if index else b"") + _json_bytes(name) + b":")
+        if type(value) is list:  # a long table: a few thousand items at a time
+            pieces.append(b"[")
+            for start in range(0, len(value), _ITEMS_A_PIECE):
+                text = _json_bytes(value[start:start + _ITEMS_A_PIECE])
+                pieces.append((b"," if start else b"") + text[1:-1])
+            pieces.append(b"]")
+            value.clear()  # built here for the entry: its items can go now
+        else:
+            pieces.append(_json_bytes(value))
+    pieces.append(b"}")
+    return pieces
+
+
+_ITEMS_A_PIECE = 4096
+
+
+def _json_bytes(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False,
                       separators=(",", ":")).encode("utf-8", "surrogatepass")
 
 
@@ -434,21 +466,16 @@ def _decode(key: str, payload: bytes, rules: list[Rule]) -> CachedScan | None:
     by_id = {rule.id: rule for rule in rules}
     rules_of = [by_id.get(text) for text in strings]  # None: not a rule id of this run
     statuses = _STATUSES
-    new, outcome_type, outcomes = object.__new__, Outcome, []
+    outcomes = []
     for rule, message, attribute, element, resource, place, fact, status in zip(
             *(flat[column::_OUTCOME_WIDTH] for column in range(_OUTCOME_WIDTH))):
         chosen = rules_of[rule]
         if chosen is None:
             return None
-        outcome = new(outcome_type)
-        # Set as stored, without Outcome's __post_init__: the message was redacted when
-        # the outcome was made (and redacting again would cost most of a load).
-        outcome.__dict__.update({
-            "rule": chosen, "resource": resources[resource], "status": statuses[status],
-            "message": strings[message], "location": locations[place],
-            "attribute": strings[attribute], "element": strings[element],
-            "suppression": None, "facts": facts[fact] if fact >= 0 else ()})
-        outcomes.append(outcome)
+        # As stored: the message was redacted when the outcome was made.
+        outcomes.append(restored_outcome(
+            chosen, resources[resource], statuses[status], strings[message], locations[place],
+            strings[attribute], strings[element], facts[fact] if fact >= 0 else ()))
     problems = [_problem(*item) for item in document["problems"]]
     scanned, unrecognised, resources_count = (_count(number) for number in document["counts"])
     skipped = {_string(reason): _count(number) for reason, number in document["skipped"]}
