@@ -16,16 +16,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from linter import cache
-from linter.certificates import pem_blocks
 from linter.discover import FRAMEWORKS as FRAMEWORKS  # re-exported
 from linter.discover import FileProblem, in_chart_templates, looks_like_go_template, read_text
 from linter.parser_version import parser_fingerprint as parser_fingerprint  # re-exported
-from linter.parsers.documents import (
-    ParsedDocuments,
-    TemplateRejected,
-    might_be_infrastructure,
-    parse_documents,
-)
 from linter.parsers.terraform import (
     TerraformSyntaxError,
     parse_hcl,
@@ -33,7 +26,6 @@ from linter.parsers.terraform import (
     parse_variables_file,
 )
 from linter.parsers.tfplan import PlanError, looks_like_plan, parse_plan
-from linter.parsers.yaml_source import DocumentError
 from linter.resolve.variables import is_auto_loaded
 
 # A parsed file travels back from a worker as (display path, kind, payload); the payload
@@ -207,7 +199,21 @@ def parse_text(text: str, display_path: str, kind: str, expect: str | None,
     """`in_chart`: the file is in a Helm chart's templates/ folder (see
     linter.discover.looks_like_go_template)."""
     if kind == "pem":
+        from linter.certificates import pem_blocks
+
         return display_path, kind, pem_blocks(text) or None
+    # The YAML side loads when a scan holds a document: a Terraform-only run never
+    # imports PyYAML.
+    document_errors: tuple[type[Exception], ...] = ()
+    if kind == "document":
+        from linter.parsers.documents import (
+            TemplateRejected,
+            might_be_infrastructure,
+            parse_documents,
+        )
+        from linter.parsers.yaml_source import DocumentError
+
+        document_errors = (DocumentError,)
     try:
         # A plan is JSON recognised by content: any .json file, or stdin given as terraform.
         if kind in ("document", "terraform") and looks_like_plan(text) and (
@@ -228,7 +234,7 @@ def parse_text(text: str, display_path: str, kind: str, expect: str | None,
         json_mode = display_path.lower().endswith(".json")
         documents = parse_documents(text, json_mode, expect)
         return display_path, kind, documents if documents.recognised else None
-    except (TerraformSyntaxError, DocumentError, PlanError) as error:
+    except (TerraformSyntaxError, PlanError, *document_errors) as error:
         # Only a real template is let off with a warning: a CloudFormation dynamic
         # reference (`{{resolve:...}}`) in a broken template is still a broken template,
         # and one the loader refused (a key written twice) is never a Helm chart.
@@ -256,6 +262,8 @@ def only_frameworks(outcome: ParseOutcome, frameworks: frozenset[str]) -> ParseO
         return outcome
     if kind == "tfplan":
         return outcome if "tfplan" in frameworks else None
+    from linter.parsers.documents import ParsedDocuments
+
     if isinstance(payload, ParsedDocuments):
         kept = ParsedDocuments(
             cloudformation=payload.cloudformation if "cloudformation" in frameworks else [],

@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING, Any
 from linter import pipeline_workers
 from linter.discover import FileProblem
 from linter.engine import Evaluator, Outcome
-from linter.parsers.documents import ParsedDocuments
 from linter.parsers.terraform import HclAttribute, TerraformFile
 from linter.parsing import ParseOutcome, only_frameworks
 from linter.pipeline_adapt import ParsedFiles, adapt, root_models
@@ -37,6 +36,7 @@ from linter.resolve.terraform_modules import ModuleLibrary, local_calls, root_di
 from linter.resolve.variables import environment_layer
 
 if TYPE_CHECKING:
+    from linter.parsers.documents import ParsedDocuments
     from linter.pipeline import ScanRequest, ScanResult
 
 # Files judged together: enough to spread the per-batch cost, few enough to stay small.

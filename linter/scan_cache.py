@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from linter import cache, result_cache
+from linter import cache
 from linter.dependencies import Dependencies
 
 if TYPE_CHECKING:
+    from linter import result_cache
     from linter.pipeline import ScanRequest, ScanResult
 
 _ENVIRONMENT_PREFIX = "TF_VAR_"
@@ -46,13 +47,19 @@ class ScanCache:
                 or os.environ.get(RESULT_CACHE_VARIABLE) == "off" \
                 or cache.cache_directory() is None or cache.refused() is not None:
             return cls(None, inputs)
+        from linter import result_cache  # here: a scan that is not cached never loads it
+
         stats = [_stat(path) for path, _ in inputs]
         key = result_cache.scan_key(result_cache.code_fingerprint(), _request_digest(request),
                                     inputs, seen=request_digests(request))
         return cls(key, inputs, stats)
 
     def load(self, request: ScanRequest) -> result_cache.CachedScan | None:
-        return None if self.key is None else result_cache.load(self.key, request.rules)
+        if self.key is None:
+            return None
+        from linter import result_cache
+
+        return result_cache.load(self.key, request.rules)
 
     def store(self, result: ScanResult, first_problem: int,
               skipped_before: dict[str, int]) -> bool:
@@ -60,6 +67,8 @@ class ScanCache:
         `first_problem` on, the skipped counts beyond `skipped_before`."""
         if self.key is None or [_stat(path) for path, _ in self.inputs] != self.stats:
             return False
+        from linter import result_cache
+
         skipped = {reason: count - skipped_before.get(reason, 0)
                    for reason, count in result.skipped.items()
                    if count != skipped_before.get(reason, 0)}
@@ -107,6 +116,8 @@ def _request_digest(request: ScanRequest) -> bytes:
         repr(request.command_line_variables), environment,
         json.dumps(request.cloudformation_parameters, sort_keys=True, default=repr),
         request.changed_files, request.sharded]
+    from linter import result_cache
+
     digest = hashlib.sha256(result_cache.rules_digest(request.rules))
     digest.update(json.dumps(described, default=repr).encode("utf-8", "surrogateescape"))
     return digest.digest()

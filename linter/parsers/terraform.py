@@ -22,7 +22,6 @@ from linter.parsers.census import (
     take_census,
     without_padded_heredoc_closings,
 )
-from linter.parsers.yaml_source import DocumentError, MarkedList, load_documents
 from linter.values import ConfigNode
 
 if TYPE_CHECKING:
@@ -232,6 +231,8 @@ def _line_list(lines: list[int], shown: int = 10) -> str:
 
 
 def _parse_variables_json(text: str) -> dict[str, HclAttribute]:
+    from linter.parsers.yaml_source import DocumentError, load_documents
+
     try:
         documents = load_documents(text, json_mode=True)
     except DocumentError as error:
@@ -342,6 +343,10 @@ _JSON_LABELS = {"resource": 2, "data": 2, "module": 1, "variable": 1, "output": 
 
 
 def parse_json(text: str, path: str) -> TerraformFile:
+    # JSON is read by the YAML loader (for its lines): loaded for .tf.json files only, so
+    # a run over .tf files never imports PyYAML.
+    from linter.parsers.yaml_source import DocumentError, load_documents
+
     try:
         documents = load_documents(text, json_mode=True)
     except DocumentError as error:
@@ -383,6 +388,8 @@ def _json_block(block_type: str, labels: list[str], node: ConfigNode) -> HclBloc
 
 
 def _json_expression(value: Any, line: int) -> hx.Expr:
+    from linter.parsers.yaml_source import MarkedList
+
     if isinstance(value, ConfigNode):
         return hx.ObjectExpr(value.line, tuple(
             (hx.Literal(value.line_of(key), key), _json_expression(item, value.line_of(key)))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from linter.parsers.yaml_source import DocumentError, load_documents
 from linter.values import ConfigNode
 
 # The format promises a new major version only for incompatible changes, and asks
@@ -40,6 +39,8 @@ def looks_like_plan(text: str) -> bool:
 
 
 def parse_plan(text: str, path: str) -> TerraformPlan:
+    from linter.parsers.yaml_source import DocumentError, load_documents  # plans only
+
     try:
         documents = load_documents(text, json_mode=True)
     except DocumentError as error:

@@ -8,8 +8,6 @@ import json
 import urllib.parse
 from typing import Any
 
-import yaml
-
 from linter.resolve.functions.base import (
     MAX_BYTES,
     FunctionError,
@@ -23,11 +21,6 @@ from linter.resolve.functions.base import (
 from linter.resolve.functions.conversions import as_string
 from linter.resolve.functions.serialization import json_text, to_values, yaml_text
 from linter.values import ConfigNode, PartialText, is_known
-
-try:  # libyaml's loader when present: the same safe constructors, in C
-    _SafeLoader: Any = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _SafeLoader = yaml.SafeLoader
 
 
 def decode_base64(text: str) -> bytes:
@@ -79,8 +72,12 @@ def _yamldecode(text: Any) -> Any:
     source = as_string(text)
     if len(source) > MAX_BYTES:
         raise NotEvaluated(f"input exceeds the {MAX_BYTES:,}-byte limit")
+    import yaml  # here: only yamldecode() needs PyYAML
+
+    # libyaml's loader when present: the same safe constructors, in C
+    safe_loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        data = yaml.load(source, Loader=_SafeLoader)  # noqa: S506 - a safe loader
+        data = yaml.load(source, Loader=safe_loader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
