@@ -29,7 +29,7 @@ import hashlib
 import os
 import secrets
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -226,22 +226,30 @@ def write_bytes(directory: Path, parts: tuple[str, ...], data: bytes | tuple[byt
 
 
 def _sealed(key: str, payload: bytes) -> bytes:
-    return b"".join(sealed_pieces(_MAGIC, key, payload))
+    return b"".join(sealed_pieces(_MAGIC, key, (payload,)))
 
 
-def sealed_pieces(magic: bytes, key: str, payload: bytes) -> tuple[bytes, bytes]:
+def sealed_pieces(magic: bytes, key: str, payload: Sequence[bytes]) -> tuple[bytes, ...]:
     """An entry as written: its header (format, key, SHA-256 of the payload), then the
-    payload itself, kept apart so a large payload is not copied to be sealed."""
-    return magic + key.encode() + hashlib.sha256(payload).digest(), payload
+    payload's pieces, kept apart so a large payload is never joined or copied to be
+    sealed. `magic` names the entry's format (each cache namespace has its own)."""
+    digest = hashlib.sha256()
+    for piece in payload:
+        digest.update(piece)
+    return (magic + key.encode() + digest.digest(), *payload)
 
 
 def _unsealed(key: str, data: bytes) -> bytes | None:
-    """The payload of an entry stored under `key`, or None (another key's entry, a
-    truncated or altered one, an empty file, an older format)."""
-    header = len(_MAGIC) + len(key)
+    return unsealed(_MAGIC, key, data)
+
+
+def unsealed(magic: bytes, key: str, data: bytes) -> bytes | None:
+    """The payload of an entry of format `magic` stored under `key`, or None (another
+    key's entry, a truncated or altered one, an empty file, an older format)."""
+    header = len(magic) + len(key)
     payload = data[header + _DIGEST_BYTES:]
-    if (len(data) <= header + _DIGEST_BYTES or data[:len(_MAGIC)] != _MAGIC
-            or data[len(_MAGIC):header] != key.encode()
+    if (len(data) <= header + _DIGEST_BYTES or data[:len(magic)] != magic
+            or data[len(magic):header] != key.encode()
             or data[header:header + _DIGEST_BYTES] != hashlib.sha256(payload).digest()):
         return None
     return payload
@@ -283,7 +291,7 @@ def store_object(namespace: str, key: str, value: Any) -> bool:
     except parse_codec.CodecError:
         return False
     return write_bytes(directory, (namespace, key[:2], key),
-                       sealed_pieces(_MAGIC, key, payload))
+                       sealed_pieces(_MAGIC, key, (payload,)))
 
 
 def prune(namespace: str, keep: int) -> int:

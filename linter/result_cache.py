@@ -51,7 +51,6 @@ from linter.models.base import ResourceRef, SourceLocation
 NAMESPACE = "results"
 FORMAT = "ephi-lint-results-1"
 _MAGIC = FORMAT.encode() + b"\n"
-_DIGEST_BYTES = 32
 # Pruned back to this many results (least recently written first) after each store. An
 # edited tree is a new key, so old entries are rarely read again; a 20,000-file scan's
 # entry is about 6 MB, so the folder stays well under 100 MB even for large trees.
@@ -185,7 +184,7 @@ def store(key: str, scan: CachedScan, dependencies: list[tuple[str, str]]) -> bo
             payload = _encode(key, scan, dependencies)
     except (TypeError, ValueError, AttributeError, KeyError, RecursionError):
         return False  # a value this format does not hold: not cached, never an error
-    written = cache.write_bytes(directory, _parts(key), _sealed_pieces(key, payload))
+    written = cache.write_bytes(directory, _parts(key), cache.sealed_pieces(_MAGIC, key, payload))
     if written:
         cache.prune(NAMESPACE, MAX_RESULT_ENTRIES)
     return written
@@ -200,7 +199,7 @@ def load(key: str, rules: list[Rule]) -> CachedScan | None:
         if directory is None or not _valid_key(key):
             return None
         data = cache.read_bytes(directory, _parts(key))
-        payload = None if data is None else _unsealed(key, data)
+        payload = None if data is None else cache.unsealed(_MAGIC, key, data)
         if payload is None:
             return None
         with _collector_paused():
@@ -237,28 +236,6 @@ def _valid_key(key: str) -> bool:
 
 def _parts(key: str) -> tuple[str, str, str]:
     return NAMESPACE, key[:2], key
-
-
-def _sealed_pieces(key: str, payload: list[bytes]) -> tuple[bytes, ...]:
-    """The entry as written: a header naming the key and the payload's SHA-256, then the
-    payload's pieces (never joined into one copy)."""
-    digest = hashlib.sha256()
-    for piece in payload:
-        digest.update(piece)
-    return (_MAGIC + key.encode() + digest.digest(), *payload)
-
-
-def _sealed(key: str, payload: bytes) -> bytes:
-    return _MAGIC + key.encode() + hashlib.sha256(payload).digest() + payload
-
-
-def _unsealed(key: str, data: bytes) -> bytes | None:
-    header = len(_MAGIC) + len(key)
-    payload = data[header + _DIGEST_BYTES:]
-    if (data[:len(_MAGIC)] != _MAGIC or data[len(_MAGIC):header] != key.encode()
-            or data[header:header + _DIGEST_BYTES] != hashlib.sha256(payload).digest()):
-        return None
-    return payload
 
 
 def _depends_on_clock(outcomes: list[Outcome]) -> bool:
