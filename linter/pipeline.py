@@ -72,9 +72,6 @@ class ScanRequest:
     # Outcomes hold the judged model itself, not a reference (linter.live.drift reads the
     # models back); such a scan's result is never stored.
     keep_models: bool = False
-    # Each input's SHA-256 and size by display path, when the result cache's key read
-    # them (linter.scan_cache): the provenance record uses them instead of reading again.
-    input_digests: dict[str, tuple[str, int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -129,6 +126,7 @@ def scan(request: ScanRequest, policy: Policy | None = None) -> ScanResult:
         if refused is not None:
             result.problems.append(FileProblem("parse cache", refused, "warning"))
     scan_cache = ScanCache.for_request(request, result.inputs)
+    result.input_digests = scan_cache.input_digests
     first_problem, skipped_before = len(result.problems), dict(result.skipped)
     cached = scan_cache.load(request)
     if cached is not None:  # the same inputs, code, rules and options: the same result
@@ -149,7 +147,6 @@ def scan(request: ScanRequest, policy: Policy | None = None) -> ScanResult:
     # reported once.
     result.problems = list(dict.fromkeys(result.problems))
     result.seconds = time.perf_counter() - started
-    result.input_digests = request.input_digests
     return result
 
 

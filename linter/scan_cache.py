@@ -38,6 +38,9 @@ class ScanCache:
     inputs: list[tuple[Path, str]]
     stats: list[tuple[int, int] | None] = field(default_factory=list)
     dependencies: Dependencies = field(default_factory=Dependencies)
+    # Each input's SHA-256 (hex) and size by display path, as the key read them: the
+    # provenance record uses them instead of reading every input again.
+    input_digests: dict[str, tuple[str, int]] = field(default_factory=dict)
 
     @classmethod
     def for_request(cls, request: ScanRequest, inputs: list[tuple[Path, str]]) -> ScanCache:
@@ -50,9 +53,10 @@ class ScanCache:
         from linter import result_cache  # here: a scan that is not cached never loads it
 
         stats = [_stat(path) for path, _ in inputs]
+        digests: dict[str, tuple[str, int]] = {}
         key = result_cache.scan_key(result_cache.code_fingerprint(), _request_digest(request),
-                                    inputs, seen=request_digests(request))
-        return cls(key, inputs, stats)
+                                    inputs, seen=digests)
+        return cls(key, inputs, stats, input_digests=digests)
 
     def load(self, request: ScanRequest) -> result_cache.CachedScan | None:
         if self.key is None:
@@ -77,12 +81,6 @@ class ScanCache:
             files_scanned=result.files_scanned, files_unrecognised=result.files_unrecognised,
             resources=result.resources, skipped=skipped)
         return result_cache.store(self.key, scan, self.dependencies.items())
-
-
-def request_digests(request: ScanRequest) -> dict[str, tuple[str, int]]:
-    """Where the key's input digests go: the scan result takes them for its provenance."""
-    request.input_digests = {}
-    return request.input_digests
 
 
 def fill(result: ScanResult, cached: result_cache.CachedScan) -> None:
