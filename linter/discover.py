@@ -345,6 +345,12 @@ def _add_file(path: Path, root: Path, found: Discovery, seen_files: set[str],
 
 def read_text(path: Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> str:
     """The file's text, or ValueError with the reason it cannot be scanned."""
+    return decode(read_data(path, max_bytes))
+
+
+def read_data(path: Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> bytes:
+    """The file's bytes, or ValueError with the reason it cannot be scanned (too large,
+    unreadable); read_text without the decoding."""
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -354,7 +360,7 @@ def read_text(path: Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> str:
             data = handle.read(max_bytes + 1)
     except OSError as error:
         raise ValueError(f"cannot read: {error.strerror or error}") from None
-    return decode(data)
+    return data
 
 
 def decode(data: bytes) -> str:

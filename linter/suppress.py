@@ -46,7 +46,7 @@ from typing import Any
 
 from linter.conditions import Status
 from linter.config import Config, Waiver, path_matches, rule_matches
-from linter.discover import DEFAULT_MAX_FILE_BYTES, SourceFile, decode, display_path
+from linter.discover import SourceFile, decode, display_path, read_data
 from linter.engine import Outcome
 from linter.redaction import redact
 
@@ -408,13 +408,7 @@ def _text_with_markers(path: Path) -> str | None:
     """The file's text when it holds a marker, else None: most files hold none, and are
     not decoded (a 20,000-file scan read every file a second time here). ValueError as
     linter.discover.read_text raises it."""
-    try:
-        if path.stat().st_size > DEFAULT_MAX_FILE_BYTES:
-            raise ValueError("over the size limit")
-        with path.open("rb") as handle:
-            data = handle.read(DEFAULT_MAX_FILE_BYTES + 1)
-    except OSError as error:
-        raise ValueError(f"cannot read: {error.strerror or error}") from None
+    data = read_data(path)
     if not any(marker in data for marker in _BYTE_MARKERS):
         return None
     return decode(data)
