@@ -78,8 +78,7 @@ def _absolute(path: Path) -> str:
 @functools.lru_cache(maxsize=256)
 def _absolute_in(text: str, working_folder: str) -> str:
     # Cached: asked for every finding of a scan (Config.relative), with the same few paths.
-    return text if text.startswith("/") else posixpath.join(
-        PurePosixPath(working_folder).as_posix(), text)
+    return text if text.startswith("/") else posixpath.join(working_folder, text)
 
 
 @dataclass(frozen=True)
