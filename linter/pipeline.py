@@ -159,19 +159,20 @@ def _parse_and_judge(files: list[SourceFile], request: ScanRequest,
     if request.stdin_text is not None:
         stdin_outcome = parse_stdin(request.stdin_text, request.stdin_format,
                                     request.max_file_bytes)
+    terraform_on_stdin = stdin_outcome is not None and stdin_outcome[1] == "terraform"
+    workers = pipeline_workers.worker_count(request.workers)
+    parallel = workers > 1 and len(files) >= _worker_min_files() \
+        and pipeline_workers.fork_available()
     terraform_files = sum(1 for source in files if source.kind in _TERRAFORM_KINDS)
-    whole_tree = terraform_files < _stream_min_files() or (
-        stdin_outcome is not None and stdin_outcome[1] == "terraform")
+    # Workers judge whole components, in discovery order; the parent streams by folder.
+    whole_tree = parallel or terraform_on_stdin or terraform_files < _stream_min_files()
     linked = set() if whole_tree else _linked_folders(files)
     order = list(range(len(files))) if whole_tree else _stream_order(files, linked)
-    workers = pipeline_workers.worker_count(request.workers)
-    parallel = workers > 1 and len(files) >= pipeline_workers.UNIT_MIN_FILES \
-        and pipeline_workers.fork_available()
     stream = ScanStream(request, result, linked, whole_tree, workers if parallel else 1)
     if stdin_outcome is not None:  # first: a plan on stdin decides how Terraform is held
         stream.add(len(files), framework_outcome(stdin_outcome, request, result))
     if parallel:
-        _parse_and_judge_in_workers(files, order, stream, workers)
+        _parse_and_judge_in_workers(files, stream, workers, terraform_on_stdin)
     else:
         jobs = [_job(files[index], request) for index in order]
         for index, outcome in zip(order, parse_each(jobs, request.workers)):
@@ -191,6 +192,15 @@ STREAM_VARIABLE = "EPHI_LINT_STREAM_MIN_FILES"
 def _stream_min_files() -> int:
     configured = os.environ.get(STREAM_VARIABLE, "")
     return int(configured) if configured.isdigit() else STREAM_MIN_FILES
+
+
+# Overrides pipeline_workers.UNIT_MIN_FILES (0: workers for any scan), for the same reason.
+WORKERS_VARIABLE = "EPHI_LINT_WORKER_MIN_FILES"
+
+
+def _worker_min_files() -> int:
+    configured = os.environ.get(WORKERS_VARIABLE, "")
+    return int(configured) if configured.isdigit() else pipeline_workers.UNIT_MIN_FILES
 
 
 _TERRAFORM_KINDS = ("terraform", "terraform_json")
@@ -254,68 +264,69 @@ def _job(source: SourceFile, request: ScanRequest) -> ParseJob:
 _DOCUMENT_KINDS = ("document", "pem")
 
 
-def _parse_and_judge_in_workers(files: list[SourceFile], order: list[int], stream: ScanStream,
-                                workers: int) -> None:
-    """A large scan: documents, PEM files and Terraform folders that stand alone are read,
-    parsed and judged in worker processes (linter.pipeline_workers), which send back only
-    outcomes; Terraform folders linked by module calls are parsed in workers and judged
-    at the end, their roots spread over workers too (ScanStream.judge_rest).
+def _parse_and_judge_in_workers(files: list[SourceFile], stream: ScanStream, workers: int,
+                                terraform_on_stdin: bool) -> None:
+    """A large scan, spread over worker processes (linter.pipeline_workers) that read,
+    parse and judge files and send back only outcomes: each Terraform component (folders
+    linked by module calls, linter.terraform_components) goes to one worker whole, and the
+    YAML/JSON documents and PEM files in runs of UNIT_FILES.
 
-    Documents go first, as in the stream order: a plan among them (JSON recognised by
-    content) makes the scan hold all of its Terraform, judged as a whole."""
-    from linter.parsing import parse_each
-    from linter.pipeline_stream import framework_outcome
+    A component too large to leave to one worker (over its share of the Terraform) is
+    parsed by the workers and judged by the parent, its roots spread over workers too
+    (ScanStream.judge_rest). So is all Terraform when a plan may be among the files or on
+    standard input: a plan decides how the whole scan's Terraform is judged."""
+    from linter.terraform_components import components, may_be_plan
 
-    request, result = stream.request, stream.result
-    documents = [(index, _job(files[index], request)) for index in order
-                 if files[index].kind in _DOCUMENT_KINDS]
-    for unit in pipeline_workers.judge_units(_units(documents), request, workers):
-        stream.merge_unit(unit)
-    terraform = [index for index in order if files[index].kind not in _DOCUMENT_KINDS]
-
-    def parse_into_stream(indexes: list[int]) -> None:
-        jobs = [_job(files[index], request) for index in indexes]
-        for index, outcome in zip(indexes, parse_each(jobs, workers)):
-            stream.add(index, framework_outcome(outcome, request, result))
-
-    if stream.whole_tree or stream.plans:
-        parse_into_stream(terraform)
+    request = stream.request
+    documents = [(index, _job(source, request)) for index, source in enumerate(files)
+                 if source.kind in _DOCUMENT_KINDS]
+    terraform = [index for index, source in enumerate(files)
+                 if source.kind not in _DOCUMENT_KINDS]
+    plan_possible = terraform_on_stdin or any(
+        files[index].path.name.lower().endswith(".json")
+        and may_be_plan(files[index].path, request.max_file_bytes) for index, _ in documents)
+    if plan_possible:
+        groups = [terraform] if terraform else []
     else:
-        folder_of = {index: str(PurePosixPath(files[index].display_path).parent)
-                     for index in terraform}
-        with_terraform = {folder_of[index] for index in terraform
-                          if files[index].kind in _TERRAFORM_KINDS}
-        unlinked = {folder for folder in with_terraform
-                    if folder not in stream.linked_folders}
-        parse_into_stream([index for index in terraform if folder_of[index] not in unlinked])
-        called = stream.linked_parsed()
-        parse_into_stream([index for index in terraform
-                           if folder_of[index] in unlinked and folder_of[index] in called])
-        alone = unlinked - called
-        by_folder: dict[str, list[tuple[int, ParseJob]]] = {}
-        for index in terraform:  # variables files first, as in the stream order
-            if folder_of[index] in alone:
-                by_folder.setdefault(folder_of[index], []).append(
-                    (index, _job(files[index], request)))
-        for unit in pipeline_workers.judge_units(_folder_units(by_folder), request, workers):
-            stream.merge_unit(unit)
+        by_folder: dict[str, list[int]] = {}
+        for index in terraform:
+            by_folder.setdefault(str(PurePosixPath(files[index].display_path).parent),
+                                 []).append(index)
+        groups = [[index for folder in component for index in by_folder[folder]]
+                  for component in components(
+                      [(files[index].display_path, files[index].kind, files[index].path)
+                       for index in terraform], request.max_file_bytes)]
+    share = max(pipeline_workers.UNIT_FILES, -(-len(terraform) // workers))
+    alone = [group for group in groups if len(group) <= share and not plan_possible]
+    held = sorted(index for group in groups if len(group) > share or plan_possible
+                  for index in group)
+    # Largest first, so no worker is left with a large component at the end.
+    alone.sort(key=len, reverse=True)
+    units = _bundled([[(index, _job(files[index], request)) for index in sorted(group)]
+                      for group in alone]) + _bundled([[entry] for entry in documents])
+    for unit in pipeline_workers.judge_units(units, request, workers):
+        stream.merge_unit(unit)
+    if held:
+        from linter.parsing import parse_each
+        from linter.pipeline_stream import framework_outcome
+
+        jobs = [_job(files[index], request) for index in held]
+        for index, outcome in zip(held, parse_each(jobs, workers)):
+            stream.add(index, framework_outcome(outcome, stream.request, stream.result))
 
 
-def _units(entries: list[tuple[int, ParseJob]]) -> list[list[tuple[int, ParseJob]]]:
-    size = pipeline_workers.UNIT_FILES
-    return [entries[start:start + size] for start in range(0, len(entries), size)]
-
-
-def _folder_units(by_folder: dict[str, list[tuple[int, ParseJob]]]
-                  ) -> list[list[tuple[int, ParseJob]]]:
-    """Whole folders, about UNIT_FILES files a unit (a folder is never split)."""
-    units: list[list[tuple[int, ParseJob]]] = []
-    current: list[tuple[int, ParseJob]] = []
-    for entries in by_folder.values():
-        current.extend(entries)
-        if len(current) >= pipeline_workers.UNIT_FILES:
+def _bundled(pieces: list[list[tuple[int, ParseJob]]]) -> list[list[list[tuple[int, ParseJob]]]]:
+    """Pieces (a Terraform component, a document) put together into units of about
+    UNIT_FILES files; a piece is never split."""
+    units: list[list[list[tuple[int, ParseJob]]]] = []
+    current: list[list[tuple[int, ParseJob]]] = []
+    size = 0
+    for piece in pieces:
+        if current and size + len(piece) > pipeline_workers.UNIT_FILES:
             units.append(current)
-            current = []
+            current, size = [], 0
+        current.append(piece)
+        size += len(piece)
     if current:
         units.append(current)
     return units

@@ -32,7 +32,12 @@ from linter.parsers.terraform import HclAttribute, TerraformFile
 from linter.parsing import ParseOutcome, only_frameworks
 from linter.pipeline_adapt import ParsedFiles, adapt, root_models
 from linter.pipeline_workers import RootsResult, UnitResult
-from linter.resolve.terraform_modules import ModuleLibrary, local_calls, root_directories
+from linter.resolve.terraform_modules import (
+    ModuleLibrary,
+    local_calls,
+    root_directories,
+    root_order,
+)
 from linter.resolve.variables import environment_layer
 
 if TYPE_CHECKING:
@@ -63,11 +68,16 @@ class ScanStream:
         self.plans: list[Any] = []
         self.held: dict[str, list[TerraformFile]] = defaultdict(list)  # judged at the end
         self.folders: list[str] = []  # every folder with a parsed Terraform file
+        # The local calls of folders judged in a worker (their files never come here).
+        self.calls: dict[str, list[str]] = {}
         self.called: set[str] | None = None  # known once the linked folders are parsed
         self.current: str | None = None
         self.waiting: dict[str, list[TerraformFile]] = {}  # unlinked folders of a batch
         self.roots: dict[str, _Bucket] = {}
-        self.library_problems: list[FileProblem] = []
+        # What the module library could not read, by the root whose judgement first met
+        # it (in its process): put in the whole scan's root order at the end, so the
+        # order is one process's whatever judged where.
+        self.library_problems: dict[str, list[FileProblem]] = {}
         self.documents: list[tuple[str, ParsedDocuments]] = []
         self.pem_files: list[tuple[str, Any]] = []
         self.document_buckets: list[_Bucket] = []
@@ -140,7 +150,8 @@ class ScanStream:
         self.parse_problems.extend(unit.parse_problems)
         self.roots.update(unit.roots)
         self.folders.extend(unit.folders)
-        self.library_problems.extend(unit.library_problems)
+        self.calls.update(unit.calls)
+        self.library_problems.update(unit.library_problems)
         self.document_buckets.extend(unit.document_buckets)
         self.pem_buckets.extend(unit.pem_buckets)
         self.plans.extend(unit.plans)
@@ -179,23 +190,21 @@ class ScanStream:
         for part in parts:
             self.roots.update(part.roots)
             self.result.resources += part.resources
-            for problem in part.library_problems:  # each worker's library found it too
-                if problem not in library.problems:
-                    library.problems.append(problem)
-        self.library_problems.extend(library.problems)
+            self.library_problems.update(part.library_problems)
 
     def _roots_result(self, modules: dict[str, list[TerraformFile]], library: ModuleLibrary,
                       roots: list[str]) -> RootsResult:
-        before = len(library.problems)
         part = RootsResult()
         for module_dir in roots:
             problems: list[FileProblem] = []
+            before = len(library.problems)
             resources = root_models(module_dir, modules[module_dir],
                                     self.variables.get(module_dir, {}), self.environment,
                                     self.request, library, problems)
             part.resources += len(resources)
             part.roots.append((module_dir, (self.evaluator.evaluate(resources), problems)))
-        part.library_problems = library.problems[before:]
+            if len(library.problems) > before:
+                part.library_problems[module_dir] = library.problems[before:]
         return part
 
     def _judge_parsed(self, parsed: ParsedFiles) -> _Bucket:
@@ -214,6 +223,11 @@ class ScanStream:
         if self.pem_files:
             self.pem_buckets.append(self._judge_parsed(ParsedFiles(pem_files=self.pem_files)))
             self.pem_files = []
+
+    def held_calls(self) -> dict[str, list[str]]:
+        """The local calls of each held folder (what linter.pipeline_workers sends back
+        with a unit's outcomes, for the roots' order)."""
+        return {folder: local_calls(files, folder) for folder, files in self.held.items()}
 
     def judge_rest(self) -> None:
         """Everything still held: the last batches, the linked folders, the plans."""
@@ -239,14 +253,17 @@ class ScanStream:
         """Judge what is left and fill the result in a whole-tree scan's order."""
         self.judge_rest()
         # The roots' order of a whole-tree scan: an unlinked folder calls nothing, so its
-        # files are not needed to place it.
-        order = root_directories({folder: self.held.get(folder, []) for folder in self.folders}
-                                 ) if self.roots else []
+        # files are not needed to place it, and a worker sent the calls of its folders.
+        order = root_order({folder: self.calls[folder] if folder in self.calls else
+                            local_calls(self.held.get(folder, []), folder)
+                            for folder in self.folders}) if self.roots else []
         self.held = defaultdict(list)
         result = self.result
         self.report_parse_problems()
         buckets = [self.roots[folder] for folder in order if folder in self.roots]
-        buckets.append(([], self.library_problems))
+        library_problems = [problem for folder in order
+                            for problem in self.library_problems.get(folder, ())]
+        buckets.append(([], list(dict.fromkeys(library_problems))))
         buckets.append(self.whole_bucket)
         buckets.extend(self.document_buckets)
         buckets.extend(self.pem_buckets)

@@ -3,18 +3,19 @@
 Two kinds of work go to forked workers, each returning only what the report needs
 (outcomes, problems, counts), never parse models:
 
-- a *unit*: a run of files judged on their own, read, parsed and judged in the worker: YAML
-  and JSON documents and PEM files, or Terraform folders that neither call nor are called
-  by another scanned folder (see linter.pipeline_stream). The worker runs a ScanStream of
-  its own over them, so they are judged exactly as in the parent;
-- a *chunk of roots*: Terraform root modules whose files the parent holds (parsed already),
-  each evaluated with its module calls followed. The workers are forked once every file is
-  parsed, so they share the parse models with the parent rather than receiving copies.
+- a *unit*: pieces judged on their own, read, parsed and judged in the worker: YAML and
+  JSON documents and PEM files, or whole Terraform components, folders linked by module
+  calls to no folder outside them (linter.terraform_components). The worker runs a
+  ScanStream of its own over them, so they are judged exactly as in the parent;
+- a *chunk of roots*: Terraform root modules whose files the parent holds (parsed already:
+  a component too large for one worker), each evaluated with its module calls followed.
+  The workers are forked once every file is parsed, so they share the parse models with
+  the parent rather than receiving copies.
 
 Workers are forked (POSIX), so they start in milliseconds with the rules loaded; where
 fork does not exist, everything runs in the parent as before. A worker that dies (killed,
 out of memory, a crash in a C extension) costs no result silently: its work is done again,
-each file, folder or root in a process of its own, and only what kills that process too
+each document, component or root in a process of its own, and only what kills that process too
 is reported, as an error naming it.
 """
 
@@ -46,6 +47,9 @@ _FOLDER_KINDS = ("terraform", "terraform_json", "tfvars")
 _CHUNKS_PER_WORKER = 4
 
 _Bucket = tuple[list[Outcome], list[FileProblem]]
+# A part of a unit judged on its own: a document, or a whole Terraform component
+# (linter.terraform_components), as (file index, parse job) entries.
+_Piece = list[tuple[int, "ParseJob"]]
 _Work = TypeVar("_Work")
 _Done = TypeVar("_Done")
 
@@ -79,7 +83,8 @@ class UnitResult:
     parse_problems: list[tuple[int, FileProblem]] = field(default_factory=list)
     roots: dict[str, _Bucket] = field(default_factory=dict)
     folders: list[str] = field(default_factory=list)
-    library_problems: list[FileProblem] = field(default_factory=list)
+    calls: dict[str, list[str]] = field(default_factory=dict)  # each folder's local calls
+    library_problems: dict[str, list[FileProblem]] = field(default_factory=dict)  # by root
     document_buckets: list[_Bucket] = field(default_factory=list)
     pem_buckets: list[_Bucket] = field(default_factory=list)
     plans: list[Any] = field(default_factory=list)
@@ -92,11 +97,11 @@ class UnitResult:
 @dataclass
 class RootsResult:
     roots: list[tuple[str, _Bucket]] = field(default_factory=list)
-    library_problems: list[FileProblem] = field(default_factory=list)
+    library_problems: dict[str, list[FileProblem]] = field(default_factory=dict)  # by root
     resources: int = 0
 
 
-def judge_units(units: list[list[tuple[int, ParseJob]]], request: Any, workers: int
+def judge_units(units: list[list[_Piece]], request: Any, workers: int
                 ) -> Iterator[UnitResult]:
     """Each unit's result, in unit order."""
     _state.clear()
@@ -116,8 +121,8 @@ def judge_roots(roots: list[str], state: dict[str, Any], workers: int
     yield from _in_processes(chunks, _judge_root_chunk, workers, _judge_root_alone)
 
 
-def _judge_unit(entries: list[tuple[int, ParseJob]]) -> UnitResult:
-    return unit_stream_result(entries, _state["request"])
+def _judge_unit(pieces: list[_Piece]) -> UnitResult:
+    return unit_stream_result([entry for piece in pieces for entry in piece], _state["request"])
 
 
 def unit_stream_result(entries: list[tuple[int, ParseJob]], request: Any) -> UnitResult:
@@ -127,35 +132,35 @@ def unit_stream_result(entries: list[tuple[int, ParseJob]], request: Any) -> Uni
     from linter.pipeline_stream import ScanStream, framework_outcome
 
     result = ScanResult(rules=request.rules)
-    stream = ScanStream(request, result, set(), whole_tree=False)
-    stream.called = set()  # a unit's folders call none and are called by none
+    # A unit's folders are whole components (linter.terraform_components): no folder
+    # outside it calls one of them or is called by one, so holding them all and judging
+    # them together judges them as the whole scan would.
+    stream = ScanStream(request, result, set(), whole_tree=True)
     for index, job in entries:
         stream.add(index, framework_outcome(parse_uncached(job), request, result))
     plans, stream.plans = stream.plans, []
     stream.judge_rest()
     return UnitResult(
         parse_problems=stream.parse_problems, roots=stream.roots, folders=stream.folders,
+        calls=stream.held_calls(),
         library_problems=stream.library_problems, document_buckets=stream.document_buckets,
         pem_buckets=stream.pem_buckets, plans=plans, files_scanned=result.files_scanned,
         files_unrecognised=result.files_unrecognised, resources=result.resources,
         skipped=dict(result.skipped))
 
 
-def _judge_unit_alone(entries: list[tuple[int, ParseJob]]) -> Iterator[UnitResult]:
-    """A unit whose worker died: each of its documents, and each of its Terraform folders
-    (judged only whole), again in a process of its own."""
-    pieces: dict[str, list[tuple[int, ParseJob]]] = {}
-    for index, job in entries:
-        _, display_path, kind, _ = job
-        piece = f"folder {posixpath.dirname(display_path)}" if kind in _FOLDER_KINDS \
-            else f"file {display_path}"
-        pieces.setdefault(piece, []).append((index, job))
-    for piece in pieces.values():
-        outcome = _alone(_judge_unit, piece)
+def _judge_unit_alone(pieces: list[_Piece]) -> Iterator[UnitResult]:
+    """A unit whose worker died: each of its pieces (a document, or a Terraform component,
+    judged only whole) again in a process of its own."""
+    for piece in pieces:
+        outcome = _alone(_judge_unit, [piece])
         if outcome is not None:
             yield outcome
             continue
-        what = "this file" if len(piece) == 1 else "this file's folder"
+        folders = {posixpath.dirname(job[1]) for _, job in piece}
+        what = "this file" if len(piece) == 1 and piece[0][1][2] not in _FOLDER_KINDS \
+            else "this file's folder" if len(folders) == 1 \
+            else "this file's folder and the folders linked to it by module calls"
         yield UnitResult(parse_problems=[(index, FileProblem(
             job[1], f"the worker process stopped while judging {what} (killed, or out of "
                     "memory); not judged")) for index, job in piece])

@@ -170,3 +170,52 @@ def test_a_killed_worker_costs_at_most_the_root_module_that_killed_it(
     assert result.problems == [FileProblem(
         "stacks/s007", "the worker process stopped while judging this Terraform root module "
                        "(killed, or out of memory); not judged")]
+
+
+def test_a_killed_worker_costs_at_most_the_component_that_killed_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A component (folders linked by module calls) is judged only whole: when it kills its
+    # worker again on its own, its files are reported, and every other component judged.
+    monkeypatch.setenv("EPHI_LINT_CACHE_DIR", "off")
+    real = parsing.parse_text
+
+    def parse_text(text: str, display_path: str, *rest: Any) -> Any:
+        if display_path == "c007/modules/shared/main.tf":
+            os._exit(9)
+        return real(text, display_path, *rest)
+
+    monkeypatch.setattr(parsing, "parse_text", parse_text)
+    files = {}
+    for index in range(pipeline_workers.UNIT_MIN_FILES // 2):
+        files[f"c{index:03}/modules/shared/main.tf"] = SHARED
+        files[f"c{index:03}/stacks/s/main.tf"] = CALL.format(rotation="false")
+    result = _scan(_write(tmp_path, files), workers=2)
+    judged = {outcome.resource.scope for outcome in result.outcomes}
+    assert judged == {f"c{index:03}/stacks/s" for index in range(len(files) // 2)} \
+        - {"c007/stacks/s"}
+    reason = ("the worker process stopped while judging this file's folder and the folders "
+              "linked to it by module calls (killed, or out of memory); not judged")
+    assert result.problems == [FileProblem("c007/modules/shared/main.tf", reason),
+                               FileProblem("c007/stacks/s/main.tf", reason)]
+
+
+def test_module_library_problems_keep_one_process_order(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Components judged in different workers meet the same module outside the scan, and
+    # modules they cannot read: reported once each, in one process's order.
+    monkeypatch.setenv("EPHI_LINT_CACHE_DIR", "off")
+    _write(tmp_path / "outside", {"main.tf": "resource {\n"})
+    files = {}
+    for index in range(pipeline_workers.UNIT_MIN_FILES // 2):
+        files[f"c{index:03}/modules/shared/main.tf"] = SHARED
+        files[f"c{index:03}/stacks/s/main.tf"] = (
+            CALL.format(rotation="true")
+            + 'module "vpc" {\n  source = "terraform-aws-modules/vpc/aws"\n}\n'
+            + 'module "o" {\n  source = "../../../../outside"\n}\n')
+    root = _write(tmp_path / "tree", files)
+    alone = _ordered(_scan(root, workers=1))
+    assert _ordered(_scan(root, workers=2)) == alone
+    # Each stack's two calls not followed, and the folder outside the scan once.
+    assert [problem[0] for problem in alone[1]].count("../outside/main.tf") == 1
+    assert alone[1][1][0] == "../outside/main.tf"
+    assert len(alone[1]) == len(files) + 1

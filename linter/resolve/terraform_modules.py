@@ -185,11 +185,17 @@ def root_directories(modules: dict[str, list[TerraformFile]]) -> list[str]:
     A directory called by another scanned directory is left to its callers; directories
     only reachable through a call cycle are still evaluated (nothing is dropped).
     """
-    calls = {directory: [target for target in local_calls(files, directory)
-                         if target in modules and target != directory]
-             for directory, files in modules.items()}
+    return root_order({directory: local_calls(files, directory)
+                       for directory, files in modules.items()})
+
+
+def root_order(calls: dict[str, list[str]]) -> list[str]:
+    """root_directories from each scanned directory's local call targets (`calls`, any
+    target: those not scanned, and a directory's calls of itself, are left out here)."""
+    calls = {directory: [target for target in targets if target in calls and target != directory]
+             for directory, targets in calls.items()}
     called = {target for targets in calls.values() for target in targets}
-    roots = [directory for directory in sorted(modules) if directory not in called]
+    roots = [directory for directory in sorted(calls) if directory not in called]
     reached: set[str] = set()
 
     def reach(directory: str) -> None:
@@ -202,7 +208,7 @@ def root_directories(modules: dict[str, list[TerraformFile]]) -> list[str]:
 
     for root in roots:
         reach(root)
-    for directory in sorted(modules):
+    for directory in sorted(calls):
         if directory not in reached:
             roots.append(directory)
             reach(directory)

@@ -1,0 +1,118 @@
+"""Which scanned Terraform folders can be judged apart from the others, found before parsing.
+
+A folder is judged with every folder its module calls reach (linter.resolve.terraform_modules
+follows literal local sources such as `source = "../../modules/db"`). Folders that no call
+links form separate *components*: each can be read, parsed and judged in a worker process
+of its own, and only its outcomes come back (linter.pipeline_workers), as a scan of that
+component alone would judge it.
+
+The calls are found by reading each file's bytes, without parsing. A local source is a
+literal string, so every call's path appears in the text as a quoted string starting with
+`.`: every such string is taken as a possible call (an over-estimate only joins folders
+that could have been judged apart, never splits ones that must be judged together). Text
+whose literal strings this reading cannot see exactly (a `\\u` escape in HCL, any escape in
+JSON) makes every folder one component, as does a possible Terraform plan (a plan decides
+how all Terraform in the scan is judged).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from linter.discover import read_data
+
+# A quoted string that may be a local module source: ".", "..", "./x", "../x".
+_LOCAL_SOURCE = re.compile(rb'"(\.\.?(?:/[^"\n]*)?)"')
+_MODULE_WORD = b"module"
+# Escapes that can spell a "." or "/" the pattern above would not see, or a "$${" that
+# reads as "${": such text is not read here, and the scan is judged as one component.
+_HCL_UNSEEN = (b"\\u", b"\\U")
+_CANDIDATE_UNSEEN = (b"\\", b"$$", b"%%")
+_PLAN_MARKS = (b'"format_version"', (b'"planned_values"', b'"resource_changes"'))
+
+
+class _Unseen(Exception):
+    """The calls of some file cannot be read without parsing it."""
+
+
+def components(files: Iterable[tuple[str, str, Path]], max_file_bytes: int
+               ) -> list[list[str]]:
+    """The folders of `files` ((display path, kind, path) of Terraform files, in any order)
+    grouped into components: folders linked by a possible local module call, directly or
+    through others, share one. Each component's folders are in order of first appearance;
+    components in order of their first folder. One component of every folder when some
+    file cannot be read this way (see the module's docstring)."""
+    folders: dict[str, None] = {}
+    calls: dict[str, set[str]] = {}
+    unseen = False
+    for display_path, kind, path in files:
+        folder = posixpath.dirname(display_path) or "."
+        folders.setdefault(folder)
+        if kind == "tfvars" or unseen:  # a variables file holds values, never a call
+            continue
+        try:
+            data = read_data(path, max_file_bytes)
+        except ValueError:  # not parsed either: the file calls nothing
+            continue
+        try:
+            calls.setdefault(folder, set()).update(_possible_calls(data, folder, kind))
+        except _Unseen:
+            unseen = True
+    if unseen:
+        return [list(folders)]
+    return _grouped(list(folders), calls)
+
+
+def _possible_calls(data: bytes, folder: str, kind: str) -> set[str]:
+    if kind == "terraform" and _may_be_plan(data):  # a .tf file holding a plan is read as one
+        raise _Unseen
+    if _MODULE_WORD not in data:
+        return set()
+    if (kind == "terraform_json" and b"\\" in data) or any(mark in data for mark in _HCL_UNSEEN):
+        raise _Unseen
+    found = set()
+    for match in _LOCAL_SOURCE.finditer(data):
+        candidate = match.group(1)
+        if any(mark in candidate for mark in _CANDIDATE_UNSEEN):
+            raise _Unseen
+        found.add(posixpath.normpath(posixpath.join(folder, candidate.decode("utf-8", "replace"))))
+    return found
+
+
+def _may_be_plan(data: bytes) -> bool:
+    version, sections = _PLAN_MARKS
+    return version in data and any(section in data for section in sections)
+
+
+def may_be_plan(path: Path, max_file_bytes: int) -> bool:
+    """Whether a JSON document might be a Terraform plan (read, not parsed)."""
+    try:
+        return _may_be_plan(read_data(path, max_file_bytes))
+    except ValueError:
+        return False
+
+
+def _grouped(folders: list[str], calls: dict[str, set[str]]) -> list[list[str]]:
+    parent = {folder: folder for folder in folders}
+    position = {folder: index for index, folder in enumerate(folders)}
+
+    def find(folder: str) -> str:
+        while parent[folder] != folder:
+            parent[folder] = parent[parent[folder]]
+            folder = parent[folder]
+        return folder
+
+    for folder, targets in calls.items():
+        for target in targets:
+            if target in parent:
+                first, second = find(folder), find(target)
+                if first != second:
+                    parent[max(first, second, key=position.__getitem__)] = min(
+                        first, second, key=position.__getitem__)
+    grouped: dict[str, list[str]] = {}
+    for folder in folders:
+        grouped.setdefault(find(folder), []).append(folder)
+    return list(grouped.values())
