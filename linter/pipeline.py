@@ -300,8 +300,9 @@ def _parse_and_judge_in_workers(files: list[SourceFile], stream: ScanStream, wor
     alone = [group for group in groups if len(group) <= share and not plan_possible]
     held = sorted(index for group in groups if len(group) > share or plan_possible
                   for index in group)
-    # Largest first, so no worker is left with a large component at the end.
-    alone.sort(key=len, reverse=True)
+    # Largest first (by bytes: a file's parse and judgement cost follows its size), so no
+    # worker is left with a large component at the end.
+    alone.sort(key=lambda group: sum(_size(files[index].path) for index in group), reverse=True)
     units = _bundled([[(index, _job(files[index], request)) for index in sorted(group)]
                       for group in alone]) + _bundled([[entry] for entry in documents])
     for unit in pipeline_workers.judge_units(units, request, workers):
@@ -313,6 +314,13 @@ def _parse_and_judge_in_workers(files: list[SourceFile], stream: ScanStream, wor
         jobs = [_job(files[index], request) for index in held]
         for index, outcome in zip(held, parse_each(jobs, workers)):
             stream.add(index, framework_outcome(outcome, stream.request, stream.result))
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _bundled(pieces: list[list[tuple[int, ParseJob]]]) -> list[list[list[tuple[int, ParseJob]]]]:

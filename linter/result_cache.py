@@ -110,7 +110,9 @@ def _files_under(folder: Path) -> list[str]:
     order (os.walk: pathlib's globbing costs more than the reading)."""
     found = []
     for directory, subfolders, files in os.walk(folder):
-        subfolders[:] = [name for name in subfolders if name != "__pycache__"]
+        # The rules' fixtures, shipped for `ephi-lint rules test`, never change a scan.
+        subfolders[:] = [name for name in subfolders if name != "__pycache__"
+                         and not (name == "fixtures" and directory.endswith("_catalogue"))]
         relative = os.path.relpath(directory, folder).replace(os.sep, "/")
         prefix = "" if relative == "." else relative + "/"
         found.extend(prefix + name for name in files if not name.endswith((".pyc", ".pyo")))
