@@ -99,12 +99,22 @@ def catalogue_key(directory: Path, files: list[tuple[str, bytes]]) -> str:
 
 
 def read_sources(directory: Path) -> list[tuple[str, bytes]]:
-    """Each rule file's path relative to `directory` and its bytes; OSError propagates."""
+    """Each rule file's path relative to `directory` and its bytes; OSError propagates.
+    Kept for the run: the provenance record digests the same bytes (read_already)."""
     sources = []
     for relative in _rule_names(directory):
         with open(os.path.join(directory, relative), "rb") as source:
             sources.append((relative, source.read()))
+    _read[str(directory)] = sources
     return sources
+
+
+def read_already(directory: Path) -> list[tuple[str, bytes]] | None:
+    """What read_sources read from `directory` in this run, if it did."""
+    return _read.get(str(directory))
+
+
+_read: dict[str, list[tuple[str, bytes]]] = {}
 
 
 # --- compiled entries ---------------------------------------------------------------

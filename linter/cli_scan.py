@@ -215,6 +215,11 @@ def scan(
                   frameworks=select_frameworks(frameworks, skip_frameworks),
                   skip_paths=tuple(skip_paths), gitignore=gitignore, workers=workers)
     refuse_catalogue_inside([Path(path) for path in paths if path != "-"])
+    git_states = None
+    if any(target.format in PROVENANCE_FORMATS for target in targets) and not changed_files:
+        from linter.provenance import GitStates
+
+        git_states = GitStates(_provenance_roots(run, Path()))  # git runs while we scan
     scanned = execute(run)
     report, root = scanned.report, scanned.root
     report.include_passed = include_passed
@@ -224,7 +229,7 @@ def scan(
     if update_baseline and baseline is not None:  # a baseline carries no provenance
         report.baseline = _update_baseline(baseline, report, root, sarif_category)
     if any(target.format in PROVENANCE_FORMATS for target in targets):
-        report.provenance = _provenance(started, run, report, root)
+        report.provenance = _provenance(started, run, report, root, git_states)
     options = RenderOptions(
         root=root, category=sarif_category, colour=use_colour(color, sys.stdout), quiet=quiet,
         omit_suppressed=scanned.config.sarif_omit_suppressed if sarif_omit_suppressed is None
@@ -244,20 +249,25 @@ def _display_roots(paths: list[str], root: Path) -> list[str]:
 PROVENANCE_FORMATS = frozenset({"json", "sarif", "gitlab-sast"})
 
 
-def _provenance(started: Any, run: ScanRun, report: Any, root: Path) -> dict[str, Any]:
+def _provenance(started: Any, run: ScanRun, report: Any, root: Path,
+                git_states: Any = None) -> dict[str, Any]:
     """When, by which rules, over which inputs (linter.provenance): collected for every
     output that carries it, so each JSON, SARIF and GitLab report can be tied to a commit
-    and a rule catalogue."""
+    and a rule catalogue. `git_states`: the roots' GitStates, started before the scan."""
     from linter.engine import catalogue_directory
     from linter.provenance import collect, utc_now
 
-    # pre-commit names each changed file: one root (one `git status`) stands for them.
-    roots = [root] if run.changed_files else [Path(path) for path in run.paths if path != "-"]
-    return collect(started=started, finished=utc_now(), roots=roots,
+    return collect(started=started, finished=utc_now(), roots=_provenance_roots(run, root),
                    inputs=report.result.inputs,
                    rule_directories=[catalogue_directory("rules"), *run.rules_dirs],
                    argv=["ephi-lint", *sys.argv[1:]], display_root=root,
-                   known_digests=getattr(report.result, "input_digests", None))
+                   known_digests=getattr(report.result, "input_digests", None),
+                   git=git_states)
+
+
+def _provenance_roots(run: ScanRun, root: Path) -> list[Path]:
+    # pre-commit names each changed file: one root (one `git status`) stands for them.
+    return [root] if run.changed_files else [Path(path) for path in run.paths if path != "-"]
 
 
 def _checkov(report: Any, paths: list[str], results_file: Path | None) -> list[dict[str, Any]]:

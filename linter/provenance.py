@@ -46,12 +46,15 @@ def collect(*, started: datetime.datetime, finished: datetime.datetime,
             rule_directories: Sequence[Path], argv: Sequence[str],
             display_root: Path | None = None,
             live: Mapping[str, Any] | None = None,
-            known_digests: Mapping[str, tuple[str, int]] | None = None) -> dict[str, Any]:
+            known_digests: Mapping[str, tuple[str, int]] | None = None,
+            git: GitStates | None = None) -> dict[str, Any]:
     """The provenance record of one scan, as a plain JSON-ready dict.
 
     `inputs` are (path on disk, path as displayed) for every file the scan read;
-    `live` (for `ephi-lint aws`) comes from live_context().
+    `live` (for `ephi-lint aws`) comes from live_context(); `git`: the roots' git states
+    started before the scan (GitStates), else they are read now.
     """
+    states = (git or GitStates(roots)).result()
     return {
         "tool": {"name": "ephi-lint", "version": __version__},
         "started": timestamp(started),
@@ -59,7 +62,8 @@ def collect(*, started: datetime.datetime, finished: datetime.datetime,
         "command_line": redact_command_line(argv),
         "working_directory": str(display_root) if display_root else None,
         "rules": rule_catalogue_digest(rule_directories),
-        "roots": [root_record(root, display_root) for root in roots],
+        "roots": [{"path": _shown(root, display_root), "git": state}
+                  for root, state in zip(roots, states)],
         "inputs": input_digests(inputs, known_digests),
         **({"live": dict(live)} if live else {}),
     }
@@ -112,8 +116,15 @@ def rule_catalogue_digest(directories: Sequence[Path]) -> dict[str, Any]:
     line `<path relative to its rules directory>  <sha256 of its bytes>\\n` (the
     `sha256sum` format), and the digest of those lines together.
     """
+    from linter.catalogue import read_already
+
     lines = []
     for directory in directories:
+        loaded = read_already(directory)  # the bytes the rules were loaded from
+        if loaded is not None:
+            lines.extend(f"{hashlib.sha256(content).hexdigest()}  {relative}\n"
+                         for relative, content in loaded)
+            continue
         files = sorted(path for pattern in ("*.yaml", "*.yml")
                        for path in directory.rglob(pattern) if path.is_file())
         for path in files:
@@ -128,28 +139,113 @@ def rule_catalogue_digest(directories: Sequence[Path]) -> dict[str, Any]:
 
 
 def root_record(root: Path, display_root: Path | None = None) -> dict[str, Any]:
+    return {"path": _shown(root, display_root), "git": git_state(root)}
+
+
+def _shown(root: Path, display_root: Path | None) -> str:
     shown = root.as_posix()
     if display_root is not None:
         try:
             shown = root.resolve().relative_to(display_root.resolve()).as_posix() or "."
         except ValueError:
             pass
-    return {"path": shown, "git": git_state(root)}
+    return shown
 
 
 def git_state(root: Path, timeout: float = GIT_TIMEOUT_SECONDS) -> dict[str, Any]:
     """{commit, branch, dirty, remote} of the repository holding `root`, or {reason}."""
-    start = root if root.is_dir() else root.parent
-    git_dir, work_tree = find_git_dir(start)
-    if git_dir is None or work_tree is None:
-        return {"commit": None, "reason": "not in a git repository"}
-    commit, branch = read_head(git_dir)
-    if commit is None:
-        return {"commit": None, "reason": branch or "HEAD could not be read"}
-    state: dict[str, Any] = {"commit": commit, "branch": branch,
-                             "remote": remote_url(git_dir)}
-    state.update(_dirty(start, work_tree, timeout))
-    return state
+    return GitStates([root], timeout).result()[0]
+
+
+class GitStates:
+    """The git state of several roots, their `git` processes run side by side, and from
+    creation on: made before a scan, they run while it does, and `result()` waits for
+    what is left (each process under its own timeout)."""
+
+    def __init__(self, roots: Sequence[Path], timeout: float = GIT_TIMEOUT_SECONDS) -> None:
+        self._probes = [_GitProbe(root, timeout) for root in roots]
+
+    def result(self) -> list[dict[str, Any]]:
+        for probe in self._probes:
+            probe.start_status()
+        return [probe.state() for probe in self._probes]
+
+
+class _GitProbe:
+    """One root: the commit from `.git` itself, then `git config` (the filter drivers to
+    switch off), then a hardened `git status` for the dirty state."""
+
+    def __init__(self, root: Path, timeout: float) -> None:
+        self.timeout = timeout
+        self.start = root if root.is_dir() else root.parent
+        self.done: dict[str, Any] | None = None
+        self.filters: subprocess.Popen[str] | None = None
+        self.status: subprocess.Popen[str] | None = None
+        git_dir, work_tree = find_git_dir(self.start)
+        if git_dir is None or work_tree is None:
+            self.done = {"commit": None, "reason": "not in a git repository"}
+            return
+        commit, branch = read_head(git_dir)
+        if commit is None:
+            self.done = {"commit": None, "reason": branch or "HEAD could not be read"}
+            return
+        self.work_tree = work_tree
+        self.found: dict[str, Any] = {"commit": commit, "branch": branch,
+                                      "remote": remote_url(git_dir)}
+        self.filters = self._run(["config", "--get-regexp", r"^filter\..*"])
+
+    def _run(self, args: list[str]) -> subprocess.Popen[str] | None:
+        try:
+            return _git(self.work_tree, args)
+        except OSError as error:
+            reason = "git is not installed" if isinstance(error, FileNotFoundError) \
+                else f"git could not be started: {error.strerror or error}"
+            self.done = {**self.found, "dirty": None, "reason": reason}
+            return None
+
+    def _output(self, process: subprocess.Popen[str], what: str) -> tuple[str, str] | None:
+        try:
+            return process.communicate(timeout=self.timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.communicate()
+            self.done = {**self.found, "dirty": None,
+                         "reason": f"{what} took longer than {self.timeout:g}s"}
+            return None
+
+    def start_status(self) -> None:
+        if self.done is not None or self.filters is None or self.status is not None:
+            return
+        output = self._output(self.filters, "git config")
+        if output is None:
+            return
+        neutral: list[str] = []
+        for line in output[0].splitlines():
+            name = line.split(" ", 1)[0]
+            if name.count(".") >= 2:
+                neutral += ["-c", f"{name}="]
+        self.status = self._run([*neutral, "status", "--porcelain=v1", "-z",
+                                 "--untracked-files=normal", "--ignore-submodules=all",
+                                 "--", str(self.start.resolve())])
+
+    def state(self) -> dict[str, Any]:
+        """{commit, branch, remote, dirty, changed_files}, or a reason instead."""
+        self.start_status()
+        if self.done is not None:
+            return self.done
+        assert self.status is not None
+        output = self._output(self.status, "git status")
+        if output is None:
+            return self.done or {}
+        stdout, stderr = output
+        if self.status.returncode != 0:
+            first = (stderr.strip().splitlines() or ["failed"])[0]
+            self.done = {**self.found, "dirty": None,
+                         "reason": f"git status: {redact(first)[:200]}"}
+            return self.done
+        changed = [entry for entry in stdout.split("\0") if entry.strip()]
+        self.done = {**self.found, "dirty": bool(changed), "changed_files": len(changed)}
+        return self.done
 
 
 def find_git_dir(start: Path) -> tuple[Path | None, Path | None]:
@@ -245,32 +341,8 @@ def strip_credentials(url: str) -> str:
     return redact(url)
 
 
-def _dirty(start: Path, work_tree: Path, timeout: float) -> dict[str, Any]:
-    """Whether the files under `start` differ from the commit (tracked changes or new
-    files), from a hardened `git status`."""
-    try:
-        filters = _git(work_tree, ["config", "--get-regexp", r"^filter\..*"], timeout)
-        neutral: list[str] = []
-        for line in filters.stdout.splitlines():
-            name = line.split(" ", 1)[0]
-            if name.count(".") >= 2:
-                neutral += ["-c", f"{name}="]
-        completed = _git(work_tree, [*neutral, "status", "--porcelain=v1", "-z",
-                                     "--untracked-files=normal", "--ignore-submodules=all",
-                                     "--", str(start.resolve())], timeout)
-    except FileNotFoundError:
-        return {"dirty": None, "reason": "git is not installed"}
-    except subprocess.TimeoutExpired:
-        return {"dirty": None, "reason": f"git status took longer than {timeout:g}s"}
-    if completed.returncode != 0:
-        first = (completed.stderr.strip().splitlines() or ["failed"])[0]
-        return {"dirty": None, "reason": f"git status: {redact(first)[:200]}"}
-    changed = [entry for entry in completed.stdout.split("\0") if entry.strip()]
-    return {"dirty": bool(changed), "changed_files": len(changed)}
-
-
-def _git(work_tree: Path, args: list[str], timeout: float) -> subprocess.CompletedProcess[str]:
-    """git with nothing from the scanned repository able to run a program."""
+def _git(work_tree: Path, args: list[str]) -> subprocess.Popen[str]:
+    """git started with nothing from the scanned repository able to run a program."""
     environment = {key: value for key, value in os.environ.items()
                    if not key.startswith("GIT_")}
     environment.update({"GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull,
@@ -280,9 +352,9 @@ def _git(work_tree: Path, args: list[str], timeout: float) -> subprocess.Complet
                  "-c", "core.untrackedCache=false", "-c", "diff.external=",
                  "-c", "core.pager=cat", "-c", "protocol.allow=never",
                  "-c", "status.submoduleSummary=false"]
-    return subprocess.run(["git", "--no-pager", "-C", str(work_tree), *hardening, *args],
-                          capture_output=True, text=True, timeout=timeout,
-                          env=environment, stdin=subprocess.DEVNULL, check=False)
+    return subprocess.Popen(["git", "--no-pager", "-C", str(work_tree), *hardening, *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=environment, stdin=subprocess.DEVNULL)
 
 
 # --- the command line ---------------------------------------------------------------
