@@ -12,6 +12,7 @@ import errno
 import os
 import re
 import traceback
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -110,11 +111,8 @@ class PathFilter:
 
     def __init__(self, root: Path, skip_patterns: tuple[str, ...] = (),
                  gitignore: bool = True) -> None:
-        import pathspec
-
-        self._pathspec = pathspec
         self.root = root.absolute()
-        self.skip = pathspec.GitIgnoreSpec.from_lines(skip_patterns) if skip_patterns else None
+        self.skip = _gitignore_spec(skip_patterns) if skip_patterns else None
         self.gitignore = gitignore
         self._specs: dict[Path, Any] = {}  # ignore file -> its patterns (None: no file)
         self._git_roots: dict[Path, Path | None] = {}
@@ -202,9 +200,16 @@ class PathFilter:
                     if path.is_file() else None
             except OSError:
                 lines = None
-            self._specs[path] = (self._pathspec.GitIgnoreSpec.from_lines(lines)
-                                 if lines else None)
+            self._specs[path] = _gitignore_spec(lines) if lines else None
         return self._specs[path]
+
+
+def _gitignore_spec(lines: Iterable[str]) -> Any:
+    # Imported here: a run that walks no folder with a .gitignore (a pre-commit run names
+    # its files) never loads pathspec.
+    import pathspec
+
+    return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
 def kind_of(name: str) -> str | None:

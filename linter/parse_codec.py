@@ -154,7 +154,7 @@ class _Writer:
 
     def dataclass(self, kind: type, value: Any) -> Any:
         name = f"{kind.__module__}.{kind.__qualname__}"
-        if _allowed().get(name) is not kind:
+        if _allowed_class(name) is not kind:
             raise CodecError(f"{name} is not part of the parse model")
         names = tuple(item.name for item in _fields(kind))
         # attrgetter of one name gives the value, of several a tuple; of none, ().
@@ -252,7 +252,7 @@ def _class(name: Any) -> tuple[type, tuple[_Setter, ...]]:
     if type(name) is not str:
         raise CodecError("not a stored parse outcome (a class name is not text)")
     if name not in _CLASSES:
-        cls = _allowed().get(name)
+        cls = _allowed_class(name)
         if cls is None:
             raise CodecError(f"not a stored parse outcome ({name[:80]!r} is not part of "
                              "the parse model)")
@@ -353,18 +353,35 @@ def _fields(cls: type) -> tuple[dataclasses.Field[Any], ...]:
 
 _ALLOWED: dict[str, type] = {}
 _SPECIAL: dict[str, type] = {}
+_LOADED: set[str] = set()
+
+
+def _allowed_class(name: str) -> type | None:
+    """The class of qualified name `name` when it is a plain dataclass defined in one of
+    `_MODULES`, else None. Only that module is imported: a Terraform entry does not load
+    the YAML side (and PyYAML) to be read."""
+    for module_name in _MODULES:
+        if name.startswith(module_name + "."):
+            _load(module_name)
+    return _ALLOWED.get(name)
 
 
 def _allowed() -> dict[str, type]:
     """Qualified name -> class, for every plain dataclass defined in `_MODULES`."""
-    if not _ALLOWED:
-        for module_name in _MODULES:
-            module = importlib.import_module(module_name)
-            for value in vars(module).values():
-                if (isinstance(value, type) and value.__module__ == module_name
-                        and dataclasses.is_dataclass(value) and _plain(value)):
-                    _ALLOWED[f"{module_name}.{value.__qualname__}"] = value
+    for module_name in _MODULES:
+        _load(module_name)
     return _ALLOWED
+
+
+def _load(module_name: str) -> None:
+    if module_name in _LOADED:
+        return
+    module = importlib.import_module(module_name)
+    for value in vars(module).values():
+        if (isinstance(value, type) and value.__module__ == module_name
+                and dataclasses.is_dataclass(value) and _plain(value)):
+            _ALLOWED[f"{module_name}.{value.__qualname__}"] = value
+    _LOADED.add(module_name)
 
 
 def _plain(cls: type) -> bool:
@@ -375,8 +392,7 @@ def _plain(cls: type) -> bool:
 
 def _special_types() -> dict[str, type]:
     if not _SPECIAL:
-        from linter.parsers.yaml_source import MarkedList
-        from linter.values import ConfigNode
+        from linter.values import ConfigNode, MarkedList
 
         _SPECIAL.update(ConfigNode=ConfigNode, MarkedList=MarkedList)
     return _SPECIAL

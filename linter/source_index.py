@@ -8,12 +8,14 @@ The index records what those imports and files say:
   modules declaring it in `BUILDERS` (by module name) and `mapped` for a plain mapping;
 - each model name's module (`aws.s3.Bucket` -> `linter.models.aws.s3`), and each named
   check's (`tls_policy_minimum` -> `linter.checks.tls_policies`);
-- the plain mapping tables (tables/mappings) and the merged service defaults, as data.
-So a scan imports only the adapters, models and checks of the source types present.
+- the plain mapping tables (tables/mappings), the merged service defaults and the vendor
+  tables (tables/*.yaml: TLS policies, managed keys, ...), as data.
+So a scan imports only the adapters, models and checks of the source types present, and
+parses no YAML of its own (a Terraform-only run never imports PyYAML).
 
 It is built by importing everything, exactly as before, and reused while its key matches:
 a SHA-256 over this format, ephi-lint's version and each file under linter/adapters,
-linter/models, linter/checks, tables/mappings and tables/defaults (relative path and
+linter/models, linter/checks and every YAML file under tables/ (relative path and
 bytes). A wheel ships one (`linter/_catalogue/source_index.json`, written at build time
 by hatch_build.py); otherwise the user cache folder holds one, read as compiled rule
 catalogues are (never inside a scanned path, no symlinks, private: see linter.catalogue).
@@ -33,15 +35,14 @@ from typing import Any
 
 from linter import __version__
 
-FORMAT = "ephi-lint-source-index-1"
+FORMAT = "ephi-lint-source-index-2"  # 2: with the vendor tables
 NAMESPACE = "source-index"
 PACKAGE_DIRECTORY = Path(__file__).parent
 SHIPPED = PACKAGE_DIRECTORY / "_catalogue" / "source_index.json"
 MAPPED = "mapped"  # a builder list's entry for the plain-mapping builder
 LIVE_PACKAGE = "linter.adapters.aws_live"
 # What the index is read from: a change in any of these files can change it.
-_SOURCES = (("adapters", ".py"), ("models", ".py"), ("checks", ".py"),
-            ("tables/mappings", ".yaml"), ("tables/defaults", ".yaml"))
+_SOURCES = (("adapters", ".py"), ("models", ".py"), ("checks", ".py"), ("tables", ".yaml"))
 
 
 def index_key() -> str:
@@ -98,7 +99,7 @@ def build_index() -> dict[str, Any]:
     from linter.adapters.mapped import FORMATS, check_tables, read_mapping_tables
     from linter.checks import declaring_modules
     from linter.engine import model_classes
-    from linter.tables import read_service_defaults
+    from linter.tables import read_service_defaults, read_vendor_tables
 
     tables = read_mapping_tables()
     builders: dict[str, list[list[Any]]] = {}
@@ -120,7 +121,8 @@ def build_index() -> dict[str, Any]:
     return {"format": FORMAT, "builders": builders,
             "models": {name: model.__module__ for name, model in model_classes().items()},
             "checks": declaring_modules(),
-            "mappings": tables, "defaults": read_service_defaults()}
+            "mappings": tables, "defaults": read_service_defaults(),
+            "tables": read_vendor_tables()}
 
 
 def entry(key: str, index: dict[str, Any]) -> str | None:
@@ -147,7 +149,8 @@ def index_of(text: bytes | str, key: str) -> dict[str, Any] | None:
                                 document.get("checks"))
     if not (isinstance(builders, dict) and isinstance(models, dict)
             and isinstance(checks, dict) and isinstance(document.get("mappings"), dict)
-            and isinstance(document.get("defaults"), dict)):
+            and isinstance(document.get("defaults"), dict)
+            and isinstance(document.get("tables"), dict)):
         return None
     for listed in builders.values():
         if not (isinstance(listed, list) and all(
@@ -159,6 +162,14 @@ def index_of(text: bytes | str, key: str) -> dict[str, Any] | None:
                for named in (models, checks) for name, module in named.items()):
         return None
     return document
+
+
+def vendor_table(name: str) -> Any:
+    """A vendor table's data from the index (None when it is not there), once the index
+    is known: building it imports the modules that may ask for a table."""
+    if source_index.cache_info().currsize == 0:
+        return None
+    return source_index()["tables"].get(name)
 
 
 @cache

@@ -160,3 +160,20 @@ def skeleton(value: Any) -> Any:
     if isinstance(value, (Unknown, Branches)):
         return "${unknown}"
     return value
+
+
+class MarkedList(list):  # type: ignore[type-arg]
+    """A list that remembers the line of each item (YAML and JSON sequences: built by
+    linter.parsers.yaml_source, read by every adapter, so kept here where a Terraform-only
+    run need not import PyYAML to know it)."""
+
+    __slots__ = ("lines", "line")
+
+    def __init__(self, line: int) -> None:
+        super().__init__()
+        self.lines: list[int] = []
+        self.line = line
+
+    def add(self, value: Any, line: int) -> None:
+        self.append(value)
+        self.lines.append(line)

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from linter.models.base import Field, FieldState
-from linter.parsers.yaml_source import MarkedList
 from linter.tables import default_for, enumeration_for
-from linter.values import Branches, ConfigNode, PartialText, ResourceRef, Unknown
+from linter.values import Branches, ConfigNode, MarkedList, PartialText, ResourceRef, Unknown
 
 
 def lookup(node: ConfigNode | None, path: str) -> tuple[Any, int | None, bool]:

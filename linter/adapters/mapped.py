@@ -34,16 +34,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from linter.adapters.fields import as_bool, blocks, canonical, field_at, lookup, value_field
 from linter.models.base import Field, FieldState, Resource
 from linter.values import Branches, ConfigNode
-
-try:
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 MAPPINGS_DIRECTORY = Path(__file__).parent.parent / "tables" / "mappings"
 FORMATS = ("terraform", "cloudformation", "aws_live")
@@ -55,11 +48,15 @@ class MappingError(ValueError):
 
 
 def read_mapping_tables() -> dict[str, dict[str, Any]]:
-    """Every table by file name, parsed from its YAML file."""
+    """Every table by file name, parsed from its YAML file (for the source index: a scan
+    reads them compiled, without PyYAML)."""
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     tables = {}
     for path in sorted(MAPPINGS_DIRECTORY.glob("*.yaml")):
         with path.open(encoding="utf-8") as handle:
-            tables[path.stem] = yaml.load(handle, Loader=_Loader) or {}
+            tables[path.stem] = yaml.load(handle, Loader=loader) or {}
     return tables
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from linter.values import ConfigNode
+from linter.values import ConfigNode, MarkedList  # noqa: F401  (MarkedList: re-exported)
 
 try:  # libyaml is ~10x faster; the pure-Python loader gives the same nodes
     from yaml import CSafeLoader as SafeLoader
@@ -48,21 +48,6 @@ class DuplicateKey:
     key: str
     first_line: int
     line: int
-
-
-class MarkedList(list):  # type: ignore[type-arg]
-    """A list that remembers the line of each item."""
-
-    __slots__ = ("lines", "line")
-
-    def __init__(self, line: int) -> None:
-        super().__init__()
-        self.lines: list[int] = []
-        self.line = line
-
-    def add(self, value: Any, line: int) -> None:
-        self.append(value)
-        self.lines.append(line)
 
 
 def load_documents(text: str, *, json_mode: bool = False,

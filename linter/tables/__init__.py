@@ -10,21 +10,31 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-try:
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
-
 TABLES_DIRECTORY = Path(__file__).parent
 PROTOCOL_ORDER = ("SSLv2", "SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3")
 
 
 @cache
 def load_table(name: str) -> Any:
-    with (TABLES_DIRECTORY / f"{name}.yaml").open(encoding="utf-8") as handle:
-        return yaml.load(handle, Loader=_Loader)
+    """The table `name` (tables/NAME.yaml): from the source index when a scan has it
+    (compiled from these very files, linter.source_index), else read from its YAML."""
+    from linter.source_index import vendor_table
+
+    compiled = vendor_table(name)
+    return compiled if compiled is not None else _read_yaml(TABLES_DIRECTORY / f"{name}.yaml")
+
+
+def _read_yaml(path: Path) -> Any:
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    with path.open(encoding="utf-8") as handle:
+        return yaml.load(handle, Loader=loader)
+
+
+def read_vendor_tables() -> dict[str, Any]:
+    """Every table beside this module by name, read from its YAML (for the source index)."""
+    return {path.stem: _read_yaml(path) for path in sorted(TABLES_DIRECTORY.glob("*.yaml"))}
 
 
 @cache
@@ -45,8 +55,7 @@ def read_service_defaults() -> dict[str, dict[str, Any]]:
     """
     merged: dict[str, dict[str, Any]] = {}
     for path in sorted((TABLES_DIRECTORY / "defaults").glob("*.yaml")):
-        with path.open(encoding="utf-8") as handle:
-            content = yaml.load(handle, Loader=_Loader) or {}
+        content = _read_yaml(path) or {}
         for source_type, attributes in content.items():
             if source_type in ("version", "sources"):
                 continue
