@@ -301,3 +301,15 @@ def test_merging_a_failed_shard_is_an_error(tmp_path: Path) -> None:
     assert "a merged run did not complete (executionSuccessful is false)" in completed.stderr
     merged = json.loads((tmp_path / "all.sarif").read_text())
     assert merged["runs"][0]["invocations"][0]["executionSuccessful"] is False
+
+
+def test_the_console_script_exits_at_once_with_its_output_complete(tmp_path: Path) -> None:
+    # linter.cli.run ends with os._exit once stdout and stderr are flushed: every report
+    # is whole, in a pipe and in a file, and the exit code is the scan's.
+    report = tmp_path / "report.sarif"
+    completed = run_cli("scan", "examples/", "-f", "json", "-o", "-", "-o", f"sarif={report}")
+    assert completed.returncode == 1, completed.stderr
+    scanned = json.loads(completed.stdout)
+    assert scanned["summary"]["failed"] > 0
+    assert json.loads(report.read_text())["runs"][0]["results"]
+    assert run_cli("scan", str(tmp_path / "missing")).returncode == 2
