@@ -81,6 +81,13 @@ def _absolute_in(text: str, working_folder: str) -> str:
     return text if text.startswith("/") else posixpath.join(working_folder, text)
 
 
+@functools.lru_cache(maxsize=64)
+def _folders(config_path: Path | None, root: Path, working_folder: str) -> tuple[str, str]:
+    """The scan root and the configuration's folder (Config.base), absolute POSIX text."""
+    base = config_path.parent.as_posix() if config_path else working_folder
+    return _absolute_in(root.as_posix(), working_folder), _absolute_in(base, working_folder)
+
+
 @dataclass(frozen=True)
 class Config:
     path: Path | None = None  # None: no configuration file
@@ -107,8 +114,8 @@ class Config:
     def relative(self, display_path: str, root: Path) -> str:
         """A finding's path (relative to the scan root) as seen from the config folder."""
         # Strings, not Path objects: this runs for every file and finding of a scan.
-        absolute = posixpath.normpath(posixpath.join(_absolute(root), display_path))
-        base = _absolute(self.base)
+        root_text, base = _folders(self.path, root, os.getcwd())
+        absolute = posixpath.normpath(posixpath.join(root_text, display_path))
         if absolute == base:
             return "."
         prefix = base if base.endswith("/") else base + "/"

@@ -12,7 +12,7 @@ import errno
 import os
 import re
 import traceback
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -112,20 +112,22 @@ class PathFilter:
     def __init__(self, root: Path, skip_patterns: tuple[str, ...] = (),
                  gitignore: bool = True) -> None:
         self.root = root.absolute()
+        self._root_prefix = self.root.as_posix().rstrip("/") + "/"
         self.skip = _gitignore_spec(skip_patterns) if skip_patterns else None
         self.gitignore = gitignore
-        self._specs: dict[Path, Any] = {}  # ignore file -> its patterns (None: no file)
-        self._git_roots: dict[Path, Path | None] = {}
-        self._tops: dict[Path, Path] = {}  # scanned folder -> its git root (or itself)
-        self._chains: dict[tuple[Path, Path], list[tuple[str, Any]]] = {}
+        # Folders as absolute POSIX text: a walk asks for every entry, and Path objects
+        # cost more than the matching.
+        self._specs: dict[str, Any] = {}  # ignore file -> its patterns (None: no file)
+        self._tops: dict[str, str] = {}  # scanned folder -> its git root (or itself)
+        self._chains: dict[tuple[str, str], list[tuple[str, Any]]] = {}
 
-    def reason(self, path: Path, is_directory: bool, start: Path) -> str | None:
+    def reason(self, path: Path | str, is_directory: bool, start: Path) -> str | None:
         """"--skip-path", ".gitignore", or None when the path is scanned. `start` is the
         scanned folder the walk began at: .gitignore files above it count only up to the
         git root."""
-        absolute = Path(os.path.abspath(path))
+        absolute = os.path.abspath(path)
         suffix = "/" if is_directory else ""
-        if self.skips(absolute, suffix):
+        if self.skip is not None and self._skips(absolute, suffix):
             return "--skip-path"
         if self.gitignore and self._git_ignored(absolute, suffix, start):
             return ".gitignore"
@@ -133,75 +135,71 @@ class PathFilter:
 
     def skips(self, path: Path, suffix: str = "") -> bool:
         """Whether a --skip-path pattern covers `path` (suffix "/" for a folder)."""
-        if self.skip is None:
-            return False
-        try:
-            relative = Path(os.path.abspath(path)).relative_to(self.root).as_posix()
-        except ValueError:
-            return False  # outside the scan root: the patterns are relative to it
-        return bool(self.skip.match_file(relative + suffix))
+        return self.skip is not None and self._skips(os.path.abspath(path), suffix)
 
-    def _git_ignored(self, path: Path, suffix: str, start: Path) -> bool:
-        top = self._top(start)
-        chain = self._chain(path.parent, top)
-        if not chain:
-            return False
-        text = path.as_posix()
+    def _skips(self, absolute: str, suffix: str) -> bool:
+        if not absolute.startswith(self._root_prefix):
+            return False  # outside the scan root: the patterns are relative to it
+        return bool(self.skip.match_file(absolute[len(self._root_prefix):] + suffix))
+
+    def _git_ignored(self, absolute: str, suffix: str, start: Path) -> bool:
+        chain = self._chain(os.path.dirname(absolute), self._top(start))
         for prefix, spec in chain:
-            verdict = spec.check_file(text[len(prefix):] + suffix)
+            verdict = spec.check_file(absolute[len(prefix):] + suffix)
             if verdict.include is not None:
                 return bool(verdict.include)
         return False
 
-    def _chain(self, folder: Path, top: Path) -> list[tuple[str, Any]]:
+    def _chain(self, folder: str, top: str) -> list[tuple[str, Any]]:
         """The ignore files that rule on paths in `folder`, deepest first (each with its
-        folder as a prefix to cut): a walk asks once per folder, not once per file."""
+        folder as a prefix to cut): the folder's own, then its parent's chain, up to
+        `top`; each folder's chain is made once."""
         key = (folder, top)
         chain = self._chains.get(key)
         if chain is None:
-            chain = []
-            current = folder
-            while True:
-                prefix = current.as_posix().rstrip("/") + "/"
-                chain.extend((prefix, spec)
-                             for spec in self._folder_specs(current, current == top))
-                if current == top or current.parent == current:
-                    break
-                current = current.parent
+            prefix = folder.rstrip("/") + "/"
+            chain = [(prefix, spec) for spec in self._folder_specs(folder, folder == top)]
+            parent = os.path.dirname(folder)
+            if folder != top and parent != folder:
+                chain += self._chain(parent, top)
             self._chains[key] = chain
         return chain
 
-    def _top(self, start: Path) -> Path:
+    def _top(self, start: Path) -> str:
         """The git root holding `start`, else the scanned folder itself."""
-        top = self._tops.get(start)
+        text = os.path.abspath(start)
+        top = self._tops.get(text)
         if top is None:
-            top = self._git_root(Path(os.path.abspath(start)))
-            self._tops[start] = top
+            folder = text if os.path.isdir(text) else os.path.dirname(text)
+            top = next((candidate for candidate in _ancestors(folder)
+                        if os.path.exists(os.path.join(candidate, ".git"))), folder)
+            self._tops[text] = top
         return top
 
-    def _git_root(self, start: Path) -> Path:
-        folder = start if start.is_dir() else start.parent
-        if folder not in self._git_roots:
-            self._git_roots[folder] = next(
-                (candidate for candidate in (folder, *folder.parents)
-                 if (candidate / ".git").exists()), None)
-        return self._git_roots[folder] or folder
-
-    def _folder_specs(self, folder: Path, is_top: bool) -> list[Any]:
-        specs = [self._spec(folder / ".gitignore")]
+    def _folder_specs(self, folder: str, is_top: bool) -> list[Any]:
+        specs = [self._spec(os.path.join(folder, ".gitignore"))]
         if is_top:  # the repository's own exclude file ranks below its .gitignore
-            specs.append(self._spec(folder / ".git" / "info" / "exclude"))
+            specs.append(self._spec(os.path.join(folder, ".git", "info", "exclude")))
         return [spec for spec in specs if spec is not None]
 
-    def _spec(self, path: Path) -> Any:
+    def _spec(self, path: str) -> Any:
         if path not in self._specs:
             try:
-                lines = path.read_text(encoding="utf-8", errors="replace").splitlines() \
-                    if path.is_file() else None
-            except OSError:
+                with open(path, encoding="utf-8", errors="replace") as handle:
+                    lines = handle.read().splitlines()
+            except OSError:  # none there (or a folder of that name): no patterns
                 lines = None
             self._specs[path] = _gitignore_spec(lines) if lines else None
         return self._specs[path]
+
+
+def _ancestors(folder: str) -> Iterator[str]:
+    while True:
+        yield folder
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return
+        folder = parent
 
 
 def _gitignore_spec(lines: Iterable[str]) -> Any:
@@ -244,8 +242,9 @@ def discover(paths: list[Path], root: Path, path_filter: PathFilter | None = Non
         if not start.exists() and not start.is_symlink():  # a mistyped path
             found.problems.append(FileProblem(display_path(start, root), "does not exist"))
         elif start.is_dir():
+            shown = display_path(start, root)
             _walk(start, _Walk(root, found, visited_directories, seen_files, path_filter,
-                               start))
+                               start), "" if shown == "." else shown + "/")
         elif path_filter is not None and path_filter.skips(start):
             found.skipped["--skip-path"] = found.skipped.get("--skip-path", 0) + 1
         else:
@@ -265,11 +264,11 @@ class _Walk:
     path_filter: PathFilter | None
     start: Path
 
-    def skipped(self, path: Path, is_directory: bool) -> bool:
+    def skipped(self, path: str, name: str, is_directory: bool) -> bool:
         """Counted only for folders and files that would be scanned: an ignored `.pyc`
         says nothing about the scan's coverage."""
         if self.path_filter is None or not (
-                is_directory or (kind_of(path.name) and path.name not in CONFIG_NAMES)):
+                is_directory or (kind_of(name) and name not in CONFIG_NAMES)):
             return False
         reason = self.path_filter.reason(path, is_directory, self.start)
         if reason is not None:
@@ -277,36 +276,44 @@ class _Walk:
         return reason is not None
 
 
-def _walk(directory: Path, walk: _Walk) -> None:
-    root, found, visited, seen_files = walk.root, walk.found, walk.visited, walk.seen_files
+def _walk(directory: Path | str, walk: _Walk, prefix: str) -> None:
+    """`prefix`: the folder's display path and a slash ("" for the scan root): each
+    entry's display path is `prefix` and its name (paths as text: a walk makes one per
+    entry, and pathlib's objects cost more than the rest of the walk)."""
+    found, visited, seen_files = walk.found, walk.visited, walk.seen_files
     real = os.path.realpath(directory)
     if real in visited:
-        found.problems.append(FileProblem(display_path(directory, root),
+        found.problems.append(FileProblem(prefix.rstrip("/") or ".",
                                           "symlink loop: directory already scanned", "warning"))
         return
     visited.add(real)
     try:
         entries = sorted(os.scandir(directory), key=lambda entry: entry.name)
     except OSError as error:
-        found.problems.append(FileProblem(display_path(directory, root),
+        found.problems.append(FileProblem(prefix.rstrip("/") or ".",
                                           f"cannot list directory: {error.strerror}"))
         return
     for entry in entries:
-        path = Path(entry.path)
+        name = entry.name
         try:
             is_directory = entry.is_dir()  # follows symlinks
         except OSError:
             is_directory = False
         if is_directory:
-            if entry.name not in SKIPPED_DIRECTORIES and not walk.skipped(path, True):
-                _walk(path, walk)
+            if name not in SKIPPED_DIRECTORIES and not walk.skipped(entry.path, name, True):
+                _walk(entry.path, walk, f"{prefix}{name}/")
             continue
-        if walk.skipped(path, False):
+        kind = kind_of(name)
+        if name in CONFIG_NAMES or kind is None:  # not read: no Path made for it
+            found.ignored += 1
+            continue
+        if walk.skipped(entry.path, name, False):
             continue
         # A plain file's real path is its folder's (known) and its name: no lstat of
         # every folder on the way, as os.path.realpath would do for each file.
-        known = None if _is_link(entry) else os.path.join(real, entry.name)
-        _add_file(path, root, found, seen_files, explicit=False, real=known)
+        known = None if _is_link(entry) else os.path.join(real, name)
+        _add_file(Path(entry.path), walk.root, found, seen_files, explicit=False, real=known,
+                  shown=prefix + name)
 
 
 def _is_link(entry: os.DirEntry[str]) -> bool:
@@ -317,12 +324,12 @@ def _is_link(entry: os.DirEntry[str]) -> bool:
 
 
 def _add_file(path: Path, root: Path, found: Discovery, seen_files: set[str],
-              explicit: bool, real: str | None = None) -> None:
+              explicit: bool, real: str | None = None, shown: str | None = None) -> None:
     kind = kind_of(path.name)
     if path.name in CONFIG_NAMES or (kind is None and not explicit):
         found.ignored += 1
         return
-    shown = display_path(path, root)
+    shown = shown if shown is not None else display_path(path, root)
     if kind is None:
         if explicit:
             found.problems.append(FileProblem(shown, "not a Terraform, CloudFormation or "

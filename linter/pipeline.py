@@ -26,6 +26,7 @@ from linter.discover import (
     display_path,
 )
 from linter.engine import Outcome, Rule
+from linter.input_facts import InputFacts
 from linter.scan_cache import ScanCache, fill
 from linter.scan_variables import CommandLineVariables
 
@@ -125,7 +126,8 @@ def scan(request: ScanRequest, policy: Policy | None = None) -> ScanResult:
         refused = cache.refuse_inside(request.paths)
         if refused is not None:
             result.problems.append(FileProblem("parse cache", refused, "warning"))
-    scan_cache = ScanCache.for_request(request, result.inputs)
+    facts = InputFacts()
+    scan_cache = ScanCache.for_request(request, result.inputs, facts)
     result.input_digests = scan_cache.input_digests
     first_problem, skipped_before = len(result.problems), dict(result.skipped)
     cached = scan_cache.load(request)
@@ -133,7 +135,7 @@ def scan(request: ScanRequest, policy: Policy | None = None) -> ScanResult:
         fill(result, cached)
     else:
         with dependencies.recording(scan_cache.dependencies if scan_cache.key else None):
-            _parse_and_judge(files, request, result)
+            _parse_and_judge(files, request, result, facts if facts.digested else None)
         scan_cache.store(result, first_problem, skipped_before)
     # Nothing judged means no outcome and no other problem: it goes last.
     nothing = _nothing_judged(request, result, discovered, selected)
@@ -142,7 +144,8 @@ def scan(request: ScanRequest, policy: Policy | None = None) -> ScanResult:
     if policy is not None:
         if request.stdin_text is not None:
             sources.append((None, "stdin"))
-        result.outcomes = policy.apply(result.outcomes, sources, request.stdin_text)
+        result.outcomes = policy.apply(result.outcomes, sources, request.stdin_text,
+                                       facts.marked if facts.digested else None)
     # The same problem found twice (two builders of one resource crashing alike) is
     # reported once.
     result.problems = list(dict.fromkeys(result.problems))
@@ -150,8 +153,8 @@ def scan(request: ScanRequest, policy: Policy | None = None) -> ScanResult:
     return result
 
 
-def _parse_and_judge(files: list[SourceFile], request: ScanRequest,
-                     result: ScanResult) -> None:
+def _parse_and_judge(files: list[SourceFile], request: ScanRequest, result: ScanResult,
+                     facts: InputFacts | None = None) -> None:
     from linter.parsing import parse_each, parse_stdin
     from linter.pipeline_stream import ScanStream, framework_outcome
 
@@ -172,7 +175,7 @@ def _parse_and_judge(files: list[SourceFile], request: ScanRequest,
     if stdin_outcome is not None:  # first: a plan on stdin decides how Terraform is held
         stream.add(len(files), framework_outcome(stdin_outcome, request, result))
     if parallel:
-        _parse_and_judge_in_workers(files, stream, workers, terraform_on_stdin)
+        _parse_and_judge_in_workers(files, stream, workers, terraform_on_stdin, facts)
     else:
         jobs = [_job(files[index], request) for index in order]
         for index, outcome in zip(order, parse_each(jobs, request.workers)):
@@ -265,7 +268,7 @@ _DOCUMENT_KINDS = ("document", "pem")
 
 
 def _parse_and_judge_in_workers(files: list[SourceFile], stream: ScanStream, workers: int,
-                                terraform_on_stdin: bool) -> None:
+                                terraform_on_stdin: bool, facts: InputFacts | None) -> None:
     """A large scan, spread over worker processes (linter.pipeline_workers) that read,
     parse and judge files and send back only outcomes: each Terraform component (folders
     linked by module calls, linter.terraform_components) goes to one worker whole, and the
@@ -284,7 +287,9 @@ def _parse_and_judge_in_workers(files: list[SourceFile], stream: ScanStream, wor
                  if source.kind not in _DOCUMENT_KINDS]
     plan_possible = terraform_on_stdin or any(
         files[index].path.name.lower().endswith(".json")
-        and may_be_plan(files[index].path, request.max_file_bytes) for index, _ in documents)
+        and (files[index].display_path in facts.plans if facts is not None
+             else may_be_plan(files[index].path, request.max_file_bytes))
+        for index, _ in documents)
     if plan_possible:
         groups = [terraform] if terraform else []
     else:
@@ -295,7 +300,8 @@ def _parse_and_judge_in_workers(files: list[SourceFile], stream: ScanStream, wor
         groups = [[index for folder in component for index in by_folder[folder]]
                   for component in components(
                       [(files[index].display_path, files[index].kind, files[index].path)
-                       for index in terraform], request.max_file_bytes)]
+                       for index in terraform], request.max_file_bytes,
+                      None if facts is None else facts.module_texts)]
     share = max(pipeline_workers.UNIT_FILES, -(-len(terraform) // workers))
     alone = [group for group in groups if len(group) <= share and not plan_possible]
     held = sorted(index for group in groups if len(group) > share or plan_possible

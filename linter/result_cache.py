@@ -36,7 +36,7 @@ import hashlib
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -139,20 +139,26 @@ def rules_digest(rules: list[Rule]) -> bytes:
 
 def scan_key(fingerprint: bytes, request_digest: bytes,
              inputs: list[tuple[Path, str]],
-             seen: dict[str, tuple[str, int]] | None = None) -> str | None:
+             seen: dict[str, tuple[str, int]] | None = None,
+             observe: Callable[[str, bytes], None] | None = None) -> str | None:
     """The key of one scan, or None (not cached) when an input cannot be read. `seen`, if
     given, gets each input's SHA-256 (hex) and size by display path, for the provenance
-    record (linter.provenance), which then need not read the inputs again."""
+    record (linter.provenance), which then need not read the inputs again; `observe`
+    (display path, bytes) sees each input as it is read (linter.input_facts)."""
     debug = b"debug" if os.environ.get(DEBUG_VARIABLE) else b""  # changes crash texts
     digest = hashlib.sha256()
     for part in (FORMAT.encode(), fingerprint, request_digest, debug):
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
     for path, display_path in inputs:
-        read = _file_digest_and_size(str(path))
-        if read is None:
+        try:
+            with open(path, "rb") as source:
+                data = source.read()
+        except OSError:
             return None
-        content, size = read
+        if observe is not None:
+            observe(display_path, data)
+        content, size = hashlib.sha256(data).digest(), len(data)
         if seen is not None:
             seen[display_path] = (content.hex(), size)
         for text in (str(path), display_path):
@@ -161,15 +167,6 @@ def scan_key(fingerprint: bytes, request_digest: bytes,
             digest.update(part)
         digest.update(content)
     return digest.hexdigest()
-
-
-def _file_digest_and_size(path: str) -> tuple[bytes, int] | None:
-    try:
-        with open(path, "rb") as source:
-            data = source.read()
-    except OSError:
-        return None
-    return hashlib.sha256(data).digest(), len(data)
 
 
 # --- entries ---------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from linter.dependencies import Dependencies
 
 if TYPE_CHECKING:
     from linter import result_cache
+    from linter.input_facts import InputFacts
     from linter.pipeline import ScanRequest, ScanResult
 
 _ENVIRONMENT_PREFIX = "TF_VAR_"
@@ -43,8 +44,11 @@ class ScanCache:
     input_digests: dict[str, tuple[str, int]] = field(default_factory=dict)
 
     @classmethod
-    def for_request(cls, request: ScanRequest, inputs: list[tuple[Path, str]]) -> ScanCache:
-        """The cache of this scan; its key is None when the scan is not cached."""
+    def for_request(cls, request: ScanRequest, inputs: list[tuple[Path, str]],
+                    facts: InputFacts | None = None) -> ScanCache:
+        """The cache of this scan; its key is None when the scan is not cached. `facts`
+        learns from each input as the key reads it (all of them only when the key is
+        made: `facts.digested`)."""
         if request.stdin_text is not None or request.changed_files or not request.paths \
                 or request.keep_models \
                 or os.environ.get(RESULT_CACHE_VARIABLE) == "off" \
@@ -55,7 +59,10 @@ class ScanCache:
         stats = [_stat(path) for path, _ in inputs]
         digests: dict[str, tuple[str, int]] = {}
         key = result_cache.scan_key(result_cache.code_fingerprint(), _request_digest(request),
-                                    inputs, seen=digests)
+                                    inputs, seen=digests,
+                                    observe=None if facts is None else facts.observe)
+        if facts is not None:
+            facts.digested = key is not None
         return cls(key, inputs, stats, input_digests=digests)
 
     def load(self, request: ScanRequest) -> result_cache.CachedScan | None:

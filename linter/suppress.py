@@ -181,9 +181,14 @@ class Policy:
         return self.select(files) if self.select else files
 
     def apply(self, outcomes: list[Outcome], sources: list[tuple[Path | None, str]],
-              stdin_text: str | None = None) -> list[Outcome]:
+              stdin_text: str | None = None, marked: set[str] | None = None) -> list[Outcome]:
+        """`marked`: the display paths of the sources that hold a marker, when the scan
+        knows them already (linter.input_facts); the others are not read."""
         kept = [outcome for outcome in outcomes
                 if self.config.rule_selected(outcome.rule.id, self._relative(outcome))]
+        if marked is not None:
+            sources = [(path, shown) for path, shown in sources
+                       if path is None or shown in marked]
         texts = self._texts(sources, stdin_text)
         directives = [directive for path, text in texts
                       for directive in parse_directives(text, path)]
@@ -401,7 +406,7 @@ def _is_json(path: str, text: str) -> bool:
 # What a file must hold to carry a directive: "skip" for checkov's `skip=` comments and
 # the `skip` lists of CloudFormation Metadata.
 _MARKERS = ("ephi-lint:", "skip")
-_BYTE_MARKERS = tuple(marker.encode() for marker in _MARKERS)
+BYTE_MARKERS = tuple(marker.encode() for marker in _MARKERS)
 
 
 def _text_with_markers(path: Path) -> str | None:
@@ -409,6 +414,6 @@ def _text_with_markers(path: Path) -> str | None:
     not decoded (a 20,000-file scan read every file a second time here). ValueError as
     linter.discover.read_text raises it."""
     data = read_data(path)
-    if not any(marker in data for marker in _BYTE_MARKERS):
+    if not any(marker in data for marker in BYTE_MARKERS):
         return None
     return decode(data)

@@ -38,13 +38,15 @@ class _Unseen(Exception):
     """The calls of some file cannot be read without parsing it."""
 
 
-def components(files: Iterable[tuple[str, str, Path]], max_file_bytes: int
-               ) -> list[list[str]]:
+def components(files: Iterable[tuple[str, str, Path]], max_file_bytes: int,
+               module_texts: dict[str, bytes] | None = None) -> list[list[str]]:
     """The folders of `files` ((display path, kind, path) of Terraform files, in any order)
     grouped into components: folders linked by a possible local module call, directly or
     through others, share one. Each component's folders are in order of first appearance;
     components in order of their first folder. One component of every folder when some
-    file cannot be read this way (see the module's docstring)."""
+    file cannot be read this way (see the module's docstring). `module_texts`: the bytes
+    of every file that mentions `module`, by display path, when the scan read them already
+    (linter.input_facts); the files not in it call nothing and are not read."""
     folders: dict[str, None] = {}
     calls: dict[str, set[str]] = {}
     unseen = False
@@ -53,10 +55,17 @@ def components(files: Iterable[tuple[str, str, Path]], max_file_bytes: int
         folders.setdefault(folder)
         if kind == "tfvars" or unseen:  # a variables file holds values, never a call
             continue
-        try:
-            data = read_data(path, max_file_bytes)
-        except ValueError:  # not parsed either: the file calls nothing
-            continue
+        if module_texts is not None:
+            if display_path not in module_texts:
+                continue
+            data = module_texts[display_path]
+            if len(data) > max_file_bytes:  # not parsed either
+                continue
+        else:
+            try:
+                data = read_data(path, max_file_bytes)
+            except ValueError:  # not parsed either: the file calls nothing
+                continue
         try:
             calls.setdefault(folder, set()).update(_possible_calls(data, folder, kind))
         except _Unseen:
@@ -67,7 +76,7 @@ def components(files: Iterable[tuple[str, str, Path]], max_file_bytes: int
 
 
 def _possible_calls(data: bytes, folder: str, kind: str) -> set[str]:
-    if kind == "terraform" and _may_be_plan(data):  # a .tf file holding a plan is read as one
+    if kind == "terraform" and may_be_plan_data(data):  # a .tf file holding a plan is read as one
         raise _Unseen
     if _MODULE_WORD not in data:
         return set()
@@ -82,7 +91,8 @@ def _possible_calls(data: bytes, folder: str, kind: str) -> set[str]:
     return found
 
 
-def _may_be_plan(data: bytes) -> bool:
+def may_be_plan_data(data: bytes) -> bool:
+    """Whether a file's bytes might be a Terraform plan (read, not parsed)."""
     version, sections = _PLAN_MARKS
     return version in data and any(section in data for section in sections)
 
@@ -90,7 +100,7 @@ def _may_be_plan(data: bytes) -> bool:
 def may_be_plan(path: Path, max_file_bytes: int) -> bool:
     """Whether a JSON document might be a Terraform plan (read, not parsed)."""
     try:
-        return _may_be_plan(read_data(path, max_file_bytes))
+        return may_be_plan_data(read_data(path, max_file_bytes))
     except ValueError:
         return False
 

@@ -10,10 +10,12 @@ from typing import Any
 
 import pytest
 
-from linter import parsing, pipeline_stream, pipeline_workers
+from linter import parsing, pipeline_stream, pipeline_workers, suppress
+from linter.config import Config
 from linter.discover import FileProblem
 from linter.engine import catalogue_directory, load_rules
 from linter.pipeline import ScanRequest, ScanResult, scan
+from linter.suppress import Policy
 from tests.conftest import REPOSITORY
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="workers are forked")
@@ -219,3 +221,55 @@ def test_module_library_problems_keep_one_process_order(
     assert [problem[0] for problem in alone[1]].count("../outside/main.tf") == 1
     assert alone[1][1][0] == "../outside/main.tf"
     assert len(alone[1]) == len(files) + 1
+
+
+@pytest.mark.parametrize("tree", ["stacks", "plans"])
+def test_what_the_result_cache_key_read_stands_in_for_a_second_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tree: str) -> None:
+    # With the result cache on, the parent reads each input once, for the key
+    # (linter.input_facts): suppression markers, module calls and possible plans come
+    # from that read. The result is the one of a scan that reads them again.
+    root = tmp_path / "tree"
+    if tree == "plans":
+        shutil.copytree(REPOSITORY / "tests" / "plans", root)
+        _write(root, {f"k8s/secret{index:03}.yaml": SECRET.format(index=index)
+                      for index in range(pipeline_workers.UNIT_MIN_FILES)})
+    else:
+        files = _stacks(40)
+        # A directive that suppresses a finding, one that matches none (a notice).
+        files["alone/a001/main.tf"] = ("# ephi-lint: ignore[KEY-002] rotated by hand\n"
+                                       + KEY.format(name="a1", rotation="false"))
+        files["alone/a002/main.tf"] = ("# ephi-lint: ignore[ENC-001] nothing here\n"
+                                       + KEY.format(name="a2", rotation="true"))
+        _write(root, files)
+        for name in ("fixtures", "examples"):
+            shutil.copytree(REPOSITORY / name, root / name)
+
+    def scan_with_policy(workers: int) -> tuple[object, ...]:
+        policy = Policy(Config(), root, [rule.id for rule in RULES])
+        result = scan(ScanRequest(paths=[root], root=root, rules=RULES, workers=workers),
+                      policy)
+        suppressed = [(outcome.rule.id, outcome.location.path, outcome.suppression.kind)
+                      for outcome in result.outcomes if outcome.suppression is not None]
+        return (*_ordered(result), suppressed,
+                [(notice.kind, notice.path, notice.line) for notice in policy.notices])
+
+    monkeypatch.setenv("EPHI_LINT_CACHE_DIR", "off")
+    alone = scan_with_policy(workers=1)
+    if tree == "stacks":
+        assert alone[-2] and alone[-1]  # suppressed findings and unused-suppression notices
+    monkeypatch.setenv("EPHI_LINT_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("EPHI_LINT_RESULT_CACHE", "on")
+    real = suppress._text_with_markers
+    read_again: list[Path] = []
+
+    def text_with_markers(path: Path) -> str | None:
+        read_again.append(path)
+        return real(path)
+
+    monkeypatch.setattr(suppress, "_text_with_markers", text_with_markers)
+    assert scan_with_policy(workers=2) == alone
+    # Only the files that hold a marker are read again, for their directives.
+    assert all(b"skip" in path.read_bytes() or b"ephi-lint:" in path.read_bytes()
+               for path in read_again)
+    assert bool(read_again) is (tree == "stacks")
