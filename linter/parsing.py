@@ -9,8 +9,6 @@ kills its parser again is reported, as an error.
 
 from __future__ import annotations
 
-import os
-from collections import deque
 from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -36,9 +34,6 @@ ParseJob = tuple[Path, str, str, int]
 _Keyed = tuple[ParseJob, bytes]
 _Parsed = tuple[ParseOutcome, bool]
 
-# Below this many files, starting worker processes costs more than it saves.
-PARALLEL_THRESHOLD = 128
-
 # What --framework / --skip-framework select. A plan is JSON recognised by content, so it
 # is told apart from CloudFormation and Kubernetes documents only once parsed.
 _FRAMEWORK_OF_KIND = {"terraform": "terraform", "terraform_json": "terraform",
@@ -49,23 +44,22 @@ HELM_WARNING = ("looks like a Helm or Go template, not plain YAML; render it "
                 "(helm template ... | ephi-lint scan - --input-format kubernetes)")
 
 
-def parse_all(jobs: list[ParseJob], workers: int | None) -> list[ParseOutcome]:
-    """Every file parsed, from the parse cache where its content was parsed before."""
-    return list(parse_each(jobs, workers))
-
-
 def parse_each(jobs: list[ParseJob], workers: int | None) -> Iterator[ParseOutcome]:
     """Each file's parse outcome, in the order of `jobs`, as soon as it is ready: the
-    caller judges and drops each before the next ones are parsed (with worker processes,
-    at most a few chunks wait), so a scan never holds every file's parse model at once."""
-    count = workers if workers is not None else min(os.cpu_count() or 1, 8)
+    caller judges and drops each before the next ones are parsed, so a scan never holds
+    every file's parse model at once. Many files are parsed in worker processes
+    (linter.pipeline_workers.parse_chunks)."""
+    from linter import pipeline_workers
+
+    count = pipeline_workers.worker_count(workers)
     fingerprint = parser_fingerprint()
     keyed = [(job, fingerprint) for job in jobs]
     stored = False
-    if count <= 1 or len(jobs) < PARALLEL_THRESHOLD:
+    if count <= 1 or len(jobs) < pipeline_workers.UNIT_MIN_FILES \
+            or not pipeline_workers.fork_available():
         parsed: Iterator[_Parsed] = map(_parse_job, keyed)
     else:
-        parsed = _parse_in_processes(keyed, count)
+        parsed = pipeline_workers.parse_chunks(keyed, count)
     for outcome, newly_stored in parsed:
         stored = stored or newly_stored
         yield outcome
@@ -73,69 +67,17 @@ def parse_each(jobs: list[ParseJob], workers: int | None) -> Iterator[ParseOutco
         cache.prune("parsed", cache.MAX_PARSED_ENTRIES)
 
 
-def _process_context() -> Any:
-    import multiprocessing
-
-    # fork keeps worker start-up to a few milliseconds: the parsers are imported.
-    return multiprocessing.get_context("fork") if hasattr(os, "fork") else None
-
-
-# Chunks handed to the workers ahead of the one the caller waits for: enough to keep
-# every worker busy, few enough that finished results do not pile up in the parent.
-_CHUNKS_AHEAD_PER_WORKER = 3
-_CHUNK_FILES = 64
-
-
-def _parse_in_processes(keyed: list[_Keyed], count: int) -> Iterator[_Parsed]:
-    """Results in job order. When a worker dies the pool is broken: the chunks it was
-    working on are parsed again file by file, each in a process of its own (see
-    _parse_alone), and the chunks not yet started go to a fresh pool. Never lost."""
-    from concurrent.futures import Future, ProcessPoolExecutor
-
-    size = max(1, min(_CHUNK_FILES, len(keyed) // (count * 4)))
-    queued = deque(keyed[start:start + size] for start in range(0, len(keyed), size))
-    while queued:
-        pending: deque[tuple[list[_Keyed], Future[list[_Parsed]]]] = deque()
-        broken: list[tuple[list[_Keyed], Future[list[_Parsed]]]] = []
-        with ProcessPoolExecutor(max_workers=count, mp_context=_process_context()) as pool:
-            while queued or pending:
-                try:
-                    while queued and len(pending) < count * _CHUNKS_AHEAD_PER_WORKER:
-                        pending.append((queued[0], pool.submit(_parse_chunk, queued[0])))
-                        queued.popleft()
-                except Exception:  # broken already: the chunk stays queued for a new pool
-                    if not pending:
-                        break
-                chunk, future = pending.popleft()
-                try:
-                    results = future.result()
-                except Exception:  # BrokenProcessPool: a worker died with these chunks
-                    broken = [(chunk, future), *pending]
-                    break
-                yield from results
-        for chunk, future in broken:  # in order: finished chunks count, the others go again
-            if future.done() and future.exception() is None:
-                yield from future.result()
-            else:
-                yield from (_parse_alone(item) for item in chunk)
-
-
-def _parse_chunk(items: list[_Keyed]) -> list[_Parsed]:
+def parse_chunk(items: list[_Keyed]) -> list[_Parsed]:
+    """Files parsed in a worker process (linter.pipeline_workers.parse_chunks)."""
     return [_parse_job(item) for item in items]
 
 
-def _parse_alone(item: _Keyed) -> _Parsed:
-    """One file in a process of its own: if it kills that one too, it is the culprit."""
-    from concurrent.futures import ProcessPoolExecutor
-
-    with ProcessPoolExecutor(max_workers=1, mp_context=_process_context()) as pool:
-        try:
-            return pool.submit(_parse_job, item).result()
-        except Exception:
-            (_, display_path, kind, _), _ = item
-            return (display_path, kind, FileProblem(
-                display_path, "the parser process stopped while reading this file (killed, "
-                              "or out of memory); not judged")), False
+def parse_alone_failed(item: _Keyed) -> _Parsed:
+    """What a file that killed the process parsing it on its own too becomes."""
+    (_, display_path, kind, _), _ = item
+    return (display_path, kind, FileProblem(
+        display_path, "the parser process stopped while reading this file (killed, "
+                      "or out of memory); not judged")), False
 
 
 def parse_uncached(job: ParseJob) -> ParseOutcome:

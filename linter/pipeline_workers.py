@@ -1,7 +1,7 @@
 """Judging in worker processes: a large scan spreads parsing *and* judging over the cores.
 
-Two kinds of work go to forked workers, each returning only what the report needs
-(outcomes, problems, counts), never parse models:
+Three kinds of work go to forked workers, the first two returning only what the report
+needs (outcomes, problems, counts), never parse models:
 
 - a *unit*: pieces judged on their own, read, parsed and judged in the worker: YAML and
   JSON documents and PEM files, or whole Terraform components, folders linked by module
@@ -10,13 +10,15 @@ Two kinds of work go to forked workers, each returning only what the report need
 - a *chunk of roots*: Terraform root modules whose files the parent holds (parsed already:
   a component too large for one worker), each evaluated with its module calls followed.
   The workers are forked once every file is parsed, so they share the parse models with
-  the parent rather than receiving copies.
+  the parent rather than receiving copies;
+- a *chunk of files to parse*, the files of such a component: their parse models come
+  back to the parent (linter.parsing.parse_each).
 
 Workers are forked (POSIX), so they start in milliseconds with the rules loaded; where
-fork does not exist, everything runs in the parent as before. A worker that dies (killed,
-out of memory, a crash in a C extension) costs no result silently: its work is done again,
-each document, component or root in a process of its own, and only what kills that process too
-is reported, as an error naming it.
+fork does not exist, everything runs in the parent. A worker that dies (killed, out of
+memory, a crash in a C extension) costs no result silently: its work is done again, each
+document, component, root or file in a process of its own, and only what kills that
+process too is reported, as an error naming it.
 """
 
 from __future__ import annotations
@@ -107,6 +109,33 @@ def judge_units(units: list[list[_Piece]], request: Any, workers: int
     _state.clear()
     _state["request"] = request
     yield from _in_processes(units, _judge_unit, workers, _judge_unit_alone)
+
+
+# Files in one chunk of parsing: enough to spread the cost of sending each back.
+_PARSE_CHUNK_FILES = 64
+
+
+def parse_chunks(keyed: list[Any], workers: int) -> Iterator[Any]:
+    """Each file's (parse outcome, newly cached) in order, parsed in chunks by worker
+    processes (linter.parsing.parse_chunk), for a Terraform component too large for one
+    worker (its parse models come back to the parent, which judges it). A file whose
+    chunk's worker died is parsed again in a process of its own; if it kills that one
+    too, it is the culprit, and an error."""
+    from linter.parsing import parse_chunk
+
+    _state.clear()
+    size = max(1, min(_PARSE_CHUNK_FILES, len(keyed) // (workers * 4)))
+    chunks = [keyed[start:start + size] for start in range(0, len(keyed), size)]
+    for parsed in _in_processes(chunks, parse_chunk, workers, _parse_chunk_alone):
+        yield from parsed
+
+
+def _parse_chunk_alone(chunk: list[Any]) -> Iterator[list[Any]]:
+    from linter.parsing import parse_alone_failed, parse_chunk
+
+    for item in chunk:
+        outcome = _alone(parse_chunk, [item])
+        yield outcome if outcome is not None else [parse_alone_failed(item)]
 
 
 def judge_roots(roots: list[str], state: dict[str, Any], workers: int
@@ -209,7 +238,8 @@ def _in_processes(items: list[_Work], function: Callable[[_Work], _Done], worker
 
     ForkingPickler.register(Rule, _reduce_rule)
     _rules_by_id.clear()
-    _rules_by_id.update((rule.id, rule) for rule in _state["request"].rules)
+    if "request" in _state:  # parsing sends no rule
+        _rules_by_id.update((rule.id, rule) for rule in _state["request"].rules)
     position = 0
     while position < len(items):
         pending: list[tuple[_Work, Future[Any]]] = []

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from linter import parsing
+from linter import parsing, pipeline_workers
 from linter.adapters import cloudformation as cloudformation_adapters
 from linter.adapters import collect_builders
 from linter.adapters import kubernetes as kubernetes_adapters
@@ -257,7 +257,7 @@ def test_a_killed_parser_worker_costs_at_most_the_file_that_killed_it(
         return real(text, display_path, *rest)
 
     monkeypatch.setattr(parsing, "parse_text", parse_text)
-    files = _many_keys(parsing.PARALLEL_THRESHOLD + 6)
+    files = _many_keys(pipeline_workers.UNIT_MIN_FILES + 6)
     result = _scan(tmp_path, files, workers=2)
     judged = {outcome.location.path for outcome in result.outcomes}
     if dies_again:
