@@ -63,6 +63,31 @@ def _stacks(count: int) -> dict[str, str]:
     return files
 
 
+def _kill_the_parse_of(monkeypatch: pytest.MonkeyPatch, victim: str,
+                       once_marker: Path | None = None) -> None:
+    """The process parsing `victim` dies, as the kernel's OOM killer or a crash in a C
+    extension would end it: every time, or only the first (`once_marker` not there yet)."""
+    real = parsing.parse_text
+
+    def parse_text(text: str, display_path: str, *rest: Any) -> Any:
+        if display_path == victim and (once_marker is None or not once_marker.exists()):
+            if once_marker is not None:
+                once_marker.touch()
+            os._exit(9)
+        return real(text, display_path, *rest)
+
+    monkeypatch.setattr(parsing, "parse_text", parse_text)
+
+
+def _components(count: int, stack: str) -> dict[str, str]:
+    """`count` components: a stack calling a shared module in a folder of its own."""
+    files = {}
+    for index in range(count):
+        files[f"c{index:03}/modules/shared/main.tf"] = SHARED
+        files[f"c{index:03}/stacks/s/main.tf"] = stack
+    return files
+
+
 @pytest.mark.parametrize("stream_min_files", [0, 400])
 def test_workers_give_one_process_result_in_the_same_order(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stream_min_files: int) -> None:
@@ -100,17 +125,8 @@ def test_a_plan_among_many_documents_is_judged_as_in_one_process(
 def test_a_killed_unit_worker_costs_at_most_the_file_that_killed_it(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, dies_again: bool) -> None:
     monkeypatch.setenv("EPHI_LINT_CACHE_DIR", "off")
-    real = parsing.parse_text
-    marker = tmp_path.parent / f"{tmp_path.name}-killed-once"
-
-    def parse_text(text: str, display_path: str, *rest: Any) -> Any:
-        # As the kernel's OOM killer or a crash in a C extension would end the worker.
-        if display_path == "ingress007.yaml" and (dies_again or not marker.exists()):
-            marker.touch()
-            os._exit(9)
-        return real(text, display_path, *rest)
-
-    monkeypatch.setattr(parsing, "parse_text", parse_text)
+    _kill_the_parse_of(monkeypatch, "ingress007.yaml", None if dies_again
+                       else tmp_path.parent / f"{tmp_path.name}-killed-once")
     files = {f"ingress{index:03}.yaml": INGRESS.format(index=index)
              for index in range(pipeline_workers.UNIT_MIN_FILES + 6)}
     result = _scan(_write(tmp_path, files), workers=2)
@@ -130,14 +146,7 @@ def test_a_killed_worker_costs_at_most_the_terraform_folder_that_killed_it(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("EPHI_LINT_CACHE_DIR", "off")
     monkeypatch.setattr("linter.pipeline.STREAM_MIN_FILES", 0)
-    real = parsing.parse_text
-
-    def parse_text(text: str, display_path: str, *rest: Any) -> Any:
-        if display_path == "a007/variables.tf":
-            os._exit(9)
-        return real(text, display_path, *rest)
-
-    monkeypatch.setattr(parsing, "parse_text", parse_text)
+    _kill_the_parse_of(monkeypatch, "a007/variables.tf")
     files = {}
     for index in range(pipeline_workers.UNIT_MIN_FILES // 2 + 3):
         files[f"a{index:03}/main.tf"] = KEY.format(name=f"a{index}", rotation="false")
@@ -179,18 +188,8 @@ def test_a_killed_worker_costs_at_most_the_component_that_killed_it(
     # A component (folders linked by module calls) is judged only whole: when it kills its
     # worker again on its own, its files are reported, and every other component judged.
     monkeypatch.setenv("EPHI_LINT_CACHE_DIR", "off")
-    real = parsing.parse_text
-
-    def parse_text(text: str, display_path: str, *rest: Any) -> Any:
-        if display_path == "c007/modules/shared/main.tf":
-            os._exit(9)
-        return real(text, display_path, *rest)
-
-    monkeypatch.setattr(parsing, "parse_text", parse_text)
-    files = {}
-    for index in range(pipeline_workers.UNIT_MIN_FILES // 2):
-        files[f"c{index:03}/modules/shared/main.tf"] = SHARED
-        files[f"c{index:03}/stacks/s/main.tf"] = CALL.format(rotation="false")
+    _kill_the_parse_of(monkeypatch, "c007/modules/shared/main.tf")
+    files = _components(pipeline_workers.UNIT_MIN_FILES // 2, CALL.format(rotation="false"))
     result = _scan(_write(tmp_path, files), workers=2)
     judged = {outcome.resource.scope for outcome in result.outcomes}
     assert judged == {f"c{index:03}/stacks/s" for index in range(len(files) // 2)} \
@@ -207,13 +206,10 @@ def test_module_library_problems_keep_one_process_order(
     # modules they cannot read: reported once each, in one process's order.
     monkeypatch.setenv("EPHI_LINT_CACHE_DIR", "off")
     _write(tmp_path / "outside", {"main.tf": "resource {\n"})
-    files = {}
-    for index in range(pipeline_workers.UNIT_MIN_FILES // 2):
-        files[f"c{index:03}/modules/shared/main.tf"] = SHARED
-        files[f"c{index:03}/stacks/s/main.tf"] = (
-            CALL.format(rotation="true")
-            + 'module "vpc" {\n  source = "terraform-aws-modules/vpc/aws"\n}\n'
-            + 'module "o" {\n  source = "../../../../outside"\n}\n')
+    files = _components(pipeline_workers.UNIT_MIN_FILES // 2, (
+        CALL.format(rotation="true")
+        + 'module "vpc" {\n  source = "terraform-aws-modules/vpc/aws"\n}\n'
+        + 'module "o" {\n  source = "../../../../outside"\n}\n'))
     root = _write(tmp_path / "tree", files)
     alone = _ordered(_scan(root, workers=1))
     assert _ordered(_scan(root, workers=2)) == alone
