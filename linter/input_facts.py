@@ -2,9 +2,9 @@
 cache's key (linter.scan_cache), so that no later step of the scan reads them again:
 - which inputs hold a suppression marker (`ephi-lint:` or a checkov `skip`): the only
   ones linter.suppress needs to read for directives;
-- the bytes of the Terraform files that mention `module`: the only ones whose possible
-  module calls linter.terraform_components looks for (a plan in a .tf file is among
-  them: every plan names its `root_module`);
+- the possible module calls of the Terraform files that mention `module` or may be a
+  plan, read as linter.terraform_components reads them: the calls, not the bytes, are
+  kept;
 - which inputs may be a Terraform plan (read, not parsed: linter.terraform_components).
 A scan whose inputs are not digested (no result cache: stdin, --changed-files, caching
 off) has no facts, and those steps read the files themselves.
@@ -13,7 +13,7 @@ off) has no facts, and those steps read the files themselves.
 from __future__ import annotations
 
 from linter.suppress import BYTE_MARKERS
-from linter.terraform_components import may_be_plan_data
+from linter.terraform_components import file_calls, may_be_plan_data
 
 _MODULE_WORD = b"module"
 _TERRAFORM_SUFFIXES = (".tf", ".tf.json")
@@ -23,13 +23,17 @@ class InputFacts:
     def __init__(self) -> None:
         self.digested = False  # every input was read (else the facts below are partial)
         self.marked: set[str] = set()  # display paths
-        self.module_texts: dict[str, bytes] = {}  # display path -> bytes
+        # display path -> the folders it may call (None: not readable without parsing)
+        self.calls: dict[str, frozenset[str] | None] = {}
         self.plans: set[str] = set()  # display paths
 
     def observe(self, display_path: str, data: bytes) -> None:
         if any(marker in data for marker in BYTE_MARKERS):
             self.marked.add(display_path)
-        if display_path.lower().endswith(_TERRAFORM_SUFFIXES) and _MODULE_WORD in data:
-            self.module_texts[display_path] = data
-        if may_be_plan_data(data):
+        plan = may_be_plan_data(data)
+        if plan:
             self.plans.add(display_path)
+        lower = display_path.lower()
+        if lower.endswith(_TERRAFORM_SUFFIXES) and (plan or _MODULE_WORD in data):
+            kind = "terraform_json" if lower.endswith(".tf.json") else "terraform"
+            self.calls[display_path] = file_calls(data, display_path, kind)

@@ -301,7 +301,7 @@ def _parse_and_judge_in_workers(files: list[SourceFile], stream: ScanStream, wor
                   for component in components(
                       [(files[index].display_path, files[index].kind, files[index].path)
                        for index in terraform], request.max_file_bytes,
-                      None if facts is None else facts.module_texts)]
+                      None if facts is None else facts.calls)]
     share = max(pipeline_workers.UNIT_FILES, -(-len(terraform) // workers))
     alone = [group for group in groups if len(group) <= share and not plan_possible]
     held = sorted(index for group in groups if len(group) > share or plan_possible

@@ -34,17 +34,14 @@ _CANDIDATE_UNSEEN = (b"\\", b"$$", b"%%")
 _PLAN_MARKS = (b'"format_version"', (b'"planned_values"', b'"resource_changes"'))
 
 
-class _Unseen(Exception):
-    """The calls of some file cannot be read without parsing it."""
-
-
 def components(files: Iterable[tuple[str, str, Path]], max_file_bytes: int,
-               module_texts: dict[str, bytes] | None = None) -> list[list[str]]:
+               known_calls: dict[str, frozenset[str] | None] | None = None
+               ) -> list[list[str]]:
     """The folders of `files` ((display path, kind, path) of Terraform files, in any order)
     grouped into components: folders linked by a possible local module call, directly or
     through others, share one. Each component's folders are in order of first appearance;
     components in order of their first folder. One component of every folder when some
-    file cannot be read this way (see the module's docstring). `module_texts`: the bytes
+    file cannot be read this way (see the module's docstring). `known_calls`: file_calls
     of every file that mentions `module`, by display path, when the scan read them already
     (linter.input_facts); the files not in it call nothing and are not read."""
     folders: dict[str, None] = {}
@@ -55,40 +52,40 @@ def components(files: Iterable[tuple[str, str, Path]], max_file_bytes: int,
         folders.setdefault(folder)
         if kind == "tfvars" or unseen:  # a variables file holds values, never a call
             continue
-        if module_texts is not None:
-            if display_path not in module_texts:
-                continue
-            data = module_texts[display_path]
-            if len(data) > max_file_bytes:  # not parsed either
-                continue
+        if known_calls is not None:
+            found = known_calls.get(display_path, frozenset())
         else:
             try:
-                data = read_data(path, max_file_bytes)
+                found = file_calls(read_data(path, max_file_bytes), display_path, kind)
             except ValueError:  # not parsed either: the file calls nothing
                 continue
-        try:
-            calls.setdefault(folder, set()).update(_possible_calls(data, folder, kind))
-        except _Unseen:
+        if found is None:
             unseen = True
+        else:
+            calls.setdefault(folder, set()).update(found)
     if unseen:
         return [list(folders)]
     return _grouped(list(folders), calls)
 
 
-def _possible_calls(data: bytes, folder: str, kind: str) -> set[str]:
+def file_calls(data: bytes, display_path: str, kind: str) -> frozenset[str] | None:
+    """The folders a Terraform file's bytes may call (joined to its own folder, as
+    linter.resolve.terraform_modules joins a source), or None when they cannot be read
+    without parsing (see the module's docstring)."""
     if kind == "terraform" and may_be_plan_data(data):  # a .tf file holding a plan is read as one
-        raise _Unseen
+        return None
     if _MODULE_WORD not in data:
-        return set()
+        return frozenset()
     if (kind == "terraform_json" and b"\\" in data) or any(mark in data for mark in _HCL_UNSEEN):
-        raise _Unseen
+        return None
+    folder = posixpath.dirname(display_path) or "."
     found = set()
     for match in _LOCAL_SOURCE.finditer(data):
         candidate = match.group(1)
         if any(mark in candidate for mark in _CANDIDATE_UNSEEN):
-            raise _Unseen
+            return None
         found.add(posixpath.normpath(posixpath.join(folder, candidate.decode("utf-8", "replace"))))
-    return found
+    return frozenset(found)
 
 
 def may_be_plan_data(data: bytes) -> bool:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from linter.discover import DEFAULT_MAX_FILE_BYTES
+from linter.input_facts import InputFacts
 from linter.terraform_components import components, may_be_plan
 
 CALL = 'module "{name}" {{\n  source = "{source}"\n}}\n'
@@ -16,6 +17,7 @@ CALL = 'module "{name}" {{\n  source = "{source}"\n}}\n'
 
 def _components(tmp_path: Path, files: dict[str, str]) -> list[list[str]]:
     entries = []
+    facts = InputFacts()
     for name, text in files.items():
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -23,7 +25,11 @@ def _components(tmp_path: Path, files: dict[str, str]) -> list[list[str]]:
         kind = "terraform_json" if name.endswith(".tf.json") else \
             "tfvars" if name.endswith(".tfvars") else "terraform"
         entries.append((name, kind, path))
-    return components(entries, DEFAULT_MAX_FILE_BYTES)
+        facts.observe(name, path.read_bytes())
+    read = components(entries, DEFAULT_MAX_FILE_BYTES)
+    # The same from what the result cache's key read saw (linter.input_facts).
+    assert components(entries, DEFAULT_MAX_FILE_BYTES, facts.calls) == read
+    return read
 
 
 def test_folders_linked_by_local_calls_share_a_component(tmp_path: Path) -> None:
