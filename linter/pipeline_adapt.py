@@ -20,7 +20,8 @@ from linter.models.base import Resource
 from linter.resolve.terraform import ModuleScope
 from linter.resolve.terraform_modules import ModuleLibrary, root_directories
 from linter.resolve.variables import environment_layer, module_values
-from linter.values import Branches, ConfigNode, Unknown
+from linter.values import MAX_NUMBER_BITS as MAX_NUMBER_BITS  # re-exported
+from linter.values import bound_numbers as bound_numbers  # re-exported
 
 # The other formats' adapters and resolvers load when a scan holds such a file: a
 # pre-commit run over one .tf file imports none of them.
@@ -87,10 +88,11 @@ def root_models(module_dir: str, files: list[Any], variable_files: Any, environm
             module_dir, None, "reading the variables of this Terraform module", error))
         return []
     # Each resource instance and module call on its own: a crash is an error for that
-    # resource (or call) alone, and the other resources are judged.
-    blocks = scope.contained_blocks(problems)
-    for block in blocks:
-        bound_numbers(block.config)
+    # resource (or call) alone, and the other resources are judged. The blocks no builder
+    # reads are evaluated only if a builder asks for them (their numbers are bounded as
+    # they are evaluated: ModuleScope.block_config).
+    builders = terraform_adapters.collect_builders(terraform_adapters.__name__)
+    blocks = scope.contained_blocks(problems, builders.__contains__)
     return terraform_adapters.build_models(blocks, problems)
 
 
@@ -206,39 +208,3 @@ def _adapt_pem(parsed: ParsedFiles, result: ScanResult) -> list[Resource]:
     for path, blocks in parsed.pem_files:
         resources.extend(pem_adapters.build_models(path, blocks, result.problems))
     return resources
-
-
-# Past this many bits an integer is no setting anyone writes, and Python refuses to turn
-# one of more than 4,300 digits into text: the message quoting it would crash.
-MAX_NUMBER_BITS = 1024
-
-
-def bound_numbers(root: ConfigNode) -> None:
-    """Integers too large to be a setting become Unknown, in place, before any rule
-    reads them (a 4,300-digit `count` or port is a mistake or an attack, not a value)."""
-    seen: set[int] = set()
-    pending: list[Any] = [root]
-    while pending:
-        current = pending.pop()
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        if isinstance(current, ConfigNode):
-            for key, value in current.values.items():
-                current.values[key] = _bounded(value, pending)
-        elif isinstance(current, list):
-            current[:] = [_bounded(value, pending) for value in current]
-
-
-def _bounded(value: Any, pending: list[Any]) -> Any:
-    if isinstance(value, int) and not isinstance(value, bool) \
-            and value.bit_length() > MAX_NUMBER_BITS:
-        return Unknown(f"a number of more than {MAX_NUMBER_BITS} bits, larger than any "
-                       "setting")
-    if isinstance(value, Branches):
-        options = tuple(_bounded(option, pending) for option in value.options)
-        changed = any(new is not old for new, old in zip(options, value.options))
-        return Branches(options, value.labels) if changed else value
-    if isinstance(value, (ConfigNode, list)):
-        pending.append(value)
-    return value

@@ -177,3 +177,39 @@ class MarkedList(list):  # type: ignore[type-arg]
     def add(self, value: Any, line: int) -> None:
         self.append(value)
         self.lines.append(line)
+
+
+# Past this many bits an integer is no setting anyone writes, and Python refuses to turn
+# one of more than 4,300 digits into text: the message quoting it would crash.
+MAX_NUMBER_BITS = 1024
+
+
+def bound_numbers(root: ConfigNode) -> None:
+    """Integers too large to be a setting become Unknown, in place, before any rule
+    reads them (a 4,300-digit `count` or port is a mistake or an attack, not a value)."""
+    seen: set[int] = set()
+    pending: list[Any] = [root]
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, ConfigNode):
+            for key, value in current.values.items():
+                current.values[key] = _bounded(value, pending)
+        elif isinstance(current, list):
+            current[:] = [_bounded(value, pending) for value in current]
+
+
+def _bounded(value: Any, pending: list[Any]) -> Any:
+    if isinstance(value, int) and not isinstance(value, bool) \
+            and value.bit_length() > MAX_NUMBER_BITS:
+        return Unknown(f"a number of more than {MAX_NUMBER_BITS} bits, larger than any "
+                       "setting")
+    if isinstance(value, Branches):
+        options = tuple(_bounded(option, pending) for option in value.options)
+        changed = any(new is not old for new, old in zip(options, value.options))
+        return Branches(options, value.labels) if changed else value
+    if isinstance(value, (ConfigNode, list)):
+        pending.append(value)
+    return value

@@ -562,3 +562,30 @@ def test_equals_with_yaml_boolean_matches_string_parameter() -> None:
                                 "Conditions:\n  Enabled: !Equals [!Ref Flag, true]\n"
                                 "Resources: {}\n")
     assert TemplateScope(document).condition("Enabled") is True
+
+
+def test_blocks_no_builder_reads_are_evaluated_when_read_and_bounded_first() -> None:
+    # contained_blocks with `eager`: the other blocks' configurations are evaluated on
+    # first read (most resource types have no builder), and numbers too large to be a
+    # setting are Unknown before anything reads them, through a reference too.
+    from linter.resolve.terraform import LazyResolvedBlock
+
+    parsed = parse_hcl('resource "null_resource" "n" {\n  triggers = { port = 1' + "0" * 400
+                       + ' }\n}\nresource "aws_s3_bucket" "b" {\n  bucket = "x"\n'
+                       '  port = null_resource.n.triggers.port\n}\n'
+                       'resource "random_id" "unread" {\n  byte_length = 8\n}\n', "main.tf")
+    scope = ModuleScope("mod", [parsed])
+    problems: list[Any] = []
+    blocks = {block.type: block for block in scope.contained_blocks(
+        problems, lambda source_type: source_type == "aws_s3_bucket")}
+    assert problems == []
+    lazy = blocks["null_resource"]
+    assert isinstance(lazy, LazyResolvedBlock)
+    reference = blocks["aws_s3_bucket"].config.get("port")
+    assert isinstance(reference, ResourceRef)
+    assert isinstance(reference.arguments.get("triggers").get("port"), Unknown)
+    assert isinstance(lazy.config.get("triggers").get("port"), Unknown)
+    assert lazy.config is scope.block_config("resource", "null_resource", "n")
+    unread = blocks["random_id"]
+    assert ("resource", "random_id", "unread", None) not in scope._cache  # never evaluated
+    assert unread.config.get("byte_length") == 8

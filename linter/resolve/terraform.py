@@ -28,7 +28,14 @@ from linter.resolve.hcl_templates import TemplatesMixin
 from linter.resolve.hcl_types import TypeSpec, convert, type_spec
 from linter.resolve.terraform_instances import InstancesMixin, append_block, pick
 from linter.resolve.terraform_modules import UNKNOWN_KEY, Instance, ModuleLibrary, key_suffix
-from linter.values import ConfigNode, EvaluationError, ResourceRef, Unknown, is_known
+from linter.values import (
+    ConfigNode,
+    EvaluationError,
+    ResourceRef,
+    Unknown,
+    bound_numbers,
+    is_known,
+)
 
 # Roots of references that are only known during a plan or apply.
 _RUNTIME_ROOTS = {
@@ -65,6 +72,27 @@ class ResolvedBlock:
         prefix = "data." if self.mode == "data" else ""
         local = f"{prefix}{self.type}.{self.name}{key_suffix(self.key)}"
         return f"{self.module_address}.{local}" if self.module_address else local
+
+
+class LazyResolvedBlock(ResolvedBlock):
+    """A block whose configuration is evaluated when first read (`evaluate`): most
+    resource types have no builder (IAM attachments, caller identity, null resources: five
+    of six blocks in terraform-aws-modules), and are read only when a builder asks for the
+    blocks of their type, or through a reference."""
+
+    def __init__(self, *fields: Any, evaluate: Callable[[], ConfigNode]) -> None:
+        self._evaluate: Callable[[], ConfigNode] | None = evaluate
+        super().__init__(*fields)
+
+    @property  # type: ignore[override]
+    def config(self) -> ConfigNode:
+        if self._evaluate is not None:
+            self._config, self._evaluate = self._evaluate(), None
+        return self._config
+
+    @config.setter
+    def config(self, value: ConfigNode) -> None:
+        self._config = value
 
 
 def _has_name(steps: list[Any]) -> bool:
@@ -195,6 +223,8 @@ class ModuleScope(ExpressionsMixin, InstancesMixin, IterationMixin, TemplatesMix
         finally:
             self._bindings = saved
             self._in_progress.discard(key)
+        # Before anything reads it (a builder, or another block through a reference).
+        bound_numbers(config)
         self._cache[key] = config
         return config
 

@@ -17,6 +17,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from linter.discover import FileProblem
@@ -66,17 +68,28 @@ class InstancesMixin:
                      instance_key: Any = None) -> ConfigNode:
         raise NotImplementedError
 
-    def contained_blocks(self, problems: list[FileProblem]) -> list[ResolvedBlock]:
+    def contained_blocks(self, problems: list[FileProblem],
+                         eager: Callable[[str], bool] | None = None) -> list[ResolvedBlock]:
         """Every resource and data source instance, then those of the module calls, as
         ModuleScope.resolved_blocks gives them; an instance or a module call whose
         evaluation raises is an error in `problems` (at its file and line, naming its
-        address), and everything else is still evaluated."""
-        from linter.resolve.terraform import ResolvedBlock
+        address), and everything else is still evaluated. With `eager`, only the blocks
+        whose source type (`aws_s3_bucket`, `data.aws_iam_policy_document`) it accepts
+        are evaluated now; the others when first read (LazyResolvedBlock)."""
+        from linter.resolve.terraform import LazyResolvedBlock, ResolvedBlock
 
         resolved: list[ResolvedBlock] = []
         for key, (block, path) in self._blocks.items():
             mode, block_type, name = key
+            now = eager is None or eager(f"data.{block_type}" if mode == "data" else block_type)
             for instance in self._contained_instances(key, path, block, problems):
+                if not now:
+                    resolved.append(LazyResolvedBlock(
+                        mode, block_type, name, path, block.line, block.end_line, None,
+                        self.module_dir, self.module_address, instance.key, self.root_dir,
+                        evaluate=functools.partial(self.block_config, mode, block_type, name,
+                                                   instance.key)))
+                    continue
                 try:
                     config = self.block_config(mode, block_type, name, instance.key)
                 except Exception as error:
@@ -97,7 +110,7 @@ class InstancesMixin:
                                   error)
                     continue
                 if not isinstance(child, Unknown):
-                    resolved.extend(child.contained_blocks(problems))
+                    resolved.extend(child.contained_blocks(problems, eager))
         return resolved
 
     def _contained_instances(self, key: tuple[str, ...], path: str, block: HclBlock,
