@@ -70,11 +70,6 @@ class Override:
     disable: tuple[str, ...] = ()
 
 
-def _absolute(path: Path) -> str:
-    """`path` made absolute against the working folder, as POSIX text (not resolved)."""
-    return _absolute_in(path.as_posix(), os.getcwd())
-
-
 @functools.lru_cache(maxsize=256)
 def _absolute_in(text: str, working_folder: str) -> str:
     # Cached: asked for every finding of a scan (Config.relative), with the same few paths.
@@ -83,7 +78,8 @@ def _absolute_in(text: str, working_folder: str) -> str:
 
 @functools.lru_cache(maxsize=64)
 def _folders(config_path: Path | None, root: Path, working_folder: str) -> tuple[str, str]:
-    """The scan root and the configuration's folder (Config.base), absolute POSIX text."""
+    """The scan root and the folder paths are read from (the configuration file's, the
+    working folder without one), as absolute POSIX text."""
     base = config_path.parent.as_posix() if config_path else working_folder
     return _absolute_in(root.as_posix(), working_folder), _absolute_in(base, working_folder)
 
@@ -102,10 +98,6 @@ class Config:
     waivers: tuple[Waiver, ...] = field(default=())
     soft_fail: bool = False  # findings exit 0; errors still exit 2
     sarif_omit_suppressed: bool = False
-
-    @property
-    def base(self) -> Path:
-        return self.path.parent.absolute() if self.path else Path.cwd()
 
     @property
     def label(self) -> str:

@@ -264,11 +264,10 @@ class _Walk:
     path_filter: PathFilter | None
     start: Path
 
-    def skipped(self, path: str, name: str, is_directory: bool) -> bool:
-        """Counted only for folders and files that would be scanned: an ignored `.pyc`
-        says nothing about the scan's coverage."""
-        if self.path_filter is None or not (
-                is_directory or (kind_of(name) and name not in CONFIG_NAMES)):
+    def skipped(self, path: str, is_directory: bool) -> bool:
+        """Asked only for folders and files that would be scanned (the walk sets the
+        others aside first): an ignored `.pyc` says nothing about the scan's coverage."""
+        if self.path_filter is None:
             return False
         reason = self.path_filter.reason(path, is_directory, self.start)
         if reason is not None:
@@ -300,14 +299,14 @@ def _walk(directory: Path | str, walk: _Walk, prefix: str) -> None:
         except OSError:
             is_directory = False
         if is_directory:
-            if name not in SKIPPED_DIRECTORIES and not walk.skipped(entry.path, name, True):
+            if name not in SKIPPED_DIRECTORIES and not walk.skipped(entry.path, True):
                 _walk(entry.path, walk, f"{prefix}{name}/")
             continue
         kind = kind_of(name)
         if name in CONFIG_NAMES or kind is None:  # not read: no Path made for it
             found.ignored += 1
             continue
-        if walk.skipped(entry.path, name, False):
+        if walk.skipped(entry.path, False):
             continue
         # A plain file's real path is its folder's (known) and its name: no lstat of
         # every folder on the way, as os.path.realpath would do for each file.

@@ -198,9 +198,10 @@ def _validated_data(path: Path, content: bytes) -> dict[str, Any]:
     # Imported here: rules come from the compiled catalogue (JSON) on nearly every run.
     import yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    from linter.parsers.yaml_source import SafeLoader
+
     try:
-        data = yaml.load(content.decode("utf-8"), Loader=loader)
+        data = yaml.load(content.decode("utf-8"), Loader=SafeLoader)  # noqa: S506 - safe
     except (UnicodeDecodeError, yaml.YAMLError) as error:
         raise RuleError(f"{path}: cannot read rule file: {error}") from None
     errors = sorted(validator("rule").iter_errors(data),

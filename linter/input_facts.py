@@ -2,9 +2,9 @@
 cache's key (linter.scan_cache), so that no later step of the scan reads them again:
 - which inputs hold a suppression marker (`ephi-lint:` or a checkov `skip`): the only
   ones linter.suppress needs to read for directives;
-- the possible module calls of the Terraform files that mention `module` or may be a
-  plan, read as linter.terraform_components reads them: the calls, not the bytes, are
-  kept;
+- the folders each Terraform file may call, read as linter.terraform_components reads
+  them, for the files that call some (or cannot be read without parsing): the calls,
+  not the bytes, are kept;
 - which inputs may be a Terraform plan (read, not parsed: linter.terraform_components).
 A scan whose inputs are not digested (no result cache: stdin, --changed-files, caching
 off) has no facts, and those steps read the files themselves.
@@ -12,11 +12,9 @@ off) has no facts, and those steps read the files themselves.
 
 from __future__ import annotations
 
+from linter.discover import kind_of
 from linter.suppress import BYTE_MARKERS
 from linter.terraform_components import file_calls, may_be_plan_data
-
-_MODULE_WORD = b"module"
-_TERRAFORM_SUFFIXES = (".tf", ".tf.json")
 
 
 class InputFacts:
@@ -30,10 +28,10 @@ class InputFacts:
     def observe(self, display_path: str, data: bytes) -> None:
         if any(marker in data for marker in BYTE_MARKERS):
             self.marked.add(display_path)
-        plan = may_be_plan_data(data)
-        if plan:
+        if may_be_plan_data(data):
             self.plans.add(display_path)
-        lower = display_path.lower()
-        if lower.endswith(_TERRAFORM_SUFFIXES) and (plan or _MODULE_WORD in data):
-            kind = "terraform_json" if lower.endswith(".tf.json") else "terraform"
-            self.calls[display_path] = file_calls(data, display_path, kind)
+        kind = kind_of(display_path)
+        if kind in ("terraform", "terraform_json"):
+            calls = file_calls(data, display_path, kind)
+            if calls is None or calls:  # a file that calls nothing need not be listed
+                self.calls[display_path] = calls

@@ -37,14 +37,6 @@ if TYPE_CHECKING:
     from linter.pipeline_stream import ScanStream
     from linter.suppress import Policy
 
-
-def __getattr__(name: str) -> Any:
-    if name == "bound_numbers":  # re-exported: tests use it
-        from linter.pipeline_adapt import bound_numbers
-
-        return bound_numbers
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
 INPUT_FORMATS = ("terraform", "cloudformation", "kubernetes")
 
 
@@ -155,7 +147,7 @@ def scan(request: ScanRequest, policy: Policy | None = None) -> ScanResult:
 
 def _parse_and_judge(files: list[SourceFile], request: ScanRequest, result: ScanResult,
                      facts: InputFacts | None = None) -> None:
-    from linter.parsing import parse_each, parse_stdin
+    from linter.parsing import parse_stdin
     from linter.pipeline_stream import ScanStream, framework_outcome
 
     stdin_outcome = None
@@ -177,10 +169,20 @@ def _parse_and_judge(files: list[SourceFile], request: ScanRequest, result: Scan
     if parallel:
         _parse_and_judge_in_workers(files, stream, workers, terraform_on_stdin, facts)
     else:
-        jobs = [_job(files[index], request) for index in order]
-        for index, outcome in zip(order, parse_each(jobs, request.workers)):
-            stream.add(index, framework_outcome(outcome, request, result))
+        _parse_into(stream, files, order, request.workers)
     stream.finish()
+
+
+def _parse_into(stream: ScanStream, files: list[SourceFile], indexes: list[int],
+                workers: int | None) -> None:
+    """The files at `indexes` parsed in that order, each outcome added to `stream`."""
+    from linter.parsing import parse_each
+    from linter.pipeline_stream import framework_outcome
+
+    request = stream.request
+    jobs = [_job(files[index], request) for index in indexes]
+    for index, outcome in zip(indexes, parse_each(jobs, workers)):
+        stream.add(index, framework_outcome(outcome, request, stream.result))
 
 
 # A scan with fewer Terraform files than this is judged as a whole (holding every parse
@@ -290,9 +292,9 @@ def _parse_and_judge_in_workers(files: list[SourceFile], stream: ScanStream, wor
         and (files[index].display_path in facts.plans if facts is not None
              else may_be_plan(files[index].path, request.max_file_bytes))
         for index, _ in documents)
-    if plan_possible:
-        groups = [terraform] if terraform else []
-    else:
+    alone: list[list[int]] = []
+    held = terraform  # in discovery order
+    if not plan_possible:
         by_folder: dict[str, list[int]] = {}
         for index in terraform:
             by_folder.setdefault(str(PurePosixPath(files[index].display_path).parent),
@@ -302,10 +304,9 @@ def _parse_and_judge_in_workers(files: list[SourceFile], stream: ScanStream, wor
                       [(files[index].display_path, files[index].kind, files[index].path)
                        for index in terraform], request.max_file_bytes,
                       None if facts is None else facts.calls)]
-    share = max(pipeline_workers.UNIT_FILES, -(-len(terraform) // workers))
-    alone = [group for group in groups if len(group) <= share and not plan_possible]
-    held = sorted(index for group in groups if len(group) > share or plan_possible
-                  for index in group)
+        share = max(pipeline_workers.UNIT_FILES, -(-len(terraform) // workers))
+        alone = [group for group in groups if len(group) <= share]
+        held = sorted(index for group in groups if len(group) > share for index in group)
     # Largest first (by bytes: a file's parse and judgement cost follows its size), so no
     # worker is left with a large component at the end.
     alone.sort(key=lambda group: sum(_size(files[index].path) for index in group), reverse=True)
@@ -314,12 +315,7 @@ def _parse_and_judge_in_workers(files: list[SourceFile], stream: ScanStream, wor
     for unit in pipeline_workers.judge_units(units, request, workers):
         stream.merge_unit(unit)
     if held:
-        from linter.parsing import parse_each
-        from linter.pipeline_stream import framework_outcome
-
-        jobs = [_job(files[index], request) for index in held]
-        for index, outcome in zip(held, parse_each(jobs, workers)):
-            stream.add(index, framework_outcome(outcome, stream.request, stream.result))
+        _parse_into(stream, files, held, workers)
 
 
 def _size(path: Path) -> int:

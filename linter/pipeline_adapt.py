@@ -20,8 +20,7 @@ from linter.models.base import Resource
 from linter.resolve.terraform import ModuleScope
 from linter.resolve.terraform_modules import ModuleLibrary, root_directories
 from linter.resolve.variables import environment_layer, module_values
-from linter.values import MAX_NUMBER_BITS as MAX_NUMBER_BITS  # re-exported
-from linter.values import bound_numbers as bound_numbers  # re-exported
+from linter.values import bound_numbers
 
 # The other formats' adapters and resolvers load when a scan holds such a file: a
 # pre-commit run over one .tf file imports none of them.

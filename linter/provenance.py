@@ -138,10 +138,6 @@ def rule_catalogue_digest(directories: Sequence[Path]) -> dict[str, Any]:
 # --- git ----------------------------------------------------------------------------
 
 
-def root_record(root: Path, display_root: Path | None = None) -> dict[str, Any]:
-    return {"path": _shown(root, display_root), "git": git_state(root)}
-
-
 def _shown(root: Path, display_root: Path | None) -> str:
     shown = root.as_posix()
     if display_root is not None:

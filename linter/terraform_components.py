@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from linter.discover import read_data
+from linter.parsers.tfplan import PLAN_SECTIONS
 
 # A quoted string that may be a local module source: ".", "..", "./x", "../x".
 _LOCAL_SOURCE = re.compile(rb'"(\.\.?(?:/[^"\n]*)?)"')
@@ -31,7 +32,8 @@ _MODULE_WORD = b"module"
 # reads as "${": such text is not read here, and the scan is judged as one component.
 _HCL_UNSEEN = (b"\\u", b"\\U")
 _CANDIDATE_UNSEEN = (b"\\", b"$$", b"%%")
-_PLAN_MARKS = (b'"format_version"', (b'"planned_values"', b'"resource_changes"'))
+# What linter.parsers.tfplan.looks_like_plan looks for, as bytes (its head check aside).
+_PLAN_MARKS = (b'"format_version"', tuple(f'"{section}"'.encode() for section in PLAN_SECTIONS))
 
 
 def components(files: Iterable[tuple[str, str, Path]], max_file_bytes: int,

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from linter.engine import catalogue_directory, load_rules
-from linter.pipeline import ScanRequest, ScanResult, bound_numbers, scan
+from linter.pipeline import ScanRequest, ScanResult, scan
 from linter.report import ScanReport
 from linter.resolve import terraform_instances
 from linter.resolve.terraform_modules import MAX_INSTANCES, UNKNOWN_KEY, expand
-from linter.values import Branches, ConfigNode, Unknown
+from linter.values import Branches, ConfigNode, Unknown, bound_numbers
 from tests.conftest import run_cli
 
 RULES = load_rules([catalogue_directory("rules")])

@@ -50,14 +50,10 @@ class MappingError(ValueError):
 def read_mapping_tables() -> dict[str, dict[str, Any]]:
     """Every table by file name, parsed from its YAML file (for the source index: a scan
     reads them compiled, without PyYAML)."""
-    import yaml
+    from linter.tables import read_yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    tables = {}
-    for path in sorted(MAPPINGS_DIRECTORY.glob("*.yaml")):
-        with path.open(encoding="utf-8") as handle:
-            tables[path.stem] = yaml.load(handle, Loader=loader) or {}
-    return tables
+    return {path.stem: read_yaml(path) or {}
+            for path in sorted(MAPPINGS_DIRECTORY.glob("*.yaml"))}
 
 
 @cache

@@ -118,8 +118,8 @@ def _add_state(declarations: Declarations, path: Path, root: Path) -> None:
     from linter.adapters import terraform as terraform_adapters
     from linter.discover import FileProblem
     from linter.parsers.tfstate import StateError, parse_state
-    from linter.pipeline_adapt import bound_numbers
     from linter.resolve.tfplan import PlanResolver
+    from linter.values import bound_numbers
 
     shown = Path(os.path.relpath(path.resolve(), root.resolve())).as_posix()
     try:

@@ -22,7 +22,7 @@ from linter.parsers.census import (
     take_census,
     without_padded_heredoc_closings,
 )
-from linter.values import ConfigNode
+from linter.values import ConfigNode, MarkedList
 
 if TYPE_CHECKING:
     from lark import Token, Tree
@@ -388,8 +388,6 @@ def _json_block(block_type: str, labels: list[str], node: ConfigNode) -> HclBloc
 
 
 def _json_expression(value: Any, line: int) -> hx.Expr:
-    from linter.parsers.yaml_source import MarkedList
-
     if isinstance(value, ConfigNode):
         return hx.ObjectExpr(value.line, tuple(
             (hx.Literal(value.line_of(key), key), _json_expression(item, value.line_of(key)))

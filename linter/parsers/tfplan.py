@@ -17,7 +17,7 @@ from linter.values import ConfigNode
 # consumers to reject majors they do not know (0.x up to Terraform 1.0, 1.x since).
 SUPPORTED_MAJOR_VERSIONS = ("0", "1")
 # Sections whose presence makes a JSON object a plan rather than a state file.
-_PLAN_SECTIONS = ("planned_values", "resource_changes")
+PLAN_SECTIONS = ("planned_values", "resource_changes")
 
 
 class PlanError(ValueError):
@@ -35,7 +35,7 @@ def looks_like_plan(text: str) -> bool:
     """A cheap look at the text: most JSON in a repository is not a plan."""
     head = text.lstrip()[:1]
     return (head == "{" and '"format_version"' in text
-            and any(f'"{section}"' in text for section in _PLAN_SECTIONS))
+            and any(f'"{section}"' in text for section in PLAN_SECTIONS))
 
 
 def parse_plan(text: str, path: str) -> TerraformPlan:
@@ -49,7 +49,7 @@ def parse_plan(text: str, path: str) -> TerraformPlan:
         raise PlanError("Terraform plan JSON must be one JSON object")
     document = documents[0]
     version = document.get("format_version")
-    if not isinstance(version, str) or not any(key in document for key in _PLAN_SECTIONS):
+    if not isinstance(version, str) or not any(key in document for key in PLAN_SECTIONS):
         raise PlanError("not a Terraform plan: `format_version` and `planned_values` or "
                         "`resource_changes` are required")
     if version.split(".")[0] not in SUPPORTED_MAJOR_VERSIONS:

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from linter.values import ConfigNode, MarkedList  # noqa: F401  (MarkedList: re-exported)
+from linter.values import ConfigNode, MarkedList
 
 try:  # libyaml is ~10x faster; the pure-Python loader gives the same nodes
     from yaml import CSafeLoader as SafeLoader

@@ -35,8 +35,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from linter.parsers.yaml_source import MarkedList
-from linter.values import ConfigNode, PartialText, Unknown
+from linter.values import ConfigNode, MarkedList, PartialText, Unknown
 
 LANGUAGE_EXTENSIONS = "AWS::LanguageExtensions"
 LOOP_PREFIX = "Fn::ForEach::"

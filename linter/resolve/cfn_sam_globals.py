@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from linter.parsers.yaml_source import MarkedList
 from linter.resolve.cfn_foreach import declared_transforms
-from linter.values import ConfigNode
+from linter.values import ConfigNode, MarkedList
 
 # `Transform` value that marks a SAM template; Globals sections only mean something there.
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"

@@ -19,11 +19,19 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from linter.parsers.yaml_source import MarkedList
 from linter.resolve.cfn_foreach import LANGUAGE_EXTENSIONS, declared_transforms, expand_loops
 from linter.resolve.cfn_sam_globals import merge_globals, sam_globals
 from linter.resolve.cfn_template_errors import template_errors
-from linter.values import Branches, ConfigNode, PartialText, ResourceRef, Unknown, is_known, plain
+from linter.values import (
+    Branches,
+    ConfigNode,
+    MarkedList,
+    PartialText,
+    ResourceRef,
+    Unknown,
+    is_known,
+    plain,
+)
 
 _PSEUDO = {"AWS::AccountId", "AWS::NotificationARNs", "AWS::Partition", "AWS::Region",
            "AWS::StackId", "AWS::StackName", "AWS::URLSuffix"}

@@ -21,20 +21,22 @@ def load_table(name: str) -> Any:
     from linter.source_index import vendor_table
 
     compiled = vendor_table(name)
-    return compiled if compiled is not None else _read_yaml(TABLES_DIRECTORY / f"{name}.yaml")
+    return compiled if compiled is not None else read_yaml(TABLES_DIRECTORY / f"{name}.yaml")
 
 
-def _read_yaml(path: Path) -> Any:
+def read_yaml(path: Path) -> Any:
+    """A table file's data, read with the safe loader (libyaml's when present)."""
     import yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    from linter.parsers.yaml_source import SafeLoader
+
     with path.open(encoding="utf-8") as handle:
-        return yaml.load(handle, Loader=loader)
+        return yaml.load(handle, Loader=SafeLoader)  # noqa: S506 - a safe loader
 
 
 def read_vendor_tables() -> dict[str, Any]:
     """Every table beside this module by name, read from its YAML (for the source index)."""
-    return {path.stem: _read_yaml(path) for path in sorted(TABLES_DIRECTORY.glob("*.yaml"))}
+    return {path.stem: read_yaml(path) for path in sorted(TABLES_DIRECTORY.glob("*.yaml"))}
 
 
 @cache
@@ -55,7 +57,7 @@ def read_service_defaults() -> dict[str, dict[str, Any]]:
     """
     merged: dict[str, dict[str, Any]] = {}
     for path in sorted((TABLES_DIRECTORY / "defaults").glob("*.yaml")):
-        content = _read_yaml(path) or {}
+        content = read_yaml(path) or {}
         for source_type, attributes in content.items():
             if source_type in ("version", "sources"):
                 continue

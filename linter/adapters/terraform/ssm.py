@@ -18,13 +18,9 @@ from linter.adapters.fields import as_bool, field_at
 from linter.adapters.terraform import TerraformContext
 from linter.models.aws.ssm import Parameter, SessionPreferences
 from linter.models.base import Field, FieldState
+from linter.parsers.yaml_source import SafeLoader
 from linter.resolve.terraform import ResolvedBlock
 from linter.values import ConfigNode, PartialText, Unknown
-
-try:
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 # The largest document content read (SSM's own limit is 64 KB).
 _MAX_CONTENT = 256 * 1024
@@ -68,7 +64,7 @@ def parsed_content(value: Any, line: int) -> ConfigNode | Unknown | None:
         if len(value) > _MAX_CONTENT:
             return Unknown("the document content is larger than SSM allows")
         try:
-            value = _node(yaml.load(value, Loader=_Loader), line)  # noqa: S506 - safe loader
+            value = _node(yaml.load(value, Loader=SafeLoader), line)  # noqa: S506 - safe loader
         except yaml.YAMLError:
             return Unknown("the document content is not valid JSON or YAML")
     if not isinstance(value, ConfigNode):

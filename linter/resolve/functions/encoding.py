@@ -74,10 +74,10 @@ def _yamldecode(text: Any) -> Any:
         raise NotEvaluated(f"input exceeds the {MAX_BYTES:,}-byte limit")
     import yaml  # here: only yamldecode() needs PyYAML
 
-    # libyaml's loader when present: the same safe constructors, in C
-    safe_loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    from linter.parsers.yaml_source import SafeLoader  # libyaml's when present
+
     try:
-        data = yaml.load(source, Loader=safe_loader)  # noqa: S506 - a safe loader
+        data = yaml.load(source, Loader=SafeLoader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}" if mark is not None else ""
