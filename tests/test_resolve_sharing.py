@@ -172,6 +172,11 @@ def test_another_user_of_the_group_voids_the_tolerance_for_every_rule() -> None:
     }
 
 
+def test_a_group_named_only_in_a_depends_on_is_not_used_by_that_block() -> None:
+    instance = 'resource "aws_instance" "app" {\n  depends_on = [aws_security_group.web]\n}\n'
+    assert _tolerated(GROUP + instance) == _tolerated(GROUP)
+
+
 def test_list_references_index_each_block_once_per_target_in_declaration_order() -> None:
     text = GROUP + INSTANCE + '''resource "aws_instance" "twice" {
   vpc_security_group_ids = [aws_security_group.web.id, aws_security_group.web.arn]

@@ -45,6 +45,13 @@ _RUNTIME_ROOTS = {
     "path": "filesystem paths are not evaluated",
     "terraform": "terraform.workspace is not evaluated",
 }
+# Terraform's own arguments and blocks of a resource or data source, which no adapter
+# reads: evaluating them would read the blocks they name (`depends_on`,
+# `replace_triggered_by`, a precondition's references) for nothing, and a security group
+# named in `depends_on = [aws_security_group.web]` would pass for a user of the group.
+# (count and for_each are kept: they are evaluated as the instances anyway.)
+UNREAD_META_ARGUMENTS = frozenset({"depends_on", "provider", "lifecycle", "provisioner",
+                                   "connection"})
 
 
 @dataclass
@@ -219,7 +226,7 @@ class ModuleScope(ExpressionsMixin, InstancesMixin, IterationMixin, TemplatesMix
         # Bindings are replaced, never changed in place: the instance's own dict serves.
         saved, self._bindings = self._bindings, instance.bindings
         try:
-            config = self._block_node(block)
+            config = self._block_node(block, UNREAD_META_ARGUMENTS)
         finally:
             self._bindings = saved
             self._in_progress.discard(key)
@@ -228,15 +235,17 @@ class ModuleScope(ExpressionsMixin, InstancesMixin, IterationMixin, TemplatesMix
         self._cache[key] = config
         return config
 
-    def _block_node(self, block: HclBlock) -> ConfigNode:
+    def _block_node(self, block: HclBlock, left_out: frozenset[str] = frozenset()) -> ConfigNode:
+        """The block's arguments and nested blocks, but for the names in `left_out`."""
         node = ConfigNode(block.line, block.end_line)
         for name, attribute in block.attributes.items():
-            node.set(name, self.evaluate(attribute.expression), attribute.line)
+            if name not in left_out:
+                node.set(name, self.evaluate(attribute.expression), attribute.line)
         for child in block.blocks:
             if child.type == "dynamic" and child.labels:
                 self._dynamic(node, child)
-                continue
-            append_block(node, child.type, self._block_node(child), child.line)
+            elif child.type not in left_out:
+                append_block(node, child.type, self._block_node(child), child.line)
         return node
 
     # --- references ----------------------------------------------------------------------
