@@ -11,87 +11,232 @@ imported here: its tokens and trees are told apart by shape, so the model can be
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 if TYPE_CHECKING:
     from lark import Token, Tree
 
 
-@dataclass(frozen=True, slots=True)
+# The node classes are written out, not made by @dataclass(frozen=True, slots=True):
+# making those cost 8 ms at import (half a millisecond a class, compiling the methods it
+# generates), and their __init__ set each field through object.__setattr__, three times
+# the time of a plain slot (the 308 files of four public AWS modules make 42,000 nodes).
+# `_node` still declares each a dataclass, without generated methods, so that its fields
+# are listed by dataclasses.fields: linter.parse_codec finds the parse model's classes
+# and fields that way. Comparison, hashing, repr and pickling are Expr's, by the fields.
+#
+# Nodes are not frozen at run time: a guard (a __setattr__ that refuses) would make each
+# field's assignment in __init__ cost as much as the frozen dataclass's. Nothing assigns
+# to a node after __init__ (the parse cache's decoder makes them field by field, the
+# evaluator only reads them): one parse model serves every evaluation of its file, so a
+# change to a node would change every later reading of it. tests/test_hcl_nodes.py puts
+# the guard back for a scan of every fixture.
+
+_E = TypeVar("_E", bound="Expr")
+
+
+def _node(cls: type[_E]) -> type[_E]:
+    """A node class, its fields (its slots and its bases', in __init__'s order) declared
+    to dataclasses for the parse cache's codec, and read by Expr's methods."""
+    cls = dataclass(init=False, repr=False, eq=False)(cls)
+    names = tuple(item.name for item in fields(cls))
+    cls._field_names = names
+    cls._field_values = attrgetter(*names) if len(names) > 1 else staticmethod(
+        _line_only)  # attrgetter of one name gives the value, not a tuple
+    return cls
+
+
+def _line_only(node: Expr) -> tuple[Any, ...]:
+    return (node.line,)
+
+
+@_node
 class Expr:
+    """An expression node: equal to a node of the same class with equal fields, as the
+    tests compare python-hcl2's and tree-sitter's models."""
+
+    __slots__ = ("line",)
     line: int
 
+    if TYPE_CHECKING:  # set by _node; not annotated at run time, so not dataclass fields
+        _field_names: ClassVar[tuple[str, ...]]
+        _field_values: ClassVar[Callable[[Expr], tuple[Any, ...]]]
 
-@dataclass(frozen=True, slots=True)
+    def __init__(self, line: int) -> None:
+        self.line = line
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._field_values(self) == self._field_values(other)  # type: ignore[arg-type]
+
+    def __hash__(self) -> int:
+        return hash(self._field_values(self))
+
+    def __repr__(self) -> str:
+        values = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._field_names)
+        return f"{type(self).__qualname__}({values})"
+
+    def __reduce__(self) -> tuple[type[Expr], tuple[Any, ...]]:
+        # Parse models come back pickled from worker processes (linter.pipeline_workers).
+        return type(self), self._field_values(self)
+
+
+@_node
 class Literal(Expr):
+    """A number, string without interpolation, bool or null."""
+
+    __slots__ = ("value",)
     value: Any
 
+    def __init__(self, line: int, value: Any) -> None:
+        self.line = line
+        self.value = value
 
-@dataclass(frozen=True, slots=True)
+
+@_node
 class Template(Expr):
     """A string with interpolations; parts are str or Expr."""
 
+    __slots__ = ("parts",)
     parts: tuple[Any, ...]
 
+    def __init__(self, line: int, parts: tuple[Any, ...]) -> None:
+        self.line = line
+        self.parts = parts
 
-@dataclass(frozen=True, slots=True)
+
+@_node
 class Variable(Expr):
     """A bare name: the root of a traversal (`var`, `aws_kms_key`, `local`, `each`)."""
 
+    __slots__ = ("name",)
     name: str
 
+    def __init__(self, line: int, name: str) -> None:
+        self.line = line
+        self.name = name
 
-@dataclass(frozen=True, slots=True)
+
+@_node
 class GetAttr(Expr):
+    """`target.name`."""
+
+    __slots__ = ("target", "name")
     target: Expr
     name: str
 
+    def __init__(self, line: int, target: Expr, name: str) -> None:
+        self.line = line
+        self.target = target
+        self.name = name
 
-@dataclass(frozen=True, slots=True)
+
+@_node
 class Index(Expr):
+    """`target[key]`."""
+
+    __slots__ = ("target", "key")
     target: Expr
     key: Expr
 
+    def __init__(self, line: int, target: Expr, key: Expr) -> None:
+        self.line = line
+        self.target = target
+        self.key = key
 
-@dataclass(frozen=True, slots=True)
+
+@_node
 class Call(Expr):
+    """`name(args)`; `expand_last` is the `...` after the last argument."""
+
+    __slots__ = ("name", "args", "expand_last")
     name: str
     args: tuple[Expr, ...]
-    expand_last: bool = False
+    expand_last: bool
+
+    def __init__(self, line: int, name: str, args: tuple[Expr, ...],
+                 expand_last: bool = False) -> None:
+        self.line = line
+        self.name = name
+        self.args = args
+        self.expand_last = expand_last
 
 
-@dataclass(frozen=True, slots=True)
+@_node
 class Conditional(Expr):
+    """`condition ? if_true : if_false`."""
+
+    __slots__ = ("condition", "if_true", "if_false")
     condition: Expr
     if_true: Expr
     if_false: Expr
 
+    def __init__(self, line: int, condition: Expr, if_true: Expr, if_false: Expr) -> None:
+        self.line = line
+        self.condition = condition
+        self.if_true = if_true
+        self.if_false = if_false
 
-@dataclass(frozen=True, slots=True)
+
+@_node
 class BinaryOp(Expr):
+    """`left operator right`, the operator as written (`==`, `&&`, `+`)."""
+
+    __slots__ = ("operator", "left", "right")
     operator: str
     left: Expr
     right: Expr
 
+    def __init__(self, line: int, operator: str, left: Expr, right: Expr) -> None:
+        self.line = line
+        self.operator = operator
+        self.left = left
+        self.right = right
 
-@dataclass(frozen=True, slots=True)
+
+@_node
 class UnaryOp(Expr):
+    """`!operand` or `-operand`."""
+
+    __slots__ = ("operator", "operand")
     operator: str
     operand: Expr
 
+    def __init__(self, line: int, operator: str, operand: Expr) -> None:
+        self.line = line
+        self.operator = operator
+        self.operand = operand
 
-@dataclass(frozen=True, slots=True)
+
+@_node
 class TupleExpr(Expr):
+    """`[item, ...]`."""
+
+    __slots__ = ("items",)
     items: tuple[Expr, ...]
 
+    def __init__(self, line: int, items: tuple[Expr, ...]) -> None:
+        self.line = line
+        self.items = items
 
-@dataclass(frozen=True, slots=True)
+
+@_node
 class ObjectExpr(Expr):
+    """`{key = value, ...}`, as (key, value) pairs in their order."""
+
+    __slots__ = ("items",)
     items: tuple[tuple[Expr, Expr], ...]
 
+    def __init__(self, line: int, items: tuple[tuple[Expr, Expr], ...]) -> None:
+        self.line = line
+        self.items = items
 
-@dataclass(frozen=True, slots=True)
+
+@_node
 class ForExpr(Expr):
     """`[for k, v in coll : value if cond]`, or with `key` an object `{for ... : key => value}`.
 
@@ -99,48 +244,89 @@ class ForExpr(Expr):
     `grouping` is the `...` after an object's value: values sharing a key form a list.
     """
 
+    __slots__ = ("key_name", "value_name", "collection", "key", "value", "condition",
+                 "grouping")
     key_name: str | None
     value_name: str
     collection: Expr
     key: Expr | None
     value: Expr
     condition: Expr | None
-    grouping: bool = False
+    grouping: bool
+
+    def __init__(self, line: int, key_name: str | None, value_name: str, collection: Expr,
+                 key: Expr | None, value: Expr, condition: Expr | None,
+                 grouping: bool = False) -> None:
+        self.line = line
+        self.key_name = key_name
+        self.value_name = value_name
+        self.collection = collection
+        self.key = key
+        self.value = value
+        self.condition = condition
+        self.grouping = grouping
 
 
-@dataclass(frozen=True, slots=True)
+@_node
 class Splat(Expr):
     """`target[*].a[0].b` (or the legacy `target.*.a`): `steps`, attribute names (str) and
     index expressions, applied to every element of `target`."""
 
+    __slots__ = ("target", "steps")
     target: Expr
     steps: tuple[Any, ...]
 
+    def __init__(self, line: int, target: Expr, steps: tuple[Any, ...]) -> None:
+        self.line = line
+        self.target = target
+        self.steps = steps
 
-@dataclass(frozen=True, slots=True)
+
+@_node
 class TemplateIf(Expr):
     """`%{ if condition }...%{ else }...%{ endif }` inside a template; renders text."""
 
+    __slots__ = ("condition", "if_true", "if_false")
     condition: Expr
     if_true: Expr
     if_false: Expr
 
+    def __init__(self, line: int, condition: Expr, if_true: Expr, if_false: Expr) -> None:
+        self.line = line
+        self.condition = condition
+        self.if_true = if_true
+        self.if_false = if_false
 
-@dataclass(frozen=True, slots=True)
+
+@_node
 class TemplateFor(Expr):
     """`%{ for k, v in collection }body%{ endfor }` inside a template; renders text."""
 
+    __slots__ = ("key_name", "value_name", "collection", "body")
     key_name: str | None
     value_name: str
     collection: Expr
     body: Expr
 
+    def __init__(self, line: int, key_name: str | None, value_name: str, collection: Expr,
+                 body: Expr) -> None:
+        self.line = line
+        self.key_name = key_name
+        self.value_name = value_name
+        self.collection = collection
+        self.body = body
 
-@dataclass(frozen=True, slots=True)
+
+@_node
 class Opaque(Expr):
     """An expression this linter does not evaluate (a malformed template, unparsable text)."""
 
+    __slots__ = ("kind",)
     kind: str
+
+    def __init__(self, line: int, kind: str) -> None:
+        self.line = line
+        self.kind = kind
 
 
 class ExpressionError(ValueError):
