@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,7 @@ class ScanRun:
     skip_paths: tuple[str, ...] = ()
     gitignore: bool = True
     workers: int | None = None  # None: one per core (linter.pipeline_workers)
+    after_discovery: Callable[[], None] | None = None  # see linter.pipeline.ScanRequest
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,8 @@ def execute(run: ScanRun) -> Scanned:
                               run.cfn_parameter_files, run.cfn_parameters),
                           changed_files=run.changed_files, sharded=shard is not None,
                           path_filter=PathFilter(root, run.skip_paths, run.gitignore),
-                          frameworks=run.frameworks, workers=run.workers)
+                          frameworks=run.frameworks, workers=run.workers,
+                          after_discovery=run.after_discovery)
     result = run_scan(request, policy)
     report = ScanReport(result, run.severity_threshold or config.severity_threshold or "low",
                         run.fail_on_unknown, notices=policy.notices, baseline=run.baseline,

@@ -220,6 +220,7 @@ def scan(
         from linter.provenance import GitStates
 
         git_states = GitStates(_provenance_roots(run, Path()))  # git runs while we scan
+        run.after_discovery = git_states.advance
     scanned = execute(run)
     report, root = scanned.report, scanned.root
     report.include_passed = include_passed

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -65,6 +66,9 @@ class ScanRequest:
     # Outcomes hold the judged model itself, not a reference (linter.live.drift reads the
     # models back); such a scan's result is never stored.
     keep_models: bool = False
+    # Called once the inputs are known, before any is read: the command line starts there
+    # what runs beside the scan (git status, linter.provenance.GitStates.advance).
+    after_discovery: Callable[[], None] | None = None
 
 
 @dataclass
@@ -118,6 +122,8 @@ def scan(request: ScanRequest, policy: Policy | None = None) -> ScanResult:
         refused = cache.refuse_inside(request.paths)
         if refused is not None:
             result.problems.append(FileProblem("parse cache", refused, "warning"))
+    if request.after_discovery is not None:
+        request.after_discovery()
     facts = InputFacts()
     scan_cache = ScanCache.for_request(request, result.inputs, facts)
     result.input_digests = scan_cache.input_digests

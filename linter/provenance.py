@@ -161,6 +161,14 @@ class GitStates:
     def __init__(self, roots: Sequence[Path], timeout: float = GIT_TIMEOUT_SECONDS) -> None:
         self._probes = [_GitProbe(root, timeout) for root in roots]
 
+    def advance(self) -> None:
+        """Starts `git status` for each root whose `git config` has finished, without
+        waiting for any: called mid-scan, the status runs beside the rest of the scan
+        rather than after it (8-13 ms at the end of a run over four repositories)."""
+        for probe in self._probes:
+            if probe.filters is not None and probe.filters.poll() is not None:
+                probe.start_status()
+
     def result(self) -> list[dict[str, Any]]:
         for probe in self._probes:
             probe.start_status()

@@ -363,6 +363,33 @@ def test_git_runs_nothing_the_scanned_repository_configures(repository: Path,
     assert state["dirty"] is True
 
 
+def test_git_status_started_mid_scan_gives_the_same_state(repository: Path,
+                                                          tmp_path: Path) -> None:
+    """GitStates.advance (called once a scan knows its inputs) starts `git status` for each
+    root whose `git config` is done, without waiting: the same state, and the filters the
+    config names are still switched off."""
+    import time
+
+    marker = tmp_path / "executed"
+    script = tmp_path / "hostile.sh"
+    script.write_text(f"#!/bin/sh\necho \"$0 $*\" >> {marker}\ncat\n")
+    script.chmod(0o755)
+    git(repository, "config", "filter.evil.clean", str(script))
+    (repository / ".gitattributes").write_text("*.tf filter=evil\n")
+    (repository / "infra" / "main.tf").write_text(AFTER)
+    states = provenance.GitStates([repository / "infra", tmp_path])
+    states.advance()  # git config may still run: nothing waits, nothing fails
+    deadline = time.monotonic() + 10
+    while states._probes[0].status is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+        states.advance()
+    assert states._probes[0].status is not None
+    assert states.result() == [provenance.git_state(repository / "infra"),
+                               {"commit": None, "reason": "not in a git repository"}]
+    assert states.result()[0]["dirty"] is True
+    assert not marker.exists()
+
+
 def test_collect_records_inputs_rules_and_redacted_command_line(repository: Path) -> None:
     import datetime
 
