@@ -51,6 +51,11 @@ class Rule:
     equivalents: dict[str, list[str]] = dataclasses.field(default_factory=dict)
     limits: str = ""
     path: str = ""
+    # "<catalogue key>:<file>" for a rule read from a rules directory: its data is exactly
+    # what that key stands for, so the result cache digests this, not the data
+    # (linter.result_cache.rules_digest); "" for a rule made any other way, a copy made
+    # by dataclasses.replace included (not an __init__ argument: see _from_catalogue).
+    origin: str = dataclasses.field(default="", init=False, compare=False, repr=False)
 
     @property
     def family(self) -> str:
@@ -152,14 +157,20 @@ def _load_directory(directory: Path) -> list[Rule]:
     compiled = catalogue.shipped(directory, key) or catalogue.cached(key)
     if compiled is not None:
         try:
-            return [rule_from_data(data, directory / relative) for relative, data in compiled]
+            return [_from_catalogue(rule_from_data(data, directory / relative), key, relative)
+                    for relative, data in compiled]
         except (KeyError, TypeError, AttributeError):  # not a compiled catalogue after all
             pass
     checked = _checked_sources(directory, sources)
     text = catalogue.entry(key, [(relative, data) for relative, data, _ in checked])
     if text is not None:
         catalogue.store(key, text)
-    return [rule for _, _, rule in checked]
+    return [_from_catalogue(rule, key, relative) for relative, _, rule in checked]
+
+
+def _from_catalogue(rule: Rule, key: str, relative: str) -> Rule:
+    object.__setattr__(rule, "origin", f"{key}:{relative}")  # frozen: set once, here
+    return rule
 
 
 def _checked_sources(directory: Path, sources: list[tuple[str, bytes]]

@@ -124,14 +124,17 @@ def _files_under(folder: Path) -> list[str]:
 
 def rules_digest(rules: list[Rule]) -> bytes:
     """A SHA-256 over the rules a scan judges with (all their data): for the request's
-    digest, so a changed, added or removed rule (--rules, --include-rule) is a miss."""
+    digest, so a changed, added or removed rule (--rules, --include-rule) is a miss. A rule
+    read from a rules directory stands for its data by its origin (the catalogue key over
+    every rule file's bytes and the code that reads them, and its file): digesting 261
+    rules' data as JSON took 3 ms of every run."""
     digest = hashlib.sha256()
     for rule in rules:
-        text = json.dumps([rule.id, rule.title, rule.severity, rule.category, rule.hipaa,
-                           rule.rationale, rule.message, rule.models, rule.condition,
-                           rule.remediation, rule.when, rule.each, rule.references,
-                           rule.equivalents, rule.limits, rule.path],
-                          sort_keys=True, default=repr)
+        text = f"origin {rule.origin}" if rule.origin else json.dumps(
+            [rule.id, rule.title, rule.severity, rule.category, rule.hipaa,
+             rule.rationale, rule.message, rule.models, rule.condition,
+             rule.remediation, rule.when, rule.each, rule.references,
+             rule.equivalents, rule.limits, rule.path], sort_keys=True, default=repr)
         digest.update(len(text).to_bytes(8, "big"))
         digest.update(text.encode())
     return digest.digest()

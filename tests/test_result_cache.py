@@ -191,6 +191,26 @@ def test_the_rules_digest_changes_with_any_rule(cache_dir: Path) -> None:
     assert result_cache.rules_digest(RULES[1:]) != digest
 
 
+def test_rules_from_a_directory_are_digested_by_their_catalogue_key(
+        cache_dir: Path, tmp_path: Path) -> None:
+    """A rule read from a rules directory is digested by its origin (the catalogue key
+    over every rule file's bytes, and its file), not its data: an edit to one file is
+    still a miss, and a rule made by hand (or copied with a change) by its data."""
+    rules = tmp_path / "rules"
+    shutil.copytree(catalogue_directory("rules"), rules)
+    loaded = load_rules([rules])
+    assert all(rule.origin.endswith(":" + Path(rule.path).relative_to(rules).as_posix())
+               for rule in loaded)
+    digest = result_cache.rules_digest(loaded)
+    assert result_cache.rules_digest(load_rules([rules])) == digest
+    edited = rules / Path(loaded[0].path).relative_to(rules)
+    edited.write_text(edited.read_text().replace("title:", "title: edited", 1))
+    assert result_cache.rules_digest(load_rules([rules])) != digest
+    copied = dataclasses.replace(loaded[0])
+    assert copied.origin == "" and copied == loaded[0]
+    assert result_cache.rules_digest([copied, *loaded[1:]]) != digest
+
+
 def test_a_changed_or_vanished_dependency_is_a_miss(cache_dir: Path, tmp_path: Path,
                                                    scanned: ScanResult) -> None:
     shared = tmp_path / "shared" / "main.tf"
