@@ -49,9 +49,10 @@ _RUNTIME_ROOTS = {
 # reads: evaluating them would read the blocks they name (`depends_on`,
 # `replace_triggered_by`, a precondition's references) for nothing, and a security group
 # named in `depends_on = [aws_security_group.web]` would pass for a user of the group.
-# (count and for_each are kept: they are evaluated as the instances anyway.)
+# count and for_each are kept, with the values the instances were expanded from.
 UNREAD_META_ARGUMENTS = frozenset({"depends_on", "provider", "lifecycle", "provisioner",
                                    "connection"})
+_NOTHING_GIVEN: dict[str, Any] = {}
 
 
 @dataclass
@@ -191,6 +192,7 @@ class ModuleScope(ExpressionsMixin, InstancesMixin, IterationMixin, TemplatesMix
         self._cache: dict[tuple[Any, ...], ConfigNode] = {}
         self._local_cache: dict[tuple[str, str], Any] = {}
         self._instance_cache: dict[Any, list[Instance]] = {}
+        self._repetition: dict[Any, dict[str, Any]] = {}
         self._instance_index: dict[Any, tuple[list[Instance], dict[Any, Instance]]] = {}
         self._children: dict[tuple[str, Any], ModuleScope | Unknown] = {}
         self._in_progress: set[Any] = set()
@@ -226,7 +228,8 @@ class ModuleScope(ExpressionsMixin, InstancesMixin, IterationMixin, TemplatesMix
         # Bindings are replaced, never changed in place: the instance's own dict serves.
         saved, self._bindings = self._bindings, instance.bindings
         try:
-            config = self._block_node(block, UNREAD_META_ARGUMENTS)
+            config = self._block_node(block, UNREAD_META_ARGUMENTS,
+                                      self._repetition.get(key[:3], _NOTHING_GIVEN))
         finally:
             self._bindings = saved
             self._in_progress.discard(key)
@@ -235,11 +238,15 @@ class ModuleScope(ExpressionsMixin, InstancesMixin, IterationMixin, TemplatesMix
         self._cache[key] = config
         return config
 
-    def _block_node(self, block: HclBlock, left_out: frozenset[str] = frozenset()) -> ConfigNode:
-        """The block's arguments and nested blocks, but for the names in `left_out`."""
+    def _block_node(self, block: HclBlock, left_out: frozenset[str] = frozenset(),
+                    given: dict[str, Any] = _NOTHING_GIVEN) -> ConfigNode:
+        """The block's arguments and nested blocks, but for the names in `left_out`;
+        the arguments in `given` are already evaluated."""
         node = ConfigNode(block.line, block.end_line)
         for name, attribute in block.attributes.items():
-            if name not in left_out:
+            if name in given:
+                node.set(name, given[name], attribute.line)
+            elif name not in left_out:
                 node.set(name, self.evaluate(attribute.expression), attribute.line)
         for child in block.blocks:
             if child.type == "dynamic" and child.labels:

@@ -55,6 +55,7 @@ class InstancesMixin:
     _outputs: dict[str, hx.Expr]
     _bindings: dict[str, Any]
     _instance_cache: dict[Any, list[Instance]]
+    _repetition: dict[Any, dict[str, Any]]  # a resource's evaluated count / for_each
     _instance_index: dict[Any, tuple[list[Instance], dict[Any, Instance]]]
     _children: dict[tuple[str, Any], Any]
     _in_progress: set[Any]
@@ -162,11 +163,19 @@ class InstancesMixin:
         saved, self._bindings = self._bindings, {}
         self._instance_cache[key] = [Instance(UNKNOWN_KEY)]  # guards a self-reference
         try:
-            instances = expand(self.evaluate(count.expression) if count else None,
-                               self.evaluate(for_each.expression) if for_each else None,
-                               count is not None, for_each is not None, label)
+            count_value = self.evaluate(count.expression) if count else None
+            for_each_value = self.evaluate(for_each.expression) if for_each else None
         finally:
             self._bindings = saved
+        if key[0] != "module":
+            # The instances' own `count` / `for_each` arguments (block_config): Terraform
+            # forbids count.index, each.* and the resource itself in them, so each
+            # instance would evaluate them again to the same value.
+            self._repetition[key] = {name: value for name, value, attribute in (
+                ("count", count_value, count), ("for_each", for_each_value, for_each))
+                if attribute is not None}
+        instances = expand(count_value, for_each_value, count is not None,
+                           for_each is not None, label)
         if key[0] != "module" and self.library is not None:
             instances = self._within_root_budget(instances, label)
         self._instance_cache[key] = instances
