@@ -90,6 +90,14 @@ def test_a_terraform_scan_with_a_compiled_catalogue_loads_only_what_it_needs(
     assert "linter.adapters.terraform.s3" in _loaded(_scan_code(target), ("linter.",), tmp_path)
 
 
+def test_tables_an_adapter_reads_whole_come_from_the_source_index(tmp_path: Path) -> None:
+    # database.tf's RDS and DocumentDB adapters read their defaults files whole
+    # (load_table("defaults/aws_rds")): those too are compiled, so no YAML is parsed.
+    target = "examples/dermatology-practice/terraform/database.tf"
+    _loaded(_scan_code(target), ("yaml",), tmp_path)  # compiles catalogue and index
+    assert _loaded(_scan_code(target), ("yaml",), tmp_path) == []
+
+
 # --- the compiled rule catalogue ------------------------------------------------------
 
 
