@@ -164,7 +164,8 @@ class GitStates:
     def advance(self) -> None:
         """Starts `git status` for each root whose `git config` has finished, without
         waiting for any: called mid-scan, the status runs beside the rest of the scan
-        rather than after it (8-13 ms at the end of a run over four repositories)."""
+        rather than after it (8-13 ms at the end of a run over four repositories). A root
+        whose configuration names no filter started its status on creation."""
         for probe in self._probes:
             if probe.filters is not None and probe.filters.poll() is not None:
                 probe.start_status()
@@ -177,7 +178,8 @@ class GitStates:
 
 class _GitProbe:
     """One root: the commit from `.git` itself, then `git config` (the filter drivers to
-    switch off), then a hardened `git status` for the dirty state."""
+    switch off) when the repository's configuration could name any, then a hardened
+    `git status` for the dirty state."""
 
     def __init__(self, root: Path, timeout: float) -> None:
         self.timeout = timeout
@@ -196,7 +198,10 @@ class _GitProbe:
         self.work_tree = work_tree
         self.found: dict[str, Any] = {"commit": commit, "branch": branch,
                                       "remote": remote_url(git_dir)}
-        self.filters = self._run(["config", "--get-regexp", r"^filter\..*"])
+        if _may_name_filters(git_dir):
+            self.filters = self._run(["config", "--get-regexp", r"^filter\..*"])
+        else:  # nothing to switch off: status starts now, one process instead of two
+            self.status = self._run(_STATUS + ["--", str(self.start.resolve())])
 
     def _run(self, args: list[str]) -> subprocess.Popen[str] | None:
         try:
@@ -228,9 +233,7 @@ class _GitProbe:
             name = line.split(" ", 1)[0]
             if name.count(".") >= 2:
                 neutral += ["-c", f"{name}="]
-        self.status = self._run([*neutral, "status", "--porcelain=v1", "-z",
-                                 "--untracked-files=normal", "--ignore-submodules=all",
-                                 "--", str(self.start.resolve())])
+        self.status = self._run([*neutral, *_STATUS, "--", str(self.start.resolve())])
 
     def state(self) -> dict[str, Any]:
         """{commit, branch, remote, dirty, changed_files}, or a reason instead."""
@@ -250,6 +253,29 @@ class _GitProbe:
         changed = [entry for entry in stdout.split("\0") if entry.strip()]
         self.done = {**self.found, "dirty": bool(changed), "changed_files": len(changed)}
         return self.done
+
+
+_STATUS = ["status", "--porcelain=v1", "-z", "--untracked-files=normal",
+           "--ignore-submodules=all"]
+
+
+def _may_name_filters(git_dir: Path) -> bool:
+    """Whether the repository's own configuration could define a filter driver: its
+    config files mention `filter` or `include` (any case; git runs with no system or
+    global configuration, see _git). Only then does `git config` list the drivers to
+    switch off before `git status`; a config file that cannot be read counts as one."""
+    common = _common_dir(git_dir)
+    for path in dict.fromkeys((common / "config", common / "config.worktree",
+                               git_dir / "config.worktree")):
+        try:
+            text = path.read_bytes().lower()
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return True
+        if b"filter" in text or b"include" in text:
+            return True
+    return False
 
 
 def find_git_dir(start: Path) -> tuple[Path | None, Path | None]:

@@ -390,6 +390,30 @@ def test_git_status_started_mid_scan_gives_the_same_state(repository: Path,
     assert not marker.exists()
 
 
+def test_git_config_runs_only_when_the_repository_could_name_a_filter(
+        repository: Path, tmp_path: Path) -> None:
+    """A repository whose own config names no filter and includes nothing gets one git
+    process (status, started at once); a filter reached through an include is still
+    switched off."""
+    plain = provenance.GitStates([repository / "infra"])
+    assert plain._probes[0].filters is None and plain._probes[0].status is not None
+    assert plain.result() == [provenance.git_state(repository / "infra")]
+
+    marker = tmp_path / "executed"
+    script = tmp_path / "hostile.sh"
+    script.write_text(f"#!/bin/sh\necho \"$0 $*\" >> {marker}\ncat\n")
+    script.chmod(0o755)
+    included = tmp_path / "included.gitconfig"
+    included.write_text(f"[filter \"evil\"]\n\tclean = {script}\n")
+    git(repository, "config", "include.path", str(included))
+    (repository / ".gitattributes").write_text("*.tf filter=evil\n")
+    (repository / "infra" / "main.tf").write_text(AFTER)
+    hostile = provenance.GitStates([repository / "infra"])
+    assert hostile._probes[0].filters is not None
+    assert hostile.result()[0]["dirty"] is True
+    assert not marker.exists()
+
+
 def test_collect_records_inputs_rules_and_redacted_command_line(repository: Path) -> None:
     import datetime
 
