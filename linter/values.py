@@ -195,10 +195,20 @@ def bound_numbers(root: ConfigNode) -> None:
             continue
         seen.add(id(current))
         if isinstance(current, ConfigNode):
-            for key, value in current.values.items():
-                current.values[key] = _bounded(value, pending)
+            values = current.values
+            for key, value in values.items():
+                kind = type(value)
+                if kind is not str and kind is not bool and value is not None:
+                    bounded = _bounded(value, pending)
+                    if bounded is not value:
+                        values[key] = bounded  # a key already there: not a resize
         elif isinstance(current, list):
-            current[:] = [_bounded(value, pending) for value in current]
+            for index, value in enumerate(current):
+                kind = type(value)
+                if kind is not str and kind is not bool and value is not None:
+                    bounded = _bounded(value, pending)
+                    if bounded is not value:
+                        current[index] = bounded
 
 
 def _bounded(value: Any, pending: list[Any]) -> Any:

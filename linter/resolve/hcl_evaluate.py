@@ -12,7 +12,7 @@ failing function) is an `EvaluationError` that spreads to the enclosing expressi
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from linter.parsers import hcl_expressions as hx
@@ -191,10 +191,16 @@ class ExpressionsMixin:
                 return value
         return EvaluationError("every argument of try() fails")
 
-    def _walk(self, value: Any, steps: list[Any]) -> Any:
+    def _walk(self, value: Any, steps: Sequence[Any]) -> Any:
         """`value.a[0]["k"]...`: a missing attribute or key, an index out of range or
         any step into null is an EvaluationError (what try() falls back from)."""
         for position, step in enumerate(steps):
+            if type(value) is ConfigNode and type(step) is str and step in value.values:
+                # The common step, an attribute an object has (what _step would give).
+                value = value.values[step]
+                if isinstance(value, Unknown):
+                    return value
+                continue
             if isinstance(value, Branches):  # each branch walked on its own
                 return collapse(Branches(tuple(self._walk(option, steps[position:])
                                                for option in value.options), value.labels))

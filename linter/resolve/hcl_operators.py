@@ -75,15 +75,21 @@ def _converted(convert: Callable[[Any, str], Any], value: Any, what: str) -> Any
 def to_number(value: Any) -> int | float | Unknown:
     """A number (a decimal string converts), why the value is not one (EvaluationError)
     or why it is not known (Unknown)."""
+    if type(value) is int or type(value) is float:  # as_number's answer, without a call
+        return value
     return _converted(as_number, value, "operand")  # type: ignore[no-any-return]
 
 
 def to_bool(value: Any, what: str = "condition") -> bool | Unknown:
+    if value is True or value is False:
+        return value  # type: ignore[no-any-return]
     return _converted(as_bool, value, what)  # type: ignore[no-any-return]
 
 
 def to_text(value: Any) -> str | Unknown:
     """The text Terraform interpolates for a primitive value ("2", not "2.0")."""
+    if type(value) is str:
+        return value
     return _converted(as_string, value, "interpolated value")  # type: ignore[no-any-return]
 
 

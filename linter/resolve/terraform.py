@@ -14,7 +14,7 @@ constraints and optional() defaults).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -103,12 +103,36 @@ class LazyResolvedBlock(ResolvedBlock):
         self._config = value
 
 
-def _has_name(steps: list[Any]) -> bool:
+def _has_name(steps: Sequence[Any]) -> bool:
     """Whether a traversal has an attribute step (`.name`), not only indexes."""
     for step in steps:
         if isinstance(step, str):
             return True
     return False
+
+
+# A value not in a cache (None is a value).
+_NOT_COMPUTED: Any = object()
+
+
+def _traversal_parts(expression: hx.Expr) -> tuple[hx.Expr, Any, tuple[Any, ...],
+                                                   tuple[str, str] | None]:
+    """`a.b[0].c` taken apart: (the expression itself, kept so that its id is not reused
+    while the parts are kept by it; the root, a name or the expression the steps apply
+    to; the steps, attribute names (str) and index expressions; the key of
+    ModuleScope._local_cache its value is kept under, for `var.x...` and `local.x...`)."""
+    steps: list[Any] = []
+    node = expression
+    while isinstance(node, (hx.GetAttr, hx.Index)):
+        steps.append(node.name if isinstance(node, hx.GetAttr) else node.key)
+        node = node.target
+    steps.reverse()
+    if not isinstance(node, hx.Variable):
+        return expression, node, tuple(steps), None
+    cache_key = None
+    if node.name in ("var", "local") and steps and isinstance(steps[0], str):
+        cache_key = (node.name, steps[0])
+    return expression, node.name, tuple(steps), cache_key
 
 
 class ModuleDeclarations:
@@ -202,6 +226,9 @@ class ModuleScope(ExpressionsMixin, InstancesMixin, IterationMixin, TemplatesMix
         self._steps = 0
         self._depth = 0
         self._dispatch = handlers(type(self))
+        # Traversals taken apart (_traversal_parts), shared by every scope of the scan.
+        self._traversals: dict[int, tuple[Any, ...]] = \
+            library.traversals if library is not None else {}
 
     def resolved_blocks(self) -> list[ResolvedBlock]:
         """Every resource and data source instance, then those of the module calls, in
@@ -258,19 +285,20 @@ class ModuleScope(ExpressionsMixin, InstancesMixin, IterationMixin, TemplatesMix
     # --- references ----------------------------------------------------------------------
 
     def _traversal(self, expression: hx.Expr) -> Any:
-        steps: list[Any] = []
-        node = expression
-        while isinstance(node, (hx.GetAttr, hx.Index)):
-            steps.append(node.name if isinstance(node, hx.GetAttr) else node.key)
-            node = node.target
-        steps.reverse()
-        if not isinstance(node, hx.Variable):
-            return self._walk(self.evaluate(node), steps)
-        root = node.name
+        parts = self._traversals.get(id(expression))
+        if parts is None:  # once per expression node for the whole scan
+            parts = self._traversals[id(expression)] = _traversal_parts(expression)
+        _, root, steps, cache_key = parts
+        if type(root) is not str:  # `f(x).a`, `(x)[0]`: the steps apply to a value
+            return self._walk(self.evaluate(root), steps)
         if root in self._bindings:  # count.index, each.value.x, a for or dynamic iterator
             return self._walk(self._bindings[root], steps)
         if self._isolated:
             return EvaluationError(f"{root} is not a variable of the template")
+        if cache_key is not None:  # var.x / local.x already computed in this scope
+            value = self._local_cache.get(cache_key, _NOT_COMPUTED)
+            if value is not _NOT_COMPUTED:
+                return self._walk(value, steps[1:]) if len(steps) > 1 else value
         if root in ("var", "local", "module") and _has_name(steps):
             if root == "var":
                 return self._walk(self._variable(steps[0]), steps[1:])
@@ -289,7 +317,7 @@ class ModuleScope(ExpressionsMixin, InstancesMixin, IterationMixin, TemplatesMix
             return self._reference("resource", root, steps[0], steps[1:])
         return Unknown(f"{root} is not a known reference")
 
-    def _reference(self, mode: str, block_type: str, name: str, rest: list[Any]) -> Any:
+    def _reference(self, mode: str, block_type: str, name: str, rest: Sequence[Any]) -> Any:
         key = (mode, block_type, name)
         label = f"data.{block_type}" if mode == "data" else block_type
         if key not in self._blocks:

@@ -18,7 +18,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from linter.discover import FileProblem
@@ -229,7 +229,7 @@ class InstancesMixin:
 
     # --- module calls ----------------------------------------------------------------
 
-    def _module_output(self, steps: list[Any]) -> Any:
+    def _module_output(self, steps: Sequence[Any]) -> Any:
         """`module.x.out`, `module.x[0].out`, `module.x["k"].out`: the output's value in
         that call, evaluated in the module with the caller's arguments."""
         name = steps[0]

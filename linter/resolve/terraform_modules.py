@@ -264,6 +264,8 @@ class ModuleLibrary:
         self._budgets: dict[str, RootBudget] = {}
         # id(files) -> (files, their number, what they declare): see declarations().
         self._declarations: dict[int, tuple[list[TerraformFile], int, Any]] = {}
+        # id(traversal expression) -> its parts, for every scope (ModuleScope._traversal).
+        self.traversals: dict[int, tuple[Any, ...]] = {}
 
     def find(self, root_dir: str, call_path: tuple[str, ...], caller_dir: str,
              source: Any, where: tuple[str, int]) -> ModuleSource | Unknown:

@@ -54,6 +54,9 @@ def first_unknown(value: Any) -> Any:
     pending = [value]
     while pending:
         item = pending.pop()
+        kind = type(item)
+        if kind is str or kind is int or kind is bool or kind is float or item is None:
+            continue  # the most common arguments, which hold no marker
         if isinstance(item, EvaluationError):
             return item
         if isinstance(item, (Unknown, Branches, ResourceRef)):
