@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from linter.adapters import collect_builders
 from linter.adapters import terraform as adapters
 from linter.adapters.terraform import ec2
+from linter.discover import FileProblem
 from linter.parsers.terraform import parse_hcl
 from linter.resolve.terraform import ModuleScope
 from linter.resolve.terraform_modules import ModuleLibrary
@@ -177,14 +179,28 @@ def test_a_group_named_only_in_a_depends_on_is_not_used_by_that_block() -> None:
     assert _tolerated(GROUP + instance) == _tolerated(GROUP)
 
 
+def test_the_users_of_a_group_no_balancer_lists_are_not_looked_for() -> None:
+    # Looking for them would evaluate every block, those of types no builder reads too.
+    text = GROUP.replace("aws_security_group.other.id, aws_security_group.web.id", "") + \
+        'resource "aws_iam_role_policy_attachment" "a" {\n  role = "r"\n}\n'
+    scope = ModuleScope(".", [parse_hcl(text, "main.tf")])
+    problems: list[FileProblem] = []
+    builders = collect_builders(adapters.__name__)
+    models = adapters.build_models(scope.contained_blocks(problems, builders.__contains__),
+                                   problems)
+    assert not problems
+    assert [rule.exposure.value["redirect_only_ports"] for model in models
+            if model.address == "aws_security_group.web" for rule in model.ingress] == [[]]
+    assert ("resource", "aws_iam_role_policy_attachment", "a", None) not in scope._cache
+
+
 def test_list_references_index_each_block_once_per_target_in_declaration_order() -> None:
     text = GROUP + INSTANCE + '''resource "aws_instance" "twice" {
   vpc_security_group_ids = [aws_security_group.web.id, aws_security_group.web.arn]
 }
 '''
     blocks = ModuleScope(".", [parse_hcl(text, "main.tf")]).resolved_blocks()
-    context = adapters.TerraformContext(blocks)
-    index = ec2._list_references(context)
+    index = ec2._list_references(blocks)
     assert [block.address for block in index[("aws_security_group", "web")]] == [
         "aws_lb.portal", "aws_instance.app", "aws_instance.twice"]
     assert [block.address for block in index[("aws_security_group", "other")]] == [

@@ -18,11 +18,12 @@ _LISTENERS = ("aws_lb_listener", "aws_alb_listener")
 
 def build_security_group(block: ResolvedBlock,
                          context: TerraformContext) -> list[SecurityGroup]:
-    tolerated = redirect_only_ports(block, context)
+    ingress = blocks(block.config, "ingress")
+    tolerated = redirect_only_ports(block, context) if ingress else ()  # (for its rules)
     rules = tuple(
         _ingress_rule(node, f"ingress[{index}]", line, block.type, "protocol",
                       ("cidr_blocks", "ipv6_cidr_blocks"), tolerated)
-        for index, (node, line) in enumerate(blocks(block.config, "ingress")))
+        for index, (node, line) in enumerate(ingress))
     return [SecurityGroup(**context.identity(block), ingress=rules)]
 
 
@@ -95,21 +96,28 @@ def redirect_only_ports(group: ResolvedBlock, context: TerraformContext) -> tupl
 
 
 def _redirect_only_ports(group: ResolvedBlock, context: TerraformContext) -> tuple[int, ...]:
-    users = [block for block in context.own_memo("ec2_list_references",
-                                                 lambda: _list_references(context)).get(
-                 (group.type, group.name), ()) if block is not group]
-    if not users or any(user.type not in _LOAD_BALANCERS for user in users):
+    target = (group.type, group.name)
+    balancers = context.own_memo("ec2_balancer_list_references", lambda: _list_references(
+        [block for kind in _LOAD_BALANCERS for block in context.of_type(kind)])).get(target)
+    if not balancers:
         return ()
-    per_balancer = [_redirecting_ports(balancer, context) for balancer in users]
-    return tuple(sorted(set.intersection(*per_balancer)))
+    ports = set.intersection(*(_redirecting_ports(balancer, context) for balancer in balancers))
+    # Any user of the group but a balancer voids the ports. The users are looked for only
+    # when there are ports to void: that reads every block of the context, also those no
+    # builder reads (evaluated when first read).
+    users = context.own_memo("ec2_list_references",
+                             lambda: _list_references(context.blocks))[target] if ports else []
+    if any(user.type not in _LOAD_BALANCERS and user is not group for user in users):
+        return ()
+    return tuple(sorted(ports))
 
 
-def _list_references(context: TerraformContext) -> dict[tuple[str, str], list[ResolvedBlock]]:
-    """The blocks of the context by each (type, name) a list among their arguments refers
-    to (`vpc_security_group_ids = [aws_security_group.web.id]`), in declaration order,
-    each block once per target."""
+def _list_references(blocks: list[ResolvedBlock]) -> dict[tuple[str, str], list[ResolvedBlock]]:
+    """`blocks` by each (type, name) a list among their arguments refers to
+    (`vpc_security_group_ids = [aws_security_group.web.id]`), in the order given, each
+    block once per target."""
     found: dict[tuple[str, str], list[ResolvedBlock]] = {}
-    for block in context.blocks:
+    for block in blocks:
         targets: dict[tuple[str, str], None] = {}
         for value in block.config.values.values():
             if isinstance(value, list):
