@@ -12,12 +12,12 @@ import errno
 import os
 import re
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from linter import dependencies
+from linter.gitignore import IgnoreSpec
 from linter.redaction import redact
 
 SKIPPED_DIRECTORIES = frozenset({
@@ -113,13 +113,13 @@ class PathFilter:
                  gitignore: bool = True) -> None:
         self.root = root.absolute()
         self._root_prefix = self.root.as_posix().rstrip("/") + "/"
-        self.skip = _gitignore_spec(skip_patterns) if skip_patterns else None
+        self.skip = IgnoreSpec(skip_patterns) if skip_patterns else None
         self.gitignore = gitignore
         # Folders as absolute POSIX text: a walk asks for every entry, and Path objects
         # cost more than the matching.
-        self._specs: dict[str, Any] = {}  # ignore file -> its patterns (None: no file)
+        self._specs: dict[str, IgnoreSpec | None] = {}  # ignore file -> its patterns
         self._tops: dict[str, str] = {}  # scanned folder -> its git root (or itself)
-        self._chains: dict[tuple[str, str], list[tuple[str, Any]]] = {}
+        self._chains: dict[tuple[str, str], list[tuple[str, IgnoreSpec]]] = {}
 
     def reason(self, path: Path | str, is_directory: bool, start: Path) -> str | None:
         """"--skip-path", ".gitignore", or None when the path is scanned. `start` is the
@@ -140,17 +140,17 @@ class PathFilter:
     def _skips(self, absolute: str, suffix: str) -> bool:
         if not absolute.startswith(self._root_prefix):
             return False  # outside the scan root: the patterns are relative to it
-        return bool(self.skip.match_file(absolute[len(self._root_prefix):] + suffix))
+        return self.skip.ignores(absolute[len(self._root_prefix):] + suffix)
 
     def _git_ignored(self, absolute: str, suffix: str, start: Path) -> bool:
         chain = self._chain(os.path.dirname(absolute), self._top(start))
         for prefix, spec in chain:
-            verdict = spec.check_file(absolute[len(prefix):] + suffix)
-            if verdict.include is not None:
-                return bool(verdict.include)
+            verdict = spec.verdict(absolute[len(prefix):] + suffix)
+            if verdict is not None:
+                return verdict
         return False
 
-    def _chain(self, folder: str, top: str) -> list[tuple[str, Any]]:
+    def _chain(self, folder: str, top: str) -> list[tuple[str, IgnoreSpec]]:
         """The ignore files that rule on paths in `folder`, deepest first (each with its
         folder as a prefix to cut): the folder's own, then its parent's chain, up to
         `top`; each folder's chain is made once."""
@@ -176,20 +176,20 @@ class PathFilter:
             self._tops[text] = top
         return top
 
-    def _folder_specs(self, folder: str, is_top: bool) -> list[Any]:
+    def _folder_specs(self, folder: str, is_top: bool) -> list[IgnoreSpec]:
         specs = [self._spec(os.path.join(folder, ".gitignore"))]
         if is_top:  # the repository's own exclude file ranks below its .gitignore
             specs.append(self._spec(os.path.join(folder, ".git", "info", "exclude")))
         return [spec for spec in specs if spec is not None]
 
-    def _spec(self, path: str) -> Any:
+    def _spec(self, path: str) -> IgnoreSpec | None:
         if path not in self._specs:
             try:
                 with open(path, encoding="utf-8", errors="replace") as handle:
                     lines = handle.read().splitlines()
             except OSError:  # none there (or a folder of that name): no patterns
                 lines = None
-            self._specs[path] = _gitignore_spec(lines) if lines else None
+            self._specs[path] = IgnoreSpec(lines) if lines else None
         return self._specs[path]
 
 
@@ -200,14 +200,6 @@ def _ancestors(folder: str) -> Iterator[str]:
         if parent == folder:
             return
         folder = parent
-
-
-def _gitignore_spec(lines: Iterable[str]) -> Any:
-    # Imported here: a run that walks no folder with a .gitignore (a pre-commit run names
-    # its files) never loads pathspec.
-    import pathspec
-
-    return pathspec.GitIgnoreSpec.from_lines(lines)
 
 
 def kind_of(name: str) -> str | None:
