@@ -10,7 +10,6 @@ from typing import Any
 from linter import __version__
 from linter.conditions import Status
 from linter.engine import Outcome
-from linter.metrics import inventory_json
 from linter.report import ScanReport, tls13_coverage
 from linter.report.json_text import indented
 from linter.report.live_place import in_no_file, live_place
@@ -97,6 +96,8 @@ def _document(report: ScanReport) -> dict[str, Any]:
     if hasattr(result, "units"):
         document["live"] = live_summary(result)
     if report.include_passed:
+        from linter.metrics import inventory_json  # here: only --include-passed reads it
+
         document["inventory"] = inventory_json(result.outcomes, report.roots)
     if report.checkov is not None:
         document["checkov"] = report.checkov
