@@ -59,6 +59,7 @@ class ExpressionsMixin:
     _steps: int
     _depth: int
     _dispatch: dict[type, Callable[[Any, Any], Any]]  # handlers(type(self))
+    _folder: str | None = None  # _base_dir, once known
 
     if TYPE_CHECKING:  # provided by ModuleScope and its other mixins
         def _traversal(self, expression: hx.Expr) -> Any: ...
@@ -153,10 +154,11 @@ class ExpressionsMixin:
 
     def _base_dir(self) -> str:
         """The module folder on disk: module_dir is relative to the scan root, which need
-        not be the folder the scan runs in."""
-        if self.library is None:
-            return self.module_dir
-        return os.path.join(self.library.root, self.module_dir)
+        not be the folder the scan runs in (made once per scope: every call passes it)."""
+        if self._folder is None:
+            self._folder = self.module_dir if self.library is None else \
+                os.path.join(self.library.root, self.module_dir)
+        return self._folder
 
     def _conditional(self, expression: hx.Conditional) -> Any:
         condition = to_bool(self.evaluate(expression.condition))

@@ -38,6 +38,10 @@ class ObjectAttribute:
     default: hx.Expr | None = None
 
 
+# Made once: most types are or hold primitives (a TypeSpec is never changed).
+_PRIMITIVE_SPECS = {kind: TypeSpec(kind) for kind in _PRIMITIVES}
+
+
 def type_spec(expression: hx.Expr) -> TypeSpec | None:
     """The type a `type = ...` expression declares; None when it is not understood (the
     value is then used as given)."""
@@ -47,7 +51,7 @@ def type_spec(expression: hx.Expr) -> TypeSpec | None:
 
         return type_spec(parse_expression(expression.value, expression.line))
     if isinstance(expression, hx.Variable):
-        return TypeSpec(expression.name) if expression.name in _PRIMITIVES else None
+        return _PRIMITIVE_SPECS.get(expression.name)
     if not isinstance(expression, hx.Call) or len(expression.args) != 1:
         return None
     argument = expression.args[0]

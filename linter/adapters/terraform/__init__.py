@@ -147,7 +147,9 @@ def build_models(blocks: list[ResolvedBlock],
         context = TerraformContext(group, root_contexts[root_dir])
         for block in group:
             key = f"data.{block.type}" if block.mode == "data" else block.type
-            for builder in builders.get(key, ()):
+            if key not in builders:  # most blocks (a miss in the lazy mapping's get raises)
+                continue
+            for builder in builders[key]:
                 models.extend(built_or_reported(
                     builder, (block, context), problems, block.path, block.line,
                     f"building the model of {block.address}"))

@@ -112,12 +112,13 @@ def _redirect_only_ports(group: ResolvedBlock, context: TerraformContext) -> tup
     return tuple(sorted(ports))
 
 
-def _list_references(blocks: list[ResolvedBlock]) -> dict[tuple[str, str], list[ResolvedBlock]]:
-    """`blocks` by each (type, name) a list among their arguments refers to
+def _list_references(candidates: list[ResolvedBlock]
+                     ) -> dict[tuple[str, str], list[ResolvedBlock]]:
+    """The `candidates` by each (type, name) a list among their arguments refers to
     (`vpc_security_group_ids = [aws_security_group.web.id]`), in the order given, each
     block once per target."""
     found: dict[tuple[str, str], list[ResolvedBlock]] = {}
-    for block in blocks:
+    for block in candidates:
         targets: dict[tuple[str, str], None] = {}
         for value in block.config.values.values():
             if isinstance(value, list):
