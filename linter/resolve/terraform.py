@@ -295,10 +295,11 @@ class ModuleScope(ExpressionsMixin, InstancesMixin, IterationMixin, TemplatesMix
             return self._walk(self._bindings[root], steps)
         if self._isolated:
             return EvaluationError(f"{root} is not a variable of the template")
-        if cache_key is not None:  # var.x / local.x already computed in this scope
+        if cache_key is not None:  # var.x / local.x
             value = self._local_cache.get(cache_key, _NOT_COMPUTED)
-            if value is not _NOT_COMPUTED:
-                return self._walk(value, steps[1:]) if len(steps) > 1 else value
+            if value is _NOT_COMPUTED:  # not computed yet in this scope
+                value = self._variable(steps[0]) if root == "var" else self._local(steps[0])
+            return self._walk(value, steps[1:]) if len(steps) > 1 else value
         if root in ("var", "local", "module") and _has_name(steps):
             if root == "var":
                 return self._walk(self._variable(steps[0]), steps[1:])
