@@ -53,6 +53,7 @@ class ScanRun:
     gitignore: bool = True
     workers: int | None = None  # None: one per core (linter.pipeline_workers)
     after_discovery: Callable[[], None] | None = None  # see linter.pipeline.ScanRequest
+    ahead: Any = None  # linter.scan_ahead.ScanAhead, see linter.pipeline.ScanRequest
 
 
 @dataclass(frozen=True)
@@ -112,13 +113,26 @@ def execute(run: ScanRun) -> Scanned:
                           changed_files=run.changed_files, sharded=shard is not None,
                           path_filter=PathFilter(root, run.skip_paths, run.gitignore),
                           frameworks=run.frameworks, workers=run.workers,
-                          after_discovery=run.after_discovery)
+                          after_discovery=run.after_discovery, ahead=run.ahead)
     result = run_scan(request, policy)
     report = ScanReport(result, run.severity_threshold or config.severity_threshold or "low",
                         run.fail_on_unknown, notices=policy.notices, baseline=run.baseline,
                         report_paths=report_paths, parse_errors=config.parse_errors,
                         soft_fail=config.soft_fail if run.soft_fail is None else run.soft_fail)
     return Scanned(report, root, config)
+
+
+def start_ahead(paths: list[str], skip_paths: tuple[str, ...], gitignore: bool) -> Any:
+    """Discovery and the reading of the inputs in a forked process (linter.scan_ahead),
+    started before the configuration, rules and report load; None where it cannot serve
+    (standard input, no folder to walk, fork missing)."""
+    file_paths = [Path(path) for path in paths]
+    if "-" in paths or not any(path.is_dir() for path in file_paths):
+        return None
+    from linter.scan_ahead import DiscoveryArguments, ScanAhead
+
+    return ScanAhead.start(DiscoveryArguments(tuple(file_paths), scan_root(file_paths),
+                                              tuple(skip_paths), gitignore))
 
 
 def scan_root(paths: list[Path]) -> Path:

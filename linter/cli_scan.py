@@ -19,7 +19,7 @@ import typer
 from linter.catalogue import refuse_inside as refuse_catalogue_inside
 from linter.cli_options import environment_lists, option, select_frameworks, set_debug, split_list
 from linter.cli_output import fail, write_reports
-from linter.cli_run import ScanRun, execute
+from linter.cli_run import ScanRun, execute, start_ahead
 
 SCAN_EPILOG = """\b
 Examples:
@@ -186,6 +186,11 @@ def scan(
              "pip install 'ephi-lint[checkov]')."),
 ) -> None:
     """Scan infrastructure files for unencrypted ePHI and plaintext channels."""
+    # First: discovery and the inputs' reading run in a forked process while the report,
+    # configuration and rules load here (linter.scan_ahead).
+    ahead = None if changed_files else start_ahead(paths, tuple(skip_paths), gitignore)
+    if ahead is not None:
+        context.call_on_close(ahead.close)
     from linter.provenance import utc_now
     from linter.report.outputs import RenderOptions, parse_targets, use_colour
 
@@ -213,7 +218,8 @@ def scan(
                   cfn_parameters=cfn_parameters, cfn_parameter_files=cfn_parameter_files,
                   changed_files=changed_files, shard=shard, baseline=known, soft_fail=soft_fail,
                   frameworks=select_frameworks(frameworks, skip_frameworks),
-                  skip_paths=tuple(skip_paths), gitignore=gitignore, workers=workers)
+                  skip_paths=tuple(skip_paths), gitignore=gitignore, workers=workers,
+                  ahead=ahead)
     refuse_catalogue_inside([Path(path) for path in paths if path != "-"])
     git_states = None
     if any(target.format in PROVENANCE_FORMATS for target in targets) and not changed_files:

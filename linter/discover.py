@@ -113,6 +113,7 @@ class PathFilter:
                  gitignore: bool = True) -> None:
         self.root = root.absolute()
         self._root_prefix = self.root.as_posix().rstrip("/") + "/"
+        self.skip_patterns = skip_patterns
         self.skip = IgnoreSpec(skip_patterns) if skip_patterns else None
         self.gitignore = gitignore
         # Folders as absolute POSIX text: a walk asks for every entry, and Path objects

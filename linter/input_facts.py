@@ -26,12 +26,28 @@ class InputFacts:
         self.plans: set[str] = set()  # display paths
 
     def observe(self, display_path: str, data: bytes) -> None:
-        if any(marker in data for marker in BYTE_MARKERS):
+        self.add(display_path, *facts_of(display_path, data))
+
+    def add(self, display_path: str, marked: bool, plan: bool, calls_listed: bool,
+            calls: frozenset[str] | None) -> None:
+        """One input's facts, as facts_of gives them (here, or in linter.scan_ahead)."""
+        if marked:
             self.marked.add(display_path)
-        if may_be_plan_data(data):
+        if plan:
             self.plans.add(display_path)
-        kind = kind_of(display_path)
-        if kind in ("terraform", "terraform_json"):
-            calls = file_calls(data, display_path, kind)
-            if calls is None or calls:  # a file that calls nothing need not be listed
-                self.calls[display_path] = calls
+        if calls_listed:
+            self.calls[display_path] = calls
+
+
+def facts_of(display_path: str, data: bytes
+             ) -> tuple[bool, bool, bool, frozenset[str] | None]:
+    """(holds a suppression marker, may be a plan, may call something, the folders it may
+    call (None: not readable without parsing)) of one input's bytes."""
+    marked = any(marker in data for marker in BYTE_MARKERS)
+    plan = may_be_plan_data(data)
+    kind = kind_of(display_path)
+    if kind in ("terraform", "terraform_json"):
+        calls = file_calls(data, display_path, kind)
+        if calls is None or calls:  # a file that calls nothing need not be listed
+            return marked, plan, True, calls
+    return marked, plan, False, None

@@ -69,6 +69,9 @@ class ScanRequest:
     # Called once the inputs are known, before any is read: the command line starts there
     # what runs beside the scan (git status, linter.provenance.GitStates.advance).
     after_discovery: Callable[[], None] | None = None
+    # Discovery and the inputs' reading, done in a forked process as the command started
+    # (linter.scan_ahead.ScanAhead); used where it was made for exactly these paths.
+    ahead: Any = None
 
 
 @dataclass
@@ -108,8 +111,12 @@ def scan(request: ScanRequest, policy: Policy | None = None) -> ScanResult:
     sources: list[tuple[Path | None, str]] = []
     discovered = selected = 0
     files: list[SourceFile] = []
+    ahead = request.ahead.result() if request.ahead is not None and \
+        request.ahead.arguments.matches(request.paths, request.root, request.path_filter) \
+        else None
     if request.paths:
-        found = discover(request.paths, request.root, request.path_filter)
+        found = ahead.discovery if ahead is not None else \
+            discover(request.paths, request.root, request.path_filter)
         result.skipped.update(found.skipped)
         discovered = len(found.files)
         if policy is not None:
@@ -125,7 +132,7 @@ def scan(request: ScanRequest, policy: Policy | None = None) -> ScanResult:
     if request.after_discovery is not None:
         request.after_discovery()
     facts = InputFacts()
-    scan_cache = ScanCache.for_request(request, result.inputs, facts)
+    scan_cache = ScanCache.for_request(request, result.inputs, facts, ahead)
     result.input_digests = scan_cache.input_digests
     first_problem, skipped_before = len(result.problems), dict(result.skipped)
     cached = scan_cache.load(request)

@@ -143,25 +143,30 @@ def rules_digest(rules: list[Rule]) -> bytes:
 def scan_key(fingerprint: bytes, request_digest: bytes,
              inputs: list[tuple[Path, str]],
              seen: dict[str, tuple[str, int]] | None = None,
-             observe: Callable[[str, bytes], None] | None = None) -> str | None:
+             observe: Callable[[str, bytes], None] | None = None,
+             known: dict[str, tuple[bytes, int]] | None = None) -> str | None:
     """The key of one scan, or None (not cached) when an input cannot be read. `seen`, if
     given, gets each input's SHA-256 (hex) and size by display path, for the provenance
     record (linter.provenance), which then need not read the inputs again; `observe`
-    (display path, bytes) sees each input as it is read (linter.input_facts)."""
+    (display path, bytes) sees each input as it is read (linter.input_facts); `known`:
+    the SHA-256 and size of inputs read already (linter.scan_ahead), not read again."""
     debug = b"debug" if os.environ.get(DEBUG_VARIABLE) else b""  # changes crash texts
     digest = hashlib.sha256()
     for part in (FORMAT.encode(), fingerprint, request_digest, debug):
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
     for path, display_path in inputs:
-        try:
-            with open(path, "rb") as source:
-                data = source.read()
-        except OSError:
-            return None
-        if observe is not None:
-            observe(display_path, data)
-        content, size = hashlib.sha256(data).digest(), len(data)
+        if known is not None and display_path in known:
+            content, size = known[display_path]
+        else:
+            try:
+                with open(path, "rb") as source:
+                    data = source.read()
+            except OSError:
+                return None
+            if observe is not None:
+                observe(display_path, data)
+            content, size = hashlib.sha256(data).digest(), len(data)
         if seen is not None:
             seen[display_path] = (content.hex(), size)
         for text in (str(path), display_path):

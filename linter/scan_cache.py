@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from linter import result_cache
     from linter.input_facts import InputFacts
     from linter.pipeline import ScanRequest, ScanResult
+    from linter.scan_ahead import AheadResult
 
 _ENVIRONMENT_PREFIX = "TF_VAR_"
 # `off` keeps the parse cache but not results (debugging, or timing the parse cache).
@@ -45,10 +46,12 @@ class ScanCache:
 
     @classmethod
     def for_request(cls, request: ScanRequest, inputs: list[tuple[Path, str]],
-                    facts: InputFacts | None = None) -> ScanCache:
+                    facts: InputFacts | None = None,
+                    ahead: AheadResult | None = None) -> ScanCache:
         """The cache of this scan; its key is None when the scan is not cached. `facts`
         learns from each input as the key reads it (all of them only when the key is
-        made: `facts.digested`)."""
+        made: `facts.digested`). `ahead`: the inputs as linter.scan_ahead read them (each
+        one it has is not read again)."""
         if request.stdin_text is not None or request.changed_files or not request.paths \
                 or request.keep_models \
                 or os.environ.get(RESULT_CACHE_VARIABLE) == "off" \
@@ -56,11 +59,26 @@ class ScanCache:
             return cls(None, inputs)
         from linter import result_cache  # here: a scan that is not cached never loads it
 
-        stats = [_stat(path) for path, _ in inputs]
+        reads = ahead.reads if ahead is not None else {}
+        known: dict[str, tuple[bytes, int]] = {}
+        stats = []
+        for path, display_path in inputs:
+            read = reads.get(display_path)
+            if read is None:
+                stats.append(stat_of(path))
+                continue
+            stats.append(read.stat)
+            known[display_path] = (read.digest, read.size)
+            if facts is not None:
+                facts.add(display_path, read.marked, read.plan, read.calls_listed, read.calls)
+        # The forked process's, when it made one: the same files and environment.
+        fingerprint = ahead.code_fingerprint if ahead is not None \
+            and ahead.code_fingerprint is not None else result_cache.code_fingerprint()
         digests: dict[str, tuple[str, int]] = {}
-        key = result_cache.scan_key(result_cache.code_fingerprint(), _request_digest(request),
+        key = result_cache.scan_key(fingerprint, _request_digest(request),
                                     inputs, seen=digests,
-                                    observe=None if facts is None else facts.observe)
+                                    observe=None if facts is None else facts.observe,
+                                    known=known)
         if facts is not None:
             facts.digested = key is not None
         return cls(key, inputs, stats, input_digests=digests)
@@ -76,7 +94,7 @@ class ScanCache:
               skipped_before: dict[str, int]) -> bool:
         """Store what the scan added to `result` after discovery: problems from index
         `first_problem` on, the skipped counts beyond `skipped_before`."""
-        if self.key is None or [_stat(path) for path, _ in self.inputs] != self.stats:
+        if self.key is None or [stat_of(path) for path, _ in self.inputs] != self.stats:
             return False
         from linter import result_cache
 
@@ -101,7 +119,9 @@ def fill(result: ScanResult, cached: result_cache.CachedScan) -> None:
         result.skipped[reason] = result.skipped.get(reason, 0) + count
 
 
-def _stat(path: Path) -> tuple[int, int] | None:
+def stat_of(path: Path) -> tuple[int, int] | None:
+    """(size, mtime_ns), taken before an input is read: the result is stored only if no
+    input's changes by the end of the scan."""
     try:
         status = os.stat(path)
     except OSError:
