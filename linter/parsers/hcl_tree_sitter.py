@@ -16,14 +16,17 @@ TerraformSyntaxError, as Terraform has it ("Attribute redefined").
 from __future__ import annotations
 
 import functools
+import re
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from linter.parsers import terraform as _terraform
 from linter.parsers.hcl_tree_sitter_expressions import (
+    SIMPLE_EXPRESSION,
     Unsupported,
     build_expression,
     named,
+    simple_expression,
 )
 
 if TYPE_CHECKING:
@@ -228,28 +231,50 @@ def is_tree_sitter_body(body: Any) -> bool:
     return isinstance(body, _SourceNode)
 
 
+# An attribute whose value is a simple expression (see hcl_tree_sitter_expressions), as
+# most are: read from its text, none of its nodes is needed. Its name is everything
+# before the `=` (an attribute's nodes are its name, `=` and its value).
+_SIMPLE_ATTRIBUTE = re.compile(rb"([A-Za-z_][A-Za-z0-9_-]*)[ \t]*=[ \t]*(?:"
+                               + SIMPLE_EXPRESSION + rb")")
+# A block's header, from its type to the `{` and the space after it: a type and up to
+# two quoted labels (their characters as written, as python-hcl2 has them).
+_LABEL = rb'(?:[ \t]+"([^"\\$%\n]*)")?'
+_BLOCK_HEADER = re.compile(rb"([A-Za-z_][A-Za-z0-9_-]*)" + _LABEL + _LABEL
+                           + rb"[ \t]*\{\s*")
+
+
 def parse_body_node(body: _SourceNode, depth: int, max_depth: int
                     ) -> tuple[list[HclBlock], dict[str, HclAttribute]]:
     """A body's blocks and attributes; `depth` blocks enclose it."""
     if depth > max_depth:
         raise _terraform.TerraformSyntaxError(f"blocks nested deeper than {max_depth} levels")
-    hcl_attribute, hcl_block = _terraform.HclAttribute, _terraform.HclBlock
+    hcl_attribute = _terraform.HclAttribute
     source = body.source
     blocks: list[HclBlock] = []
     attributes: dict[str, HclAttribute] = {}
     node = body.node
     item_at = node.named_child
+    simple_attribute = _SIMPLE_ATTRIBUTE.fullmatch
     for index in range(node.named_child_count):
         item = item_at(index)
         kind = item.type
         if kind == "attribute":
-            name, value = _attribute_parts(item, source)
             line = item.start_point[0] + 1
+            simple = simple_attribute(source, item.start_byte, item.end_byte)
+            expression = None
+            if simple is not None:
+                name_text, path, indexes, text, number = simple.groups()
+                expression = simple_expression(path, indexes, text, number, line, 0)
+            if expression is not None:
+                name = name_text.decode("ascii")
+            else:
+                name, value = _attribute_parts(item, source)
+                expression = build_expression(value, source)
             if name in attributes:  # an error once the whole file is read
                 body.repeated.append((name, attributes[name].line, line))
-            attributes[name] = hcl_attribute(name, build_expression(value, source), line)
+            attributes[name] = hcl_attribute(name, expression, line)
         elif kind == "block":
-            blocks.append(_block(item, body, depth, max_depth, hcl_block))
+            blocks.append(_block(item, body, depth, max_depth))
         elif kind != "comment":
             raise Unsupported(f"body item {kind}")
     return blocks, attributes
@@ -268,12 +293,48 @@ def _attribute_parts(item: Any, source: bytes) -> tuple[str, Any]:
     return _text(name_node, source), values[0]
 
 
-def _block(item: Any, body: _SourceNode, depth: int, max_depth: int,
-           hcl_block: type[HclBlock]) -> HclBlock:
+def _block(item: Any, body: _SourceNode, depth: int, max_depth: int) -> HclBlock:
     source = body.source
+    count = item.named_child_count
+    header = None
+    if count > 1:  # its last nodes: the body (if not empty) and the closing brace
+        end = item.named_child(count - 1)
+        inner = item.named_child(count - 2)
+        if end.type == "block_end":
+            if inner.type != "body":
+                inner = None
+            header = _BLOCK_HEADER.fullmatch(
+                source, item.start_byte, (end if inner is None else inner).start_byte)
+    if header is not None:
+        type_text, first, second = header.groups()
+        block_type = type_text.decode("ascii")
+        if first is None:
+            labels = []
+        elif second is None:
+            labels = [first.decode("utf-8", "surrogatepass")]
+        else:
+            labels = [first.decode("utf-8", "surrogatepass"),
+                      second.decode("utf-8", "surrogatepass")]
+        end_line = end.start_point[0] + 1
+    else:
+        block_type, labels, inner, end_line = _block_parts(item, source)
+    child_blocks: list[HclBlock] = []
+    child_attributes: dict[str, HclAttribute] = {}
+    if inner is not None:
+        child_blocks, child_attributes = parse_body_node(
+            _SourceNode(inner, source, body.repeated), depth + 1, max_depth)
+    elif depth + 1 > max_depth:
+        raise _terraform.TerraformSyntaxError(f"blocks nested deeper than {max_depth} levels")
+    return _terraform.HclBlock(block_type, labels, item.start_point[0] + 1, end_line,
+                               child_attributes, child_blocks)
+
+
+def _block_parts(item: Any, source: bytes) -> tuple[str, list[str], Any, int]:
+    """A block's type, labels, body node (None if empty) and line of its closing brace,
+    read from its nodes."""
     block_type = ""
     labels: list[str] = []
-    inner: Any = None
+    inner = None
     end_line = item.end_point[0] + 1
     child_at = item.named_child
     for index in range(item.named_child_count):
@@ -292,15 +353,7 @@ def _block(item: Any, body: _SourceNode, depth: int, max_depth: int,
             end_line = child.start_point[0] + 1
         elif child_kind not in ("block_start", "comment"):
             raise Unsupported(f"block part {child_kind}")
-    child_blocks: list[HclBlock] = []
-    child_attributes: dict[str, HclAttribute] = {}
-    if inner is not None:
-        child_blocks, child_attributes = parse_body_node(
-            _SourceNode(inner, source, body.repeated), depth + 1, max_depth)
-    elif depth + 1 > max_depth:
-        raise _terraform.TerraformSyntaxError(f"blocks nested deeper than {max_depth} levels")
-    return hcl_block(block_type, labels, item.start_point[0] + 1, end_line,
-                     child_attributes, child_blocks)
+    return block_type, labels, inner, end_line
 
 
 def _text(node: Any, source: bytes) -> str:

@@ -12,6 +12,7 @@ negation.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from linter.parsers import hcl_expressions as hx
@@ -48,23 +49,107 @@ class Unsupported(ValueError):
     """tree-sitter's reading is not one this module can vouch for; parse with python-hcl2."""
 
 
+# Most expressions are a name, a traversal of names and number indexes, a string with
+# no escape or sequence, or a number (21,000 of the 29,000 in four AWS module
+# repositories), and so are most object keys and values: read from their text, they
+# need none of their nodes. A text that matches is one of these for tree-sitter too:
+# nothing else is written that way. Names are ASCII ones without `-`, object keys names
+# or strings; anything else (a comment too) is read from the nodes.
+_NAME = rb"[A-Za-z_][A-Za-z0-9_]*"
+_PATH = _NAME + rb"(?:\." + _NAME + rb")*"  # `var.a.b`
+_INDEXES = rb"(?:\[[0-9]+\](?:\." + _NAME + rb"|\[[0-9]+\])*)?"  # `[0].id`
+_TEXT = rb'[^"\\$%\n]*'
+_NUMBER = rb"[0-9]+(?:\.[0-9]+)?"
+SIMPLE_EXPRESSION = (rb"(" + _PATH + rb")(" + _INDEXES + rb')|"(' + _TEXT + rb')"|('
+                     + _NUMBER + rb")")
+_SIMPLE = re.compile(SIMPLE_EXPRESSION)
+_STEP = re.compile(rb"\.(" + _NAME + rb")|\[([0-9]+)\]")
+_SIMPLE_ELEMENT = re.compile(rb'(?:(' + _NAME + rb')|"(' + _TEXT + rb')")\s*[=:]\s*(?:'
+                             + SIMPLE_EXPRESSION + rb")")
+_SIMPLE_CONDITIONAL = re.compile(rb"(?:" + SIMPLE_EXPRESSION + rb")[ \t]*\?[ \t]*(?:"
+                                 + SIMPLE_EXPRESSION + rb")[ \t]*:[ \t]*(?:"
+                                 + SIMPLE_EXPRESSION + rb")")
+_KEYWORDS = {"true": True, "false": False, "null": None}
+# Bytes compared and searched for as numbers: `in`, find() and count() take a bytes
+# argument through the buffer protocol, several times slower.
+_CALL_END, _OBJECT_END, _DOT, _NEWLINE, _QUESTION = b")}.\n?"
+
+
+def simple_expression(path: bytes | None, indexes: bytes | None, text: bytes | None,
+                      number: bytes | None, line: int, depth: int) -> hx.Expr | None:
+    """The Expr of SIMPLE_EXPRESSION's groups, or None where the nodes must decide: a
+    keyword traversed (`null.x`), or nesting near the limit."""
+    # Read from the nodes, a value nests up to five levels deeper, and each step two.
+    if depth + 5 > MAX_NESTING:
+        return None
+    if path is None:
+        if number is not None:
+            return hx.Literal(line, float(number)) if _DOT in number \
+                else hx.integer(number.decode("ascii"), line)
+        return hx.Literal(line, text.decode("utf-8", "surrogatepass"))  # type: ignore[union-attr]
+    if not indexes and _DOT not in path:  # a name alone
+        name = path.decode("ascii")
+        return hx.Literal(line, _KEYWORDS[name]) if name in _KEYWORDS \
+            else hx.Variable(line, name)
+    names = path.decode("ascii").split(".")
+    if names[0] in _KEYWORDS:
+        return None
+    expression: hx.Expr = hx.Variable(line, names[0])
+    found = _STEP.findall(indexes) if indexes else ()
+    if depth + 3 + 2 * (len(names) + len(found)) > MAX_NESTING:
+        return None
+    for name in names[1:]:
+        expression = hx.GetAttr(line, expression, name)
+    for name, digits in found:
+        expression = (hx.Index(line, expression, hx.integer(digits.decode("ascii"), line))
+                      if digits else hx.GetAttr(line, expression, name.decode("ascii")))
+    return expression
+
+
 def build_expression(node: Any, source: bytes, depth: int = 0) -> hx.Expr:
     """An `expression` node (or a node that stands for one) as an Expr."""
     if depth > MAX_NESTING:
         raise Unsupported("deep nesting")
     if node.type != "expression":
         return _primary(node, source, depth)
+    start, end = node.start_byte, node.end_byte
+    closing = source[end - 1]
+    if closing != _CALL_END and closing != _OBJECT_END:  # not a call, object or for
+        simple = _SIMPLE.fullmatch(source, start, end)
+        if simple is not None:
+            expression = simple_expression(*simple.groups(), node.start_point[0] + 1, depth)
+            if expression is not None:
+                return expression
+        elif source.find(_QUESTION, start, end) >= 0:
+            expression = _simple_conditional(node, source, depth)
+            if expression is not None:
+                return expression
     if node.child_count == 1:  # most expressions: one primary, no traversal steps
         only = node.child(0)
         kind = only.type
         if kind == "conditional":
             return _conditional(only, source, depth + 1)
         if kind not in ("(", "comment"):
-            return _primary(only, source, depth + 2)  # as _term([only], depth + 1) does
+            return _primary(only, source, depth + 2, kind)  # as _term([only], depth + 1)
     parts = _parts(node)
     if len(parts) == 1 and parts[0].type == "conditional":
         return _conditional(parts[0], source, depth + 1)
     return _term(parts, source, depth + 1)
+
+
+def _simple_conditional(node: Any, source: bytes, depth: int) -> hx.Expr | None:
+    """`condition ? a : b` of simple expressions on one line, read from its text."""
+    conditional = _SIMPLE_CONDITIONAL.fullmatch(source, node.start_byte, node.end_byte)
+    if conditional is None:
+        return None
+    line = node.start_point[0] + 1
+    groups = conditional.groups()
+    # read from the nodes, each part two levels deeper (see build_expression)
+    condition, if_true, if_false = [simple_expression(*groups[first:first + 4], line,
+                                                      depth + 2) for first in (0, 4, 8)]
+    if condition is None or if_true is None or if_false is None:
+        return None
+    return hx.Conditional(line, condition, if_true, if_false)
 
 
 def _parts(node: Any) -> list[Any]:
@@ -149,46 +234,57 @@ def _splat(target: hx.Expr, splat: Any, line: int, source: bytes, depth: int) ->
     return hx.splat_expression(target, steps, inner.type == "attr_splat", line)
 
 
-def _primary(node: Any, source: bytes, depth: int) -> hx.Expr:
+def _primary(node: Any, source: bytes, depth: int, kind: str | None = None) -> hx.Expr:
+    """A primary node (`kind` its type, when read already)."""
     if depth > MAX_NESTING:
         raise Unsupported("deep nesting")
-    kind = node.type
-    line = _line(node)
-    if kind == "variable_expr":
-        return hx.Variable(line, _text(node, source))
-    if kind == "literal_value":
-        return _literal(node.named_child(0) if node.named_child_count else named(node)[0],
-                        source, depth)
-    if kind == "template_expr":
-        inner = _only(node)
-        if inner.type == "quoted_template":
-            return _quoted(inner, source, depth)
-        if inner.type == "heredoc_template":
-            return _heredoc(inner, source)
-        raise Unsupported(f"template {inner.type}")
-    if kind == "collection_value":
-        inner = _only(node)
-        if inner.type == "tuple":
-            return hx.TupleExpr(line, tuple(
-                build_expression(item, source, depth + 1) for item in named(inner)
-                if item.type == "expression"))
-        if inner.type == "object":
-            return _object(inner, source, depth)
-        raise Unsupported(f"collection {inner.type}")
-    if kind == "function_call":
-        return _call(node, source, depth)
-    if kind == "for_expr":
-        return _for(named(node)[0], source, depth)
-    if kind == "operation":
-        inner = _only(node)
-        if inner.type == "binary_operation":
-            return _binary(inner, source, depth)
-        if inner.type == "unary_operation":
-            return _unary(inner, source, depth)
-        raise Unsupported(f"operation {inner.type}")
-    if kind == "expression":
-        return build_expression(node, source, depth)
-    raise Unsupported(f"expression {kind}")
+    reader = _PRIMARIES.get(kind or node.type)
+    if reader is None:
+        raise Unsupported(f"expression {node.type}")
+    return reader(node, source, depth)
+
+
+def _variable(node: Any, source: bytes, depth: int) -> hx.Expr:
+    return hx.Variable(node.start_point[0] + 1, _text(node, source))
+
+
+def _literal_value(node: Any, source: bytes, depth: int) -> hx.Expr:
+    return _literal(node.named_child(0) if node.named_child_count else named(node)[0],
+                    source, depth)
+
+
+def _template(node: Any, source: bytes, depth: int) -> hx.Expr:
+    inner = _only(node)
+    if inner.type == "quoted_template":
+        return _quoted(inner, source, depth)
+    if inner.type == "heredoc_template":
+        return _heredoc(inner, source)
+    raise Unsupported(f"template {inner.type}")
+
+
+def _collection(node: Any, source: bytes, depth: int) -> hx.Expr:
+    inner = _only(node)
+    kind = inner.type
+    if kind == "object":
+        return _object(inner, source, depth)
+    if kind == "tuple":
+        item_at = inner.named_child
+        items = []
+        for index in range(inner.named_child_count):
+            item = item_at(index)
+            if item.type == "expression":
+                items.append(build_expression(item, source, depth + 1))
+        return hx.TupleExpr(node.start_point[0] + 1, tuple(items))
+    raise Unsupported(f"collection {kind}")
+
+
+def _operation(node: Any, source: bytes, depth: int) -> hx.Expr:
+    inner = _only(node)
+    if inner.type == "binary_operation":
+        return _binary(inner, source, depth)
+    if inner.type == "unary_operation":
+        return _unary(inner, source, depth)
+    raise Unsupported(f"operation {inner.type}")
 
 
 def _literal(node: Any, source: bytes, depth: int) -> hx.Expr:
@@ -279,9 +375,22 @@ def _unary(node: Any, source: bytes, depth: int) -> hx.Expr:
 
 def _object(node: Any, source: bytes, depth: int) -> hx.Expr:
     items = []
-    for element in named(node):
+    element_at = node.named_child
+    for index in range(node.named_child_count):
+        element = element_at(index)
         if element.type != "object_elem":
             continue
+        simple = _SIMPLE_ELEMENT.fullmatch(source, element.start_byte, element.end_byte)
+        if simple is not None:  # keys and values read as build_expression would
+            line = element.start_point[0] + 1
+            name, text, *value = simple.groups()
+            key = simple_expression(name, b"", text, None, line, depth + 1)
+            if source.find(_NEWLINE, element.start_byte, element.end_byte) >= 0:
+                line = element.end_point[0] + 1  # `key =` and the value on the next line
+            item = simple_expression(*value, line, depth + 1)
+            if key is not None and item is not None:
+                items.append((key, item))
+                continue
         key = element.child_by_field_name("key")
         value = element.child_by_field_name("val")
         if key is None or value is None:
@@ -308,7 +417,7 @@ def _call(node: Any, source: bytes, depth: int) -> hx.Expr:
                     expand = True
     if name.count("::") not in (0, 2):
         raise Unsupported("function name")  # python-hcl2 reads only provider::ns::name
-    return hx.Call(_line(node), name, tuple(args), expand)
+    return hx.Call(node.start_point[0] + 1, name, tuple(args), expand)
 
 
 def _for(node: Any, source: bytes, depth: int) -> hx.Expr:
@@ -338,6 +447,17 @@ def _for(node: Any, source: bytes, depth: int) -> hx.Expr:
                       build_expression(collection, source, depth + 1), key,
                       build_expression(expressions[-1], source, depth + 1), condition,
                       grouping)
+
+
+def _for_expression(node: Any, source: bytes, depth: int) -> hx.Expr:
+    return _for(named(node)[0], source, depth)
+
+
+# The readers of the nodes that stand for an expression, by their type.
+_PRIMARIES: dict[str, Callable[[Any, bytes, int], hx.Expr]] = {
+    "variable_expr": _variable, "literal_value": _literal_value, "template_expr": _template,
+    "collection_value": _collection, "function_call": _call, "for_expr": _for_expression,
+    "operation": _operation, "expression": build_expression}
 
 
 # --- templates ------------------------------------------------------------------------
