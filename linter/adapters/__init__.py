@@ -50,6 +50,10 @@ class LazyBuilders(Mapping[str, tuple[Builder, ...]]):
             return mapped_builder(self._format, source_type)
         return importlib.import_module(module).BUILDERS[source_type]  # type: ignore[no-any-return]
 
+    def get(self, source_type: str, default: Any = None) -> Any:  # type: ignore[override]
+        # Mapping.get would raise and catch a KeyError for each type without builders.
+        return self[source_type] if source_type in self._providers else default
+
     def __contains__(self, source_type: object) -> bool:
         return source_type in self._providers
 
