@@ -139,3 +139,15 @@ def test_the_text_readings_take_linear_time_on_hostile_text() -> None:
     for text in HOSTILE:
         _outcome(text)
     assert time.monotonic() - started < 10
+
+
+def test_the_walk_of_the_tree_finds_bodies_behind_comments() -> None:
+    # The walk that holds the model to the tree goes from a block's closing brace back
+    # to its body: comments between them are the block's nodes, not the body's.
+    text = ('a {\n  x = 1\n  # trailing\n}\nb { # c\n  c {\n    y = 2\n  } # after\n'
+            '  /* end */\n}\nd {\n# only\n}\ne "f" {}\n')
+    root, _ = hcl_tree_sitter.parse_tree(text)
+    block_lines, attribute_lines = hcl_tree_sitter._tree_items(root)
+    assert sorted(block_lines) == [1, 5, 6, 11, 14] and sorted(attribute_lines) == [2, 7]
+    blocks, attributes = hcl_tree_sitter.parse_body(text)
+    assert [block.line for block in blocks] == [1, 5, 11, 14] and not attributes

@@ -181,8 +181,8 @@ def _lost_items(root: Any, blocks: list[HclBlock], attributes: dict[str, HclAttr
     while pending:
         block = pending.pop()
         read_blocks.append(block.line)
-        read_attributes.extend(attribute.line for attribute in block.attributes.values())
-        pending.extend(block.blocks)
+        read_attributes += [attribute.line for attribute in block.attributes.values()]
+        pending += block.blocks
     if sorted(block_lines) == sorted(read_blocks) \
             and sorted(attribute_lines) == sorted(read_attributes):
         return []
@@ -195,7 +195,8 @@ def _lost_items(root: Any, blocks: list[HclBlock], attributes: dict[str, HclAttr
 
 def _tree_items(root: Any) -> tuple[list[int], list[int]]:
     """The lines of the tree's block and attribute nodes, found by a walk of its own (a
-    tree cursor through bodies and blocks, never into expressions), not the model's."""
+    tree cursor through bodies and blocks' bodies, never into expressions), not the
+    model's."""
     block_lines: list[int] = []
     attribute_lines: list[int] = []
     cursor = root.walk()
@@ -208,7 +209,17 @@ def _tree_items(root: Any) -> tuple[list[int], list[int]]:
             attribute_lines.append(node.start_point[0] + 1)
         elif kind == "block":
             block_lines.append(node.start_point[0] + 1)
-        if kind in ("body", "block") and cursor.goto_first_child():
+            # Its body, if any, is its last node but for the closing brace and comments
+            # (the grammar's order): the type and labels before it are not walked.
+            cursor.goto_last_child()
+            while cursor.goto_previous_sibling():
+                kind = cursor.node.type
+                if kind != "comment":
+                    break
+            if kind == "body" and cursor.goto_first_child():
+                continue
+            cursor.goto_parent()
+        elif kind == "body" and cursor.goto_first_child():
             continue
         while not cursor.goto_next_sibling():
             if not cursor.goto_parent():
