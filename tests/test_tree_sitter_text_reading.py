@@ -1,8 +1,7 @@
 """The tree-sitter reader's text readings (hcl_tree_sitter's simple attributes and block
-headers, hcl_tree_sitter_expressions' simple expressions, object elements and
-conditionals) give exactly the model its node readings give: same Expr trees, same
-lines, same errors. Each case is read twice, the second time with the text readings'
-patterns matching nothing."""
+headers, hcl_tree_sitter_expressions' simple expressions) give exactly the model its
+node readings give: same Expr trees, same lines, same errors. Each case is read twice,
+the second time with the text readings' patterns matching nothing."""
 
 from __future__ import annotations
 
@@ -17,9 +16,7 @@ from linter.parsers import hcl_tree_sitter, hcl_tree_sitter_expressions
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 TEXT_READINGS = [(hcl_tree_sitter, "_SIMPLE_ATTRIBUTE"), (hcl_tree_sitter, "_BLOCK_HEADER"),
-                 (hcl_tree_sitter_expressions, "_SIMPLE"),
-                 (hcl_tree_sitter_expressions, "_SIMPLE_ELEMENT"),
-                 (hcl_tree_sitter_expressions, "_SIMPLE_CONDITIONAL")]
+                 (hcl_tree_sitter_expressions, "_SIMPLE")]
 NEVER = re.compile(rb"(?!)")
 
 
@@ -117,8 +114,6 @@ def test_the_text_readings_read_what_they_are_for() -> None:
     assert patterns[0].fullmatch(b'name = var.a.b[0].c')
     assert patterns[1].fullmatch(b'resource "a" "b" {\n  ')
     assert patterns[2].fullmatch(b'"text"') and patterns[2].fullmatch(b"1.5")
-    assert patterns[3].fullmatch(b'"key" = local.value')
-    assert patterns[4].fullmatch(b'var.a ? "b" : null')
 
 
 HOSTILE = [

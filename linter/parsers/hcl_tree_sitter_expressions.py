@@ -51,10 +51,11 @@ class Unsupported(ValueError):
 
 # Most expressions are a name, a traversal of names and number indexes, a string with
 # no escape or sequence, or a number (21,000 of the 29,000 in four AWS module
-# repositories), and so are most object keys and values: read from their text, they
-# need none of their nodes. A text that matches is one of these for tree-sitter too:
-# nothing else is written that way. Names are ASCII ones without `-`, object keys names
-# or strings; anything else (a comment too) is read from the nodes.
+# repositories): read from their text, they need none of their nodes. A text that
+# matches is one of these for tree-sitter too: nothing else is written that way. Names
+# are ASCII ones without `-`; anything else (a comment too) is read from the nodes.
+# Calls, object elements and conditionals of such expressions read whole from their
+# text were no faster: their patterns cost what the nodes not read saved.
 _NAME = rb"[A-Za-z_][A-Za-z0-9_]*"
 _PATH = _NAME + rb"(?:\." + _NAME + rb")*"  # `var.a.b`
 _INDEXES = rb"(?:\[[0-9]+\](?:\." + _NAME + rb"|\[[0-9]+\])*)?"  # `[0].id`
@@ -64,15 +65,9 @@ SIMPLE_EXPRESSION = (rb"(" + _PATH + rb")(" + _INDEXES + rb')|"(' + _TEXT + rb')
                      + _NUMBER + rb")")
 _SIMPLE = re.compile(SIMPLE_EXPRESSION)
 _STEP = re.compile(rb"\.(" + _NAME + rb")|\[([0-9]+)\]")
-_SIMPLE_ELEMENT = re.compile(rb'(?:(' + _NAME + rb')|"(' + _TEXT + rb')")\s*[=:]\s*(?:'
-                             + SIMPLE_EXPRESSION + rb")")
-_SIMPLE_CONDITIONAL = re.compile(rb"(?:" + SIMPLE_EXPRESSION + rb")[ \t]*\?[ \t]*(?:"
-                                 + SIMPLE_EXPRESSION + rb")[ \t]*:[ \t]*(?:"
-                                 + SIMPLE_EXPRESSION + rb")")
 _KEYWORDS = {"true": True, "false": False, "null": None}
-# Bytes compared and searched for as numbers: `in`, find() and count() take a bytes
-# argument through the buffer protocol, several times slower.
-_CALL_END, _OBJECT_END, _DOT, _NEWLINE, _QUESTION = b")}.\n?"
+_DOT = ord(".")  # `in` a bytes: as a number, not a bytes (the buffer protocol's cost)
+_NOT_SIMPLE_ENDS = frozenset(b")}")
 
 
 def simple_expression(path: bytes | None, indexes: bytes | None, text: bytes | None,
@@ -113,15 +108,10 @@ def build_expression(node: Any, source: bytes, depth: int = 0) -> hx.Expr:
     if node.type != "expression":
         return _primary(node, source, depth)
     start, end = node.start_byte, node.end_byte
-    closing = source[end - 1]
-    if closing != _CALL_END and closing != _OBJECT_END:  # not a call, object or for
+    if source[end - 1] not in _NOT_SIMPLE_ENDS:  # not a call, an object or a for
         simple = _SIMPLE.fullmatch(source, start, end)
         if simple is not None:
             expression = simple_expression(*simple.groups(), node.start_point[0] + 1, depth)
-            if expression is not None:
-                return expression
-        elif source.find(_QUESTION, start, end) >= 0:
-            expression = _simple_conditional(node, source, depth)
             if expression is not None:
                 return expression
     if node.child_count == 1:  # most expressions: one primary, no traversal steps
@@ -135,21 +125,6 @@ def build_expression(node: Any, source: bytes, depth: int = 0) -> hx.Expr:
     if len(parts) == 1 and parts[0].type == "conditional":
         return _conditional(parts[0], source, depth + 1)
     return _term(parts, source, depth + 1)
-
-
-def _simple_conditional(node: Any, source: bytes, depth: int) -> hx.Expr | None:
-    """`condition ? a : b` of simple expressions on one line, read from its text."""
-    conditional = _SIMPLE_CONDITIONAL.fullmatch(source, node.start_byte, node.end_byte)
-    if conditional is None:
-        return None
-    line = node.start_point[0] + 1
-    groups = conditional.groups()
-    # read from the nodes, each part two levels deeper (see build_expression)
-    condition, if_true, if_false = [simple_expression(*groups[first:first + 4], line,
-                                                      depth + 2) for first in (0, 4, 8)]
-    if condition is None or if_true is None or if_false is None:
-        return None
-    return hx.Conditional(line, condition, if_true, if_false)
 
 
 def _parts(node: Any) -> list[Any]:
@@ -380,24 +355,13 @@ def _object(node: Any, source: bytes, depth: int) -> hx.Expr:
         element = element_at(index)
         if element.type != "object_elem":
             continue
-        simple = _SIMPLE_ELEMENT.fullmatch(source, element.start_byte, element.end_byte)
-        if simple is not None:  # keys and values read as build_expression would
-            line = element.start_point[0] + 1
-            name, text, *value = simple.groups()
-            key = simple_expression(name, b"", text, None, line, depth + 1)
-            if source.find(_NEWLINE, element.start_byte, element.end_byte) >= 0:
-                line = element.end_point[0] + 1  # `key =` and the value on the next line
-            item = simple_expression(*value, line, depth + 1)
-            if key is not None and item is not None:
-                items.append((key, item))
-                continue
         key = element.child_by_field_name("key")
         value = element.child_by_field_name("val")
         if key is None or value is None:
             raise Unsupported("object element")
         items.append((build_expression(key, source, depth + 1),
                       build_expression(value, source, depth + 1)))
-    return hx.ObjectExpr(_line(node), tuple(items))
+    return hx.ObjectExpr(node.start_point[0] + 1, tuple(items))
 
 
 def _call(node: Any, source: bytes, depth: int) -> hx.Expr:
