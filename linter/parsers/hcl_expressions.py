@@ -28,12 +28,13 @@ if TYPE_CHECKING:
 # are listed by dataclasses.fields: linter.parse_codec finds the parse model's classes
 # and fields that way. Comparison, hashing, repr and pickling are Expr's, by the fields.
 #
-# Nodes are not frozen at run time: a guard (a __setattr__ that refuses) would make each
-# field's assignment in __init__ cost as much as the frozen dataclass's. Nothing assigns
-# to a node after __init__ (the parse cache's decoder makes them field by field, the
-# evaluator only reads them): one parse model serves every evaluation of its file, so a
-# change to a node would change every later reading of it. tests/test_hcl_nodes.py puts
-# the guard back for a scan of every fixture.
+# Nodes are not frozen at run time: behind a guard (a __setattr__ that refuses), __init__
+# could set a field only through object.__setattr__ or the slot's own setter, two to
+# three times the cost of a plain assignment. Nothing assigns to a node after __init__
+# (the parse cache's decoder makes them field by field, the evaluator only reads them):
+# one parse model serves every evaluation of its file, so a change to a node would
+# change every later reading of it. tests/test_hcl_nodes.py puts the guard back for a
+# scan of every fixture.
 
 _E = TypeVar("_E", bound="Expr")
 
