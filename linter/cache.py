@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import secrets
 import stat
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -205,7 +204,7 @@ def write_bytes(directory: Path, parts: tuple[str, ...], data: bytes | tuple[byt
     if folders is None:
         return False
     folder = folders[-1]
-    temporary = f".tmp-{os.getpid()}-{secrets.token_hex(8)}"
+    temporary = f".tmp-{os.getpid()}-{os.urandom(8).hex()}"
     try:
         handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NO_FOLLOW, 0o600,
                          dir_fd=folder)

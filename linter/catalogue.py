@@ -45,6 +45,12 @@ _LOADER = ("engine.py", "catalogue.py")
 _scanned: tuple[Path, ...] = ()
 
 
+def catalogue_directory(name: str) -> Path:
+    """The shipped rules/ or fixtures/: inside the wheel, or at the top of a checkout."""
+    installed = PACKAGE_DIRECTORY / "_catalogue" / name
+    return installed if installed.is_dir() else PACKAGE_DIRECTORY.parent / name
+
+
 def rule_files(directory: Path) -> list[Path]:
     """A rules directory's files, in the order they are loaded."""
     return [directory / relative for relative in _rule_names(directory)]

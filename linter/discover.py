@@ -18,7 +18,6 @@ from pathlib import Path
 
 from linter import dependencies
 from linter.gitignore import IgnoreSpec
-from linter.redaction import redact
 
 SKIPPED_DIRECTORIES = frozenset({
     ".git", ".hg", ".svn", ".terraform", "node_modules", ".venv", "venv", "__pycache__",
@@ -45,6 +44,8 @@ class FileProblem:
     line: int | None = None  # the resource or block the problem is about, if not the file
 
     def __post_init__(self) -> None:
+        from linter.redaction import redact  # here: a walk that finds no problem never loads it
+
         object.__setattr__(self, "reason", redact(self.reason))
 
     @property

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from linter import catalogue
+from linter.catalogue import catalogue_directory as catalogue_directory  # re-exported
 from linter.checks import registry as check_registry
 from linter.conditions import Judge, Status, Verdict, compile_condition
 from linter.discover import crash_summary
@@ -19,14 +20,7 @@ from linter.models.base import Element, Field, Resource, ResourceRef, SourceLoca
 from linter.redaction import redact
 from linter.schemas import validator
 
-PACKAGE_DIRECTORY = Path(__file__).parent
 SEVERITIES = ("low", "medium", "high", "critical")
-
-
-def catalogue_directory(name: str) -> Path:
-    """The shipped rules/ or fixtures/: inside the wheel, or at the top of a checkout."""
-    installed = PACKAGE_DIRECTORY / "_catalogue" / name
-    return installed if installed.is_dir() else PACKAGE_DIRECTORY.parent / name
 
 
 class RuleError(ValueError):

@@ -13,8 +13,13 @@ off) has no facts, and those steps read the files themselves.
 from __future__ import annotations
 
 from linter.discover import kind_of
-from linter.suppress import BYTE_MARKERS
 from linter.terraform_components import file_calls, may_be_plan_data
+
+# What a file must hold to carry a directive (linter.suppress reads only such files):
+# "skip" for checkov's `skip=` comments and the `skip` lists of CloudFormation Metadata.
+# Here, not in linter.suppress, so that reading the inputs needs none of its imports.
+MARKERS = ("ephi-lint:", "skip")
+BYTE_MARKERS = tuple(marker.encode() for marker in MARKERS)
 
 
 class InputFacts:

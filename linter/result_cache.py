@@ -30,23 +30,22 @@ the same inputs give another result tomorrow.
 from __future__ import annotations
 
 import contextlib
-import functools
 import gc
 import hashlib
 import json
 import os
-import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from linter import __version__, cache
+from linter import cache
+from linter.code_fingerprint import code_fingerprint as code_fingerprint  # re-exported
 from linter.conditions import Status
 from linter.dependencies import Dependencies as Dependencies  # re-exported
 from linter.dependencies import dependency_digest
 from linter.discover import DEBUG_VARIABLE, FileProblem
-from linter.engine import Outcome, Rule, catalogue_directory, condition_leaves, restored_outcome
+from linter.engine import Outcome, Rule, condition_leaves, restored_outcome
 from linter.models.base import ResourceRef, SourceLocation
 
 NAMESPACE = "results"
@@ -58,7 +57,6 @@ _MAGIC = FORMAT.encode() + b"\n"
 MAX_RESULT_ENTRIES = 12
 # Named checks whose verdict depends on the time of the scan, not only on the inputs.
 CLOCK_CHECKS = frozenset({"certificate_validity"})
-_PACKAGE = Path(__file__).parent
 
 
 @dataclass
@@ -72,54 +70,6 @@ class CachedScan:
 
 
 # --- keys ------------------------------------------------------------------------------
-
-
-def code_fingerprint() -> bytes:
-    """SHA-256 over everything a result depends on besides the inputs and the request:
-    the package's files, the shipped rules, the versions and the parser fingerprint."""
-    from linter.parser_version import parser_fingerprint
-
-    # parser_fingerprint is cheap (cached) and reads the HCL parser choice each time.
-    return hashlib.sha256(_package_digest() + parser_fingerprint()).digest()
-
-
-@functools.cache
-def _package_digest() -> bytes:
-    digest = hashlib.sha256()
-
-    def add(part: bytes) -> None:
-        digest.update(len(part).to_bytes(8, "big"))
-        digest.update(part)
-
-    add(FORMAT.encode())
-    add(__version__.encode())
-    add(sys.version.encode())
-    rules = catalogue_directory("rules")
-    folders = [(_PACKAGE, "linter")]
-    if _PACKAGE not in rules.parents:  # a checkout: the rules sit beside the package
-        folders.append((rules, "rules"))
-    # Each file by its size and modification time, as Python itself decides whether a
-    # module's compiled bytecode is current: an edit, a reinstall or an upgrade changes
-    # them, and a stat costs a fraction of reading the ~700 files on every run.
-    for folder, name in folders:
-        for relative in _files_under(folder):
-            information = os.stat(os.path.join(folder, relative))
-            add(f"{name}/{relative} {information.st_size} {information.st_mtime_ns}".encode())
-    return digest.digest()
-
-
-def _files_under(folder: Path) -> list[str]:
-    """Every file below `folder` but compiled bytecode, as relative POSIX paths in a fixed
-    order (os.walk: pathlib's globbing costs more than the reading)."""
-    found = []
-    for directory, subfolders, files in os.walk(folder):
-        # The rules' fixtures, shipped for `ephi-lint rules test`, never change a scan.
-        subfolders[:] = [name for name in subfolders if name != "__pycache__"
-                         and not (name == "fixtures" and directory.endswith("_catalogue"))]
-        relative = os.path.relpath(directory, folder).replace(os.sep, "/")
-        prefix = "" if relative == "." else relative + "/"
-        found.extend(prefix + name for name in files if not name.endswith((".pyc", ".pyo")))
-    return sorted(found, key=lambda path: path.split("/"))
 
 
 def rules_digest(rules: list[Rule]) -> bytes:

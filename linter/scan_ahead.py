@@ -136,12 +136,12 @@ def _answer(arguments: DiscoveryArguments, write_end: int) -> None:
                      PathFilter(arguments.root, arguments.skip_patterns, arguments.gitignore))
     answer = AheadResult(found)
     if os.environ.get(RESULT_CACHE_VARIABLE) != "off" and cache.cache_directory() is not None:
-        from linter import result_cache
+        from linter.code_fingerprint import code_fingerprint
 
         answer.reads = {source.display_path: read
                         for source in found.files
                         if (read := _read(source.path, source.display_path)) is not None}
-        answer.code_fingerprint = result_cache.code_fingerprint()
+        answer.code_fingerprint = code_fingerprint()
     data = pickle.dumps(answer, pickle.HIGHEST_PROTOCOL)
     with os.fdopen(write_end, "wb") as pipe:
         pipe.write(data)

@@ -48,6 +48,7 @@ from linter.conditions import Status
 from linter.config import Config, Waiver, path_matches, rule_matches
 from linter.discover import SourceFile, decode, display_path, read_data
 from linter.engine import Outcome
+from linter.input_facts import BYTE_MARKERS, MARKERS
 from linter.redaction import redact
 
 _DIRECTIVE = re.compile(r"(?:#|//)\s*ephi-lint:\s*(?P<body>.*)$")
@@ -340,7 +341,7 @@ class Policy:
                 text = (stdin_text or "") if path is None else _text_with_markers(path)
             except ValueError:
                 continue  # the pipeline already reported why this file cannot be read
-            if text is not None and any(marker in text for marker in _MARKERS):
+            if text is not None and any(marker in text for marker in MARKERS):
                 texts.append((shown, text))
         return texts
 
@@ -403,10 +404,6 @@ def _is_json(path: str, text: str) -> bool:
     return path.lower().endswith(".json") or text.lstrip().startswith("{")
 
 
-# What a file must hold to carry a directive: "skip" for checkov's `skip=` comments and
-# the `skip` lists of CloudFormation Metadata.
-_MARKERS = ("ephi-lint:", "skip")
-BYTE_MARKERS = tuple(marker.encode() for marker in _MARKERS)
 
 
 def _text_with_markers(path: Path) -> str | None:

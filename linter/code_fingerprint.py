@@ -1,0 +1,68 @@
+"""A fingerprint of the code a scan's result depends on, besides its inputs and request.
+
+Its own module, free of the engine and the models: linter.scan_ahead's forked process
+computes it beside the parent's start-up, and importing the result cache's other
+dependencies there cost 10 ms.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import sys
+from pathlib import Path
+
+from linter import __version__
+from linter.catalogue import catalogue_directory
+
+FORMAT = "ephi-lint-code-1"
+_PACKAGE = Path(__file__).parent
+
+
+def code_fingerprint() -> bytes:
+    """SHA-256 over everything a result depends on besides the inputs and the request:
+    the package's files, the shipped rules, the versions and the parser fingerprint."""
+    from linter.parser_version import parser_fingerprint
+
+    # parser_fingerprint is cheap (cached) and reads the HCL parser choice each time.
+    return hashlib.sha256(_package_digest() + parser_fingerprint()).digest()
+
+
+@functools.cache
+def _package_digest() -> bytes:
+    digest = hashlib.sha256()
+
+    def add(part: bytes) -> None:
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+
+    add(FORMAT.encode())
+    add(__version__.encode())
+    add(sys.version.encode())
+    rules = catalogue_directory("rules")
+    folders = [(_PACKAGE, "linter")]
+    if _PACKAGE not in rules.parents:  # a checkout: the rules sit beside the package
+        folders.append((rules, "rules"))
+    # Each file by its size and modification time, as Python itself decides whether a
+    # module's compiled bytecode is current: an edit, a reinstall or an upgrade changes
+    # them, and a stat costs a fraction of reading the ~700 files on every run.
+    for folder, name in folders:
+        for relative in _files_under(folder):
+            information = os.stat(os.path.join(folder, relative))
+            add(f"{name}/{relative} {information.st_size} {information.st_mtime_ns}".encode())
+    return digest.digest()
+
+
+def _files_under(folder: Path) -> list[str]:
+    """Every file below `folder` but compiled bytecode, as relative POSIX paths in a fixed
+    order (os.walk: pathlib's globbing costs more than the reading)."""
+    found = []
+    for directory, subfolders, files in os.walk(folder):
+        # The rules' fixtures, shipped for `ephi-lint rules test`, never change a scan.
+        subfolders[:] = [name for name in subfolders if name != "__pycache__"
+                         and not (name == "fixtures" and directory.endswith("_catalogue"))]
+        relative = os.path.relpath(directory, folder).replace(os.sep, "/")
+        prefix = "" if relative == "." else relative + "/"
+        found.extend(prefix + name for name in files if not name.endswith((".pyc", ".pyo")))
+    return sorted(found, key=lambda path: path.split("/"))
