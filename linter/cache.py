@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from linter import __version__, parse_codec
+from linter.digests import add_framed
 
 
 def cache_directory() -> Path | None:
@@ -47,9 +48,7 @@ def cache_directory() -> Path | None:
 
 def content_key(*parts: bytes) -> str:
     digest = hashlib.sha256(__version__.encode())
-    for part in parts:
-        digest.update(len(part).to_bytes(8, "big"))
-        digest.update(part)
+    add_framed(digest, *parts)
     return digest.hexdigest()
 
 

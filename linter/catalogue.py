@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from linter import __version__
+from linter.digests import add_framed
 
 FORMAT = "ephi-lint-catalogue-1"
 NAMESPACE = "rule-catalogue"
@@ -86,21 +87,13 @@ def catalogue_key(directory: Path, files: list[tuple[str, bytes]]) -> str:
     from linter.schemas import schema_bytes
 
     digest = hashlib.sha256()
-
-    def add(part: bytes) -> None:
-        digest.update(len(part).to_bytes(8, "big"))
-        digest.update(part)
-
-    for part in (FORMAT.encode(), __version__.encode(), schema_bytes("rule")):
-        add(part)
+    add_framed(digest, FORMAT.encode(), __version__.encode(), schema_bytes("rule"))
     for relative in _code_files():
-        add(relative.encode())
         with open(os.path.join(PACKAGE_DIRECTORY, relative), "rb") as code:
-            add(code.read())
-    add(b"rules")
+            add_framed(digest, relative.encode(), code.read())
+    add_framed(digest, b"rules")
     for relative, content in files:
-        add(relative.encode())
-        add(content)
+        add_framed(digest, relative.encode(), content)
     return digest.hexdigest()
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from linter import __version__
 from linter.catalogue import catalogue_directory
+from linter.digests import add_framed
 
 FORMAT = "ephi-lint-code-1"
 _PACKAGE = Path(__file__).parent
@@ -33,13 +34,7 @@ def code_fingerprint() -> bytes:
 def _package_digest() -> bytes:
     digest = hashlib.sha256()
 
-    def add(part: bytes) -> None:
-        digest.update(len(part).to_bytes(8, "big"))
-        digest.update(part)
-
-    add(FORMAT.encode())
-    add(__version__.encode())
-    add(sys.version.encode())
+    add_framed(digest, FORMAT.encode(), __version__.encode(), sys.version.encode())
     rules = catalogue_directory("rules")
     folders = [(_PACKAGE, "linter")]
     if _PACKAGE not in rules.parents:  # a checkout: the rules sit beside the package
@@ -50,7 +45,8 @@ def _package_digest() -> bytes:
     for folder, name in folders:
         for relative in _files_under(folder):
             information = os.stat(os.path.join(folder, relative))
-            add(f"{name}/{relative} {information.st_size} {information.st_mtime_ns}".encode())
+            add_framed(digest, f"{name}/{relative} {information.st_size} "
+                               f"{information.st_mtime_ns}".encode())
     return digest.digest()
 
 

@@ -44,6 +44,7 @@ from linter.code_fingerprint import code_fingerprint as code_fingerprint  # re-e
 from linter.conditions import Status
 from linter.dependencies import Dependencies as Dependencies  # re-exported
 from linter.dependencies import dependency_digest
+from linter.digests import add_framed
 from linter.discover import DEBUG_VARIABLE, FileProblem
 from linter.engine import Outcome, Rule, condition_leaves, restored_outcome
 from linter.models.base import ResourceRef, SourceLocation
@@ -85,8 +86,7 @@ def rules_digest(rules: list[Rule]) -> bytes:
              rule.rationale, rule.message, rule.models, rule.condition,
              rule.remediation, rule.when, rule.each, rule.references,
              rule.equivalents, rule.limits, rule.path], sort_keys=True, default=repr)
-        digest.update(len(text).to_bytes(8, "big"))
-        digest.update(text.encode())
+        add_framed(digest, text.encode())
     return digest.digest()
 
 
@@ -102,9 +102,7 @@ def scan_key(fingerprint: bytes, request_digest: bytes,
     the SHA-256 and size of inputs read already (linter.scan_ahead), not read again."""
     debug = b"debug" if os.environ.get(DEBUG_VARIABLE) else b""  # changes crash texts
     digest = hashlib.sha256()
-    for part in (FORMAT.encode(), fingerprint, request_digest, debug):
-        digest.update(len(part).to_bytes(8, "big"))
-        digest.update(part)
+    add_framed(digest, FORMAT.encode(), fingerprint, request_digest, debug)
     for path, display_path in inputs:
         if known is not None and display_path in known:
             content, size = known[display_path]
@@ -119,10 +117,8 @@ def scan_key(fingerprint: bytes, request_digest: bytes,
             content, size = hashlib.sha256(data).digest(), len(data)
         if seen is not None:
             seen[display_path] = (content.hex(), size)
-        for text in (str(path), display_path):
-            part = text.encode("utf-8", "surrogateescape")
-            digest.update(len(part).to_bytes(8, "big"))
-            digest.update(part)
+        add_framed(digest, *(text.encode("utf-8", "surrogateescape")
+                             for text in (str(path), display_path)))
         digest.update(content)
     return digest.hexdigest()
 

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from linter import __version__
+from linter.digests import add_framed
 
 FORMAT = "ephi-lint-source-index-2"  # 2: with the vendor tables
 NAMESPACE = "source-index"
@@ -47,18 +48,11 @@ _SOURCES = (("adapters", ".py"), ("models", ".py"), ("checks", ".py"), ("tables"
 
 def index_key() -> str:
     digest = hashlib.sha256()
-
-    def add(part: bytes) -> None:
-        digest.update(len(part).to_bytes(8, "big"))
-        digest.update(part)
-
-    add(FORMAT.encode())
-    add(__version__.encode())
+    add_framed(digest, FORMAT.encode(), __version__.encode())
     for folder, suffix in _SOURCES:
         for relative in package_files(folder, suffix):
-            add(relative.encode())
             with open(os.path.join(PACKAGE_DIRECTORY, relative), "rb") as source:
-                add(source.read())
+                add_framed(digest, relative.encode(), source.read())
     return digest.hexdigest()
 
 

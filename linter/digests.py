@@ -1,0 +1,14 @@
+"""SHA-256 digests over several parts, each framed by its length: no two different lists
+of parts feed the same bytes (b"ab", b"c" against b"a", b"bc"). Used by every key and
+fingerprint (the caches, the source index, the rule catalogue, the code's fingerprint)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def add_framed(digest: Any, *parts: bytes) -> None:
+    """Each part, its length (8 bytes, big-endian) first, into `digest` (a hashlib hash)."""
+    for part in parts:
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
