@@ -15,7 +15,13 @@ from typing import Any
 
 from linter import cache
 from linter.discover import FRAMEWORKS as FRAMEWORKS  # re-exported
-from linter.discover import FileProblem, in_chart_templates, looks_like_go_template, read_text
+from linter.discover import (
+    FileProblem,
+    in_chart_templates,
+    looks_like_go_template,
+    might_be_infrastructure,
+    read_text,
+)
 from linter.parser_version import parser_fingerprint as parser_fingerprint  # re-exported
 from linter.parsers.terraform import (
     TerraformSyntaxError,
@@ -144,15 +150,15 @@ def parse_text(text: str, display_path: str, kind: str, expect: str | None,
         from linter.certificates import pem_blocks
 
         return display_path, kind, pem_blocks(text) or None
-    # The YAML side loads when a scan holds a document: a Terraform-only run never
-    # imports PyYAML.
+    # The YAML side loads when a scan holds a document that may be a template or a
+    # manifest: a Terraform-only run, or one whose YAML is CI workflows, never imports
+    # PyYAML.
     document_errors: tuple[type[Exception], ...] = ()
     if kind == "document":
-        from linter.parsers.documents import (
-            TemplateRejected,
-            might_be_infrastructure,
-            parse_documents,
-        )
+        if expect is None and not might_be_infrastructure(text) and not (
+                display_path.lower().endswith(".json") and looks_like_plan(text)):
+            return display_path, kind, None
+        from linter.parsers.documents import TemplateRejected, parse_documents
         from linter.parsers.yaml_source import DocumentError
 
         document_errors = (DocumentError,)
@@ -170,8 +176,6 @@ def parse_text(text: str, display_path: str, kind: str, expect: str | None,
         if kind == "tfvars":
             if is_auto_loaded(PurePosixPath(display_path).name):
                 return display_path, kind, parse_variables_file(text, display_path)
-            return display_path, kind, None
-        if expect is None and not might_be_infrastructure(text):
             return display_path, kind, None
         json_mode = display_path.lower().endswith(".json")
         documents = parse_documents(text, json_mode, expect)

@@ -98,6 +98,19 @@ def test_tables_an_adapter_reads_whole_come_from_the_source_index(tmp_path: Path
     assert _loaded(_scan_code(target), ("yaml",), tmp_path) == []
 
 
+def test_yaml_that_cannot_be_a_template_or_manifest_is_never_parsed(tmp_path: Path) -> None:
+    # A CI workflow beside Terraform: no `apiVersion`/`kind`, no CloudFormation marker, so
+    # PyYAML is not even imported (10 ms of the worker that meets it).
+    folder = tmp_path / "repo"
+    (folder / ".github" / "workflows").mkdir(parents=True)
+    (folder / ".github" / "workflows" / "ci.yml").write_text(
+        "name: ci\non: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n")
+    shutil.copy(REPOSITORY / "examples" / "dermatology-practice" / "terraform" / "keys.tf",
+                folder / "keys.tf")
+    _loaded(_scan_code(str(folder)), ("yaml",), tmp_path)  # compiles catalogue and index
+    assert _loaded(_scan_code(str(folder)), ("yaml",), tmp_path) == []
+
+
 # --- the compiled rule catalogue ------------------------------------------------------
 
 

@@ -17,8 +17,9 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+from linter.discover import might_be_infrastructure
 from linter.models.base import SourceLocation
-from linter.parsers.documents import might_be_infrastructure, parse_documents
+from linter.parsers.documents import parse_documents
 from linter.parsers.yaml_source import DocumentError
 from linter.values import ConfigNode
 

@@ -32,12 +32,6 @@ class ParsedDocuments:
         return bool(self.cloudformation or self.kubernetes)
 
 
-def might_be_infrastructure(text: str) -> bool:
-    """A cheap look at the text before parsing: most YAML/JSON in a repo is neither."""
-    return ("AWSTemplateFormatVersion" in text or ("Resources" in text and "AWS::" in text)
-            or ("apiVersion" in text and "kind" in text))
-
-
 def parse_documents(text: str, json_mode: bool, expect: str | None = None) -> ParsedDocuments:
     """Parse and sort the documents; `expect` forces one format (stdin input).
 
