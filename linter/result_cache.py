@@ -34,7 +34,7 @@ import gc
 import hashlib
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -92,31 +92,21 @@ def rules_digest(rules: list[Rule]) -> bytes:
 
 def scan_key(fingerprint: bytes, request_digest: bytes,
              inputs: list[tuple[Path, str]],
-             seen: dict[str, tuple[str, int]] | None = None,
-             observe: Callable[[str, bytes], None] | None = None,
-             known: dict[str, tuple[bytes, int]] | None = None) -> str | None:
-    """The key of one scan, or None (not cached) when an input cannot be read. `seen`, if
-    given, gets each input's SHA-256 (hex) and size by display path, for the provenance
-    record (linter.provenance), which then need not read the inputs again; `observe`
-    (display path, bytes) sees each input as it is read (linter.input_facts); `known`:
-    the SHA-256 and size of inputs read already (linter.scan_ahead), not read again."""
+             known: dict[str, bytes] | None = None) -> str | None:
+    """The key of one scan, or None (not cached) when an input cannot be read. `known`:
+    the SHA-256 of inputs read already (linter.scan_cache), by display path."""
+    from linter.input_facts import read_input
+
     debug = b"debug" if os.environ.get(DEBUG_VARIABLE) else b""  # changes crash texts
     digest = hashlib.sha256()
     add_framed(digest, FORMAT.encode(), fingerprint, request_digest, debug)
     for path, display_path in inputs:
         if known is not None and display_path in known:
-            content, size = known[display_path]
+            content = known[display_path]
+        elif (read := read_input(path, display_path)) is not None:
+            content = read.digest
         else:
-            try:
-                with open(path, "rb") as source:
-                    data = source.read()
-            except OSError:
-                return None
-            if observe is not None:
-                observe(display_path, data)
-            content, size = hashlib.sha256(data).digest(), len(data)
-        if seen is not None:
-            seen[display_path] = (content.hex(), size)
+            return None
         add_framed(digest, *(text.encode("utf-8", "surrogateescape")
                              for text in (str(path), display_path)))
         digest.update(content)

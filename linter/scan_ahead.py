@@ -19,28 +19,15 @@ process writes nothing anywhere but its pipe, and is killed if the command ends 
 
 from __future__ import annotations
 
-import hashlib
 import os
 import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from linter.discover import Discovery, PathFilter
-
-
-class InputRead(NamedTuple):
-    """One input as the forked process read it (see linter.scan_cache, input_facts). A
-    tuple: 20,000 of them cross the pipe in 40 ms, where objects took 360 ms."""
-
-    stat: tuple[int, int] | None  # (size, mtime_ns) before the read
-    digest: bytes  # SHA-256 of the bytes
-    size: int
-    marked: bool
-    plan: bool
-    calls: frozenset[str] | None
-    calls_listed: bool  # the file may call something (calls: which, None: unknown)
+    from linter.input_facts import InputRead
 
 
 @dataclass
@@ -138,10 +125,11 @@ def _answer(arguments: DiscoveryArguments, write_end: int) -> None:
     answer = AheadResult(found)
     if os.environ.get(RESULT_CACHE_VARIABLE) != "off" and cache.cache_directory() is not None:
         from linter.code_fingerprint import code_fingerprint
+        from linter.input_facts import read_input
 
         answer.reads = {source.display_path: read
                         for source in found.files
-                        if (read := _read(source.path, source.display_path)) is not None}
+                        if (read := read_input(source.path, source.display_path)) is not None}
         answer.code_fingerprint = code_fingerprint()
     data = pickle.dumps(_packed(answer), pickle.HIGHEST_PROTOCOL)
     with os.fdopen(write_end, "wb") as pipe:
@@ -158,24 +146,10 @@ def _packed(answer: AheadResult) -> tuple[Any, ...]:
 
 def _unpacked(packed: tuple[Any, ...]) -> AheadResult:
     from linter.discover import Discovery, SourceFile
+    from linter.input_facts import InputRead
 
     files, problems, ignored, skipped, reads, fingerprint = packed
     return AheadResult(
         Discovery([SourceFile(Path(path), shown, kind) for path, shown, kind in files],
                   problems, ignored, skipped),
         {name: InputRead._make(read) for name, read in reads.items()}, fingerprint)
-
-
-def _read(path: Path, display_path: str) -> InputRead | None:
-    from linter.input_facts import facts_of
-    from linter.scan_cache import stat_of
-
-    stat = stat_of(path)
-    try:
-        with open(path, "rb") as source:
-            data = source.read()
-    except OSError:
-        return None
-    marked, plan, calls_listed, calls = facts_of(display_path, data)
-    return InputRead(stat, hashlib.sha256(data).digest(), len(data), marked, plan, calls,
-                     calls_listed)

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from linter import cache
 from linter.dependencies import Dependencies
+from linter.input_facts import read_input, stat_of
 
 if TYPE_CHECKING:
     from linter import result_cache
@@ -49,9 +50,9 @@ class ScanCache:
                     facts: InputFacts | None = None,
                     ahead: AheadResult | None = None) -> ScanCache:
         """The cache of this scan; its key is None when the scan is not cached. `facts`
-        learns from each input as the key reads it (all of them only when the key is
-        made: `facts.digested`). `ahead`: the inputs as linter.scan_ahead read them (each
-        one it has is not read again)."""
+        learns from each input as it is read (all of them only when the key is made:
+        `facts.digested`). `ahead`: the inputs as linter.scan_ahead read them (each one
+        it has is not read again)."""
         if request.stdin_text is not None or request.changed_files or not request.paths \
                 or request.keep_models \
                 or os.environ.get(RESULT_CACHE_VARIABLE) == "off" \
@@ -59,28 +60,26 @@ class ScanCache:
             return cls(None, inputs)
         from linter import result_cache  # here: a scan that is not cached never loads it
 
+        # Each input read once: here, or by linter.scan_ahead's process beforehand.
         reads = ahead.reads if ahead is not None else {}
-        known: dict[str, tuple[bytes, int]] = {}
-        stats = []
+        stats: list[tuple[int, int] | None] = []
+        known: dict[str, bytes] = {}
+        digests: dict[str, tuple[str, int]] = {}
         for path, display_path in inputs:
-            read = reads.get(display_path)
-            if read is None:
-                stats.append(stat_of(path))
-                continue
+            read = reads.get(display_path) or read_input(path, display_path)
+            if read is None:  # an input that cannot be read: the scan is not cached
+                return cls(None, inputs, input_digests=digests)
             stats.append(read.stat)
-            known[display_path] = (read.digest, read.size)
+            known[display_path] = read.digest
+            digests[display_path] = (read.digest.hex(), read.size)
             if facts is not None:
                 facts.add(display_path, read.marked, read.plan, read.calls_listed, read.calls)
         # The forked process's, when it made one: the same files and environment.
         fingerprint = ahead.code_fingerprint if ahead is not None \
             and ahead.code_fingerprint is not None else result_cache.code_fingerprint()
-        digests: dict[str, tuple[str, int]] = {}
-        key = result_cache.scan_key(fingerprint, _request_digest(request),
-                                    inputs, seen=digests,
-                                    observe=None if facts is None else facts.observe,
-                                    known=known)
+        key = result_cache.scan_key(fingerprint, _request_digest(request), inputs, known)
         if facts is not None:
-            facts.digested = key is not None
+            facts.digested = True
         return cls(key, inputs, stats, input_digests=digests)
 
     def load(self, request: ScanRequest) -> result_cache.CachedScan | None:
@@ -117,16 +116,6 @@ def fill(result: ScanResult, cached: result_cache.CachedScan) -> None:
     result.resources = cached.resources
     for reason, count in cached.skipped.items():
         result.skipped[reason] = result.skipped.get(reason, 0) + count
-
-
-def stat_of(path: Path) -> tuple[int, int] | None:
-    """(size, mtime_ns), taken before an input is read: the result is stored only if no
-    input's changes by the end of the scan."""
-    try:
-        status = os.stat(path)
-    except OSError:
-        return None
-    return status.st_size, status.st_mtime_ns
 
 
 def _request_digest(request: ScanRequest) -> bytes:

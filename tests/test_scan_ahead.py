@@ -15,7 +15,7 @@ import pytest
 
 from linter import scan_ahead
 from linter.discover import PathFilter, discover
-from linter.input_facts import InputFacts
+from linter.input_facts import InputFacts, facts_of
 from linter.scan_ahead import DiscoveryArguments, ScanAhead
 from tests.conftest import REPOSITORY
 
@@ -61,7 +61,7 @@ def test_the_answer_is_what_the_parent_would_find_and_read(
     facts, read_there = InputFacts(), InputFacts()
     for source in found.files:
         data = source.path.read_bytes()
-        facts.observe(source.display_path, data)
+        facts.add(source.display_path, *facts_of(source.display_path, data))
         read = answer.reads[source.display_path]
         assert (read.size, read.stat) == (len(data), (os.stat(source.path).st_size,
                                                       os.stat(source.path).st_mtime_ns))

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from linter.discover import DEFAULT_MAX_FILE_BYTES
-from linter.input_facts import InputFacts
+from linter.input_facts import InputFacts, facts_of
 from linter.terraform_components import components, may_be_plan
 
 CALL = 'module "{name}" {{\n  source = "{source}"\n}}\n'
@@ -25,7 +25,7 @@ def _components(tmp_path: Path, files: dict[str, str]) -> list[list[str]]:
         kind = "terraform_json" if name.endswith(".tf.json") else \
             "tfvars" if name.endswith(".tfvars") else "terraform"
         entries.append((name, kind, path))
-        facts.observe(name, path.read_bytes())
+        facts.add(name, *facts_of(name, path.read_bytes()))
     read = components(entries, DEFAULT_MAX_FILE_BYTES)
     # The same from what the result cache's key read saw (linter.input_facts).
     assert components(entries, DEFAULT_MAX_FILE_BYTES, facts.calls) == read
