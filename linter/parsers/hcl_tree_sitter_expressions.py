@@ -79,8 +79,7 @@ def simple_expression(path: bytes | None, indexes: bytes | None, text: bytes | N
         return None
     if path is None:
         if number is not None:
-            return hx.Literal(line, float(number)) if _DOT in number \
-                else hx.integer(number.decode("ascii"), line)
+            return _number(number.decode("ascii"), line)
         return hx.Literal(line, text.decode("utf-8", "surrogatepass"))  # type: ignore[union-attr]
     if not indexes and _DOT not in path:  # a name alone
         name = path.decode("ascii")
