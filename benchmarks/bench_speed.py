@@ -185,6 +185,9 @@ def _parse_time_report(text: str) -> dict[str, Any]:
 class Variant:
     label: str  # "working tree" or a short commit
     environment: dict[str, str]  # PYTHONPATH of an exported commit
+    # How an exported commit starts: its own console script (the entry point moved from
+    # linter.cli:run to linter.launch:run, so one script cannot start every commit).
+    command: list[str] | None = None
 
 
 @dataclass
@@ -198,9 +201,9 @@ class Tools:
 
     def ephi_lint_run(self, variant: Variant, arguments: list[str], cache: Path) -> Run:
         environment = {**os.environ, **variant.environment, "EPHI_LINT_CACHE_DIR": str(cache)}
-        return measure([*self.ephi_lint, "scan", *arguments, "-q", "-f", "json",
-                        "-o", os.devnull, "--no-config"], environment, self.workdir,
-                       self.timeout)
+        return measure([*(variant.command or self.ephi_lint), "scan", *arguments, "-q",
+                        "-f", "json", "-o", os.devnull, "--no-config"], environment,
+                       self.workdir, self.timeout)
 
     def checkov_run(self, arguments: list[str], timeout: float | None = None) -> Run:
         assert self.checkov is not None
@@ -395,7 +398,7 @@ def ephi_lint_command(configured: str | None) -> list[str]:
     if configured:
         return [configured]
     script = Path(sys.executable).with_name("ephi-lint")  # the console script users run
-    return [str(script)] if script.is_file() else [sys.executable, "-m", "linter.cli"]
+    return [str(script)] if script.is_file() else [sys.executable, "-m", "linter.launch"]
 
 
 def checkout_state() -> str:
@@ -425,7 +428,8 @@ def export_commit(revision: str, target: Path, wheel: bool) -> tuple[Variant, st
     if not wheel:
         subprocess.run([sys.executable, "-m", "compileall", "-q", str(source / "linter")],
                        check=True)
-        return Variant(f"{commit} source", {"PYTHONPATH": str(source)}), \
+        return Variant(f"{commit} source", {"PYTHONPATH": str(source)},
+                       _console_script(source / "pyproject.toml")), \
             f"commit {commit} (git archive, run from source)"
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
     subprocess.run([*pip, "wheel", "--no-deps", "-w", str(target / "dist"), str(source)],
@@ -434,8 +438,21 @@ def export_commit(revision: str, target: Path, wheel: bool) -> tuple[Variant, st
     installed = target / "site"
     subprocess.run([*pip, "install", "--no-deps", "--compile", "--target", str(installed),
                     str(built)], check=True, capture_output=True)
-    return Variant(f"{commit} wheel", {"PYTHONPATH": str(installed)}), \
+    script = installed / "bin" / "ephi-lint"  # pip writes it with this Python's path
+    return Variant(f"{commit} wheel", {"PYTHONPATH": str(installed)},
+                   [str(script)] if script.is_file() else None), \
         f"commit {commit} ({built.name} built from git archive, installed)"
+
+
+def _console_script(pyproject: Path) -> list[str]:
+    """The commit's `ephi-lint` entry point run as its console script runs it."""
+    import tomllib
+
+    target = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["scripts"][
+        "ephi-lint"]
+    module, function = target.split(":")
+    return [sys.executable, "-c", f"import sys; sys.argv[0] = 'ephi-lint'; "
+                                  f"from {module} import {function}; sys.exit({function}())"]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,9 +12,7 @@ at import time, so `ephi-lint --help` and a file scan never load boto3 or checko
 from __future__ import annotations
 
 import copy
-import gc
 import json
-import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -30,6 +28,9 @@ from linter.cli_output import fail, write
 from linter.cli_params import install as install_plain_conversion
 from linter.cli_run import ScanRun, execute
 from linter.cli_scan import SCAN_EPILOG, scan
+from linter.command_memo import begin as begin_command
+from linter.launch import guarded
+from linter.launch import run as launch_run
 
 # typer converts values through pydantic, ~0.2 s a run; ours are plain (linter.cli_params).
 install_plain_conversion()
@@ -232,57 +233,17 @@ def command_app(arguments: list[str]) -> typer.Typer:
 
 
 def main() -> None:
-    """The command, with a last guard: an unexpected exception anywhere is one line on
-    stderr and exit 2 (an error), never a traceback and never exit 1 (findings).
-    EPHI_LINT_DEBUG=1 prints the traceback too."""
-    # A scan allocates millions of small objects that live until the report (parse models,
-    # outcomes) and makes few cycles: the collector's default thresholds spend a fifth of
-    # a large scan re-walking survivors. Forked workers inherit the setting.
-    gc.set_threshold(50_000, 20, 100)
-    try:
-        command_app(sys.argv[1:])(prog_name="ephi-lint")
-    except SystemExit:
-        raise
-    except Exception as error:
-        from linter.discover import DEBUG_VARIABLE, crash_summary
-
-        if os.environ.get(DEBUG_VARIABLE):
-            import traceback
-
-            traceback.print_exc()
-        if isinstance(error, OSError) and error.strerror:
-            message = f"ephi-lint: error: {error.strerror}"
-        else:
-            message = f"ephi-lint: internal error: {crash_summary(error)}"
-        try:
-            sys.stderr.write(message + "\n")
-            sys.stderr.flush()
-        except OSError:
-            pass
-        sys.exit(2)
+    """The command `sys.argv` names, under linter.launch's guard (an unexpected exception
+    is one line on stderr and exit 2). A scan's parsed options are remembered for the
+    next run of the same command line (linter.command_memo)."""
+    arguments = sys.argv[1:]
+    begin_command(arguments)
+    guarded(lambda: command_app(arguments)(prog_name="ephi-lint"))
 
 
 def run() -> None:
-    """The console script: main(), then an immediate exit once the output is flushed.
-    Python's own shutdown frees the scan's objects one by one (20 ms after a scan of
-    four module repositories, a tenth of a pre-commit run) and has nothing else to do
-    by then: reports are written and closed, worker pools shut down, git waited for,
-    and nothing here registers an exit handler."""
-    code: int = 0
-    try:
-        main()
-    except SystemExit as exited:
-        if isinstance(exited.code, int):
-            code = exited.code
-        elif exited.code is not None:  # as Python prints a non-integer exit value
-            print(exited.code, file=sys.stderr)
-            code = 1
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):  # a closed pipe: what is left goes nowhere
-            pass
-    os._exit(code)
+    """The console script (linter.launch.run), kept under its old name."""
+    launch_run(main)
 
 
 if __name__ == "__main__":

@@ -2,8 +2,9 @@
 EPHI_LINT_<OPTION> environment variable) and how their values become what the pipeline
 takes (rules, frameworks, a byte limit, Terraform variables, CloudFormation parameters).
 
-A bad value is a usage error (exit 2) naming the option. Imports only typer at import
-time; what a value needs (the rule loader, the Terraform parser) loads when it is used.
+A bad value is a usage error (exit 2) naming the option. Imports nothing heavy at import
+time, typer included (`option` imports it for the modules that declare commands): what a
+value needs (the rule loader, the Terraform parser) loads when it is used.
 """
 
 from __future__ import annotations
@@ -17,8 +18,6 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
-
-import typer
 
 from linter.cli_output import fail
 
@@ -46,6 +45,8 @@ def option(*arguments: Any, **settings: Any) -> Any:
     """typer.Option that can also be set as EPHI_LINT_<OPTION> (listed in --help); the
     command line wins over the variable. Repeatable options take a comma-separated list
     from the variable (see environment_lists)."""
+    import typer  # only the modules that declare commands call this, and they import it
+
     long_name = next(argument for argument in arguments
                      if isinstance(argument, str) and argument.startswith("--"))
     return typer.Option(*arguments, envvar=environment_variable(long_name), **settings)

@@ -1,7 +1,9 @@
 """How every command ends: an error is one line on stderr and exit 2; a report goes to
 standard output or a file, and a write that fails is an error too, never a silent loss.
 
-Imports only typer at import time, like the rest of the command modules.
+Imports nothing of typer: the scan runs without it when its command line was parsed
+before (linter.command_memo). An error is SystemExit(2), which typer lets through as it
+is and linter.cli.run turns into the exit code like any other.
 """
 
 from __future__ import annotations
@@ -12,14 +14,18 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import typer
 
-
-def fail(message: str) -> typer.Exit:
+def fail(message: str) -> SystemExit:
     """The exit to raise for a usage, configuration or I/O error (exit 2), its reason
     printed first: `raise fail(...)`."""
-    typer.echo(f"ephi-lint: error: {message}", err=True)
-    return typer.Exit(2)
+    error_line(f"ephi-lint: error: {message}")
+    return SystemExit(2)
+
+
+def error_line(text: str) -> None:
+    """`text` as one line on standard error, flushed (as typer.echo(err=True) writes)."""
+    sys.stderr.write(text + "\n")
+    sys.stderr.flush()
 
 
 def write(rendered: str | Iterable[str], output: Path | None) -> None:
@@ -55,7 +61,7 @@ def write_reports(targets: list[Any], report: Any, options: Any, quiet: bool) ->
                              for target in targets):
         from linter.report.text import summary
 
-        typer.echo(summary(report), err=True)
+        error_line(summary(report))
 
 
 def _discard_stdout() -> None:

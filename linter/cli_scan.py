@@ -1,25 +1,19 @@
-"""`ephi-lint scan`: its options, then what the run adds to the ScanReport before it is
-rendered (checkov's results, an updated baseline, provenance) and the exit code.
+"""`ephi-lint scan`: its options. What it does with them is linter.scan_command's.
 
-Registered in linter/cli.py. The pipeline itself runs in linter.cli_run, shared with
-`baseline create`. Imports only typer at import time: the scan path loads what it uses.
+Registered in linter/cli.py. Imports only typer at import time: the scan path loads what
+it uses.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import json
-import sys
 from enum import Enum
 from pathlib import Path
-from typing import Any
 
 import typer
 
-from linter.catalogue import refuse_inside as refuse_catalogue_inside
-from linter.cli_options import environment_lists, option, select_frameworks, set_debug, split_list
-from linter.cli_output import fail, write_reports
-from linter.cli_run import ScanRun, execute, start_ahead
+from linter.cli_options import environment_lists, option
+from linter.command_memo import remember
+from linter.scan_command import ScanOptions, perform
 
 SCAN_EPILOG = """\b
 Examples:
@@ -66,15 +60,6 @@ class InputFormat(str, Enum):
     terraform = "terraform"
     cloudformation = "cloudformation"
     kubernetes = "kubernetes"
-
-
-def _read_baseline(path: Path) -> frozenset[str]:
-    from linter.merge import SarifError, fingerprints, read_sarif
-
-    try:
-        return fingerprints(read_sarif(path))
-    except SarifError as error:
-        raise fail(f"--baseline {error}") from None
 
 
 @environment_lists
@@ -186,151 +171,10 @@ def scan(
              "pip install 'ephi-lint[checkov]')."),
 ) -> None:
     """Scan infrastructure files for unencrypted ePHI and plaintext channels."""
-    # First: discovery and the inputs' reading run in a forked process while the report,
-    # configuration and rules load here (linter.scan_ahead).
-    ahead = None if changed_files else start_ahead(paths, tuple(skip_paths), gitignore)
-    if ahead is not None:
-        context.call_on_close(ahead.close)
-    from linter.provenance import utc_now
-    from linter.report.outputs import RenderOptions, parse_targets, use_colour
-
-    set_debug(debug)
-    started = utc_now()
-    try:
-        targets = parse_targets(output_format.value, outputs)
-    except ValueError as error:
-        raise fail(str(error)) from None
-    if update_baseline and baseline is None:
-        raise fail("--update-baseline needs --baseline FILE")
-    if checkov_results is not None and with_checkov:
-        raise fail("--checkov-results and --with-checkov: give one of them")
-    known = _read_baseline(baseline) if baseline is not None and baseline.exists() \
-        else frozenset()
-    if baseline is not None and not baseline.exists() and not update_baseline:
-        raise fail(f"--baseline {baseline}: no such file")
-    run = ScanRun(paths=paths, rules_dirs=rules_dirs, include_rules=split_list(include_rules),
-                  exclude_rules=split_list(exclude_rules), config_path=config_path,
-                  no_config=no_config,
-                  severity_threshold=severity_threshold.value if severity_threshold else None,
-                  fail_on_unknown=fail_on_unknown,
-                  input_format=input_format.value if input_format else None,
-                  max_file_size=max_file_size, variables=variables, variable_files=variable_files,
-                  cfn_parameters=cfn_parameters, cfn_parameter_files=cfn_parameter_files,
-                  changed_files=changed_files, shard=shard, baseline=known, soft_fail=soft_fail,
-                  frameworks=select_frameworks(frameworks, skip_frameworks),
-                  skip_paths=tuple(skip_paths), gitignore=gitignore, workers=workers,
-                  ahead=ahead)
-    refuse_catalogue_inside([Path(path) for path in paths if path != "-"])
-    git_states = None
-    if any(target.format in PROVENANCE_FORMATS for target in targets) and not changed_files:
-        from linter.provenance import GitStates
-
-        git_states = GitStates(_provenance_roots(run, Path()))  # git runs while we scan
-        run.after_discovery = git_states.advance
-    scanned = execute(run)
-    report, root = scanned.report, scanned.root
-    report.include_passed = include_passed
-    report.roots = tuple(_display_roots(paths, root))
-    if checkov_results is not None or with_checkov:
-        report.checkov = _checkov(report, paths, checkov_results)
-    if update_baseline and baseline is not None:  # a baseline carries no provenance
-        report.baseline = _update_baseline(baseline, report, root, sarif_category)
-    if any(target.format in PROVENANCE_FORMATS for target in targets):
-        report.provenance = _provenance(started, run, report, root, git_states)
-    options = RenderOptions(
-        root=root, category=sarif_category, colour=use_colour(color, sys.stdout), quiet=quiet,
-        omit_suppressed=scanned.config.sarif_omit_suppressed if sarif_omit_suppressed is None
-        else sarif_omit_suppressed)
-    write_reports(targets, report, options, quiet)  # in pieces: a large report is no one string
-    raise typer.Exit(report.exit_code)
-
-
-def _display_roots(paths: list[str], root: Path) -> list[str]:
-    from linter.discover import display_path
-
-    return ["stdin" if path == "-" else display_path(Path(path), root) for path in paths]
-
-
-# The outputs that carry the provenance record. Collecting it digests every rule file and
-# runs `git status`, tens of milliseconds that a pre-commit run's text output never shows.
-PROVENANCE_FORMATS = frozenset({"json", "sarif", "gitlab-sast"})
-
-
-def _provenance(started: Any, run: ScanRun, report: Any, root: Path,
-                git_states: Any = None) -> dict[str, Any]:
-    """When, by which rules, over which inputs (linter.provenance): collected for every
-    output that carries it, so each JSON, SARIF and GitLab report can be tied to a commit
-    and a rule catalogue. `git_states`: the roots' GitStates, started before the scan."""
-    from linter.engine import catalogue_directory
-    from linter.provenance import collect, utc_now
-
-    return collect(started=started, finished=utc_now(), roots=_provenance_roots(run, root),
-                   inputs=report.result.inputs,
-                   rule_directories=[catalogue_directory("rules"), *run.rules_dirs],
-                   argv=["ephi-lint", *sys.argv[1:]], display_root=root,
-                   known_digests=getattr(report.result, "input_digests", None),
-                   git=git_states)
-
-
-def _provenance_roots(run: ScanRun, root: Path) -> list[Path]:
-    # pre-commit names each changed file: one root (one `git status`) stands for them.
-    return [root] if run.changed_files else [Path(path) for path in run.paths if path != "-"]
-
-
-def _checkov(report: Any, paths: list[str], results_file: Path | None) -> list[dict[str, Any]]:
-    """checkov's results (read from --checkov-results, or from running it with
-    --with-checkov), less those an ephi-lint rule already judged on the same resource."""
-    from linter.checkov_results import (
-        CheckovUnavailable,
-        fold,
-        read_results,
-        results_json,
-        run_checkov,
-        scanned_file,
-    )
-    from linter.metrics import inventory_json
-
-    documents: list[Any] = []
-    try:
-        if results_file is not None:
-            documents.append(json.loads(results_file.read_text(encoding="utf-8")))
-        else:
-            folders = dict.fromkeys(Path(path) if Path(path).is_dir() else Path(path).parent
-                                    for path in paths if path != "-")
-            documents += [run_checkov(folder) for folder in folders]
-    except CheckovUnavailable as error:
-        raise fail(f"--with-checkov: {error}") from None
-    except (OSError, UnicodeDecodeError, ValueError) as error:
-        raise fail(f"--checkov-results {results_file}: cannot read checkov's JSON: "
-                   f"{error}") from None
-    rules = report.result.rules
-    scanned = [shown for _, shown in report.result.inputs]
-    try:
-        # checkov's paths become the scanned files they name (its Kubernetes runner
-        # repeats a relative -d folder: examples/examples/job.yaml).
-        results = [dataclasses.replace(result, file=scanned_file(result.file, scanned))
-                   for document in documents for result in read_results(document, rules)]
-    except (TypeError, ValueError, KeyError) as error:
-        raise fail(f"checkov's JSON results are malformed: {error}") from None
-    inventory = inventory_json(report.result.outcomes, report.roots)
-    return results_json(fold(results, inventory).kept)
-
-
-def _update_baseline(path: Path, report: Any, root: Path,
-                     category: str | None) -> frozenset[str]:
-    """Old baseline entries stay and this scan's open findings join them (checkov#6858)."""
-    from linter.merge import SarifError, fingerprints, merge, read_sarif, write_sarif
-    from linter.report import sarif
-
-    if report.exit_code == 2:
-        raise fail(f"--update-baseline: not updating {path}: the scan had errors")
-    current = sarif.build(report, root, category)
-    documents = [(str(path), read_sarif(path))] if path.exists() else []
-    try:
-        merged = merge([*documents, ("this scan", current)])
-        write_sarif(merged, path)
-    except (SarifError, OSError) as error:
-        raise fail(f"--update-baseline: {error}") from None
-    return fingerprints(merged)
-
-
+    # Every parameter but the context, as parsed: ScanOptions names them the same
+    # (tests/test_command_memo.py holds the two lists to each other).
+    parsed = {name: value.value if isinstance(value, Enum) else value
+              for name, value in locals().items() if name != "context"}
+    options = ScanOptions(**parsed)
+    remember(options)  # the next run of this command line skips typer (linter.command_memo)
+    raise typer.Exit(perform(options))

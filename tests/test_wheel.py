@@ -92,4 +92,27 @@ def test_the_wheel_ships_its_compiled_catalogue_and_source_index(installed: Path
     report = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
     assert [(finding["rule"], finding["resource"], finding["line"])
             for finding in report["findings"]] == [("KEY-002", "aws_kms_key.unrotated", 1)]
-    assert sorted(path.name for path in cache.iterdir()) == ["parsed"]
+    # "commands": the scan's options under its command line (linter.command_memo).
+    assert sorted(path.name for path in cache.iterdir()) == ["commands", "parsed"]
+
+
+def test_the_console_script_runs_a_repeated_command_line_without_typer(
+        installed: Path, tmp_path: Path) -> None:
+    """The installed `ephi-lint` starts at linter.launch: the second run of a scan command
+    line imports no typer (PYTHONPROFILEIMPORTTIME lists every import on stderr) and
+    writes the same report."""
+    (tmp_path / "main.tf").write_text('resource "aws_kms_key" "unrotated" {\n'
+                                      '  description = "phi"\n}\n', encoding="utf-8")
+    script = installed / "bin" / "ephi-lint"
+    env = {**{key: value for key, value in os.environ.items() if key != "PYTHONPATH"},
+           "EPHI_LINT_CACHE_DIR": str(tmp_path / "cache"), "PYTHONPROFILEIMPORTTIME": "1"}
+    reports = []
+    for typer_expected in (True, False):
+        scanned = subprocess.run([str(script), "scan", "main.tf", "-f", "json"], cwd=tmp_path,
+                                 capture_output=True, text=True, timeout=300, env=env)
+        assert scanned.returncode == 1, scanned.stderr
+        assert (" typer" in scanned.stderr) is typer_expected
+        report = json.loads(scanned.stdout)
+        reports.append([(finding["rule"], finding["resource"], finding["line"])
+                        for finding in report["findings"]])
+    assert reports[0] == reports[1] == [("KEY-002", "aws_kms_key.unrotated", 1)]

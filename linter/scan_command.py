@@ -1,0 +1,206 @@
+"""What `ephi-lint scan` does once its options are known: the pipeline (linter.cli_run),
+what the run adds to the ScanReport before it is rendered (checkov's results, an updated
+baseline, provenance), the reports, and the exit code.
+
+Free of typer: linter.cli_scan declares the options and hands them over as ScanOptions,
+and a command line parsed before (linter.command_memo) comes here without loading the
+command-line parser at all.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from linter.catalogue import refuse_inside as refuse_catalogue_inside
+from linter.cli_options import select_frameworks, set_debug, split_list
+from linter.cli_output import fail, write_reports
+from linter.cli_run import ScanRun, execute, read_baseline, start_ahead, update_baseline
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    """The scan command's options as parsed (an enum as its value), named as the command
+    names them; see linter.cli_scan for what each one means."""
+
+    paths: list[str]
+    output_format: str = "text"
+    outputs: list[str] = dataclasses.field(default_factory=list)
+    severity_threshold: str | None = None
+    rules_dirs: list[Path] = dataclasses.field(default_factory=list)
+    include_rules: list[str] = dataclasses.field(default_factory=list)
+    exclude_rules: list[str] = dataclasses.field(default_factory=list)
+    frameworks: list[str] = dataclasses.field(default_factory=list)
+    skip_frameworks: list[str] = dataclasses.field(default_factory=list)
+    skip_paths: list[str] = dataclasses.field(default_factory=list)
+    gitignore: bool = True
+    input_format: str | None = None
+    fail_on_unknown: bool = False
+    soft_fail: bool | None = None
+    max_file_size: float = 10.0
+    workers: int | None = None
+    sarif_category: str | None = None
+    sarif_omit_suppressed: bool | None = None
+    color: bool | None = None
+    quiet: bool = False
+    debug: bool = False
+    variables: list[str] = dataclasses.field(default_factory=list)
+    variable_files: list[Path] = dataclasses.field(default_factory=list)
+    cfn_parameters: list[str] = dataclasses.field(default_factory=list)
+    cfn_parameter_files: list[Path] = dataclasses.field(default_factory=list)
+    config_path: Path | None = None
+    no_config: bool = False
+    baseline: Path | None = None
+    update_baseline: bool = False
+    changed_files: bool = False
+    shard: str | None = None
+    include_passed: bool = False
+    checkov_results: Path | None = None
+    with_checkov: bool = False
+
+
+def perform(options: ScanOptions) -> int:
+    """Run the scan `options` ask for and write its reports: the exit code. A usage,
+    configuration or output error raises SystemExit(2) (linter.cli_output.fail)."""
+    # First: discovery and the inputs' reading run in a forked process while the report,
+    # configuration and rules load here (linter.scan_ahead).
+    ahead = None if options.changed_files else start_ahead(
+        options.paths, tuple(options.skip_paths), options.gitignore)
+    try:
+        return _scan(options, ahead)
+    finally:
+        if ahead is not None:
+            ahead.close()
+
+
+def _scan(options: ScanOptions, ahead: Any) -> int:
+    from linter.provenance import utc_now
+    from linter.report.outputs import RenderOptions, parse_targets, use_colour
+
+    set_debug(options.debug)
+    started = utc_now()
+    try:
+        targets = parse_targets(options.output_format, options.outputs)
+    except ValueError as error:
+        raise fail(str(error)) from None
+    if options.checkov_results is not None and options.with_checkov:
+        raise fail("--checkov-results and --with-checkov: give one of them")
+    known = read_baseline(options.baseline, options.update_baseline)
+    run = ScanRun(paths=options.paths, rules_dirs=options.rules_dirs,
+                  include_rules=split_list(options.include_rules),
+                  exclude_rules=split_list(options.exclude_rules),
+                  config_path=options.config_path, no_config=options.no_config,
+                  severity_threshold=options.severity_threshold,
+                  fail_on_unknown=options.fail_on_unknown, input_format=options.input_format,
+                  max_file_size=options.max_file_size, variables=options.variables,
+                  variable_files=options.variable_files,
+                  cfn_parameters=options.cfn_parameters,
+                  cfn_parameter_files=options.cfn_parameter_files,
+                  changed_files=options.changed_files, shard=options.shard, baseline=known,
+                  soft_fail=options.soft_fail,
+                  frameworks=select_frameworks(options.frameworks, options.skip_frameworks),
+                  skip_paths=tuple(options.skip_paths), gitignore=options.gitignore,
+                  workers=options.workers, ahead=ahead)
+    refuse_catalogue_inside([Path(path) for path in options.paths if path != "-"])
+    git_states = None
+    provenance = any(target.format in PROVENANCE_FORMATS for target in targets)
+    if provenance and not options.changed_files:
+        from linter.provenance import GitStates
+
+        git_states = GitStates(_provenance_roots(run, Path()))  # git runs while we scan
+        run.after_discovery = git_states.advance
+    scanned = execute(run)
+    report, root = scanned.report, scanned.root
+    report.include_passed = options.include_passed
+    report.roots = tuple(_display_roots(options.paths, root))
+    if options.checkov_results is not None or options.with_checkov:
+        report.checkov = _checkov(report, options.paths, options.checkov_results)
+    if options.update_baseline and options.baseline is not None:
+        # A baseline carries no provenance.
+        report.baseline = update_baseline(options.baseline, report, root,
+                                          options.sarif_category)
+    if provenance:
+        report.provenance = _provenance(started, run, report, root, git_states)
+    omit_suppressed = scanned.config.sarif_omit_suppressed \
+        if options.sarif_omit_suppressed is None else options.sarif_omit_suppressed
+    render = RenderOptions(root=root, category=options.sarif_category,
+                           colour=use_colour(options.color, sys.stdout), quiet=options.quiet,
+                           omit_suppressed=omit_suppressed)
+    # In pieces: a large report is never one string.
+    write_reports(targets, report, render, options.quiet)
+    return report.exit_code
+
+
+def _display_roots(paths: list[str], root: Path) -> list[str]:
+    from linter.discover import display_path
+
+    return ["stdin" if path == "-" else display_path(Path(path), root) for path in paths]
+
+
+# The outputs that carry the provenance record. Collecting it digests every rule file and
+# runs `git status`, tens of milliseconds that a pre-commit run's text output never shows.
+PROVENANCE_FORMATS = frozenset({"json", "sarif", "gitlab-sast"})
+
+
+def _provenance(started: Any, run: ScanRun, report: Any, root: Path,
+                git_states: Any = None) -> dict[str, Any]:
+    """When, by which rules, over which inputs (linter.provenance): collected for every
+    output that carries it, so each JSON, SARIF and GitLab report can be tied to a commit
+    and a rule catalogue. `git_states`: the roots' GitStates, started before the scan."""
+    from linter.engine import catalogue_directory
+    from linter.provenance import collect, utc_now
+
+    return collect(started=started, finished=utc_now(), roots=_provenance_roots(run, root),
+                   inputs=report.result.inputs,
+                   rule_directories=[catalogue_directory("rules"), *run.rules_dirs],
+                   argv=["ephi-lint", *sys.argv[1:]], display_root=root,
+                   known_digests=getattr(report.result, "input_digests", None),
+                   git=git_states)
+
+
+def _provenance_roots(run: ScanRun, root: Path) -> list[Path]:
+    # pre-commit names each changed file: one root (one `git status`) stands for them.
+    return [root] if run.changed_files else [Path(path) for path in run.paths if path != "-"]
+
+
+def _checkov(report: Any, paths: list[str], results_file: Path | None) -> list[dict[str, Any]]:
+    """checkov's results (read from --checkov-results, or from running it with
+    --with-checkov), less those an ephi-lint rule already judged on the same resource."""
+    from linter.checkov_results import (
+        CheckovUnavailable,
+        fold,
+        read_results,
+        results_json,
+        run_checkov,
+        scanned_file,
+    )
+    from linter.metrics import inventory_json
+
+    documents: list[Any] = []
+    try:
+        if results_file is not None:
+            documents.append(json.loads(results_file.read_text(encoding="utf-8")))
+        else:
+            folders = dict.fromkeys(Path(path) if Path(path).is_dir() else Path(path).parent
+                                    for path in paths if path != "-")
+            documents += [run_checkov(folder) for folder in folders]
+    except CheckovUnavailable as error:
+        raise fail(f"--with-checkov: {error}") from None
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise fail(f"--checkov-results {results_file}: cannot read checkov's JSON: "
+                   f"{error}") from None
+    rules = report.result.rules
+    scanned = [shown for _, shown in report.result.inputs]
+    try:
+        # checkov's paths become the scanned files they name (its Kubernetes runner
+        # repeats a relative -d folder: examples/examples/job.yaml).
+        results = [dataclasses.replace(result, file=scanned_file(result.file, scanned))
+                   for document in documents for result in read_results(document, rules)]
+    except (TypeError, ValueError, KeyError) as error:
+        raise fail(f"checkov's JSON results are malformed: {error}") from None
+    inventory = inventory_json(report.result.outcomes, report.roots)
+    return results_json(fold(results, inventory).kept)
