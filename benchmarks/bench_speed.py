@@ -515,7 +515,8 @@ def main(argv: list[str] | None = None) -> int:
             states[variant.label] = state
         tools = Tools(ephi_lint_command(options.ephi_lint), checkov, workdir, options.timeout,
                       options.checkov_timeout, variants)
-        versions = {"ephi-lint": version_of(tools.ephi_lint, variants[0].environment),
+        first = variants[0]
+        versions = {"ephi-lint": version_of(first.command or tools.ephi_lint, first.environment),
                     "checkov": version_of(checkov) if checkov else "not run",
                     "ephi-lint code": states}
         print(f"{started:%Y-%m-%d %H:%M} UTC; {versions}; {options.runs} runs; "
