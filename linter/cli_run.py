@@ -122,17 +122,19 @@ def execute(run: ScanRun) -> Scanned:
     return Scanned(report, root, config)
 
 
-def start_ahead(paths: list[str], skip_paths: tuple[str, ...], gitignore: bool) -> Any:
+def start_ahead(paths: list[str], skip_paths: tuple[str, ...], gitignore: bool,
+                git_roots: tuple[Path, ...] = ()) -> Any:
     """Discovery and the reading of the inputs in a forked process (linter.scan_ahead),
-    started before the configuration, rules and report load; None where it cannot serve
-    (standard input, no folder to walk, fork missing)."""
+    started before the configuration, rules and report load, and then the git states of
+    `git_roots` (for provenance); None where it cannot serve (standard input, no folder
+    to walk, fork missing)."""
     file_paths = [Path(path) for path in paths]
     if "-" in paths or not any(path.is_dir() for path in file_paths):
         return None
     from linter.scan_ahead import DiscoveryArguments, ScanAhead
 
     return ScanAhead.start(DiscoveryArguments(tuple(file_paths), scan_root(file_paths),
-                                              tuple(skip_paths), gitignore))
+                                              tuple(skip_paths), gitignore), git_roots)
 
 
 def scan_root(paths: list[Path]) -> Path:

@@ -10,6 +10,7 @@ command-line parser at all.
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import json
 import sys
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from linter.catalogue import refuse_inside as refuse_catalogue_inside
 from linter.cli_options import select_frameworks, set_debug, split_list
 from linter.cli_output import fail, write_reports
 from linter.cli_run import ScanRun, execute, read_baseline, start_ahead, update_baseline
+from linter.output_targets import OutputTarget, parse_targets, use_colour
 
 
 @dataclass(frozen=True)
@@ -66,27 +68,32 @@ class ScanOptions:
 def perform(options: ScanOptions) -> int:
     """Run the scan `options` ask for and write its reports: the exit code. A usage,
     configuration or output error raises SystemExit(2) (linter.cli_output.fail)."""
-    # First: discovery and the inputs' reading run in a forked process while the report,
-    # configuration and rules load here (linter.scan_ahead).
-    ahead = None if options.changed_files else start_ahead(
-        options.paths, tuple(options.skip_paths), options.gitignore)
+    started = datetime.datetime.now(datetime.timezone.utc)
     try:
-        return _scan(options, ahead)
+        targets = parse_targets(options.output_format, options.outputs)
+    except ValueError as error:
+        raise fail(str(error)) from None
+    provenance = any(target.format in PROVENANCE_FORMATS for target in targets)
+    # First: discovery and the inputs' reading run in a forked process while the report,
+    # configuration and rules load here, then the roots' git states (linter.scan_ahead).
+    ahead = None
+    if not options.changed_files:
+        git_roots = tuple(Path(path) for path in options.paths if path != "-") \
+            if provenance else ()
+        ahead = start_ahead(options.paths, tuple(options.skip_paths), options.gitignore,
+                            git_roots)
+    try:
+        return _scan(options, targets, provenance, started, ahead)
     finally:
         if ahead is not None:
             ahead.close()
 
 
-def _scan(options: ScanOptions, ahead: Any) -> int:
-    from linter.provenance import utc_now
-    from linter.report.outputs import RenderOptions, parse_targets, use_colour
+def _scan(options: ScanOptions, targets: list[OutputTarget], provenance: bool,
+          started: datetime.datetime, ahead: Any) -> int:
+    from linter.report.outputs import RenderOptions
 
     set_debug(options.debug)
-    started = utc_now()
-    try:
-        targets = parse_targets(options.output_format, options.outputs)
-    except ValueError as error:
-        raise fail(str(error)) from None
     if options.checkov_results is not None and options.with_checkov:
         raise fail("--checkov-results and --with-checkov: give one of them")
     known = read_baseline(options.baseline, options.update_baseline)
@@ -106,9 +113,8 @@ def _scan(options: ScanOptions, ahead: Any) -> int:
                   skip_paths=tuple(options.skip_paths), gitignore=options.gitignore,
                   workers=options.workers, ahead=ahead)
     refuse_catalogue_inside([Path(path) for path in options.paths if path != "-"])
-    git_states = None
-    provenance = any(target.format in PROVENANCE_FORMATS for target in targets)
-    if provenance and not options.changed_files:
+    git_states = None if ahead is None else ahead.git
+    if provenance and not options.changed_files and git_states is None:
         from linter.provenance import GitStates
 
         git_states = GitStates(_provenance_roots(run, Path()))  # git runs while we scan

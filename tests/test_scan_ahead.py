@@ -140,3 +140,84 @@ def test_a_scan_gives_the_same_report_with_and_without_it(
     without = _scan_json(tree, monkeypatch, tmp_path / "cache-b")
     assert with_it == without
     assert with_it["findings"]
+
+
+# --- the git states of the roots, the second answer -----------------------------------
+
+
+def _git_tree(tmp_path: Path) -> Path:
+    import subprocess
+
+    repository = tmp_path / "repository"
+    repository.mkdir()
+    (repository / "main.tf").write_text(MARKED)
+    for command in (["init", "-q"], ["add", "main.tf"],
+                    ["-c", "user.name=t", "-c", "user.email=t@e", "commit", "-q", "-m", "one"]):
+        subprocess.run(["git", *command], cwd=repository, check=True, capture_output=True)
+    (repository / "main.tf").write_text(MARKED + "\n")  # dirty
+    return repository
+
+
+def test_the_git_states_are_the_parents_own(tmp_path: Path) -> None:
+    from linter.provenance import GitStates
+
+    repository = _git_tree(tmp_path)
+    outside = tmp_path / "plain"
+    outside.mkdir()
+    roots = (repository, outside)
+    ahead = ScanAhead.start(DiscoveryArguments(roots, tmp_path, (), True), roots)
+    assert ahead is not None and ahead.git is not None
+    assert ahead.result() is not None
+    states = ahead.git.result()
+    assert states == GitStates(list(roots)).result()
+    assert states[0]["dirty"] is True and states[0]["changed_files"] == 1
+    assert states[1] == {"commit": None, "reason": "not in a git repository"}
+    ahead.close()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(ahead._pid, os.WNOHANG)
+
+
+def test_git_states_asked_for_alone_still_come(tmp_path: Path) -> None:
+    """A scan that did not use the first answer (its paths differed) still gets them."""
+    repository = _git_tree(tmp_path)
+    ahead = ScanAhead.start(DiscoveryArguments((repository,), repository, (), True),
+                            (repository,))
+    assert ahead is not None and ahead.git is not None
+    assert ahead.git.result()[0]["dirty"] is True
+
+
+def test_a_process_that_dies_before_the_git_states_leaves_them_to_the_parent(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    repository = _git_tree(tmp_path)
+    real_send = scan_ahead._send
+
+    def first_answer_only(write_end: int, value: Any) -> None:
+        if isinstance(value, list):  # the git states
+            os._exit(9)
+        real_send(write_end, value)
+
+    monkeypatch.setattr(scan_ahead, "_send", first_answer_only)
+    ahead = ScanAhead.start(DiscoveryArguments((repository,), repository, (), True),
+                            (repository,))
+    assert ahead is not None and ahead.git is not None
+    assert ahead.result() is not None
+    assert ahead.git_answer() is None
+    assert ahead.git.result()[0]["dirty"] is True  # asked of git by the parent itself
+
+
+def test_provenance_is_the_same_with_and_without_the_process(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from linter.cli import app
+
+    repository = _git_tree(tmp_path)
+    monkeypatch.chdir(repository)
+    monkeypatch.setenv("EPHI_LINT_CACHE_DIR", str(tmp_path / "cache"))
+    documents = []
+    for start in (ScanAhead.start, classmethod(lambda cls, *_: None)):
+        monkeypatch.setattr(ScanAhead, "start", start)
+        output = tmp_path / f"report-{len(documents)}.json"
+        with pytest.raises(SystemExit):
+            app(["scan", ".", "-f", "json", "-o", str(output), "--no-config"])
+        documents.append(json.loads(output.read_text())["provenance"]["roots"])
+    assert documents[0] == documents[1]
+    assert documents[0][0]["git"]["dirty"] is True
