@@ -12,7 +12,7 @@ from pathlib import Path
 import typer
 
 from linter.cli_options import environment_lists, option
-from linter.command_memo import remember
+from linter.command_memo import hand_over, remember
 from linter.scan_command import ScanOptions, perform
 
 SCAN_EPILOG = """\b
@@ -177,4 +177,6 @@ def scan(
               for name, value in locals().items() if name != "context"}
     options = ScanOptions(**parsed)
     remember(options)  # the next run of this command line skips typer (linter.command_memo)
+    if hand_over(options):  # parsed for linter.launch's process, which runs the scan
+        raise typer.Exit(0)
     raise typer.Exit(perform(options))

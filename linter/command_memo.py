@@ -91,6 +91,40 @@ def _store(arguments: list[str], key: str, options: Any) -> bool:
     return written
 
 
+# In a process that parses a command line for its parent (linter.launch): the pipe the
+# parsed options go to, instead of being run here.
+_delivery: int | None = None
+
+
+def deliver_to(descriptor: int) -> None:
+    """Make `hand_over` send the scan's options to `descriptor` (a pipe's write end)."""
+    global _delivery
+    _delivery = descriptor
+
+
+def hand_over(options: Any) -> bool:
+    """In a process that parses for its parent: send `options` there and close the pipe;
+    True when sent (the command then ends here), False in any other process."""
+    global _delivery
+    descriptor, _delivery = _delivery, None
+    if descriptor is None:
+        return False
+    # NaN and infinity travel as JSON's extensions: --max-file-size refuses them later.
+    view = memoryview(json.dumps(_encoded(options), separators=(",", ":")).encode())
+    with os.fdopen(descriptor, "wb", buffering=0) as pipe:
+        while view:
+            view = view[pipe.write(view):]
+    return True
+
+
+def handed_over(data: bytes) -> Any:
+    """The ScanOptions `hand_over` sent as `data`, or None."""
+    try:
+        return _decoded(json.loads(data))
+    except Exception:  # noqa: BLE001 - a pipe cut short: the parent parses itself
+        return None
+
+
 def recall(arguments: list[str]) -> Any:
     """The ScanOptions stored for the command line `arguments`, or None (a miss: typer
     parses it). Never raises."""

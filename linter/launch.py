@@ -3,6 +3,13 @@ without typer (linter.command_memo); everything else goes to linter.cli. Either 
 guard turns an unexpected exception into one line and exit 2, and the process ends as
 soon as its output is flushed.
 
+A scan command line not seen before is parsed by typer in a forked process while this
+one imports what every scan needs: typer's import and the building of the command take
+~40 ms, as long as those imports, and neither needs the other. The parsing process sends
+the options back (linter.command_memo.hand_over) and ends; when typer ends the command
+itself instead (--help, a usage error), its output is already written and its exit code
+is this process's.
+
 Imports nothing but the standard library's lightest modules at import time: the point of
 this module is what it does not load.
 """
@@ -26,16 +33,8 @@ def run(cli_main: Callable[[], None] | None = None) -> None:
     try:
         _command(sys.argv[1:], cli_main)
     except SystemExit as exited:
-        if isinstance(exited.code, int):
-            code = exited.code
-        elif exited.code is not None:  # as Python prints a non-integer exit value
-            print(exited.code, file=sys.stderr)
-            code = 1
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):  # a closed pipe: what is left goes nowhere
-            pass
+        code = _exit_code(exited)
+    _flush()
     os._exit(code)
 
 
@@ -43,6 +42,10 @@ def _command(arguments: list[str], cli_main: Callable[[], None] | None) -> None:
     from linter.command_memo import recall
 
     options = recall(arguments)
+    parsed_now = False
+    if options is None and cli_main is None and arguments[:1] == ["scan"]:
+        options = _parsed_beside()
+        parsed_now = True
     if options is None:
         if cli_main is None:
             from linter.cli import main as cli_main
@@ -50,7 +53,77 @@ def _command(arguments: list[str], cli_main: Callable[[], None] | None) -> None:
         return
     from linter.scan_command import perform
 
-    guarded(lambda: sys.exit(perform(options)))
+    # A line not run before most likely scans files not scanned before.
+    guarded(lambda: sys.exit(perform(options, expect_parsing=parsed_now)))
+
+
+def _parsed_beside() -> object | None:
+    """The scan's options as typer parses them in a forked process, this one importing
+    the scan's modules meanwhile; None when no process could be forked (parse here).
+    Raises SystemExit with the process's exit code when typer ended the command there."""
+    if not hasattr(os, "fork"):
+        return None
+    try:
+        read_end, write_end = os.pipe()
+        pid = os.fork()
+    except OSError:
+        return None
+    if pid == 0:  # the parsing process: it never returns into the command
+        code = 70
+        try:
+            os.close(read_end)
+            from linter.cli import main
+            from linter.command_memo import deliver_to
+
+            deliver_to(write_end)
+            main()
+            code = 0
+        except SystemExit as exited:
+            code = _exit_code(exited)
+        finally:
+            _flush()
+            os._exit(code)
+    os.close(write_end)
+    _import_the_scan()
+    chunks = []
+    with os.fdopen(read_end, "rb") as pipe:
+        while chunk := pipe.read(1 << 16):
+            chunks.append(chunk)
+    _, status = os.waitpid(pid, 0)
+    if chunks:
+        from linter.command_memo import handed_over
+
+        options = handed_over(b"".join(chunks))
+        if options is not None:
+            return options
+    code = os.waitstatus_to_exitcode(status)
+    raise SystemExit(code if code >= 0 else 2)  # killed by a signal: an error
+
+
+def _import_the_scan() -> None:
+    """What every scan imports before its first file: loaded while typer parses."""
+    try:
+        import linter.report.outputs  # noqa: F401 - the report, pipeline and engine
+        import linter.scan_command  # noqa: F401
+    except Exception:  # noqa: BLE001,S110 - it fails again where it is needed, and says so
+        pass
+
+
+def _exit_code(exited: SystemExit) -> int:
+    if isinstance(exited.code, int):
+        return exited.code
+    if exited.code is None:
+        return 0
+    print(exited.code, file=sys.stderr)  # as Python prints a non-integer exit value
+    return 1
+
+
+def _flush() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe: what is left goes nowhere
+            pass
 
 
 def guarded(command: Callable[[], object]) -> None:

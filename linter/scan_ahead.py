@@ -33,6 +33,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+if TYPE_CHECKING:
     from linter.discover import Discovery, PathFilter
     from linter.input_facts import InputRead
 
@@ -68,6 +71,8 @@ class ScanAhead:
                  git_roots: tuple[Path, ...] = ()) -> None:
         self.arguments = arguments
         self.git = AheadGitStates(self, git_roots) if git_roots else None
+        # Work for the parent while it would otherwise wait for the first answer.
+        self.meanwhile: Callable[[], None] | None = None
         self._answer: AheadResult | None = None
         self._asked = False
         self._reaped = False
@@ -98,6 +103,8 @@ class ScanAhead:
         """The first answer, waited for (once); None when the process failed or died."""
         if not self._asked:
             self._asked = True
+            if self.meanwhile is not None:
+                self.meanwhile()
             packed = self._message()
             try:
                 self._answer = None if packed is None else _unpacked(packed)

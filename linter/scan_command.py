@@ -65,9 +65,12 @@ class ScanOptions:
     with_checkov: bool = False
 
 
-def perform(options: ScanOptions) -> int:
+def perform(options: ScanOptions, expect_parsing: bool = False) -> int:
     """Run the scan `options` ask for and write its reports: the exit code. A usage,
-    configuration or output error raises SystemExit(2) (linter.cli_output.fail)."""
+    configuration or output error raises SystemExit(2) (linter.cli_output.fail).
+
+    `expect_parsing`: files will most likely be parsed (a command line not run before),
+    so the parsers load while the inputs are discovered, rather than after."""
     started = datetime.datetime.now(datetime.timezone.utc)
     try:
         targets = parse_targets(options.output_format, options.outputs)
@@ -82,6 +85,8 @@ def perform(options: ScanOptions) -> int:
             if provenance else ()
         ahead = start_ahead(options.paths, tuple(options.skip_paths), options.gitignore,
                             git_roots)
+        if ahead is not None and expect_parsing:
+            ahead.meanwhile = _import_the_parsers
     try:
         return _scan(options, targets, provenance, started, ahead)
     finally:
@@ -139,6 +144,14 @@ def _scan(options: ScanOptions, targets: list[OutputTarget], provenance: bool,
     # In pieces: a large report is never one string.
     write_reports(targets, report, render, options.quiet)
     return report.exit_code
+
+
+def _import_the_parsers() -> None:
+    try:
+        import linter.parsing  # noqa: F401
+        import linter.pipeline_stream  # noqa: F401 - with the Terraform adapters
+    except Exception:  # noqa: BLE001,S110 - it fails again where it is needed, and says so
+        pass
 
 
 def _display_roots(paths: list[str], root: Path) -> list[str]:

@@ -1,5 +1,7 @@
 """A scan command line run again skips typer (linter.command_memo, linter.launch): the
-same report, never another line's options, nothing kept from a scanned tree or a --var."""
+same report, never another line's options, nothing kept from a scanned tree or a --var.
+A line not seen before is parsed in a forked process: the same help, errors and exit
+codes as typer's own."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import dataclasses
 import inspect
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -21,11 +24,13 @@ from tests.conftest import REPOSITORY
 UNROTATED_KEY = 'resource "aws_kms_key" "unrotated" {\n  description = "phi"\n}\n'
 
 # The console script's own code path (linter.launch.run ends with os._exit, so the probe
-# calls what it calls), then whether typer was loaded.
-PROBE = ("import sys\nfrom linter.launch import _command\n"
+# calls what it calls), then whether the options were recalled or parsed, and whether
+# this process loaded typer (it never does: a line is parsed in a forked process).
+PROBE = ("import sys\nfrom linter import command_memo\nfrom linter.launch import _command\n"
+         "recalled = command_memo.recall(sys.argv[1:]) is not None\n"
          "try:\n    _command(sys.argv[1:], None)\nexcept SystemExit as exit:\n"
          "    print('exit', exit.code)\n"
-         "print('typer loaded' if 'typer' in sys.modules else 'typer not loaded')\n")
+         "print('recalled' if recalled else 'parsed', 'typer' in sys.modules)\n")
 
 
 def _run(arguments: list[str], cwd: Path, cache_folder: Path,
@@ -70,39 +75,39 @@ def test_a_command_line_run_again_skips_typer_and_reports_the_same(
     folder = tmp_path / "cache"
     arguments = ["scan", ".", "-f", "json", "-o", "out.json", "--exclude-rule", "ENC-*"]
     first, errors = _run(arguments, tree, folder)
-    assert first == ["exit 1", "typer loaded"], errors
+    assert first == ["exit 1", "parsed False"], errors
     first_findings = _findings(tree / "out.json")
     assert first_findings == [("KEY-002", "aws_kms_key.unrotated", 1)]
     assert len(_entries(folder)) == 1
     (tree / "out.json").unlink()
     second, errors = _run(arguments, tree, folder)
-    assert second == ["exit 1", "typer not loaded"], errors
+    assert second == ["exit 1", "recalled False"], errors
     assert _findings(tree / "out.json") == first_findings
     # Another line is another entry: typer parses it.
     third, errors = _run([*arguments, "--soft-fail"], tree, folder)
-    assert third == ["exit 0", "typer loaded"], errors
+    assert third == ["exit 0", "parsed False"], errors
 
 
 def test_an_option_set_in_the_environment_is_part_of_the_key(tree: Path,
                                                              tmp_path: Path) -> None:
     folder = tmp_path / "cache"
     arguments = ["scan", "main.tf", "-q"]
-    assert _run(arguments, tree, folder)[0] == ["exit 1", "typer loaded"]
+    assert _run(arguments, tree, folder)[0] == ["exit 1", "parsed False"]
     assert _run(arguments, tree, folder, EPHI_LINT_SOFT_FAIL="true")[0] \
-        == ["exit 0", "typer loaded"]
-    assert _run(arguments, tree, folder)[0] == ["exit 1", "typer not loaded"]
+        == ["exit 0", "parsed False"]
+    assert _run(arguments, tree, folder)[0] == ["exit 1", "recalled False"]
     assert _run(arguments, tree, folder, EPHI_LINT_SOFT_FAIL="true")[0] \
-        == ["exit 0", "typer not loaded"]
+        == ["exit 0", "recalled False"]
 
 
 def test_errors_come_out_the_same_without_typer(tree: Path, tmp_path: Path) -> None:
     folder = tmp_path / "cache"
     arguments = ["scan", ".", "--include-rule", "NO-SUCH-*"]
     first, first_errors = _run(arguments, tree, folder)
-    assert first == ["exit 2", "typer loaded"]
+    assert first == ["exit 2", "parsed False"]
     # A usage error found after parsing is no reason to parse again next time.
     second, second_errors = _run(arguments, tree, folder)
-    assert second == ["exit 2", "typer not loaded"]
+    assert second == ["exit 2", "recalled False"]
     assert second_errors == first_errors == \
         "ephi-lint: error: no rule matches 'NO-SUCH-*' (see `ephi-lint rules`)\n"
 
@@ -112,8 +117,8 @@ def test_terraform_variables_and_parameters_are_never_stored(tree: Path,
     folder = tmp_path / "cache"
     for option in ("--var", "--cfn-param"):
         arguments = ["scan", ".", option, "db_password=hunter2-secret", "-q"]
-        assert _run(arguments, tree, folder)[0] == ["exit 1", "typer loaded"]
-        assert _run(arguments, tree, folder)[0] == ["exit 1", "typer loaded"]
+        assert _run(arguments, tree, folder)[0] == ["exit 1", "parsed False"]
+        assert _run(arguments, tree, folder)[0] == ["exit 1", "parsed False"]
     assert _entries(folder) == []
     assert not any(b"hunter2" in path.read_bytes() for path in folder.rglob("*")
                    if path.is_file())
@@ -159,7 +164,7 @@ def test_an_entry_inside_the_scanned_tree_is_never_used(
     (tree / ".git").mkdir()  # and anywhere in the git work tree around a scanned file
     assert command_memo.recall(["scan", "main.tf", "-q"]) is None
     result, _ = _run(arguments, tree, folder)
-    assert result == ["exit 1", "typer loaded"]
+    assert result == ["exit 1", "parsed False"]
 
 
 def test_an_entry_elsewhere_is_used_only_when_intact(
@@ -203,6 +208,41 @@ def test_the_key_follows_the_code_that_declares_the_options(
     assert command_memo._key(arguments) != before
     monkeypatch.setenv("EPHI_LINT_FORMAT", "sarif")
     assert command_memo._key(arguments) != command_memo._key(["scan", ". "])
+
+
+def _launch(arguments: list[str], cwd: Path, stdin: str = "",
+            code: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", f"{code}from linter.launch import run\nrun()", *arguments],
+        cwd=cwd, capture_output=True, text=True, timeout=120, input=stdin,
+        env={**os.environ, "PYTHONPATH": str(REPOSITORY), "EPHI_LINT_CACHE_DIR": "off"})
+
+
+def test_help_and_usage_errors_come_from_the_parsing_process_as_typer_writes_them(
+        tree: Path) -> None:
+    for arguments, code in ((["scan", "--help"], 0), (["scan", "--no-such-option"], 2),
+                            (["scan"], 2), (["scan", ".", "--severity-threshold", "x"], 2)):
+        forked = _launch(arguments, tree)
+        alone = _launch(arguments, tree, code="import os\ndel os.fork\n")
+        assert (forked.returncode, forked.stdout, forked.stderr) \
+            == (alone.returncode, alone.stdout, alone.stderr), arguments
+        assert forked.returncode == code, forked.stderr
+    assert "Usage: ephi-lint scan [OPTIONS]" in _launch(["scan", "--help"], tree).stdout
+
+
+def test_a_parsed_line_scans_as_it_does_without_the_parsing_process(tree: Path) -> None:
+    for arguments, stdin in ((["scan", ".", "-f", "json"], ""),
+                             (["scan", "-", "--input-format", "terraform", "-f", "json"],
+                              UNROTATED_KEY),
+                             (["scan", "nowhere.tf"], "")):
+        forked = _launch(arguments, tree, stdin)
+        alone = _launch(arguments, tree, stdin, code="import os\ndel os.fork\n")
+        assert forked.returncode == alone.returncode, forked.stderr
+        seconds = re.compile(r"\(\d+\.\d+s\)")  # the summary's time
+        assert seconds.sub("", forked.stderr) == seconds.sub("", alone.stderr)
+        if forked.stdout:
+            findings = [json.loads(completed.stdout)["findings"] for completed in (forked, alone)]
+            assert findings[0] == findings[1] != []
 
 
 def test_the_fast_path_loads_no_command_line_parser() -> None:
