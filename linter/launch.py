@@ -97,7 +97,12 @@ def _parsed_beside() -> object | None:
         if options is not None:
             return options
     code = os.waitstatus_to_exitcode(status)
-    raise SystemExit(code if code >= 0 else 2)  # killed by a signal: an error
+    if code not in (0, 1, 2):  # killed, or ended some way typer never ends a command
+        how = f"was killed by signal {-code}" if code < 0 else f"exited with code {code}"
+        print(f"ephi-lint: internal error: the command line's parsing process {how}",
+              file=sys.stderr)
+        code = 2
+    raise SystemExit(code)
 
 
 def _import_the_scan() -> None:

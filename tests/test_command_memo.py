@@ -221,13 +221,22 @@ def _launch(arguments: list[str], cwd: Path, stdin: str = "",
 def test_help_and_usage_errors_come_from_the_parsing_process_as_typer_writes_them(
         tree: Path) -> None:
     for arguments, code in ((["scan", "--help"], 0), (["scan", "--no-such-option"], 2),
-                            (["scan"], 2), (["scan", ".", "--severity-threshold", "x"], 2)):
+                            (["scan"], 2), (["scan", ".", "--severity-threshold", "x"], 2),
+                            (["scan", ".", "--max-file-size", "nan"], 2)):
         forked = _launch(arguments, tree)
         alone = _launch(arguments, tree, code="import os\ndel os.fork\n")
         assert (forked.returncode, forked.stdout, forked.stderr) \
             == (alone.returncode, alone.stdout, alone.stderr), arguments
         assert forked.returncode == code, forked.stderr
     assert "Usage: ephi-lint scan [OPTIONS]" in _launch(["scan", "--help"], tree).stdout
+
+
+def test_a_parsing_process_that_dies_is_an_error(tree: Path) -> None:
+    dies = "import os\nimport linter.command_memo as memo\nmemo.hand_over = lambda _: os._exit(9)\n"
+    died = _launch(["scan", "."], tree, code=dies)
+    assert (died.returncode, died.stdout) == (2, "")
+    assert died.stderr == ("ephi-lint: internal error: the command line's parsing process "
+                           "exited with code 9\n")
 
 
 def test_a_parsed_line_scans_as_it_does_without_the_parsing_process(tree: Path) -> None:
