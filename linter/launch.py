@@ -84,7 +84,7 @@ def _parsed_beside() -> object | None:
             _flush()
             os._exit(code)
     os.close(write_end)
-    _import_the_scan()
+    _import_while_parsed(read_end)
     chunks = []
     with os.fdopen(read_end, "rb") as pipe:
         while chunk := pipe.read(1 << 16):
@@ -105,13 +105,28 @@ def _parsed_beside() -> object | None:
     raise SystemExit(code)
 
 
-def _import_the_scan() -> None:
-    """What every scan imports before its first file: loaded while typer parses."""
-    try:
-        import linter.report.outputs  # noqa: F401 - the report, pipeline and engine
-        import linter.scan_command  # noqa: F401
-    except Exception:  # noqa: BLE001,S110 - it fails again where it is needed, and says so
-        pass
+# What a scan imports before its first verdict, in the order it needs them: the scan
+# command's own modules and the report's (with the pipeline and the engine), then the
+# parsers and the Terraform adapters.
+_SCAN_MODULES = ("linter.scan_command", "linter.conditions", "linter.engine",
+                 "linter.pipeline", "linter.suppress", "linter.report.outputs",
+                 "linter.parsing", "linter.resolve.terraform", "linter.pipeline_stream")
+
+
+def _import_while_parsed(options_pipe: int) -> None:
+    """Import the scan's modules until the options come: what is left loads where it is
+    needed (the parsers while scan_ahead discovers). Importing past their arrival would
+    hold back discovery, which starts with them."""
+    import importlib
+    import select
+
+    for name in _SCAN_MODULES:
+        if select.select([options_pipe], [], [], 0)[0]:
+            return
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - it fails again where it is needed, and says so
+            return
 
 
 def _exit_code(exited: SystemExit) -> int:
