@@ -59,7 +59,8 @@ def _command(arguments: list[str], cli_main: Callable[[], None] | None) -> None:
 
 def _parsed_beside() -> object | None:
     """The scan's options as typer parses them in a forked process, this one importing
-    the scan's modules meanwhile; None when no process could be forked (parse here).
+    the scan's modules meanwhile; None when no process could be forked or what it sent
+    cannot be read (parse here).
     Raises SystemExit with the process's exit code when typer ended the command there."""
     if not hasattr(os, "fork"):
         return None
@@ -90,12 +91,10 @@ def _parsed_beside() -> object | None:
         while chunk := pipe.read(1 << 16):
             chunks.append(chunk)
     _, status = os.waitpid(pid, 0)
-    if chunks:
+    if chunks:  # the options, or, cut short, nothing this process can use: it parses
         from linter.command_memo import handed_over
 
-        options = handed_over(b"".join(chunks))
-        if options is not None:
-            return options
+        return handed_over(b"".join(chunks))
     code = os.waitstatus_to_exitcode(status)
     if code not in (0, 1, 2):  # killed, or ended some way typer never ends a command
         how = f"was killed by signal {-code}" if code < 0 else f"exited with code {code}"

@@ -239,6 +239,17 @@ def test_a_parsing_process_that_dies_is_an_error(tree: Path) -> None:
                            "exited with code 9\n")
 
 
+def test_options_cut_short_are_parsed_again_here(tree: Path) -> None:
+    cut = ("import os\nimport linter.command_memo as memo\n"
+           "def cut_short(_):\n    if memo._delivery is None:\n        return False\n"
+           "    os.write(memo._delivery, b'{\"paths\": [')\n    return True\n"
+           "memo.hand_over = cut_short\n")
+    scanned = _launch(["scan", ".", "-f", "json"], tree, code=cut)
+    assert scanned.returncode == 1, scanned.stderr
+    assert [finding["rule"] for finding in json.loads(scanned.stdout)["findings"]] \
+        == ["KEY-002"]
+
+
 def test_a_parsed_line_scans_as_it_does_without_the_parsing_process(tree: Path) -> None:
     for arguments, stdin in ((["scan", ".", "-f", "json"], ""),
                              (["scan", "-", "--input-format", "terraform", "-f", "json"],
