@@ -63,13 +63,45 @@ def _parser() -> Any:
 
 def parse_tree(text: str) -> tuple[Any, bytes]:
     """The root node of a well-formed file and its UTF-8 source; Unsupported when
-    tree-sitter found a syntax error or the top level is not a body."""
+    tree-sitter found a syntax error or the top level is not a body. The tree is of
+    `blank_plain_values(source)`: every text is read from the source, never the tree."""
     source = text.encode("utf-8", "surrogatepass")
-    tree = _parser().parse(source)
-    root = tree.root_node
-    if root.has_error:
-        raise Unsupported("syntax error")
+    root = _parser().parse(blank_plain_values(source)).root_node
+    if root.has_error:  # the file's own error, or (never seen) one the blanking made
+        root = _parser().parse(source).root_node
+        if root.has_error:
+            raise Unsupported("syntax error")
     return root, source
+
+
+# An attribute alone on its line whose value is a plain quoted string: printable ASCII
+# but for the quote, the backslash and the `$` and `%` that start a template sequence.
+_PLAIN_VALUE = re.compile(rb'=[ \t]*"([ !#&-\[\]-~]+)"[ \t]*\r?$', re.MULTILINE)
+_ATTRIBUTE_NAME = re.compile(rb"[ \t]*[A-Za-z_][A-Za-z0-9_-]*[ \t]*")
+
+
+def blank_plain_values(source: bytes) -> bytes:
+    """`source` with the text of each plain string value (`description = "..."` alone
+    on its line) made spaces, every byte where it was.
+
+    tree-sitter-hcl's scanner reads a string's text at 3-5 MB/s but skips spaces, and a
+    module's descriptions and names are a third of its bytes: the four
+    terraform-aws-modules repositories parse in 0.13 s instead of 0.18 s, and blanking
+    takes 0.005 s. The tree keeps its shape but for the string's literal node, absent
+    around blanks (a quoted string with only its quotes is read from the source between
+    them, as `"  "` always was), and every node keeps its bytes and lines. Blanked text
+    is never a quote, backslash, `$`, `%`, line break or non-ASCII byte, so it cannot
+    end a string, start a sequence or hide an error; a line inside a heredoc or a
+    comment stays inside it (heredocs are read from their source text).
+    tests/test_tree_sitter_blanking.py holds the two trees to each other."""
+    def blanked(match: re.Match[bytes]) -> bytes:
+        line = source.rfind(b"\n", 0, match.start()) + 1
+        if _ATTRIBUTE_NAME.fullmatch(source, line, match.start()) is None:
+            return match.group(0)
+        start, end = match.span(1)
+        return source[match.start():start] + b" " * (end - start) + source[end:match.end()]
+
+    return _PLAIN_VALUE.sub(blanked, source)
 
 
 def parse_body(text: str) -> tuple[list[HclBlock], dict[str, HclAttribute]]:
