@@ -11,6 +11,7 @@ import pytest
 
 from linter.parsers import hcl_tree_sitter
 from linter.parsers.hcl_tree_sitter import blank_plain_values
+from tests.test_tree_sitter_text_reading import outcomes_as_is_and_patched
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 
@@ -29,19 +30,10 @@ def _shape(source: bytes) -> tuple[bool, list[tuple[str, int, int, tuple[int, in
     return root.has_error, nodes
 
 
-def _outcome(text: str) -> Any:
-    try:
-        return hcl_tree_sitter.parse_body(text)
-    except Exception as error:  # the verdict, compared as the model is
-        return type(error).__name__, str(error)
-
-
 def _both_ways(text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any]:
-    blanked = _outcome(text)
-    with monkeypatch.context() as patched:
-        patched.setattr(hcl_tree_sitter, "blank_plain_values", lambda source: source)
-        as_written = _outcome(text)
-    return blanked, as_written
+    """The verdict on `text` as parsed (a blanked copy), then with the copy as written."""
+    return outcomes_as_is_and_patched(
+        text, monkeypatch, [(hcl_tree_sitter, "blank_plain_values", lambda source: source)])
 
 
 def test_every_terraform_file_of_the_repository_gives_the_same_tree_and_model(

@@ -27,13 +27,20 @@ def _outcome(text: str) -> Any:
         return type(error).__name__, str(error)
 
 
-def _both_ways(text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any]:
-    from_text = _outcome(text)
+def outcomes_as_is_and_patched(text: str, monkeypatch: pytest.MonkeyPatch,
+                               patches: list[tuple[Any, str, Any]]) -> tuple[Any, Any]:
+    """The verdict of parse_body on `text`, then with each (module, name, value) of
+    `patches` set: a model, or an error's type and message."""
+    as_is = _outcome(text)
     with monkeypatch.context() as patched:
-        for module, name in TEXT_READINGS:
-            patched.setattr(module, name, NEVER)
-        from_nodes = _outcome(text)
-    return from_text, from_nodes
+        for module, name, value in patches:
+            patched.setattr(module, name, value)
+        return as_is, _outcome(text)
+
+
+def _both_ways(text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any]:
+    return outcomes_as_is_and_patched(
+        text, monkeypatch, [(module, name, NEVER) for module, name in TEXT_READINGS])
 
 
 def test_every_terraform_file_of_the_repository_reads_the_same(
