@@ -111,11 +111,13 @@ def hand_over(options: Any) -> bool:
     descriptor, _delivery = _delivery, None
     if descriptor is None:
         return False
+    from linter.pipes import write_all
+
     # NaN and infinity travel as JSON's extensions: --max-file-size refuses them later.
-    view = memoryview(json.dumps(_encoded(options), separators=(",", ":")).encode())
-    with os.fdopen(descriptor, "wb", buffering=0) as pipe:
-        while view:
-            view = view[pipe.write(view):]
+    try:
+        write_all(descriptor, json.dumps(_encoded(options), separators=(",", ":")).encode())
+    finally:
+        os.close(descriptor)
     return True
 
 

@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from linter import dependencies
 from linter.discover import FileProblem
 from linter.engine import Outcome, Rule
+from linter.pipes import write_all
 
 if TYPE_CHECKING:
     from linter.parsing import ParseJob
@@ -317,10 +318,10 @@ class _ForkedPool:
         if self.next_item < len(self.items):
             worker.item = self.next_item
             self.next_item += 1
-            _write_all(worker.tasks, _INDEX.pack(worker.item))
+            write_all(worker.tasks, _INDEX.pack(worker.item))
         else:
             worker.item = None
-            _write_all(worker.tasks, _INDEX.pack(_STOP))
+            write_all(worker.tasks, _INDEX.pack(_STOP))
 
     def _read(self, fd: int) -> tuple[list[tuple[int | None, Any]], bool]:
         """The answers complete in what `fd` has now, and whether its worker ended."""
@@ -402,7 +403,7 @@ def _serve(items: list[Any], function: Callable[[Any], Any], task_read: int,
                 message = _HEADER.pack(_DONE, buffer.tell()) + buffer.getvalue()
             except Exception:  # the parent does the item again alone, as after a crash
                 message = _HEADER.pack(_FAILED, 0)
-            _write_all(result_write, message)
+            write_all(result_write, message)
 
 
 def _close(*ends: int) -> None:
@@ -412,12 +413,6 @@ def _close(*ends: int) -> None:
             os.close(end)
         except OSError:
             pass
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view):]
 
 
 def _recorded(function: Callable[[_Work], _Done], work: _Work

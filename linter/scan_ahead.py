@@ -32,10 +32,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from linter.pipes import read_exactly, write_all
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-if TYPE_CHECKING:
     from linter.discover import Discovery, PathFilter
     from linter.input_facts import InputRead
 
@@ -135,8 +136,8 @@ class ScanAhead:
     def _message(self) -> Any:
         """The next pickle on the pipe (length first), or None at its end or on an error."""
         try:
-            header = _read_exactly(self._read_end, _LENGTH.size)
-            data = _read_exactly(self._read_end, _LENGTH.unpack(header)[0])
+            header = read_exactly(self._read_end, _LENGTH.size)
+            data = read_exactly(self._read_end, _LENGTH.unpack(header)[0])
             # Our own forked process's bytes, never a file's or another user's.
             return pickle.loads(data)  # noqa: S301
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError,
@@ -178,22 +179,9 @@ class AheadGitStates:
 _LENGTH = struct.Struct(">Q")
 
 
-def _read_exactly(descriptor: int, size: int) -> bytes:
-    chunks, left = [], size
-    while left:
-        chunk = os.read(descriptor, min(left, 1 << 20))
-        if not chunk:
-            raise EOFError("the process ended before its answer")
-        chunks.append(chunk)
-        left -= len(chunk)
-    return b"".join(chunks)
-
-
 def _send(write_end: int, value: Any) -> None:
     data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
-    view = memoryview(_LENGTH.pack(len(data)) + data)
-    while view:
-        view = view[os.write(write_end, view):]
+    write_all(write_end, _LENGTH.pack(len(data)) + data)
 
 
 def _answer(arguments: DiscoveryArguments, git_roots: tuple[Path, ...],
