@@ -85,7 +85,7 @@ def _parsed_beside() -> object | None:
             _flush()
             os._exit(code)
     os.close(write_end)
-    _import_while_parsed(read_end)
+    import_the_scan(read_end)
     chunks = []
     with os.fdopen(read_end, "rb") as pipe:
         while chunk := pipe.read(1 << 16):
@@ -112,15 +112,16 @@ _SCAN_MODULES = ("linter.scan_command", "linter.conditions", "linter.engine",
                  "linter.parsing", "linter.resolve.terraform", "linter.pipeline_stream")
 
 
-def _import_while_parsed(options_pipe: int) -> None:
-    """Import the scan's modules until the options come: what is left loads where it is
-    needed (the parsers while scan_ahead discovers). Importing past their arrival would
-    hold back discovery, which starts with them."""
+def import_the_scan(options_pipe: int | None = None) -> None:
+    """Import the scan's modules in order; with `options_pipe`, only until the options
+    come: what is left loads where it is needed (the parsers while scan_ahead discovers,
+    linter.scan_command). Importing past their arrival would hold back discovery, which
+    starts with them."""
     import importlib
     import select
 
     for name in _SCAN_MODULES:
-        if select.select([options_pipe], [], [], 0)[0]:
+        if options_pipe is not None and select.select([options_pipe], [], [], 0)[0]:
             return
         try:
             importlib.import_module(name)

@@ -81,12 +81,13 @@ def perform(options: ScanOptions, expect_parsing: bool = False) -> int:
     # configuration and rules load here, then the roots' git states (linter.scan_ahead).
     ahead = None
     if not options.changed_files:
-        git_roots = tuple(Path(path) for path in options.paths if path != "-") \
-            if provenance else ()
+        git_roots = tuple(_named_paths(options.paths)) if provenance else ()
         ahead = start_ahead(options.paths, tuple(options.skip_paths), options.gitignore,
                             git_roots)
         if ahead is not None and expect_parsing:
-            ahead.meanwhile = _import_the_parsers
+            from linter.launch import import_the_scan
+
+            ahead.meanwhile = import_the_scan  # what the parsing process left to load
     try:
         return _scan(options, targets, provenance, started, ahead)
     finally:
@@ -117,7 +118,7 @@ def _scan(options: ScanOptions, targets: list[OutputTarget], provenance: bool,
                   frameworks=select_frameworks(options.frameworks, options.skip_frameworks),
                   skip_paths=tuple(options.skip_paths), gitignore=options.gitignore,
                   workers=options.workers, ahead=ahead)
-    refuse_catalogue_inside([Path(path) for path in options.paths if path != "-"])
+    refuse_catalogue_inside(_named_paths(options.paths))
     git_states = None if ahead is None else ahead.git
     if provenance and not options.changed_files and git_states is None:
         from linter.provenance import GitStates
@@ -144,14 +145,6 @@ def _scan(options: ScanOptions, targets: list[OutputTarget], provenance: bool,
     # In pieces: a large report is never one string.
     write_reports(targets, report, render, options.quiet)
     return report.exit_code
-
-
-def _import_the_parsers() -> None:
-    try:
-        import linter.parsing  # noqa: F401
-        import linter.pipeline_stream  # noqa: F401 - with the Terraform adapters
-    except Exception:  # noqa: BLE001,S110 - it fails again where it is needed, and says so
-        pass
 
 
 def _display_roots(paths: list[str], root: Path) -> list[str]:
@@ -183,7 +176,12 @@ def _provenance(started: Any, run: ScanRun, report: Any, root: Path,
 
 def _provenance_roots(run: ScanRun, root: Path) -> list[Path]:
     # pre-commit names each changed file: one root (one `git status`) stands for them.
-    return [root] if run.changed_files else [Path(path) for path in run.paths if path != "-"]
+    return [root] if run.changed_files else _named_paths(run.paths)
+
+
+def _named_paths(paths: list[str]) -> list[Path]:
+    """The files and folders the command line names (`-`, standard input, is none)."""
+    return [Path(path) for path in paths if path != "-"]
 
 
 def _checkov(report: Any, paths: list[str], results_file: Path | None) -> list[dict[str, Any]]:
