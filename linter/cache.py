@@ -32,7 +32,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from linter import __version__, parse_codec
+from linter import __version__
 from linter.digests import add_framed
 
 
@@ -265,6 +265,9 @@ def _is_shard(name: str) -> bool:
 def load_object(namespace: str, key: str) -> Any:
     """The stored value, or None (missing, unreadable, from an unsafe folder, refused,
     not the entry stored under this key, or not decodable into the parse model)."""
+    # Imported here: the result cache and the command-line memo read entries too.
+    from linter import parse_codec
+
     directory = cache_directory()
     if (directory is None or _refused is not None or not hasattr(os, "getuid")
             or not _valid_key(key)):
@@ -280,6 +283,8 @@ def load_object(namespace: str, key: str) -> Any:
 def store_object(namespace: str, key: str, value: Any) -> bool:
     """Store `value` atomically (a reader never sees half an entry); False if skipped
     (caching off or refused, an unsafe folder, a value outside the parse model)."""
+    from linter import parse_codec
+
     directory = cache_directory()
     if (directory is None or _refused is not None or not hasattr(os, "getuid")
             or not _valid_key(key)):

@@ -11,19 +11,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from enum import Enum
 from typing import Any, NamedTuple
 
 from linter.checks import Check, check
 from linter.models.base import Field, FieldState
+from linter.status import Status as Status  # re-exported: the checks name it from here
 from linter.values import Branches, PartialText, Unknown, is_known, plain
-
-
-class Status(str, Enum):
-    PASS = "pass"
-    FAIL = "fail"
-    UNKNOWN = "unknown"
-    ERROR = "error"
 
 
 class Verdict(NamedTuple):  # a tuple: made for every leaf judged, a frozen dataclass costs 3x

@@ -11,7 +11,6 @@ from __future__ import annotations
 import errno
 import os
 import re
-import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,6 +69,8 @@ def crash_summary(error: BaseException) -> str:
     """`KeyError at linter/adapters/terraform/s3.py:88`: the exception's type and the
     line of ephi-lint's code where it was raised. Its message can quote a scanned value
     (`int()` of a password), so it is shown only when EPHI_LINT_DEBUG is set."""
+    import traceback  # here: only a crash needs it
+
     where = ""
     for frame in reversed(traceback.extract_tb(error.__traceback__)):
         try:

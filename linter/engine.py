@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import importlib
-import pkgutil
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from linter import catalogue
 from linter.catalogue import catalogue_directory as catalogue_directory  # re-exported
-from linter.checks import registry as check_registry
-from linter.conditions import Judge, Status, Verdict, compile_condition
 from linter.discover import crash_summary
 from linter.models.base import Element, Field, Resource, ResourceRef, SourceLocation
 from linter.redaction import redact
-from linter.schemas import validator
+from linter.status import Status
+
+if TYPE_CHECKING:
+    from linter.conditions import Judge, Verdict
 
 SEVERITIES = ("low", "medium", "high", "critical")
 
@@ -116,6 +115,9 @@ def restored_outcome(rule: Rule, resource: ResourceRef | Resource, status: Statu
 @cache
 def model_classes() -> dict[str, type[Resource]]:
     """Every model class by its MODEL name (`aws.s3.Bucket`)."""
+    import importlib
+    import pkgutil
+
     import linter.models as models_package
 
     found: dict[str, type[Resource]] = {}
@@ -204,6 +206,7 @@ def _validated_data(path: Path, content: bytes) -> dict[str, Any]:
     import yaml
 
     from linter.parsers.yaml_source import SafeLoader
+    from linter.schemas import validator
 
     try:
         data = yaml.load(content.decode("utf-8"), Loader=SafeLoader)  # noqa: S506 - safe
@@ -232,6 +235,8 @@ def rule_from_data(data: dict[str, Any], path: Path) -> Rule:
 
 def _check_references(rule: Rule) -> None:
     """The fields and checks a rule names must exist: a typo must not read as a pass."""
+    from linter.checks import registry as check_registry
+
     classes = model_classes()
     for model in rule.models:
         if model not in classes:
@@ -309,6 +314,9 @@ class Evaluator:
     def __init__(self, rules: list[Rule], *, keep_models: bool = False) -> None:
         self.rules = rules
         self.keep_models = keep_models
+        # Imported here: a scan whose results come from the result cache judges nothing.
+        from linter.conditions import compile_condition
+
         self._by_model: dict[str, list[_Judged]] = {}
         for rule in rules:
             judged = _Judged(rule, compile_condition(rule.when) if rule.when else None,

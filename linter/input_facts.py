@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import NamedTuple
 
 from linter.discover import kind_of
-from linter.terraform_components import file_calls, may_be_plan_data
 
 # What a file must hold to carry a directive (linter.suppress reads only such files):
 # "skip" for checkov's `skip=` comments and the `skip` lists of CloudFormation Metadata.
@@ -50,6 +49,9 @@ def facts_of(display_path: str, data: bytes
              ) -> tuple[bool, bool, bool, frozenset[str] | None]:
     """(holds a suppression marker, may be a plan, may call something, the folders it may
     call (None: not readable without parsing)) of one input's bytes."""
+    # Imported here: a scan whose inputs linter.scan_ahead read needs none of it.
+    from linter.terraform_components import file_calls, may_be_plan_data
+
     marked = any(marker in data for marker in BYTE_MARKERS)
     plan = may_be_plan_data(data)
     kind = kind_of(display_path)

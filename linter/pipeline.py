@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from linter import cache, dependencies, pipeline_workers
+from linter import cache, dependencies
 from linter.discover import (
     DEFAULT_MAX_FILE_BYTES,
     FileProblem,
@@ -160,6 +160,9 @@ def scan(request: ScanRequest, policy: Policy | None = None) -> ScanResult:
 
 def _parse_and_judge(files: list[SourceFile], request: ScanRequest, result: ScanResult,
                      facts: InputFacts | None = None) -> None:
+    # Imported where a scan parses (here and below): a scan whose result the result
+    # cache holds needs none of the worker machinery.
+    from linter import pipeline_workers
     from linter.parsing import parse_stdin
     from linter.pipeline_stream import ScanStream, framework_outcome
 
@@ -217,6 +220,8 @@ WORKERS_VARIABLE = "EPHI_LINT_WORKER_MIN_FILES"
 
 
 def _worker_min_files() -> int:
+    from linter import pipeline_workers
+
     configured = os.environ.get(WORKERS_VARIABLE, "")
     return int(configured) if configured.isdigit() else pipeline_workers.UNIT_MIN_FILES
 
@@ -293,6 +298,7 @@ def _parse_and_judge_in_workers(files: list[SourceFile], stream: ScanStream, wor
     parsed by the workers and judged by the parent, its roots spread over workers too
     (ScanStream.judge_rest). So is all Terraform when a plan may be among the files or on
     standard input: a plan decides how the whole scan's Terraform is judged."""
+    from linter import pipeline_workers
     from linter.terraform_components import components, may_be_plan
 
     request = stream.request
@@ -341,6 +347,8 @@ def _size(path: Path) -> int:
 def _bundled(pieces: list[list[tuple[int, ParseJob]]]) -> list[list[list[tuple[int, ParseJob]]]]:
     """Pieces (a Terraform component, a document) put together into units of about
     UNIT_FILES files; a piece is never split."""
+    from linter import pipeline_workers
+
     units: list[list[list[tuple[int, ParseJob]]]] = []
     current: list[list[tuple[int, ParseJob]]] = []
     size = 0

@@ -18,14 +18,16 @@ import datetime
 import hashlib
 import os
 import re
-import subprocess
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from linter import __version__
 from linter.redaction import MASK, holds_credential, redact
+
+if TYPE_CHECKING:
+    import subprocess
 
 GIT_TIMEOUT_SECONDS = 10.0
 _CHUNK = 1 << 20
@@ -213,6 +215,8 @@ class _GitProbe:
             return None
 
     def _output(self, process: subprocess.Popen[str], what: str) -> tuple[str, str] | None:
+        import subprocess
+
         try:
             return process.communicate(timeout=self.timeout)
         except subprocess.TimeoutExpired:
@@ -373,6 +377,10 @@ def strip_credentials(url: str) -> str:
 
 def _git(work_tree: Path, args: list[str]) -> subprocess.Popen[str]:
     """git started with nothing from the scanned repository able to run a program."""
+    # Imported here: git runs in linter.scan_ahead's process, and only when a report
+    # carries provenance.
+    import subprocess
+
     environment = {key: value for key, value in os.environ.items()
                    if not key.startswith("GIT_")}
     environment.update({"GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull,

@@ -41,13 +41,13 @@ from typing import Any
 
 from linter import cache
 from linter.code_fingerprint import code_fingerprint as code_fingerprint  # re-exported
-from linter.conditions import Status
 from linter.dependencies import Dependencies as Dependencies  # re-exported
 from linter.dependencies import dependency_digest
 from linter.digests import add_framed
 from linter.discover import DEBUG_VARIABLE, FileProblem
 from linter.engine import Outcome, Rule, condition_leaves, restored_outcome
 from linter.models.base import ResourceRef, SourceLocation
+from linter.status import Status
 
 NAMESPACE = "results"
 FORMAT = "ephi-lint-results-1"

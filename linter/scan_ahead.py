@@ -25,8 +25,8 @@ process writes nothing anywhere but its pipe, and is killed if the command ends 
 
 from __future__ import annotations
 
+import marshal
 import os
-import pickle
 import struct
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -134,14 +134,13 @@ class ScanAhead:
         self._end(kill=True)
 
     def _message(self) -> Any:
-        """The next pickle on the pipe (length first), or None at its end or on an error."""
+        """The next message on the pipe (length first), or None at its end or on an error."""
         try:
             header = read_exactly(self._read_end, _LENGTH.size)
             data = read_exactly(self._read_end, _LENGTH.unpack(header)[0])
             # Our own forked process's bytes, never a file's or another user's.
-            return pickle.loads(data)  # noqa: S301
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ValueError,
-                TypeError, struct.error):
+            return marshal.loads(data)  # noqa: S302
+        except (OSError, EOFError, ValueError, TypeError, struct.error):
             return None
 
     def _end(self, kill: bool = False) -> None:
@@ -180,7 +179,10 @@ _LENGTH = struct.Struct(">Q")
 
 
 def _send(write_end: int, value: Any) -> None:
-    data = pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+    # marshal, not pickle: the messages are tuples, text, bytes and numbers (a value of
+    # another type raises here, and the parent does the work itself), both ends are one
+    # interpreter, and the parent need not import pickle.
+    data = marshal.dumps(value)
     write_all(write_end, _LENGTH.pack(len(data)) + data)
 
 
@@ -211,19 +213,20 @@ def _answer(arguments: DiscoveryArguments, git_roots: tuple[Path, ...],
 
 
 def _packed(answer: AheadResult) -> tuple[Any, ...]:
-    """The answer as tuples and text: objects by the thousand pickle slowly."""
+    """The answer as tuples, text and bytes: what marshal carries."""
     found = answer.discovery
     return ([(str(source.path), source.display_path, source.kind) for source in found.files],
-            found.problems, found.ignored, found.skipped,
+            [(problem.path, problem.reason, problem.level, problem.line)
+             for problem in found.problems], found.ignored, found.skipped,
             {name: tuple(read) for name, read in answer.reads.items()}, answer.code_fingerprint)
 
 
 def _unpacked(packed: tuple[Any, ...]) -> AheadResult:
-    from linter.discover import Discovery, SourceFile
+    from linter.discover import Discovery, FileProblem, SourceFile
     from linter.input_facts import InputRead
 
     files, problems, ignored, skipped, reads, fingerprint = packed
     return AheadResult(
         Discovery([SourceFile(Path(path), shown, kind) for path, shown, kind in files],
-                  problems, ignored, skipped),
+                  [FileProblem(*problem) for problem in problems], ignored, skipped),
         {name: InputRead._make(read) for name, read in reads.items()}, fingerprint)

@@ -44,12 +44,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from linter.conditions import Status
 from linter.config import Config, Waiver, path_matches, rule_matches
 from linter.discover import SourceFile, decode, display_path, read_data
 from linter.engine import Outcome
 from linter.input_facts import BYTE_MARKERS, MARKERS
 from linter.redaction import redact
+from linter.status import Status
 
 _DIRECTIVE = re.compile(r"(?:#|//)\s*ephi-lint:\s*(?P<body>.*)$")
 _CLAUSE = re.compile(r"ignore\[(?P<ids>[^\]]*)\]")

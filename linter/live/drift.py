@@ -22,11 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from linter.conditions import Status
 from linter.engine import Evaluator, Outcome, Rule, model_classes
 from linter.models.aws.drift import DeclaredStore, LiveStore
 from linter.models.base import Field, FieldState, Resource
 from linter.report.live_place import is_virtual
+from linter.status import Status
 
 DRIFT_PREFIX = "DRF-"
 # Boolean fields that say a store refuses plaintext connections, per the store models.

@@ -7,10 +7,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from linter.conditions import Status
 from linter.discover import FileProblem
 from linter.engine import SEVERITIES, Outcome
 from linter.pipeline import ScanResult
+from linter.status import Status
 from linter.suppress import Notice
 
 SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0"}

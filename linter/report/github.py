@@ -11,11 +11,11 @@ shows it on the run's summary), its message led by the account, Region and ARN.
 
 from __future__ import annotations
 
-from linter.conditions import Status
 from linter.engine import SEVERITIES, Outcome
 from linter.report import ScanReport
 from linter.report.live_place import in_no_file, is_virtual
 from linter.report.text import summary
+from linter.status import Status
 
 _COMMANDS = {"critical": "error", "high": "error", "medium": "warning", "low": "notice"}
 

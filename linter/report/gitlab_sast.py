@@ -20,10 +20,10 @@ import uuid
 from typing import Any
 
 from linter import __version__
-from linter.conditions import Status
 from linter.engine import Outcome
 from linter.report import ScanReport
 from linter.report.live_place import in_no_file
+from linter.status import Status
 
 SCHEMA_VERSION = "15.0.7"
 SCHEMA_URI = ("https://gitlab.com/gitlab-org/security-products/security-report-schemas/"

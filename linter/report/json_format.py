@@ -8,11 +8,11 @@ from json.encoder import encode_basestring_ascii
 from typing import Any
 
 from linter import __version__
-from linter.conditions import Status
 from linter.engine import Outcome
 from linter.report import ScanReport, tls13_coverage
 from linter.report.json_text import indented
 from linter.report.live_place import in_no_file, live_place
+from linter.status import Status
 
 
 class _Each(list):  # type: ignore[type-arg]

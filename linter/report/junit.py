@@ -13,10 +13,10 @@ from __future__ import annotations
 import xml.etree.ElementTree as ElementTree
 from collections import defaultdict
 
-from linter.conditions import Status
 from linter.engine import Outcome
 from linter.report import ScanReport
 from linter.report.live_place import in_no_file, where
+from linter.status import Status
 
 
 def render(report: ScanReport) -> str:

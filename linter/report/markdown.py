@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-from linter.conditions import Status
 from linter.engine import SEVERITIES, Outcome
 from linter.report import ScanReport
 from linter.report.live_place import in_no_file, where
 from linter.report.text import summary
+from linter.status import Status
 
 # A GitHub step summary is limited to 1 MiB; the counts above the cut stay exact.
 MAX_ROWS = 500

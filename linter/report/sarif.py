@@ -26,11 +26,11 @@ from typing import Any
 from urllib.parse import quote
 
 from linter import __version__
-from linter.conditions import Status
 from linter.engine import SEVERITIES, Outcome, Rule
 from linter.explain import SNIPPET_LANGUAGE
 from linter.report import SECURITY_SEVERITY, ScanReport
 from linter.report.live_place import in_no_file, live_place
+from linter.status import Status
 from linter.suppress import Suppression
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"

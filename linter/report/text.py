@@ -9,10 +9,10 @@ from __future__ import annotations
 from itertools import groupby
 from typing import Any
 
-from linter.conditions import Status
 from linter.engine import Outcome
 from linter.report import ScanReport
 from linter.report.live_place import in_no_file, where
+from linter.status import Status
 
 _COLOURS = {"critical": "1;31", "high": "31", "medium": "33", "low": "36", "unknown": "35",
             "path": "1", "dim": "2", "ok": "32", "error": "1;31"}
