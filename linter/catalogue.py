@@ -28,7 +28,7 @@ import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from linter import __version__
 from linter.digests import add_framed
@@ -97,23 +97,106 @@ def catalogue_key(directory: Path, files: list[tuple[str, bytes]]) -> str:
     return digest.hexdigest()
 
 
-def read_sources(directory: Path) -> list[tuple[str, bytes]]:
+def read_sources(directory: Path, names: list[str] | None = None) -> list[tuple[str, bytes]]:
     """Each rule file's path relative to `directory` and its bytes; OSError propagates.
-    Kept for the run: the provenance record digests the same bytes (read_already)."""
+    `names`: the files, when the caller listed them already. The SHA-256 of each is kept
+    for the run: the provenance record digests the same files (digested_already)."""
     sources = []
-    for relative in _rule_names(directory):
+    for relative in _rule_names(directory) if names is None else names:
         with open(os.path.join(directory, relative), "rb") as source:
             sources.append((relative, source.read()))
-    _read[str(directory)] = sources
+    _digested[str(directory)] = [(relative, hashlib.sha256(content).hexdigest())
+                                 for relative, content in sources]
     return sources
 
 
-def read_already(directory: Path) -> list[tuple[str, bytes]] | None:
-    """What read_sources read from `directory` in this run, if it did."""
-    return _read.get(str(directory))
+def digested_already(directory: Path) -> list[tuple[str, str]] | None:
+    """(relative path, SHA-256 in hex) of each rule file this run loaded `directory`
+    from (read, or known from its stamp), if it did."""
+    return _digested.get(str(directory))
 
 
-_read: dict[str, list[tuple[str, bytes]]] = {}
+_digested: dict[str, list[tuple[str, str]]] = {}
+
+
+# --- stamps: a directory's key without reading its files -----------------------------
+#
+# Reading the 261 shipped rule files and the code they refer to, to digest them into
+# the key, took 10 ms of every run. A stamp records the key for the files' stats (device,
+# inode, size, modification and change time: a change time cannot be set back, and it
+# moves with every write), as Python trusts a module's stats to reuse its bytecode. A
+# stamp is written only when every file is older than a few seconds, so a write within
+# one tick of the file system's clock cannot go unseen, and any other stat is a miss.
+
+STAMP_NAMESPACE = "rule-catalogue-stamps"
+STAMP_FORMAT = "ephi-lint-catalogue-stamp-1"
+_SETTLED_NS = 5_000_000_000
+
+
+class Stamp(NamedTuple):
+    digest: str  # the key of the stamp's entry
+    names: list[str]  # the rule files, as _rule_names lists them
+    newest_ns: int  # the latest modification or change time among the files
+
+
+def stamp(directory: Path) -> Stamp | None:
+    """The stats of every file `directory`'s catalogue key reads, digested; None when
+    one cannot be looked at (the key is then made from the files, as ever)."""
+    from linter.schemas import SCHEMAS_DIRECTORY
+
+    names = _rule_names(directory)
+    files = [(f"rules/{relative}", os.path.join(directory, relative)) for relative in names]
+    files += [(relative, os.path.join(PACKAGE_DIRECTORY, relative))
+              for relative in _code_files()]
+    files.append(("schema", os.path.join(SCHEMAS_DIRECTORY, "rule.schema.json")))
+    digest = hashlib.sha256()
+    add_framed(digest, STAMP_FORMAT.encode(), __version__.encode(),
+               os.path.abspath(directory).encode("utf-8", "surrogateescape"))
+    newest = 0
+    try:
+        for name, path in files:
+            information = os.stat(path)
+            newest = max(newest, information.st_mtime_ns, information.st_ctime_ns)
+            add_framed(digest, f"{name} {information.st_dev} {information.st_ino} "
+                               f"{information.st_size} {information.st_mtime_ns} "
+                               f"{information.st_ctime_ns}".encode("utf-8", "surrogateescape"))
+    except OSError:
+        return None
+    return Stamp(digest.hexdigest(), names, newest)
+
+
+def stamped_key(directory: Path, found: Stamp) -> str | None:
+    """The catalogue key a stored stamp gives for exactly these stats, or None; on a hit
+    the files' digests are known for the run (digested_already)."""
+    text = read_entry(STAMP_NAMESPACE, found.digest)
+    if text is None:
+        return None
+    try:
+        document = json.loads(text)
+        if not (isinstance(document, dict) and document.get("format") == STAMP_FORMAT
+                and document.get("stamp") == found.digest
+                and isinstance(document.get("key"), str)):
+            return None
+        digests = [(relative, digest) for relative, digest in document["files"]]
+    except (ValueError, TypeError, KeyError):
+        return None
+    if [relative for relative, _ in digests] != found.names \
+            or not all(isinstance(digest, str) for _, digest in digests):
+        return None
+    _digested[str(directory)] = digests
+    return document["key"]
+
+
+def store_stamp(directory: Path, found: Stamp, key: str) -> bool:
+    """Remember `key` for the stats of `found` (files read this run); not when a file
+    changed in the last seconds (see above)."""
+    import time
+
+    digests = _digested.get(str(directory))
+    if digests is None or time.time_ns() - found.newest_ns < _SETTLED_NS:
+        return False
+    return write_entry(STAMP_NAMESPACE, found.digest, json.dumps(
+        {"format": STAMP_FORMAT, "stamp": found.digest, "key": key, "files": digests}))
 
 
 # --- compiled entries ---------------------------------------------------------------

@@ -67,7 +67,7 @@ def execute(run: ScanRun) -> Scanned:
     """Configuration, rules, files, scan, exceptions: the ScanReport, the scan root and
     the configuration that applied."""
     from linter.config import Shard, module_files, select_files
-    from linter.discover import PathFilter, decode
+    from linter.discover import PathFilter, decode, scan_root
     from linter.pipeline import ScanRequest
     from linter.pipeline import scan as run_scan
     from linter.report import ScanReport
@@ -120,32 +120,6 @@ def execute(run: ScanRun) -> Scanned:
                         report_paths=report_paths, parse_errors=config.parse_errors,
                         soft_fail=config.soft_fail if run.soft_fail is None else run.soft_fail)
     return Scanned(report, root, config)
-
-
-def start_ahead(paths: list[str], skip_paths: tuple[str, ...], gitignore: bool,
-                git_roots: tuple[Path, ...] = ()) -> Any:
-    """Discovery and the reading of the inputs in a forked process (linter.scan_ahead),
-    started before the configuration, rules and report load, and then the git states of
-    `git_roots` (for provenance); None where it cannot serve (standard input, no folder
-    to walk, fork missing)."""
-    file_paths = [Path(path) for path in paths]
-    if "-" in paths or not any(path.is_dir() for path in file_paths):
-        return None
-    from linter.scan_ahead import DiscoveryArguments, ScanAhead
-
-    return ScanAhead.start(DiscoveryArguments(tuple(file_paths), scan_root(file_paths),
-                                              tuple(skip_paths), gitignore), git_roots)
-
-
-def scan_root(paths: list[Path]) -> Path:
-    """Paths in findings are relative to the working directory (the repository root in
-    CI, as code scanning expects), or to the scanned paths' common folder outside it."""
-    cwd = Path.cwd()
-    absolute = [path.absolute() for path in paths]
-    if all(path == cwd or cwd in path.parents for path in absolute):
-        return cwd
-    folders = [path if path.is_dir() else path.parent for path in absolute]
-    return Path(os.path.commonpath([str(folder) for folder in folders]))
 
 
 def load_configuration(config_path: Path | None, no_config: bool, start: list[Path]) -> Any:

@@ -13,7 +13,8 @@ import typer
 
 from linter.cli_options import environment_lists, option
 from linter.command_memo import hand_over, remember
-from linter.scan_command import ScanOptions, perform
+from linter.scan_command import perform
+from linter.scan_options import ScanOptions
 
 SCAN_EPILOG = """\b
 Examples:

@@ -14,7 +14,6 @@ import sys
 from pathlib import Path
 
 from linter import __version__
-from linter.catalogue import catalogue_directory
 from linter.digests import add_framed
 
 FORMAT = "ephi-lint-code-1"
@@ -22,8 +21,9 @@ _PACKAGE = Path(__file__).parent
 
 
 def code_fingerprint() -> bytes:
-    """SHA-256 over everything a result depends on besides the inputs and the request:
-    the package's files, the shipped rules, the versions and the parser fingerprint."""
+    """SHA-256 over everything a result depends on besides the inputs and the request
+    (which stands for the rules): the package's files, the versions and the parser
+    fingerprint."""
     from linter.parser_version import parser_fingerprint
 
     # parser_fingerprint is cheap (cached) and reads the HCL parser choice each time.
@@ -35,10 +35,7 @@ def _package_digest() -> bytes:
     digest = hashlib.sha256()
 
     add_framed(digest, FORMAT.encode(), __version__.encode(), sys.version.encode())
-    rules = catalogue_directory("rules")
     folders = [(_PACKAGE, "linter")]
-    if _PACKAGE not in rules.parents:  # a checkout: the rules sit beside the package
-        folders.append((rules, "rules"))
     # Each file by its size and modification time, as Python itself decides whether a
     # module's compiled bytecode is current: an edit, a reinstall or an upgrade changes
     # them, and a stat costs a fraction of reading the ~700 files on every run.
@@ -56,8 +53,12 @@ def _files_under(folder: Path) -> list[str]:
     found = []
     for directory, subfolders, files in os.walk(folder):
         # The rules' fixtures, shipped for `ephi-lint rules test`, never change a scan.
+        # Nor are the shipped rules read here: a scan's request digest stands for each
+        # rule it judges with by its catalogue key, a digest over every rule file's bytes
+        # (linter.result_cache.rules_digest); a checkout keeps them outside the package.
         subfolders[:] = [name for name in subfolders if name != "__pycache__"
-                         and not (name == "fixtures" and directory.endswith("_catalogue"))]
+                         and not (name in ("fixtures", "rules")
+                                  and directory.endswith("_catalogue"))]
         relative = os.path.relpath(directory, folder).replace(os.sep, "/")
         prefix = "" if relative == "." else relative + "/"
         found.extend(prefix + name for name in files if not name.endswith((".pyc", ".pyo")))

@@ -39,7 +39,7 @@ MAX_COMMAND_ENTRIES = 64
 COMPLETION_VARIABLE = "_EPHI_LINT_COMPLETE"
 # The modules whose code decides what typer makes of a scan command line.
 _DECLARING_MODULES = ("cli.py", "cli_scan.py", "cli_options.py", "cli_params.py",
-                      "scan_command.py", "command_memo.py")
+                      "scan_options.py", "command_memo.py")
 _PACKAGE = Path(__file__).parent
 
 # The command line linter.cli.main is running and its key (set by `begin`, before the
@@ -61,7 +61,7 @@ def begin(arguments: list[str]) -> None:
 
 
 def remember(options: Any) -> bool:
-    """Store the scan's parsed options (linter.scan_command.ScanOptions) under the command
+    """Store the scan's parsed options (linter.scan_options.ScanOptions) under the command
     line `begin` named; False when not stored (no command line, caching off, a value kept
     out, an unsafe or refused folder). Never raises."""
     global _pending
@@ -292,7 +292,7 @@ def _encoded(options: Any) -> dict[str, Any]:
 def _decoded(stored: Any) -> Any:
     import dataclasses
 
-    from linter.scan_command import ScanOptions
+    from linter.scan_options import ScanOptions
 
     fields = dataclasses.fields(ScanOptions)
     if type(stored) is not dict or set(stored) != {field.name for field in fields}:

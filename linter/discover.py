@@ -227,6 +227,17 @@ def display_path(path: Path, root: Path) -> str:
         return path.absolute().as_posix()
 
 
+def scan_root(paths: list[Path]) -> Path:
+    """Paths in findings are relative to the working directory (the repository root in
+    CI, as code scanning expects), or to the scanned paths' common folder outside it."""
+    cwd = Path.cwd()
+    absolute = [path.absolute() for path in paths]
+    if all(path == cwd or cwd in path.parents for path in absolute):
+        return cwd
+    folders = [path if path.is_dir() else path.parent for path in absolute]
+    return Path(os.path.commonpath([str(folder) for folder in folders]))
+
+
 def discover(paths: list[Path], root: Path, path_filter: PathFilter | None = None) -> Discovery:
     """The files under `paths`. `path_filter` leaves out what .gitignore and --skip-path
     name; a file named explicitly is left out only by --skip-path."""

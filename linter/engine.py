@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -144,24 +145,44 @@ def load_rules(directories: list[Path]) -> list[Rule]:
 
 def _load_directory(directory: Path) -> list[Rule]:
     """One directory's rules: from its compiled catalogue when one matches the files
-    exactly (linter.catalogue), else loaded, validated and checked, then compiled."""
+    exactly (linter.catalogue; the key from the files' stamp when it matches their stats),
+    else loaded, validated and checked, then compiled."""
+    stamp = catalogue.stamp(directory)
+    key = None if stamp is None else catalogue.stamped_key(directory, stamp)
+    rules = None if key is None else _compiled_rules(directory, key)
+    if rules is not None:
+        return rules
     try:
-        sources = catalogue.read_sources(directory)
+        sources = catalogue.read_sources(directory, None if stamp is None else stamp.names)
     except OSError:  # an unreadable file: load_rule names it
         return [load_rule(path) for path in catalogue.rule_files(directory)]
     key = catalogue.catalogue_key(directory, sources)
-    compiled = catalogue.shipped(directory, key) or catalogue.cached(key)
-    if compiled is not None:
-        try:
-            return [_from_catalogue(rule_from_data(data, directory / relative), key, relative)
-                    for relative, data in compiled]
-        except (KeyError, TypeError, AttributeError):  # not a compiled catalogue after all
-            pass
+    if stamp is not None:
+        catalogue.store_stamp(directory, stamp, key)
+    rules = _compiled_rules(directory, key)
+    if rules is not None:
+        return rules
     checked = _checked_sources(directory, sources)
     text = catalogue.entry(key, [(relative, data) for relative, data, _ in checked])
     if text is not None:
         catalogue.store(key, text)
     return [_from_catalogue(rule, key, relative) for relative, _, rule in checked]
+
+
+def _compiled_rules(directory: Path, key: str) -> list[Rule] | None:
+    """The rules of the catalogue compiled under `key` (shipped, or in the user cache
+    folder), or None when there is none."""
+    compiled = catalogue.shipped(directory, key) or catalogue.cached(key)
+    if compiled is None:
+        return None
+    try:
+        # Each path as text: a Path per rule cost 2 ms of every run, and a Rule keeps its
+        # path as text.
+        return [_from_catalogue(rule_from_data(data, os.path.join(directory, relative)),
+                                key, relative)
+                for relative, data in compiled]
+    except (KeyError, TypeError, AttributeError):  # not a compiled catalogue after all
+        return None
 
 
 def _from_catalogue(rule: Rule, key: str, relative: str) -> Rule:
@@ -221,7 +242,7 @@ def _validated_data(path: Path, content: bytes) -> dict[str, Any]:
     return data
 
 
-def rule_from_data(data: dict[str, Any], path: Path) -> Rule:
+def rule_from_data(data: dict[str, Any], path: Path | str) -> Rule:
     """A Rule from a rule file's (validated) data."""
     models = data["model"] if isinstance(data["model"], list) else [data["model"]]
     return Rule(

@@ -51,10 +51,18 @@ def _command(arguments: list[str], cli_main: Callable[[], None] | None) -> None:
             from linter.cli import main as cli_main
         cli_main()
         return
-    from linter.scan_command import perform
 
-    # A line not run before most likely scans files not scanned before.
-    guarded(lambda: sys.exit(perform(options, expect_parsing=parsed_now)))
+    def scan() -> None:
+        from linter.scan_options import start_ahead
+
+        # Discovery forks before the scan's own modules load (see linter.scan_options).
+        ahead = start_ahead(options)
+        from linter.scan_command import perform
+
+        # A line not run before most likely scans files not scanned before.
+        sys.exit(perform(options, expect_parsing=parsed_now, ahead=ahead))
+
+    guarded(scan)
 
 
 def _parsed_beside() -> object | None:

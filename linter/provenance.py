@@ -118,14 +118,13 @@ def rule_catalogue_digest(directories: Sequence[Path]) -> dict[str, Any]:
     line `<path relative to its rules directory>  <sha256 of its bytes>\\n` (the
     `sha256sum` format), and the digest of those lines together.
     """
-    from linter.catalogue import read_already
+    from linter.catalogue import digested_already
 
     lines = []
     for directory in directories:
-        loaded = read_already(directory)  # the bytes the rules were loaded from
+        loaded = digested_already(directory)  # the files the rules were loaded from
         if loaded is not None:
-            lines.extend(f"{hashlib.sha256(content).hexdigest()}  {relative}\n"
-                         for relative, content in loaded)
+            lines.extend(f"{digest}  {relative}\n" for relative, digest in loaded)
             continue
         files = sorted(path for pattern in ("*.yaml", "*.yml")
                        for path in directory.rglob(pattern) if path.is_file())

@@ -95,6 +95,14 @@ class ScanAhead:
               git_roots: tuple[Path, ...] = ()) -> ScanAhead | None:
         if not hasattr(os, "fork"):
             return None
+        # What both processes need, imported before the fork: the parent imports it for
+        # the scan anyway, and the forked process starts discovering at once.
+        import linter.code_fingerprint
+        import linter.discover
+        import linter.scan_cache  # noqa: F401 - and linter.input_facts, linter.cache
+
+        if git_roots:
+            import linter.provenance  # noqa: F401 - its collect() takes the answer
         try:
             return cls(arguments, git_roots)
         except OSError:  # no process to spare: the parent does it all, as before

@@ -13,64 +13,29 @@ import dataclasses
 import datetime
 import json
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from linter.catalogue import refuse_inside as refuse_catalogue_inside
 from linter.cli_options import select_frameworks, set_debug, split_list
 from linter.cli_output import fail, write_reports
-from linter.cli_run import ScanRun, execute, read_baseline, start_ahead, update_baseline
+from linter.cli_run import ScanRun, execute, read_baseline, update_baseline
 from linter.output_targets import OutputTarget, parse_targets, use_colour
+from linter.scan_options import PROVENANCE_FORMATS, ScanOptions, named_paths, start_ahead
+
+# perform's `ahead` when its caller started none: perform starts it.
+START_HERE: Any = object()
 
 
-@dataclass(frozen=True)
-class ScanOptions:
-    """The scan command's options as parsed (an enum as its value), named as the command
-    names them; see linter.cli_scan for what each one means."""
-
-    paths: list[str]
-    output_format: str = "text"
-    outputs: list[str] = dataclasses.field(default_factory=list)
-    severity_threshold: str | None = None
-    rules_dirs: list[Path] = dataclasses.field(default_factory=list)
-    include_rules: list[str] = dataclasses.field(default_factory=list)
-    exclude_rules: list[str] = dataclasses.field(default_factory=list)
-    frameworks: list[str] = dataclasses.field(default_factory=list)
-    skip_frameworks: list[str] = dataclasses.field(default_factory=list)
-    skip_paths: list[str] = dataclasses.field(default_factory=list)
-    gitignore: bool = True
-    input_format: str | None = None
-    fail_on_unknown: bool = False
-    soft_fail: bool | None = None
-    max_file_size: float = 10.0
-    workers: int | None = None
-    sarif_category: str | None = None
-    sarif_omit_suppressed: bool | None = None
-    color: bool | None = None
-    quiet: bool = False
-    debug: bool = False
-    variables: list[str] = dataclasses.field(default_factory=list)
-    variable_files: list[Path] = dataclasses.field(default_factory=list)
-    cfn_parameters: list[str] = dataclasses.field(default_factory=list)
-    cfn_parameter_files: list[Path] = dataclasses.field(default_factory=list)
-    config_path: Path | None = None
-    no_config: bool = False
-    baseline: Path | None = None
-    update_baseline: bool = False
-    changed_files: bool = False
-    shard: str | None = None
-    include_passed: bool = False
-    checkov_results: Path | None = None
-    with_checkov: bool = False
-
-
-def perform(options: ScanOptions, expect_parsing: bool = False) -> int:
+def perform(options: ScanOptions, expect_parsing: bool = False, ahead: Any = START_HERE
+            ) -> int:
     """Run the scan `options` ask for and write its reports: the exit code. A usage,
     configuration or output error raises SystemExit(2) (linter.cli_output.fail).
 
     `expect_parsing`: files will most likely be parsed (a command line not run before),
-    so the parsers load while the inputs are discovered, rather than after."""
+    so the parsers load while the inputs are discovered, rather than after. `ahead`: the
+    linter.scan_ahead process linter.launch started for these options (None: none could
+    serve), else started here."""
     started = datetime.datetime.now(datetime.timezone.utc)
     try:
         targets = parse_targets(options.output_format, options.outputs)
@@ -79,15 +44,12 @@ def perform(options: ScanOptions, expect_parsing: bool = False) -> int:
     provenance = any(target.format in PROVENANCE_FORMATS for target in targets)
     # First: discovery and the inputs' reading run in a forked process while the report,
     # configuration and rules load here, then the roots' git states (linter.scan_ahead).
-    ahead = None
-    if not options.changed_files:
-        git_roots = tuple(_named_paths(options.paths)) if provenance else ()
-        ahead = start_ahead(options.paths, tuple(options.skip_paths), options.gitignore,
-                            git_roots)
-        if ahead is not None and expect_parsing:
-            from linter.launch import import_the_scan
+    if ahead is START_HERE:
+        ahead = start_ahead(options)
+    if ahead is not None and expect_parsing:
+        from linter.launch import import_the_scan
 
-            ahead.meanwhile = import_the_scan  # what the parsing process left to load
+        ahead.meanwhile = import_the_scan  # what the parsing process left to load
     try:
         return _scan(options, targets, provenance, started, ahead)
     finally:
@@ -118,7 +80,7 @@ def _scan(options: ScanOptions, targets: list[OutputTarget], provenance: bool,
                   frameworks=select_frameworks(options.frameworks, options.skip_frameworks),
                   skip_paths=tuple(options.skip_paths), gitignore=options.gitignore,
                   workers=options.workers, ahead=ahead)
-    refuse_catalogue_inside(_named_paths(options.paths))
+    refuse_catalogue_inside(named_paths(options.paths))
     git_states = None if ahead is None else ahead.git
     if provenance and not options.changed_files and git_states is None:
         from linter.provenance import GitStates
@@ -153,11 +115,6 @@ def _display_roots(paths: list[str], root: Path) -> list[str]:
     return ["stdin" if path == "-" else display_path(Path(path), root) for path in paths]
 
 
-# The outputs that carry the provenance record. Collecting it digests every rule file and
-# runs `git status`, tens of milliseconds that a pre-commit run's text output never shows.
-PROVENANCE_FORMATS = frozenset({"json", "sarif", "gitlab-sast"})
-
-
 def _provenance(started: Any, run: ScanRun, report: Any, root: Path,
                 git_states: Any = None) -> dict[str, Any]:
     """When, by which rules, over which inputs (linter.provenance): collected for every
@@ -176,12 +133,7 @@ def _provenance(started: Any, run: ScanRun, report: Any, root: Path,
 
 def _provenance_roots(run: ScanRun, root: Path) -> list[Path]:
     # pre-commit names each changed file: one root (one `git status`) stands for them.
-    return [root] if run.changed_files else _named_paths(run.paths)
-
-
-def _named_paths(paths: list[str]) -> list[Path]:
-    """The files and folders the command line names (`-`, standard input, is none)."""
-    return [Path(path) for path in paths if path != "-"]
+    return [root] if run.changed_files else named_paths(run.paths)
 
 
 def _checkov(report: Any, paths: list[str], results_file: Path | None) -> list[dict[str, Any]]:

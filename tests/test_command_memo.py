@@ -18,7 +18,7 @@ import pytest
 
 from linter import cache, command_memo
 from linter.cli_scan import scan
-from linter.scan_command import ScanOptions
+from linter.scan_options import ScanOptions
 from tests.conftest import REPOSITORY
 
 UNROTATED_KEY = 'resource "aws_kms_key" "unrotated" {\n  description = "phi"\n}\n'

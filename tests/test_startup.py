@@ -9,6 +9,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -185,6 +186,88 @@ def test_an_entry_from_an_unsafe_folder_or_a_symlink_is_not_read(
     entry.rename(planted)
     entry.symlink_to(planted)
     assert catalogue.cached(key) is None
+
+
+# --- stamps: the key of an unchanged rules directory without reading it --------------
+
+
+def _stamps() -> list[Path]:
+    return sorted((Path(os.environ["EPHI_LINT_CACHE_DIR"]) / catalogue.STAMP_NAMESPACE
+                   ).glob("*.json"))
+
+
+def _fail_if_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    def read(directory: Path, names: list[str] | None = None) -> None:
+        raise AssertionError(f"{directory} was read again")
+    monkeypatch.setattr(catalogue, "read_sources", read)
+
+
+@pytest.fixture()
+def settled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files copied a moment ago count as settled (a stamp waits for a few seconds)."""
+    monkeypatch.setattr(catalogue, "_SETTLED_NS", 0)
+
+
+def test_an_unchanged_rules_directory_is_loaded_without_reading_its_files(
+        rules_copy: Path, settled: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    from linter.provenance import rule_catalogue_digest
+
+    loaded = load_rules([rules_copy])
+    read_digest = rule_catalogue_digest([rules_copy])
+    [stamp] = _stamps()
+    assert json.loads(stamp.read_text(encoding="utf-8"))["key"] == _entries(rules_copy)[0].stem
+    monkeypatch.setattr(catalogue, "_digested", {})
+    _fail_if_read(monkeypatch)
+    assert load_rules([rules_copy]) == loaded
+    assert [rule.origin for rule in load_rules([rules_copy])] == [rule.origin for rule in loaded]
+    # The provenance record names the files' digests as if it had read them.
+    assert rule_catalogue_digest([rules_copy]) == read_digest
+    monkeypatch.setattr(catalogue, "_digested", {})
+    assert rule_catalogue_digest([rules_copy]) == read_digest  # from the files themselves
+
+
+def test_a_rule_edited_in_place_with_its_size_and_time_kept_is_seen(
+        rules_copy: Path, settled: None) -> None:
+    load_rules([rules_copy])
+    rule_file = next(rules_copy.rglob("ENC-001*.yaml"))
+    before = rule_file.stat()
+    text = rule_file.read_text(encoding="utf-8")
+    assert "severity: medium" in text
+    time.sleep(0.05)  # past the file system clock's tick: the change time moves
+    rule_file.write_text(text.replace("severity: medium", "severity: severe", 1), encoding="utf-8")
+    os.utime(rule_file, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = rule_file.stat()
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    assert after.st_ctime_ns != before.st_ctime_ns
+    with pytest.raises(RuleError, match=r"ENC-001.*\.yaml: severity: 'severe' is not one of"):
+        load_rules([rules_copy])
+
+
+def test_files_changed_in_the_last_seconds_get_no_stamp(rules_copy: Path) -> None:
+    load_rules([rules_copy])  # copied a moment ago: a write in the same tick could follow
+    assert _entries(rules_copy) != [] and _stamps() == []
+
+
+def test_a_stamp_not_for_these_files_is_a_miss(rules_copy: Path, settled: None,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    loaded = load_rules([rules_copy])
+    [stamp] = _stamps()
+    document = json.loads(stamp.read_text(encoding="utf-8"))
+    reads: list[Path] = []
+    read_sources = catalogue.read_sources
+
+    def counted(directory: Path, names: list[str] | None = None) -> list[tuple[str, bytes]]:
+        reads.append(directory)
+        return read_sources(directory, names)
+    monkeypatch.setattr(catalogue, "read_sources", counted)
+    for tampered in ({**document, "files": document["files"][1:]},  # a file left out
+                     {**document, "stamp": "0" * 64},  # another stamp's entry
+                     {**document, "format": "ephi-lint-catalogue-stamp-0"}):
+        stamp.write_text(json.dumps(tampered), encoding="utf-8")
+        assert load_rules([rules_copy]) == loaded
+    assert reads == [rules_copy] * 3
+    stamp.write_text("{", encoding="utf-8")
+    assert load_rules([rules_copy]) == loaded and reads == [rules_copy] * 4
 
 
 def test_a_cache_folder_inside_a_scanned_path_is_neither_read_nor_written(

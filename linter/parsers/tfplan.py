@@ -10,8 +10,10 @@ See https://developer.hashicorp.com/terraform/internals/json-format.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from linter.values import ConfigNode
+if TYPE_CHECKING:
+    from linter.values import ConfigNode
 
 # The format promises a new major version only for incompatible changes, and asks
 # consumers to reject majors they do not know (0.x up to Terraform 1.0, 1.x since).
@@ -39,7 +41,9 @@ def looks_like_plan(text: str) -> bool:
 
 
 def parse_plan(text: str, path: str) -> TerraformPlan:
-    from linter.parsers.yaml_source import DocumentError, load_documents  # plans only
+    # Here: linter.terraform_components reads PLAN_SECTIONS for every scan's inputs.
+    from linter.parsers.yaml_source import DocumentError, load_documents
+    from linter.values import ConfigNode
 
     try:
         documents = load_documents(text, json_mode=True)
