@@ -46,6 +46,8 @@ class CheckovUnavailable(RuntimeError):
 
 @dataclass(frozen=True)
 class CheckovResult:
+    """One result of checkov's JSON report, as read back for `--checkov-results`."""
+
     check_id: str
     check_name: str
     status: str  # passed | failed | skipped
@@ -163,6 +165,8 @@ def ephi_address(resource: str, check_type: str) -> str:
 
 @dataclass(frozen=True)
 class Folded:
+    """checkov's results less those an ephi-lint rule judged on the same resource."""
+
     kept: tuple[CheckovResult, ...]
     # (the dropped result, the ephi-lint rule that judged the same resource)
     duplicates: tuple[tuple[CheckovResult, str], ...]

@@ -158,6 +158,8 @@ def install() -> None:
 
     @dataclass(frozen=True)
     class PlainRuntimeParam(base):  # type: ignore[misc, valid-type]
+        """A typer parameter converted by our own converter, with typer's as the fallback."""
+
         convert: Any = None
         fallback: Any = None
 

@@ -58,6 +58,8 @@ class ScanRun:
 
 @dataclass(frozen=True)
 class Scanned:
+    """What a scan run gives the command: its report, scan root and configuration."""
+
     report: Any  # linter.report.ScanReport
     root: Path
     config: Any  # linter.config.Config

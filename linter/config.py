@@ -65,6 +65,8 @@ class Waiver:
 
 @dataclass(frozen=True)
 class Override:
+    """Rules enabled or disabled for the paths of one `overrides` entry."""
+
     paths: tuple[str, ...]
     enable: tuple[str, ...] = ()
     disable: tuple[str, ...] = ()
@@ -86,6 +88,8 @@ def _folders(config_path: Path | None, root: Path, working_folder: str) -> tuple
 
 @dataclass(frozen=True)
 class Config:
+    """The configuration file's settings (`.ephi-lint.yaml`), or the defaults."""
+
     path: Path | None = None  # None: no configuration file
     severity_threshold: str | None = None
     enable: tuple[str, ...] = ()
@@ -302,6 +306,8 @@ def _build(data: dict[str, Any], node: yaml.Node, path: Path) -> Config:
 
 @dataclass(frozen=True)
 class Shard:
+    """One shard of a scan split K/N (`--shard`)."""
+
     index: int  # 1-based K of K/N
     count: int
 

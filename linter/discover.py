@@ -86,6 +86,8 @@ def crash_summary(error: BaseException) -> str:
 
 @dataclass(frozen=True)
 class SourceFile:
+    """A file to scan: where it is, how outputs name it, and its format."""
+
     path: Path  # as found on disk
     display_path: str  # relative POSIX path from the root, used in every output
     kind: str  # "terraform" | "terraform_json" | "tfvars" | "document" | "pem"
@@ -93,6 +95,8 @@ class SourceFile:
 
 @dataclass
 class Discovery:
+    """The files a walk found, the problems it met and what it left out."""
+
     files: list[SourceFile] = field(default_factory=list)
     problems: list[FileProblem] = field(default_factory=list)
     ignored: int = 0  # files of no interest by name (images, code, ...)

@@ -29,6 +29,8 @@ class RuleError(ValueError):
 
 @dataclass(frozen=True)
 class Rule:
+    """A rule of the catalogue: what it judges, its condition, and what a finding says."""
+
     id: str
     title: str
     severity: str
@@ -58,6 +60,8 @@ class Rule:
 
 @dataclass(frozen=True, init=False, slots=True)
 class Outcome:
+    """One rule's verdict on one resource (or one of its repeated parts)."""
+
     rule: Rule
     # The judged resource's name and place; the model itself only where linter.live.drift
     # reads the models back from the outcomes (see Evaluator).

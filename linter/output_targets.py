@@ -21,6 +21,8 @@ STDOUT = "-"
 
 @dataclass(frozen=True)
 class OutputTarget:
+    """One report to write: its format and file (None: standard output)."""
+
     format: str
     path: Path | None  # None: standard output
 

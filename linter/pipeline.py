@@ -43,6 +43,8 @@ INPUT_FORMATS = ("terraform", "cloudformation", "kubernetes")
 
 @dataclass
 class ScanRequest:
+    """What one scan judges and how: paths, rules, limits, variables and filters."""
+
     paths: list[Path]
     root: Path
     rules: list[Rule]
@@ -76,6 +78,8 @@ class ScanRequest:
 
 @dataclass
 class ScanResult:
+    """What a scan found: the outcomes, the problems and the counts."""
+
     rules: list[Rule]
     outcomes: list[Outcome] = field(default_factory=list)
     problems: list[FileProblem] = field(default_factory=list)

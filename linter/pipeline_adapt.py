@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 
 @dataclass
 class ParsedFiles:
+    """The parse results of a scan's files, grouped by what the adapters build from them."""
+
     terraform: dict[str, list[TerraformFile]] = field(default_factory=lambda: defaultdict(list))
     # module dir -> auto-loaded variables file path -> values
     variables: dict[str, dict[str, dict[str, HclAttribute]]] = field(

@@ -99,6 +99,8 @@ class UnitResult:
 
 @dataclass
 class RootsResult:
+    """What a worker sends back for the roots of one component it judged."""
+
     roots: list[tuple[str, _Bucket]] = field(default_factory=list)
     library_problems: dict[str, list[FileProblem]] = field(default_factory=dict)  # by root
     resources: int = 0

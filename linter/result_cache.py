@@ -63,6 +63,8 @@ CLOCK_CHECKS = frozenset({"certificate_validity"})
 
 @dataclass
 class CachedScan:
+    """What the result cache keeps of a scan: outcomes, problems and counts."""
+
     outcomes: list[Outcome]  # each resource a linter.models.base.ResourceRef once read
     problems: list[FileProblem]
     files_scanned: int

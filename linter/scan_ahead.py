@@ -43,6 +43,8 @@ if TYPE_CHECKING:
 
 @dataclass
 class AheadResult:
+    """The forked process's first answer: the discovery and each input as read."""
+
     discovery: Discovery
     reads: dict[str, InputRead] = field(default_factory=dict)  # by display path
     code_fingerprint: bytes | None = None

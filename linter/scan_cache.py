@@ -37,6 +37,8 @@ RESULT_CACHE_VARIABLE = "EPHI_LINT_RESULT_CACHE"
 
 @dataclass
 class ScanCache:
+    """A scan's place in the result cache: its key and what it read to make it."""
+
     key: str | None
     inputs: list[tuple[Path, str]]
     stats: list[tuple[int, int] | None] = field(default_factory=list)

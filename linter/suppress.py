@@ -60,6 +60,8 @@ CHECKOV_COMMENT_FORMATS = frozenset({"terraform", "cloudformation"})
 
 @dataclass(frozen=True)
 class Suppression:
+    """Why a finding is suppressed: a justified comment or waiver, and where it is written."""
+
     kind: str  # SARIF suppression kind: "inSource" (a comment) or "external" (a waiver)
     justification: str
     source: str  # where it is written: `main.tf:12` or `.ephi-lint.yaml:30`
@@ -94,6 +96,8 @@ class Notice:
 
 @dataclass(frozen=True)
 class Directive:
+    """A suppression comment (or checkov skip) as written in a scanned file."""
+
     path: str  # display path of the file holding the comment
     line: int  # the comment's line
     target: int  # the line it attaches to

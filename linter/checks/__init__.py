@@ -18,6 +18,8 @@ from typing import Any
 
 @dataclass(frozen=True)
 class CheckResult:
+    """A named check's answer: passed, failed or undecided, and why."""
+
     passed: bool | None  # None: cannot be decided (an UNKNOWN outcome)
     detail: str = ""
     # Facts learnt on the way that reports count (e.g. {"tls13": True}), whatever passed.

@@ -61,6 +61,8 @@ ProgressFactory = Callable[[str], Callable[..., None] | None]
 
 @dataclass
 class AccountScan:
+    """One member account of an organisation scan: its result, or why it was not assessed."""
+
     account: str
     result: LiveScanResult | None = None
     problem: str = ""  # why the account was not assessed
@@ -68,6 +70,8 @@ class AccountScan:
 
 @dataclass
 class OrgScanResult(LiveScanResult):
+    """An organisation scan: every account's findings together, and each account's own."""
+
     accounts: list[AccountScan] = field(default_factory=list)
 
 

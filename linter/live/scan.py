@@ -89,6 +89,8 @@ class ServiceLimits:
 
 @dataclass
 class LiveScanRequest:
+    """What a live scan reads: rules, Regions, services, credentials and concurrency."""
+
     rules: list[Rule]
     regions: list[str] | None = None  # None: the session's region; ["all"]: every enabled one
     services: list[str] | None = None  # None: every service some selected rule judges
@@ -108,6 +110,8 @@ class LiveScanRequest:
 
 @dataclass
 class UnitReport:
+    """One service read in one Region: what it found, how long it took, what went wrong."""
+
     region: str
     service: str
     resources: int = 0
@@ -141,6 +145,8 @@ class ShardManifest:
 
 @dataclass
 class LiveScanResult(ScanResult):
+    """A live scan's result: the account, Regions and API calls besides the findings."""
+
     account: str = ""
     regions: list[str] = field(default_factory=list)
     units: list[UnitReport] = field(default_factory=list)

@@ -21,6 +21,8 @@ class FieldState(str, Enum):
 
 @dataclass(frozen=True)
 class Field:
+    """One judged value of a model, with its state and where the source sets it."""
+
     value: Any
     state: FieldState
     attribute: str  # path in the source's own terms: `encrypted`, `Properties.Encrypted`
@@ -50,6 +52,8 @@ class Field:
 
 @dataclass(frozen=True)
 class SourceLocation:
+    """Where a resource or finding is: a file's lines, or a live resource's virtual path."""
+
     path: str  # relative POSIX path from the scan root, or a virtual path for live resources
     start_line: int
     end_line: int

@@ -17,6 +17,9 @@ from linter.models.base import Field, Resource
 
 @dataclass(frozen=True, kw_only=True)
 class Certificate(Resource):
+    """One PEM certificate: the strength of its key and signature hash, its validity dates,
+    and whether it is a CA, self-signed or the leaf a server presents to clients."""
+
     MODEL = "crypto.pem.Certificate"
 
     # {algorithm: RSA|EC|DSA|Ed25519|Ed448, bits, curve, subject}: the certified public key.
@@ -34,6 +37,9 @@ class Certificate(Resource):
 
 @dataclass(frozen=True, kw_only=True)
 class PrivateKey(Resource):
+    """One PEM private key: whether it is written in plaintext, encrypted with a passphrase,
+    or read from a secret store when deployed."""
+
     MODEL = "crypto.pem.PrivateKey"
 
     # {label: PRIVATE KEY|RSA PRIVATE KEY|..., encrypted: bool}. Encrypted keys need a

@@ -47,6 +47,8 @@ class Item:
 
 @dataclass(frozen=True)
 class Census:
+    """What a scan of a .tf file's text found besides the parse: items and defects."""
+
     items: tuple[Item, ...]
     # Attributes written twice in one body (Terraform rejects the file): (name, first
     # line, repeated line).
@@ -63,6 +65,8 @@ class Census:
 
 @dataclass
 class _Frame:
+    """One open body, expression or string while the census reads a file."""
+
     kind: str  # "body", "expression" (ends at a newline), "string", "template" (ends at })
     depth: int = 0  # bodies: how many blocks enclose this body's items
     opening: int | None = None  # bodies: where the enclosing block starts

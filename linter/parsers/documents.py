@@ -18,12 +18,16 @@ class TemplateRejected(DocumentError):
 
 @dataclass
 class KubernetesObject:
+    """One Kubernetes object of a YAML or JSON stream, and its place in the stream."""
+
     body: ConfigNode
     document_index: int
 
 
 @dataclass
 class ParsedDocuments:
+    """The CloudFormation templates and Kubernetes objects one file holds."""
+
     cloudformation: list[ConfigNode] = field(default_factory=list)
     kubernetes: list[KubernetesObject] = field(default_factory=list)
 

@@ -47,6 +47,8 @@ MAX_TEMPLATE_SEQUENCES = 10_000
 
 @dataclass(frozen=True)
 class _Piece:
+    """One piece of a template string: text, an interpolation or a directive."""
+
     kind: str  # text, interpolation, if, else, endif, for, endfor
     # text: str; interpolation and if: an Expr; for: (key name, value name, collection)
     value: Any = None

@@ -23,6 +23,8 @@ _DOCUMENT_MARKER = re.compile(r"^(?:---|\.\.\.)(?:[ \t]|$)")
 
 @dataclass(frozen=True)
 class ResourcesSection:
+    """A top-level `Resources:` section of a YAML stream and the lines of its logical ids."""
+
     line: int  # the `Resources:` line
     keys: tuple[tuple[str, int], ...]  # (logical id as written, its line)
 

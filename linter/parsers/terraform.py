@@ -43,6 +43,8 @@ class TerraformSyntaxError(ValueError):
 
 @dataclass(slots=True)  # hundreds of thousands in a large module: no __dict__ each
 class HclAttribute:
+    """One attribute of an HCL body: its name, expression and line."""
+
     name: str
     expression: hx.Expr
     line: int
@@ -50,6 +52,8 @@ class HclAttribute:
 
 @dataclass(slots=True)
 class HclBlock:
+    """One HCL block: type, labels, lines, and the attributes and blocks of its body."""
+
     type: str
     labels: list[str]
     line: int
@@ -63,6 +67,8 @@ class HclBlock:
 
 @dataclass
 class TerraformFile:
+    """One parsed Terraform file: its display path and top-level blocks."""
+
     path: str
     blocks: list[HclBlock]
 

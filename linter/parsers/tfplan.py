@@ -28,6 +28,8 @@ class PlanError(ValueError):
 
 @dataclass
 class TerraformPlan:
+    """A Terraform plan (JSON): the whole document, every key with its line."""
+
     path: str  # display path of the plan file ("stdin" for standard input)
     document: ConfigNode  # the whole plan, every key with its line
     terraform_version: str

@@ -46,6 +46,8 @@ class StateInstance:
 
 @dataclass
 class TerraformState:
+    """A Terraform state: its instances, and the same as a plan for the adapters."""
+
     path: str  # display path
     plan: TerraformPlan  # the instances as a plan's planned_values, for the adapters
     instances: list[StateInstance]

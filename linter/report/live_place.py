@@ -23,6 +23,8 @@ _VIRTUAL = re.compile(r"^aws/\d{12}/")
 
 @dataclass(frozen=True)
 class LivePlace:
+    """Where a live finding is: its account, Region and ARN."""
+
     account: str
     region: str
     arn: str

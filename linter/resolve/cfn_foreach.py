@@ -70,6 +70,8 @@ class _Item:
 
 @dataclass
 class Expansion:
+    """A template's sections with their Fn::ForEach loops expanded, and the problems found."""
+
     sections: dict[str, ConfigNode]  # only the sections that hold loops
     problems: list[str]
 

@@ -62,6 +62,8 @@ REMOVED = _Removed()
 
 @dataclass
 class ResolvedResource:
+    """One CloudFormation resource with its intrinsic functions resolved where they can be."""
+
     logical_id: str
     type: str
     line: int

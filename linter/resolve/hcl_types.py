@@ -24,6 +24,8 @@ _COLLECTIONS = frozenset({"list", "set", "map"})
 
 @dataclass(frozen=True)
 class TypeSpec:
+    """A Terraform type constraint (`list(string)`, `object({...})`)."""
+
     kind: str  # string, number, bool, any, list, set, map, object, tuple
     element: TypeSpec | None = None  # list, set and map
     attributes: tuple[ObjectAttribute, ...] = ()  # object
@@ -32,6 +34,8 @@ class TypeSpec:
 
 @dataclass(frozen=True)
 class ObjectAttribute:
+    """One attribute of an object type constraint, optional with its default or not."""
+
     name: str
     type: TypeSpec
     optional: bool = False

@@ -57,6 +57,8 @@ _NOTHING_GIVEN: dict[str, Any] = {}
 
 @dataclass
 class ResolvedBlock:
+    """One resource or data block of a module instance, its values resolved."""
+
     mode: str  # "resource" or "data"
     type: str
     name: str

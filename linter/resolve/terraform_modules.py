@@ -71,6 +71,8 @@ UNKNOWN_KEY: Any = _UnknownKey()
 
 @dataclass(frozen=True)
 class Instance:
+    """One instance of a resource or module call (count or for_each) and its bindings."""
+
     key: Any  # None: no count/for_each; int (count); str (for_each); UNKNOWN_KEY
     bindings: dict[str, Any] = field(default_factory=dict)  # "count"/"each" -> value
 

@@ -37,6 +37,9 @@ _KEY_ID = re.compile(r"^(?:mrk-[0-9a-f]{32}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-
 
 @dataclass
 class BuildContext:
+    """What building one Region's live models needs beyond the API reads: the account and
+    Region, the keys, the fields judged."""
+
     account: str
     region: str
     # The region's KMS keys, read on first use (only when a rule judges a store's key).

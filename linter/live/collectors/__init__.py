@@ -81,6 +81,8 @@ class Record:
 
 @dataclass
 class Denial:
+    """An API call the scan's credentials were refused, named in the report."""
+
     service: str
     operation: str
     code: str

@@ -9,6 +9,8 @@ from linter.models.base import Field, Resource
 
 @dataclass(frozen=True, kw_only=True)
 class DomainName(Resource):
+    """An API Gateway custom domain name: the TLS security policy its endpoint offers."""
+
     MODEL = "aws.apigateway.DomainName"
 
     # The TLS security policy name (TLS_1_0, TLS_1_2, SecurityPolicy_TLS13_...); absent

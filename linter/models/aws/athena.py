@@ -9,6 +9,8 @@ from linter.models.base import Field, Resource, derived_switch
 
 @dataclass(frozen=True, kw_only=True)
 class WorkGroup(Resource):
+    """An Athena workgroup: how query results are encrypted, with which key, and if enforced."""
+
     MODEL = "aws.athena.WorkGroup"
 
     # How query results written to S3 are encrypted: SSE_S3, SSE_KMS or CSE_KMS; absent:

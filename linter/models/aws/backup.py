@@ -10,6 +10,8 @@ from linter.models.base import Field, Resource
 
 @dataclass(frozen=True, kw_only=True)
 class Vault(Resource):
+    """A Backup vault: the key of its recovery points, and whether it differs from the data's."""
+
     MODEL = "aws.backup.Vault"
 
     # The KMS key that encrypts recovery points (a ResourceRef, key ARN or alias); absent

@@ -14,6 +14,8 @@ _FORCED_POLICY = "TLSv1"
 
 @dataclass(frozen=True, kw_only=True)
 class Origin(Element):
+    """One origin of a distribution: the protocols CloudFront may use to fetch from it."""
+
     # True when the origin is reached as a custom (HTTP server) origin; S3 REST origins
     # have no custom origin settings and are always fetched over HTTPS.
     custom: Field
@@ -26,6 +28,8 @@ class Origin(Element):
 
 @dataclass(frozen=True, kw_only=True)
 class CacheBehavior(Element):
+    """One cache behaviour of a distribution: whether viewers may use plain HTTP."""
+
     # The path pattern the behaviour serves; absent for the default behaviour.
     path_pattern: Field
     # allow-all (plain HTTP served), redirect-to-https or https-only.
@@ -34,6 +38,8 @@ class CacheBehavior(Element):
 
 @dataclass(frozen=True, kw_only=True)
 class Distribution(Resource):
+    """A CloudFront distribution: its viewer TLS policy, origins and cache behaviours."""
+
     MODEL = "aws.cloudfront.Distribution"
     ELEMENTS: ClassVar[dict[str, type]] = {"origins": Origin, "cache_behaviors": CacheBehavior}
 

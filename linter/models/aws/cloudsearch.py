@@ -9,6 +9,8 @@ from linter.models.base import Field, Resource
 
 @dataclass(frozen=True, kw_only=True)
 class Domain(Resource):
+    """A CloudSearch domain: whether its endpoints refuse plain HTTP, and its TLS policy."""
+
     MODEL = "aws.cloudsearch.Domain"
 
     # Whether the search and document endpoints refuse plain HTTP (default false).

@@ -10,6 +10,8 @@ from linter.models.base import Field, FieldState, Resource
 
 @dataclass(frozen=True, kw_only=True)
 class Trail(Resource):
+    """A CloudTrail trail: its key, Region coverage, log file validation and log bucket."""
+
     MODEL = "aws.cloudtrail.Trail"
 
     # The KMS key that encrypts delivered log files; absent means SSE-S3 only.

@@ -22,6 +22,9 @@ class Artifact(Element):
 
 @dataclass(frozen=True, kw_only=True)
 class Project(Resource):
+    """A CodeBuild project: the key of its build output, and whether its artifacts and S3 logs
+    are encrypted."""
+
     MODEL = "aws.codebuild.Project"
     ELEMENTS: ClassVar[dict[str, type]] = {"artifacts": Artifact}
 
@@ -38,6 +41,8 @@ class Project(Resource):
 
 @dataclass(frozen=True, kw_only=True)
 class ReportGroup(Resource):
+    """A CodeBuild report group: whether test reports exported to S3 are encrypted."""
+
     MODEL = "aws.codebuild.ReportGroup"
 
     # S3 when raw test reports (which may quote test data) are exported to a bucket;

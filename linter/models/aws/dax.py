@@ -9,6 +9,8 @@ from linter.models.base import Field, Resource
 
 @dataclass(frozen=True, kw_only=True)
 class Cluster(Resource):
+    """A DAX cluster: encryption of cached data at rest, and TLS between clients and nodes."""
+
     MODEL = "aws.dax.Cluster"
 
     # True when the cluster's nodes encrypt cached items, logs and configuration at rest;

@@ -22,6 +22,8 @@ class CrossRegionCopy(Element):
 
 @dataclass(frozen=True, kw_only=True)
 class LifecyclePolicy(Resource):
+    """A Data Lifecycle Manager policy: the encryption and keys of its cross-Region copies."""
+
     MODEL = "aws.dlm.LifecyclePolicy"
     ELEMENTS: ClassVar[dict[str, type]] = {"cross_region_copies": CrossRegionCopy}
 

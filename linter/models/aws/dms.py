@@ -10,6 +10,8 @@ from linter.tables import load_table
 
 @dataclass(frozen=True, kw_only=True)
 class Endpoint(Resource):
+    """A DMS endpoint: its SSL mode, the key of its settings, and how an S3 target is encrypted."""
+
     MODEL = "aws.dms.Endpoint"
 
     # The database engine (mysql, postgres, oracle, sqlserver, mongodb, s3, ...).

@@ -9,6 +9,8 @@ from linter.models.base import Field, Resource
 
 @dataclass(frozen=True, kw_only=True)
 class ReplicationInstance(Resource):
+    """A DMS replication instance: whether it is public, and the key of its storage."""
+
     MODEL = "aws.dms.ReplicationInstance"
 
     # True when the instance gets a public IP address. It reads whole source databases

@@ -14,6 +14,8 @@ from linter.values import Unknown
 
 @dataclass(frozen=True, kw_only=True)
 class Cluster(Resource):
+    """A DocumentDB cluster: storage encryption and its key, and the `tls` parameter in force."""
+
     MODEL = "aws.docdb.Cluster"
 
     # True when the cluster volume, its backups and snapshots are encrypted; false or

@@ -9,6 +9,8 @@ from linter.models.base import Field, FieldState, Resource, derived_switch
 
 @dataclass(frozen=True, kw_only=True)
 class Table(Resource):
+    """A DynamoDB table: whether it is encrypted with a KMS key, and with which one."""
+
     MODEL = "aws.dynamodb.Table"
 
     # True: encrypted with a KMS key (aws/dynamodb or a customer key). False or absent:

@@ -9,6 +9,8 @@ from linter.models.base import Field, Resource, derived_switch
 
 @dataclass(frozen=True, kw_only=True)
 class Repository(Resource):
+    """An ECR repository: how its images are encrypted, and with which KMS key."""
+
     MODEL = "aws.ecr.Repository"
 
     # AES256 (S3-managed keys, the default), KMS or KMS_DSSE (a KMS key).

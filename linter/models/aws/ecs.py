@@ -10,6 +10,8 @@ from linter.models.base import Element, Field, Resource
 
 @dataclass(frozen=True, kw_only=True)
 class Cluster(Resource):
+    """An ECS cluster: the key of its ECS Exec sessions, and where and how they are logged."""
+
     MODEL = "aws.ecs.Cluster"
 
     # Whether execute_command_configuration (ExecuteCommandConfiguration) is written: the
@@ -42,6 +44,8 @@ class TaskVolume(Element):
 
 @dataclass(frozen=True, kw_only=True)
 class TaskDefinition(Resource):
+    """An ECS task definition: whether its EFS volumes are mounted with TLS."""
+
     MODEL = "aws.ecs.TaskDefinition"
     ELEMENTS: ClassVar[dict[str, type]] = {"volumes": TaskVolume}
 

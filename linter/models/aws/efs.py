@@ -9,6 +9,8 @@ from linter.models.base import Field, Resource, derived_switch
 
 @dataclass(frozen=True, kw_only=True)
 class FileSystem(Resource):
+    """An EFS file system: whether it is encrypted at rest, and with which key."""
+
     MODEL = "aws.efs.FileSystem"
 
     # True when the file system is encrypted at rest; false or absent: plaintext (the

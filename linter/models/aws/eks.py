@@ -9,6 +9,8 @@ from linter.models.base import Field, Resource
 
 @dataclass(frozen=True, kw_only=True)
 class Cluster(Resource):
+    """An EKS cluster: which Kubernetes resources are envelope-encrypted, and with which key."""
+
     MODEL = "aws.eks.Cluster"
 
     # Kubernetes resources envelope-encrypted with the KMS key: a list (["secrets"]) or absent.

@@ -9,6 +9,8 @@ from linter.models.base import Field, FieldState, Resource, derived_switch
 
 @dataclass(frozen=True, kw_only=True)
 class ReplicationGroup(Resource):
+    """An ElastiCache replication group: at-rest encryption and its key, and TLS in transit."""
+
     MODEL = "aws.elasticache.ReplicationGroup"
 
     # Cache engine: redis (the provider default) or valkey; decides the at-rest default.

@@ -19,6 +19,8 @@ class Listener(Element):
 
 @dataclass(frozen=True, kw_only=True)
 class LoadBalancer(Resource):
+    """A Classic Load Balancer: the protocols its front-end listeners accept."""
+
     MODEL = "aws.elb_classic.LoadBalancer"
     ELEMENTS: ClassVar[dict[str, type]] = {"listeners": Listener}
 

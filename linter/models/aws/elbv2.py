@@ -9,6 +9,8 @@ from linter.models.base import Field, FieldState, Resource
 
 @dataclass(frozen=True, kw_only=True)
 class Listener(Resource):
+    """An ALB or NLB listener: its protocol and TLS policy, and what answers plain HTTP."""
+
     MODEL = "aws.elbv2.Listener"
 
     # HTTP or HTTPS (ALB), TCP, TLS, UDP or TCP_UDP (NLB); absent on Gateway Load Balancers.

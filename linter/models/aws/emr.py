@@ -12,6 +12,8 @@ from linter.values import Branches, ConfigNode, PartialText, Unknown
 
 @dataclass(frozen=True, kw_only=True)
 class SecurityConfiguration(Resource):
+    """An EMR security configuration: encryption of S3 data, local disks and node traffic."""
+
     MODEL = "aws.emr.SecurityConfiguration"
 
     # EncryptionConfiguration.EnableAtRestEncryption: true encrypts EMRFS data in S3 and

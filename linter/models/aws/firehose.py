@@ -14,6 +14,8 @@ CUSTOMER_MANAGED = "CUSTOMER_MANAGED_CMK"
 
 @dataclass(frozen=True, kw_only=True)
 class DeliveryStream(Resource):
+    """A Firehose delivery stream: whether it encrypts the records it holds, and the key."""
+
     MODEL = "aws.firehose.DeliveryStream"
 
     # Where records come from: DirectPut (producers call PutRecord; the default),

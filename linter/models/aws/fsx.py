@@ -9,6 +9,8 @@ from linter.models.base import Field, Resource
 
 @dataclass(frozen=True, kw_only=True)
 class FileSystem(Resource):
+    """An FSx file system: the KMS key of its data and backups (always encrypted)."""
+
     MODEL = "aws.fsx.FileSystem"
 
     # The KMS key that encrypts the file system and its backups; absent: the AWS-managed

@@ -9,6 +9,8 @@ from linter.models.base import Field, Resource, derived_switch
 
 @dataclass(frozen=True, kw_only=True)
 class DataCatalogEncryption(Resource):
+    """Glue Data Catalog encryption: the metadata mode and key, and connection passwords."""
+
     MODEL = "aws.glue.DataCatalogEncryption"
 
     # DISABLED (metadata in plaintext), SSE-KMS or SSE-KMS-WITH-SERVICE-ROLE.
@@ -26,6 +28,8 @@ class DataCatalogEncryption(Resource):
 
 @dataclass(frozen=True, kw_only=True)
 class SecurityConfiguration(Resource):
+    """A Glue security configuration: how job output in S3, logs and bookmarks are encrypted."""
+
     MODEL = "aws.glue.SecurityConfiguration"
 
     # What jobs, crawlers and endpoints using this configuration write to S3:

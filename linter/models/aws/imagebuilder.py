@@ -22,6 +22,8 @@ class RecipeDevice(Element):
 
 @dataclass(frozen=True, kw_only=True)
 class ImageRecipe(Resource):
+    """An Image Builder recipe: the encryption and keys of its images' EBS volumes."""
+
     MODEL = "aws.imagebuilder.ImageRecipe"
     ELEMENTS: ClassVar[dict[str, type]] = {"devices": RecipeDevice}
 

@@ -9,6 +9,8 @@ from linter.models.base import Field, Resource, derived_switch
 
 @dataclass(frozen=True, kw_only=True)
 class Stream(Resource):
+    """A Kinesis data stream: server-side encryption of its records, and the KMS key."""
+
     MODEL = "aws.kinesis.Stream"
 
     # Server-side encryption of records: KMS or NONE (the default).

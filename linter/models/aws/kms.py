@@ -9,6 +9,8 @@ from linter.models.base import Field, Resource
 
 @dataclass(frozen=True, kw_only=True)
 class Key(Resource):
+    """A KMS key: whether it is rotated, its key spec and its key policy."""
+
     MODEL = "aws.kms.Key"
 
     rotation_enabled: Field

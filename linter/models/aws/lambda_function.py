@@ -11,6 +11,8 @@ from linter.values import Branches, ConfigNode
 
 @dataclass(frozen=True, kw_only=True)
 class Function(Resource):
+    """A Lambda function: whether it has environment variables, and the key encrypting them."""
+
     MODEL = "aws.lambda_function.Function"
 
     # True when the function declares environment variables (connection strings, API

@@ -9,6 +9,8 @@ from linter.models.base import Field, Resource
 
 @dataclass(frozen=True, kw_only=True)
 class LogGroup(Resource):
+    """A CloudWatch Logs log group: the customer-managed key of its log data, if any."""
+
     MODEL = "aws.logs.LogGroup"
 
     # The customer-managed KMS key that encrypts the log data; absent means the service's

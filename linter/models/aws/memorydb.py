@@ -9,6 +9,8 @@ from linter.models.base import Field, Resource
 
 @dataclass(frozen=True, kw_only=True)
 class Cluster(Resource):
+    """A MemoryDB cluster: whether clients must use TLS, and the key of its data at rest."""
+
     MODEL = "aws.memorydb.Cluster"
 
     # True (the default) when clients must connect with TLS; false allows plaintext Redis

@@ -9,6 +9,8 @@ from linter.models.base import Field, Resource, derived_switch
 
 @dataclass(frozen=True, kw_only=True)
 class Broker(Resource):
+    """An Amazon MQ broker: whose key encrypts its messages at rest, and whether it is public."""
+
     MODEL = "aws.mq.Broker"
 
     # ActiveMQ or RabbitMQ (RabbitMQ brokers always use an AWS-owned key).

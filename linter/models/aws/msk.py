@@ -9,6 +9,8 @@ from linter.models.base import Field, FieldState, Resource
 
 @dataclass(frozen=True, kw_only=True)
 class Cluster(Resource):
+    """An MSK cluster: TLS from clients and between brokers, and the key of its data volumes."""
+
     MODEL = "aws.msk.Cluster"
 
     # Client-to-broker traffic: TLS (default), TLS_PLAINTEXT (both) or PLAINTEXT.

@@ -9,6 +9,8 @@ from linter.models.base import Field, Resource, derived_switch
 
 @dataclass(frozen=True, kw_only=True)
 class Cluster(Resource):
+    """A Neptune cluster: whether its storage is encrypted, and with which key."""
+
     MODEL = "aws.neptune.Cluster"
 
     # True when the cluster volume, its backups and snapshots are encrypted; false or

@@ -9,6 +9,9 @@ from linter.models.base import Field, FieldState, Resource, derived_switch
 
 @dataclass(frozen=True, kw_only=True)
 class Domain(Resource):
+    """An OpenSearch domain: encryption at rest and its key, node-to-node TLS, HTTPS and its TLS
+    policy, and whether its endpoint is public."""
+
     MODEL = "aws.opensearch.Domain"
 
     # Encryption at rest of indices, logs, swap and automated snapshots: true/false.

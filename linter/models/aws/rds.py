@@ -50,6 +50,8 @@ class _Database(Resource):
 
 @dataclass(frozen=True, kw_only=True)
 class DBInstance(_Database):
+    """An RDS DB instance, stand-alone or in a cluster: storage, backups, TLS and public access."""
+
     MODEL = "aws.rds.DBInstance"
 
     # The Aurora / Multi-AZ DB cluster the instance belongs to, which then owns storage
@@ -65,6 +67,8 @@ class DBInstance(_Database):
 
 @dataclass(frozen=True, kw_only=True)
 class DBCluster(_Database):
+    """An Aurora or Multi-AZ DB cluster: storage encryption and its key, backups and TLS."""
+
     MODEL = "aws.rds.DBCluster"
 
 

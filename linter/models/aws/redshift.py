@@ -12,6 +12,8 @@ from linter.models.base import Field, Resource, derived_switch
 
 @dataclass(frozen=True, kw_only=True)
 class Cluster(Resource):
+    """A Redshift cluster: encryption at rest and its key, `require_ssl`, and public access."""
+
     MODEL = "aws.redshift.Cluster"
 
     # True when the cluster and its snapshots are encrypted at rest; false: plaintext.

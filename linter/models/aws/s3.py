@@ -9,6 +9,9 @@ from linter.models.base import Field, FieldState, Resource, derived_switch
 
 @dataclass(frozen=True, kw_only=True)
 class Bucket(Resource):
+    """An S3 bucket: its default encryption and key, its policy, public access block, versioning
+    and access logging."""
+
     MODEL = "aws.s3.Bucket"
 
     # Default server-side encryption: AES256 (SSE-S3), aws:kms, aws:kms:dsse, or absent.

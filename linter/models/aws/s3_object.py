@@ -9,6 +9,8 @@ from linter.models.base import Field, Resource
 
 @dataclass(frozen=True, kw_only=True)
 class Object(Resource):
+    """An S3 object the configuration uploads: the encryption and key it is uploaded with."""
+
     MODEL = "aws.s3_object.Object"
 
     # The encryption the upload asks for: AES256 (SSE-S3), aws:kms, aws:kms:dsse; absent:

@@ -9,6 +9,8 @@ from linter.models.base import Field, Resource, derived_switch
 
 @dataclass(frozen=True, kw_only=True)
 class NotebookInstance(Resource):
+    """A SageMaker notebook instance: the key of its volume and its direct internet access."""
+
     MODEL = "aws.sagemaker.NotebookInstance"
 
     # The KMS key that encrypts the notebook's ML storage volume; absent: an AWS-managed key.
@@ -31,6 +33,8 @@ class NotebookInstance(Resource):
 
 @dataclass(frozen=True, kw_only=True)
 class EndpointConfig(Resource):
+    """A SageMaker endpoint configuration: the key of its hosting instances' volumes."""
+
     MODEL = "aws.sagemaker.EndpointConfig"
 
     # The KMS key for the storage volumes of the endpoint's hosting instances; absent:

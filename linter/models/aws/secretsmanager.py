@@ -9,6 +9,8 @@ from linter.models.base import Field, Resource
 
 @dataclass(frozen=True, kw_only=True)
 class Secret(Resource):
+    """A Secrets Manager secret: the KMS key that encrypts its value."""
+
     MODEL = "aws.secretsmanager.Secret"
 
     # The KMS key that encrypts the secret value; absent: the AWS-managed

@@ -9,6 +9,8 @@ from linter.models.base import Field, FieldState, Resource, derived_switch
 
 @dataclass(frozen=True, kw_only=True)
 class Queue(Resource):
+    """An SQS queue: whether messages are encrypted at rest (SSE-KMS or SSE-SQS), and the key."""
+
     MODEL = "aws.sqs.Queue"
 
     # SSE-KMS key (ARN, id or alias such as alias/aws/sqs); absent means no SSE-KMS.

@@ -9,6 +9,8 @@ from linter.models.base import Field, Resource, derived_switch
 
 @dataclass(frozen=True, kw_only=True)
 class Parameter(Resource):
+    """An SSM parameter: credential hints in its name and description, its type and its key."""
+
     MODEL = "aws.ssm.Parameter"
 
     # The parameter's name (`/ehr/db/password`); the rules read credential hints from it.

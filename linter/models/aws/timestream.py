@@ -9,6 +9,8 @@ from linter.models.base import Field, Resource
 
 @dataclass(frozen=True, kw_only=True)
 class Database(Resource):
+    """A Timestream database: the KMS key of its tables (always encrypted)."""
+
     MODEL = "aws.timestream.Database"
 
     # The KMS key for the database's tables; absent: the AWS-managed alias/aws/timestream

@@ -10,6 +10,8 @@ from linter.values import Branches
 
 @dataclass(frozen=True, kw_only=True)
 class Server(Resource):
+    """A Transfer Family server: the protocols it offers, its security policy, whether it logs."""
+
     MODEL = "aws.transfer.Server"
 
     # Protocols the endpoint offers: a list of SFTP, FTPS, FTP, AS2 (default ["SFTP"]).

@@ -9,6 +9,8 @@ from linter.models.base import Field, Resource, derived_switch
 
 @dataclass(frozen=True, kw_only=True)
 class Workspace(Resource):
+    """A WorkSpace: whether its root and user volumes are encrypted, and with which key."""
+
     MODEL = "aws.workspaces.Workspace"
 
     # True when the root volume (C: drive, /) is encrypted; false or absent: plaintext.

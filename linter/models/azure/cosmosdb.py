@@ -9,6 +9,8 @@ from linter.models.base import Field, Resource
 
 @dataclass(frozen=True, kw_only=True)
 class Account(Resource):
+    """A Cosmos DB account: whether a customer-managed key encrypts it, and its TLS floor."""
+
     MODEL = "azure.cosmosdb.Account"
 
     # The Key Vault (or Managed HSM) key that encrypts the account (key_vault_key_id);

@@ -10,6 +10,9 @@ from linter.models.base import Field, Resource
 
 @dataclass(frozen=True, kw_only=True)
 class Workspace(Resource):
+    """A Databricks workspace: whether customer-managed keys encrypt its managed services,
+    cluster disks and DBFS root, and whether the DBFS root is double-encrypted."""
+
     MODEL = "azure.databricks.Workspace"
 
     # managed_services_cmk_key_vault_key_id: the Key Vault key for the control plane's

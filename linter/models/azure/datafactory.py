@@ -10,6 +10,8 @@ from linter.models.base import Field, Resource
 
 @dataclass(frozen=True, kw_only=True)
 class Factory(Resource):
+    """A Data Factory: whether a customer-managed key encrypts its metadata and credentials."""
+
     MODEL = "azure.datafactory.Factory"
 
     # customer_managed_key_id: the Key Vault key that encrypts the factory's metadata

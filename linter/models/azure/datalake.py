@@ -10,6 +10,8 @@ from linter.models.base import Field, Resource
 
 @dataclass(frozen=True, kw_only=True)
 class Store(Resource):
+    """A Data Lake Storage Gen1 store: whether its files are encrypted at rest."""
+
     MODEL = "azure.datalake.Store"
 
     # Enabled or Disabled: whether the files of the store are encrypted at rest; default

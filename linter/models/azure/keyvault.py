@@ -9,6 +9,8 @@ from linter.models.base import Field, Resource
 
 @dataclass(frozen=True, kw_only=True)
 class KeyVault(Resource):
+    """A Key Vault: whether purge protection and soft delete keep deleted keys recoverable."""
+
     MODEL = "azure.keyvault.KeyVault"
 
     # True: a deleted vault or key cannot be purged before its retention ends; default

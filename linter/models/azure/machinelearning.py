@@ -10,6 +10,8 @@ from linter.models.base import Field, Resource
 
 @dataclass(frozen=True, kw_only=True)
 class Workspace(Resource):
+    """A Machine Learning workspace: whether a customer-managed key encrypts its metadata."""
+
     MODEL = "azure.machinelearning.Workspace"
 
     # encryption.key_id: the Key Vault key that encrypts the workspace's metadata store,

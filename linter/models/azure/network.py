@@ -31,6 +31,9 @@ class GatewayBackendSettings(Element):
 
 @dataclass(frozen=True, kw_only=True)
 class ApplicationGateway(Resource):
+    """An Application Gateway: its TLS policy, and whether its listeners redirect to HTTPS and
+    its backends are reached over HTTPS."""
+
     MODEL = "azure.network.ApplicationGateway"
     ELEMENTS: ClassVar[dict[str, type]] = {"listeners": GatewayListener,
                                            "backend_settings": GatewayBackendSettings}

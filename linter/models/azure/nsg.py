@@ -32,6 +32,8 @@ class NsgRule(Element):
 
 @dataclass(frozen=True, kw_only=True)
 class NetworkSecurityGroup(Resource):
+    """A network security group, or a stand-alone rule resource: what each rule admits."""
+
     MODEL = "azure.nsg.NetworkSecurityGroup"
     ELEMENTS: ClassVar[dict[str, type]] = {"rules": NsgRule}
 

@@ -10,6 +10,9 @@ from linter.models.base import Field, Resource
 
 @dataclass(frozen=True, kw_only=True)
 class Vault(Resource):
+    """A Recovery Services vault: whether a customer-managed key encrypts its backups, and
+    whether they are immutable."""
+
     MODEL = "azure.recovery.Vault"
 
     # encryption.key_id: the Key Vault (or Managed HSM) key that encrypts the backup data;

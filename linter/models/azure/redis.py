@@ -9,6 +9,8 @@ from linter.models.base import Field, Resource
 
 @dataclass(frozen=True, kw_only=True)
 class RedisCache(Resource):
+    """An Azure Cache for Redis: whether the plaintext port is open, and the oldest TLS version."""
+
     MODEL = "azure.redis.RedisCache"
 
     # True: the plaintext port 6379 is open. non_ssl_port_enabled in azurerm 4.x,

@@ -11,6 +11,9 @@ from linter.values import Branches
 
 @dataclass(frozen=True, kw_only=True)
 class StorageAccount(Resource):
+    """A storage account: HTTPS only and the TLS floor, customer-managed and infrastructure
+    encryption, and public network and anonymous access."""
+
     MODEL = "azure.storage.StorageAccount"
 
     # The oldest TLS version the account accepts: TLS1_0, TLS1_1, TLS1_2 (azurerm 3.x/4.x

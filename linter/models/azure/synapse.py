@@ -10,6 +10,8 @@ from linter.models.base import Field, Resource
 
 @dataclass(frozen=True, kw_only=True)
 class Workspace(Resource):
+    """A Synapse workspace: whether a customer-managed key adds a second layer of encryption."""
+
     MODEL = "azure.synapse.Workspace"
 
     # The Key Vault key (customer_managed_key.key_versionless_id) that adds a second,

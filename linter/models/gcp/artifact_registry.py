@@ -9,6 +9,8 @@ from linter.models.base import Field, Resource
 
 @dataclass(frozen=True, kw_only=True)
 class Repository(Resource):
+    """An Artifact Registry repository: whether a customer-managed key encrypts its contents."""
+
     MODEL = "gcp.artifact_registry.Repository"
 
     # The Cloud KMS key that encrypts the repository's contents (kms_key_name); absent:

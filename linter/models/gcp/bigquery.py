@@ -9,6 +9,8 @@ from linter.models.base import Field, Resource
 
 @dataclass(frozen=True, kw_only=True)
 class Dataset(Resource):
+    """A BigQuery dataset: the customer-managed key that encrypts its new tables by default."""
+
     MODEL = "gcp.bigquery.Dataset"
 
     # The Cloud KMS key new tables of the dataset are encrypted with when they name no
@@ -19,6 +21,8 @@ class Dataset(Resource):
 
 @dataclass(frozen=True, kw_only=True)
 class Table(Resource):
+    """A BigQuery table: whether a customer-managed key, its own or its dataset's, encrypts it."""
+
     MODEL = "gcp.bigquery.Table"
 
     # The Cloud KMS key the table is encrypted with: its own encryption_configuration

@@ -19,6 +19,8 @@ class BigtableCluster(Element):
 
 @dataclass(frozen=True, kw_only=True)
 class Instance(Resource):
+    """A Bigtable instance: whether a customer-managed key encrypts each of its clusters."""
+
     MODEL = "gcp.bigtable.Instance"
     ELEMENTS: ClassVar[dict[str, type]] = {"clusters": BigtableCluster}
 

@@ -9,6 +9,8 @@ from linter.models.base import Field, Resource
 
 @dataclass(frozen=True, kw_only=True)
 class Function(Resource):
+    """A Cloud Function (1st or 2nd gen): whether a customer-managed key encrypts its code."""
+
     MODEL = "gcp.cloud_functions.Function"
 
     # The Cloud KMS key that encrypts the function's source code and built image

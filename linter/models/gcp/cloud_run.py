@@ -9,6 +9,8 @@ from linter.models.base import Field, Resource
 
 @dataclass(frozen=True, kw_only=True)
 class Workload(Resource):
+    """A Cloud Run service or job: whether a customer-managed key encrypts its image and data."""
+
     MODEL = "gcp.cloud_run.Workload"
 
     # The Cloud KMS key that encrypts the revision's container image and its data at

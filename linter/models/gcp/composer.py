@@ -9,6 +9,8 @@ from linter.models.base import Field, Resource
 
 @dataclass(frozen=True, kw_only=True)
 class Environment(Resource):
+    """A Cloud Composer environment: whether a customer-managed key encrypts its data."""
+
     MODEL = "gcp.composer.Environment"
 
     # The Cloud KMS key that encrypts the environment's data: its Cloud Storage bucket,

@@ -9,6 +9,8 @@ from linter.models.base import Field, Resource
 
 @dataclass(frozen=True, kw_only=True)
 class Cluster(Resource):
+    """A GKE cluster: whether its Secrets are encrypted in etcd with a Cloud KMS key."""
+
     MODEL = "gcp.container.Cluster"
 
     # Application-layer encryption of Secrets in etcd: ENCRYPTED, or DECRYPTED (the

@@ -9,6 +9,8 @@ from linter.models.base import Field, Resource
 
 @dataclass(frozen=True, kw_only=True)
 class Job(Resource):
+    """A Dataflow job: whether a customer-managed key encrypts its disks, state and temp files."""
+
     MODEL = "gcp.dataflow.Job"
 
     # The Cloud KMS key that encrypts the job's state: worker persistent disks,

@@ -9,6 +9,8 @@ from linter.models.base import Field, Resource
 
 @dataclass(frozen=True, kw_only=True)
 class Cluster(Resource):
+    """A Dataproc cluster: whether a customer-managed key encrypts its VMs' persistent disks."""
+
     MODEL = "gcp.dataproc.Cluster"
 
     # The Cloud KMS key that encrypts the persistent disks of the cluster's VMs
@@ -18,6 +20,8 @@ class Cluster(Resource):
 
 @dataclass(frozen=True, kw_only=True)
 class MetastoreService(Resource):
+    """A Dataproc Metastore service: whether a customer-managed key encrypts its Hive metastore."""
+
     MODEL = "gcp.dataproc.MetastoreService"
 
     # The Cloud KMS key that encrypts the Hive metastore's database and artifacts

@@ -9,6 +9,8 @@ from linter.models.base import Field, Resource
 
 @dataclass(frozen=True, kw_only=True)
 class Dataset(Resource):
+    """A Cloud Healthcare dataset: whether a customer-managed key encrypts its stores."""
+
     MODEL = "gcp.healthcare.Dataset"
 
     # The Cloud KMS key that encrypts every store of the dataset

@@ -9,6 +9,8 @@ from linter.models.base import Field, Resource
 
 @dataclass(frozen=True, kw_only=True)
 class CryptoKey(Resource):
+    """A Cloud KMS crypto key: whether it rotates automatically, and how often."""
+
     MODEL = "gcp.kms.CryptoKey"
 
     # ENCRYPT_DECRYPT (the default) or an asymmetric / MAC purpose; only ENCRYPT_DECRYPT

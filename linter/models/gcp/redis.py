@@ -9,6 +9,9 @@ from linter.models.base import Field, Resource
 
 @dataclass(frozen=True, kw_only=True)
 class Instance(Resource):
+    """A Memorystore for Redis instance: whether clients must use TLS, and whether a
+    customer-managed key encrypts its persisted data."""
+
     MODEL = "gcp.redis.Instance"
 
     # SERVER_AUTHENTICATION (TLS to the instance) or DISABLED (the default: plaintext).
@@ -20,6 +23,9 @@ class Instance(Resource):
 
 @dataclass(frozen=True, kw_only=True)
 class Cluster(Resource):
+    """A Memorystore for Redis cluster: whether clients must use TLS, and whether a
+    customer-managed key encrypts its persisted data."""
+
     MODEL = "gcp.redis.Cluster"
 
     # TRANSIT_ENCRYPTION_MODE_SERVER_AUTHENTICATION (TLS to the cluster) or
@@ -32,6 +38,9 @@ class Cluster(Resource):
 
 @dataclass(frozen=True, kw_only=True)
 class ValkeyInstance(Resource):
+    """A Memorystore for Valkey instance (google_memorystore_instance): whether clients must
+    use TLS."""
+
     MODEL = "gcp.redis.ValkeyInstance"
 
     # SERVER_AUTHENTICATION (TLS to the instance) or TRANSIT_ENCRYPTION_DISABLED (the

@@ -20,6 +20,8 @@ class SecretCopy(Element):
 
 @dataclass(frozen=True, kw_only=True)
 class Secret(Resource):
+    """A Secret Manager secret: whether a customer-managed key encrypts each stored copy."""
+
     MODEL = "gcp.secret_manager.Secret"
     ELEMENTS: ClassVar[dict[str, type]] = {"copies": SecretCopy}
 

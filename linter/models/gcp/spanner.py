@@ -9,6 +9,8 @@ from linter.models.base import Field, Resource
 
 @dataclass(frozen=True, kw_only=True)
 class Database(Resource):
+    """A Cloud Spanner database: whether customer-managed keys encrypt it and its backups."""
+
     MODEL = "gcp.spanner.Database"
 
     # The Cloud KMS key (or, for multi-region instances, the list of keys) the database

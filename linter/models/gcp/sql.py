@@ -9,6 +9,9 @@ from linter.models.base import Field, Resource
 
 @dataclass(frozen=True, kw_only=True)
 class DatabaseInstance(Resource):
+    """A Cloud SQL instance: whether it demands TLS, its customer-managed key, its public IP
+    and authorized networks, automated backups and PostgreSQL connection logging."""
+
     MODEL = "gcp.sql.DatabaseInstance"
 
     # ALLOW_UNENCRYPTED_AND_ENCRYPTED (the default: plaintext accepted), ENCRYPTED_ONLY, or

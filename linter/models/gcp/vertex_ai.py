@@ -10,6 +10,9 @@ from linter.models.base import Field, Resource
 
 @dataclass(frozen=True, kw_only=True)
 class EncryptedResource(Resource):
+    """A Vertex AI resource that holds data (dataset, endpoint, feature store, ...): whether a
+    customer-managed key encrypts it."""
+
     MODEL = "gcp.vertex_ai.EncryptedResource"
 
     # The Cloud KMS key of the resource's encryption_spec (encryption_spec.kms_key_name);
@@ -19,6 +22,9 @@ class EncryptedResource(Resource):
 
 @dataclass(frozen=True, kw_only=True)
 class NotebookInstance(Resource):
+    """A Workbench or user-managed notebook instance: whether a customer-managed key encrypts
+    its disks."""
+
     MODEL = "gcp.vertex_ai.NotebookInstance"
 
     # How the instance's boot (and data) disk is encrypted: GMEK (the default:

@@ -9,6 +9,8 @@ from linter.models.base import Field, Resource
 
 @dataclass(frozen=True, kw_only=True)
 class Subnetwork(Resource):
+    """A VPC subnetwork: whether VPC Flow Logs record its traffic."""
+
     MODEL = "gcp.vpc.Subnetwork"
 
     # Whether VPC Flow Logs are on: a log_config block is written (the provider turns them

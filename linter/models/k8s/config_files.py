@@ -23,6 +23,9 @@ class KmsProvider(Element):
 
 @dataclass(frozen=True, kw_only=True)
 class EncryptionConfiguration(Resource):
+    """An EncryptionConfiguration file: which provider encrypts Secrets written to etcd, and
+    the API version of each kms provider."""
+
     MODEL = "k8s.apiserver.EncryptionConfiguration"
     ELEMENTS: ClassVar[dict[str, type]] = {"kms_providers": KmsProvider}
 
@@ -36,6 +39,9 @@ class EncryptionConfiguration(Resource):
 
 @dataclass(frozen=True, kw_only=True)
 class KubeletConfiguration(Resource):
+    """A KubeletConfiguration file: the TLS of the kubelet's HTTPS API, its read-only port, and
+    how it authenticates and authorizes callers."""
+
     MODEL = "k8s.kubelet.KubeletConfiguration"
 
     # tlsMinVersion of the kubelet's HTTPS API (logs, exec, pod specs); default VersionTLS12.

@@ -9,6 +9,8 @@ from linter.models.base import Field, Resource
 
 @dataclass(frozen=True, kw_only=True)
 class ConfigMap(Resource):
+    """A ConfigMap: whether its data holds credentials that belong in a Secret."""
+
     MODEL = "k8s.core.ConfigMap"
 
     # The data/binaryData keys whose names say they hold a credential (password, token,

@@ -16,6 +16,9 @@ from linter.models.base import Field, Resource
 
 @dataclass(frozen=True, kw_only=True)
 class APIServer(Resource):
+    """The kube-apiserver static Pod, judged by its flags: TLS floor and suites, Secret
+    encryption at rest, plaintext ports, and the certificates for clients, kubelets and etcd."""
+
     MODEL = "k8s.controlplane.APIServer"
 
     # --tls-min-version: VersionTLS10..VersionTLS13; Kubernetes defaults to VersionTLS12.
@@ -60,6 +63,9 @@ class APIServer(Resource):
 
 @dataclass(frozen=True, kw_only=True)
 class Etcd(Resource):
+    """The etcd static Pod, judged by its flags: TLS and certificate checks for clients and
+    peers, self-signed auto TLS, and cipher suites."""
+
     MODEL = "k8s.controlplane.Etcd"
 
     # --cert-file / --key-file: the certificate and key etcd serves clients with; without
@@ -85,6 +91,9 @@ class Etcd(Resource):
 
 @dataclass(frozen=True, kw_only=True)
 class ControllerManager(Resource):
+    """The kube-controller-manager static Pod, judged by its flags: plaintext ports and API
+    server URL, per-controller credentials, the root CA handed to pods, and cipher suites."""
+
     MODEL = "k8s.controlplane.ControllerManager"
 
     # --master: the API server URL (overrides the kubeconfig's); http:// is plaintext.
@@ -108,6 +117,9 @@ class ControllerManager(Resource):
 
 @dataclass(frozen=True, kw_only=True)
 class Scheduler(Resource):
+    """The kube-scheduler static Pod, judged by its flags: plaintext ports, API server URL,
+    bind address and cipher suites."""
+
     MODEL = "k8s.controlplane.Scheduler"
 
     # --master: the API server URL (overrides the kubeconfig's); http:// is plaintext.

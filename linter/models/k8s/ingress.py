@@ -9,6 +9,9 @@ from linter.models.base import Field, Resource
 
 @dataclass(frozen=True, kw_only=True)
 class Ingress(Resource):
+    """An Ingress: whether it serves TLS (spec.tls or an ALB certificate), redirects HTTP to
+    HTTPS, and speaks TLS to its backends."""
+
     MODEL = "k8s.networking.Ingress"
 
     # The spec.tls entries (hosts and certificate secret) as a list; absent when spec.tls is

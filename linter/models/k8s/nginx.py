@@ -18,6 +18,9 @@ from linter.models.base import Field, Resource
 
 @dataclass(frozen=True, kw_only=True)
 class ControllerConfig(Resource):
+    """The ingress-nginx controller's ConfigMap: the TLS protocols and ciphers it accepts, and
+    whether it redirects HTTP to HTTPS."""
+
     MODEL = "k8s.nginx.ControllerConfig"
 
     # data.ssl-protocols split into its tokens (["TLSv1.2", "TLSv1.3"], the default): the

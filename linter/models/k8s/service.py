@@ -24,6 +24,9 @@ class ServicePort(Element):
 
 @dataclass(frozen=True, kw_only=True)
 class Service(Resource):
+    """A Service and the cloud load balancer it gets: TLS on its listeners and to the pods,
+    whether it is internal, and which client ranges it admits."""
+
     MODEL = "k8s.core.Service"
     ELEMENTS: ClassVar[dict[str, type]] = {"load_balancer_ports": ServicePort}
 

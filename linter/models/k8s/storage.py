@@ -9,6 +9,8 @@ from linter.models.base import Field, Resource
 
 @dataclass(frozen=True, kw_only=True)
 class StorageClass(Resource):
+    """A StorageClass: whether the volumes it provisions are encrypted, and with which KMS key."""
+
     MODEL = "k8s.storage.StorageClass"
 
     # The provisioner as written: ebs.csi.aws.com, kubernetes.io/aws-ebs, efs.csi.aws.com, ...

@@ -28,6 +28,8 @@ _WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
 
 @dataclass(frozen=True)
 class Timestamp:
+    """An RFC 3339 timestamp as Terraform's date functions read it."""
+
     local: datetime  # wall-clock time at `offset_minutes`, whole seconds, no tzinfo
     nanoseconds: int
     offset_minutes: int

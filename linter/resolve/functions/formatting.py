@@ -39,6 +39,8 @@ _PREFIXES = {"b": "0b", "o": "0", "x": "0x", "X": "0X"}
 
 @dataclass(frozen=True)
 class Verb:
+    """One `%` verb of a format() string."""
+
     flags: str
     width: int | None
     precision: int | None

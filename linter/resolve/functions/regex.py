@@ -48,6 +48,8 @@ _NESTED_INPUT_LIMIT = 20  # characters a nested repetition may run over (2**20 s
 
 @dataclass(frozen=True)
 class Pattern:
+    """A Terraform (RE2) pattern translated to Python's, with its backtracking risk."""
+
     compiled: re.Pattern[str]
     unbounded: int  # how many *, + or {n,} the pattern has
     nested: bool  # repeats a group that itself repeats or alternates: (a+)+, (a|b)*
@@ -63,6 +65,8 @@ class Pattern:
 
 @dataclass
 class _Group:
+    """One open group of a pattern being translated."""
+
     repeats: bool = False  # holds an unbounded repetition or an alternation
     scoped_flags: bool = False  # opened for `(?i)` in the middle: closes with its group
 
