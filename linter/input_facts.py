@@ -19,10 +19,13 @@ from typing import NamedTuple
 
 from linter.discover import kind_of
 
-# What a file must hold to carry a directive (linter.suppress reads only such files):
-# "skip" for checkov's `skip=` comments and the `skip` lists of CloudFormation Metadata.
-# Here, not in linter.suppress, so that reading the inputs needs none of its imports.
-MARKERS = ("ephi-lint:", "skip")
+# What a file must hold to carry a directive (linter.suppress reads only such files): an
+# `ephi-lint:` comment, a checkov (or bridgecrew) `skip=` comment, or the `checkov` or
+# `bridgecrew` key of a CloudFormation resource's Metadata skips. Not "skip" alone: module
+# repositories write `skip_final_snapshot` and the like, and each such file was read and
+# searched again on every run, the result cache's included. Here, not in linter.suppress,
+# so that reading the inputs needs none of its imports.
+MARKERS = ("ephi-lint:", "skip=", "checkov", "bridgecrew")
 BYTE_MARKERS = tuple(marker.encode() for marker in MARKERS)
 
 

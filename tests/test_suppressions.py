@@ -9,6 +9,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
+from linter.input_facts import facts_of
 from linter.suppress import parse_directives
 from tests.conftest import REPOSITORY, run_cli
 
@@ -245,6 +248,22 @@ def test_checkov_skip_in_a_cloudformation_resource(tmp_path: Path) -> None:
     assert report["suppressed"][0]["suppression"]["justification"] == "decrypt-only archive key"
     assert report["suppressed"][0]["suppression"]["source"] == "keys.yaml:6"
     assert _findings(report["findings"]) == {("KEY-002", "keys.yaml", 11, "PhiKey")}
+
+
+@pytest.mark.parametrize(("text", "marked"), [
+    ("# ephi-lint: ignore[ENC-001] archive bucket\n", True),
+    ("  #checkov:skip=CKV_AWS_19:archive bucket\n", True),
+    ("  # bridgecrew:skip= CKV_AWS_19: archive bucket\n", True),
+    ("    Metadata:\n      checkov:\n        skip:\n          - id: CKV_AWS_7\n", True),
+    ('{"Metadata": {"bridgecrew": {"skip": [{"id": "CKV_AWS_7"}]}}}', True),
+    # Words module repositories write: the file holds no directive and is not read again.
+    ("  skip_final_snapshot = true\n  skip_destroy = false\n", False),
+])
+def test_only_a_file_that_may_hold_a_directive_is_read_for_directives(
+        text: str, marked: bool) -> None:
+    assert facts_of("main.tf", text.encode())[0] is marked
+    if not marked:
+        assert parse_directives(text, "main.tf") == []
 
 
 def test_checkov_skip_in_cloudformation_metadata(tmp_path: Path) -> None:

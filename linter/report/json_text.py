@@ -48,8 +48,13 @@ def _append(value: Any, level: int, indent: str, parts: list[str]) -> None:
             if not first:
                 parts.append(separator)
             first = False
-            parts.append(encode_basestring_ascii(_key(key)) + ": ")
-            _append(item, level + 1, indent, parts)
+            name = encode_basestring_ascii(key if type(key) is str else _key(key))
+            # Most values are text: written here, without a call each.
+            if type(item) is str:
+                parts.append(name + ": " + encode_basestring_ascii(item))
+            else:
+                parts.append(name + ": ")
+                _append(item, level + 1, indent, parts)
         parts.append("\n" + indent * level + "}")
     elif isinstance(value, (list, tuple)):
         if not value:
@@ -63,7 +68,10 @@ def _append(value: Any, level: int, indent: str, parts: list[str]) -> None:
             if not first:
                 parts.append(separator)
             first = False
-            _append(item, level + 1, indent, parts)
+            if type(item) is str:
+                parts.append(encode_basestring_ascii(item))
+            else:
+                _append(item, level + 1, indent, parts)
         parts.append("\n" + indent * level + "]")
     else:
         raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
