@@ -22,12 +22,12 @@ _PACKAGE = Path(__file__).parent
 
 def code_fingerprint() -> bytes:
     """SHA-256 over everything a result depends on besides the inputs and the request
-    (which stands for the rules): the package's files, the versions and the parser
-    fingerprint."""
-    from linter.parser_version import parser_fingerprint
+    (which stands for the rules): the package's files, the versions, the parsing
+    libraries' versions and the HCL parser chosen."""
+    from linter.parser_version import parser_environment
 
-    # parser_fingerprint is cheap (cached) and reads the HCL parser choice each time.
-    return hashlib.sha256(_package_digest() + parser_fingerprint()).digest()
+    # parser_environment is cheap (cached) and reads the HCL parser choice each time.
+    return hashlib.sha256(_package_digest() + parser_environment()).digest()
 
 
 @functools.cache

@@ -26,6 +26,15 @@ def parser_fingerprint() -> bytes:
     return hashlib.sha256(_code_fingerprint() + choice.encode()).digest()
 
 
+def parser_environment() -> bytes:
+    """What a parse result depends on outside ephi-lint's own files: the parsing
+    libraries' versions and the HCL parser chosen. linter.code_fingerprint stands for the
+    parser code and the codec by the package files' stats, and adds this: reading the
+    parser sources and importing the codec cost its forked process 3 ms of every run."""
+    choice = os.environ.get(_HCL_PARSER_VARIABLE, "").strip()
+    return hashlib.sha256(f"{_distribution_versions()}; {choice}".encode()).digest()
+
+
 @functools.cache
 def _code_fingerprint() -> bytes:
     from linter.parse_codec import CODEC_VERSION
@@ -39,6 +48,7 @@ def _code_fingerprint() -> bytes:
     return digest.digest()
 
 
+@functools.cache
 def _distribution_versions() -> str:
     """`name-version` of each installed parsing library, from the names of the
     .dist-info folders on sys.path: one listing per folder, where importlib.metadata

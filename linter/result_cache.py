@@ -4,9 +4,8 @@ The parse cache (linter.cache) saves parsing only; building models, resolving mo
 judging them is still most of a warm scan. Here the whole result of a file scan (its
 outcomes, problems and counts) is stored under a key over everything it depends on:
 - `code_fingerprint()`: every file of the linter package (code, mapping tables, schemas:
-  each file's path, size and modification time), ephi-lint's and Python's versions and
-  the parser fingerprint of linter.parsing (the parsing libraries' versions, the HCL
-  parser chosen);
+  each file's path, size and modification time), ephi-lint's and Python's versions, the
+  parsing libraries' versions and the HCL parser chosen (linter.parser_version);
 - the request's digest, which the caller computes from the options (the rules loaded,
   frameworks, variables, limits, ...; `rules_digest` digests a rule list: a shipped
   rule by its catalogue key, a digest over every rule file's bytes);

@@ -80,6 +80,8 @@ def file_calls(data: bytes, display_path: str, kind: str) -> frozenset[str] | No
         return frozenset()
     if (kind == "terraform_json" and b"\\" in data) or any(mark in data for mark in _HCL_UNSEEN):
         return None
+    if b'".' not in data:  # what every match starts with: most files need no search
+        return frozenset()
     folder = posixpath.dirname(display_path) or "."
     found = set()
     for match in _LOCAL_SOURCE.finditer(data):
