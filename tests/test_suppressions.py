@@ -250,20 +250,22 @@ def test_checkov_skip_in_a_cloudformation_resource(tmp_path: Path) -> None:
     assert _findings(report["findings"]) == {("KEY-002", "keys.yaml", 11, "PhiKey")}
 
 
-@pytest.mark.parametrize(("text", "marked"), [
-    ("# ephi-lint: ignore[ENC-001] archive bucket\n", True),
-    ("  #checkov:skip=CKV_AWS_19:archive bucket\n", True),
-    ("  # bridgecrew:skip= CKV_AWS_19: archive bucket\n", True),
-    ("    Metadata:\n      checkov:\n        skip:\n          - id: CKV_AWS_7\n", True),
-    ('{"Metadata": {"bridgecrew": {"skip": [{"id": "CKV_AWS_7"}]}}}', True),
+@pytest.mark.parametrize(("name", "text", "marked"), [
+    ("main.tf", "# ephi-lint: ignore[ENC-001] archive bucket\n", True),
+    ("main.tf", "  #checkov:skip=CKV_AWS_19:archive bucket\n", True),
+    ("main.tf", "  # bridgecrew:skip= CKV_AWS_19: archive bucket\n", True),
+    ("stack.yaml", "    Metadata:\n      checkov:\n        skip:\n          - id: CKV_AWS_7\n",
+     True),
+    ("stack.json", '{"Metadata": {"bridgecrew": {"skip": [{"id": "CKV_AWS_7"}]}}}', True),
     # Words module repositories write: the file holds no directive and is not read again.
-    ("  skip_final_snapshot = true\n  skip_destroy = false\n", False),
+    ("main.tf", "  skip_final_snapshot = true\n  skip_destroy = false\n", False),
+    ("main.tf", "# Compliance: see checkov's CKV_AWS_19\n", False),  # a .tf holds comments only
 ])
 def test_only_a_file_that_may_hold_a_directive_is_read_for_directives(
-        text: str, marked: bool) -> None:
-    assert facts_of("main.tf", text.encode())[0] is marked
+        name: str, text: str, marked: bool) -> None:
+    assert facts_of(name, text.encode())[0] is marked
     if not marked:
-        assert parse_directives(text, "main.tf") == []
+        assert parse_directives(text, name) == []
 
 
 def test_checkov_skip_in_cloudformation_metadata(tmp_path: Path) -> None:
