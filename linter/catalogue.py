@@ -141,9 +141,13 @@ class Stamp(NamedTuple):
 
 def stamp(directory: Path) -> Stamp | None:
     """The stats of every file `directory`'s catalogue key reads, digested; None when
-    one cannot be looked at (the key is then made from the files, as ever)."""
+    one cannot be looked at, or with no cache folder to keep stamps in (the key is then
+    made from the files, as ever)."""
+    from linter.cache import cache_directory
     from linter.schemas import SCHEMAS_DIRECTORY
 
+    if cache_directory() is None:
+        return None
     names = _rule_names(directory)
     files = [(f"rules/{relative}", os.path.join(directory, relative)) for relative in names]
     files += [(relative, os.path.join(PACKAGE_DIRECTORY, relative))

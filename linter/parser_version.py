@@ -22,8 +22,7 @@ def parser_fingerprint() -> bytes:
     """What a parse result depends on besides the file: the parser code (an edited parser
     misses the cache even before the version changes, as in a development checkout), the
     versions of the parsing libraries, the HCL parser chosen, and the cache's codec."""
-    choice = os.environ.get(_HCL_PARSER_VARIABLE, "").strip()
-    return hashlib.sha256(_code_fingerprint() + choice.encode()).digest()
+    return hashlib.sha256(_code_fingerprint() + parser_environment()).digest()
 
 
 def parser_environment() -> bytes:
@@ -37,9 +36,10 @@ def parser_environment() -> bytes:
 
 @functools.cache
 def _code_fingerprint() -> bytes:
+    """The parser code and the codec's version."""
     from linter.parse_codec import CODEC_VERSION
 
-    digest = hashlib.sha256(f"codec {CODEC_VERSION}; {_distribution_versions()}".encode())
+    digest = hashlib.sha256(f"codec {CODEC_VERSION}".encode())
     package = Path(__file__).parent
     for name in _PARSER_SOURCES:
         target = package / name

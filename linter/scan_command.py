@@ -21,7 +21,7 @@ from linter.cli_options import select_frameworks, set_debug, split_list
 from linter.cli_output import fail, write_reports
 from linter.cli_run import ScanRun, execute, read_baseline, update_baseline
 from linter.output_targets import OutputTarget, parse_targets, use_colour
-from linter.scan_options import PROVENANCE_FORMATS, ScanOptions, named_paths, start_ahead
+from linter.scan_options import ScanOptions, carries_provenance, named_paths, start_ahead
 
 # perform's `ahead` when its caller started none: perform starts it.
 START_HERE: Any = object()
@@ -41,7 +41,7 @@ def perform(options: ScanOptions, expect_parsing: bool = False, ahead: Any = STA
         targets = parse_targets(options.output_format, options.outputs)
     except ValueError as error:
         raise fail(str(error)) from None
-    provenance = any(target.format in PROVENANCE_FORMATS for target in targets)
+    provenance = carries_provenance(targets)
     # First: discovery and the inputs' reading run in a forked process while the report,
     # configuration and rules load here, then the roots' git states (linter.scan_ahead).
     if ahead is START_HERE:

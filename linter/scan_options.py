@@ -15,6 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from linter.output_targets import OutputTarget
     from linter.scan_ahead import ScanAhead
 
 
@@ -71,13 +74,9 @@ def named_paths(paths: list[str]) -> list[Path]:
     return [Path(path) for path in paths if path != "-"]
 
 
-def carries_provenance(options: ScanOptions) -> bool:
-    """Whether an output of the scan carries the provenance record. Raises ValueError
-    for an output the command line names wrongly (linter.output_targets)."""
-    from linter.output_targets import parse_targets
-
-    return any(target.format in PROVENANCE_FORMATS
-               for target in parse_targets(options.output_format, options.outputs))
+def carries_provenance(targets: Iterable[OutputTarget]) -> bool:
+    """Whether one of the scan's outputs carries the provenance record."""
+    return any(target.format in PROVENANCE_FORMATS for target in targets)
 
 
 def start_ahead(options: ScanOptions) -> ScanAhead | None:
@@ -89,9 +88,11 @@ def start_ahead(options: ScanOptions) -> ScanAhead | None:
     if options.changed_files or "-" in options.paths \
             or not any(path.is_dir() for path in file_paths):
         return None
+    from linter.output_targets import parse_targets
+
     try:
-        provenance = carries_provenance(options)
-    except ValueError:
+        provenance = carries_provenance(parse_targets(options.output_format, options.outputs))
+    except ValueError:  # an output named wrongly (linter.output_targets)
         return None
     from linter.discover import scan_root
     from linter.scan_ahead import DiscoveryArguments, ScanAhead
