@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from linter import __version__
-from linter.digests import add_framed
+from linter.digests import SETTLED_NS, add_framed
 
 FORMAT = "ephi-lint-catalogue-1"
 NAMESPACE = "rule-catalogue"
@@ -130,7 +130,6 @@ _digested: dict[str, list[tuple[str, str]]] = {}
 
 STAMP_NAMESPACE = "rule-catalogue-stamps"
 STAMP_FORMAT = "ephi-lint-catalogue-stamp-1"
-_SETTLED_NS = 5_000_000_000
 
 
 class Stamp(NamedTuple):
@@ -197,7 +196,7 @@ def store_stamp(directory: Path, found: Stamp, key: str) -> bool:
     import time
 
     digests = _digested.get(str(directory))
-    if digests is None or time.time_ns() - found.newest_ns < _SETTLED_NS:
+    if digests is None or time.time_ns() - found.newest_ns < SETTLED_NS:
         return False
     return write_entry(STAMP_NAMESPACE, found.digest, json.dumps(
         {"format": STAMP_FORMAT, "stamp": found.digest, "key": key, "files": digests}))

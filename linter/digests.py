@@ -12,3 +12,10 @@ def add_framed(digest: Any, *parts: bytes) -> None:
     for part in parts:
         digest.update(len(part).to_bytes(8, "big"))
         digest.update(part)
+
+
+# How old a file's modification and change times must be before its stats (device,
+# inode, size, both times) may stand for its digest, as the rule catalogue's stamps and
+# the inputs' (linter.input_stamps) let them: well past the coarsest clock tick of a
+# local file system, so that a write within one tick of the stats taken cannot go unseen.
+SETTLED_NS = 5_000_000_000

@@ -82,9 +82,12 @@ class InputRead(NamedTuple):
     calls_listed: bool  # the file may call something (calls: which, None: unknown)
 
 
-def read_input(path: Path, display_path: str) -> InputRead | None:
-    """The input's stat, digest and facts (see facts_of); None when it cannot be read."""
-    stat = stat_of(path)
+def read_input(path: Path, display_path: str, information: os.stat_result | None = None
+               ) -> InputRead | None:
+    """The input's stat, digest and facts (see facts_of); None when it cannot be read.
+    `information`: the input's os.stat, when the caller has just taken it."""
+    stat = stat_of(path) if information is None \
+        else (information.st_size, information.st_mtime_ns)
     try:
         with open(path, "rb") as source:
             data = source.read()

@@ -19,8 +19,10 @@ When the report carries provenance, the process then works out the git state of 
 scanned root (linter.provenance.GitStates: reading `.git`, running a hardened
 `git status`) and sends it as a second answer, which the report takes at its end: the
 parent no longer spends ~7 ms before the scan starting git. Git is run exactly as the
-parent would run it, and a missing second answer means the parent asks git itself. The
-process writes nothing anywhere but its pipe, and is killed if the command ends first.
+parent would run it, and a missing second answer means the parent asks git itself.
+Besides its pipe, the process writes only the inputs' stamps (linter.input_stamps, after
+both answers, and only when an input was read), and it is killed if the command ends
+first.
 """
 
 from __future__ import annotations
@@ -78,6 +80,7 @@ class ScanAhead:
         self.meanwhile: Callable[[], None] | None = None
         self._answer: AheadResult | None = None
         self._asked = False
+        self._answered = False  # every answer read: the process has nothing more to send
         self._reaped = False
         read_end, write_end = os.pipe()
         self._pid = os.fork()
@@ -121,8 +124,10 @@ class ScanAhead:
                 self._answer = None if packed is None else _unpacked(packed)
             except (AttributeError, ValueError, TypeError):
                 self._answer = None
-            if self.git is None or self._answer is None:
-                self._end()
+            if self._answer is None:  # the process failed: nothing more is coming
+                self._end(kill=True)
+            elif self.git is None:
+                self._answered = True
         return self._answer
 
     def git_answer(self) -> list[dict[str, Any]] | None:
@@ -130,18 +135,20 @@ class ScanAhead:
         None when there is none (the process failed, or was given no roots)."""
         if not self._asked:
             self.result()  # the first answer comes first on the pipe
-        if self._reaped:
+        if self._reaped or self._answered:
             return None
         states = self._message()
-        self._end()
+        self._answered = True
         if type(states) is not list or not all(type(state) is dict for state in states):
             return None
         return states
 
     def close(self) -> None:
-        """Ends the process if it is still at work (the command stopped early)."""
+        """Ends the process: waited for once it gave every answer (it may be storing the
+        inputs' stamps, linter.input_stamps), killed while it still owes one (the command
+        stopped early)."""
         self._asked = True
-        self._end(kill=True)
+        self._end(kill=not self._answered)
 
     def _message(self) -> Any:
         """The next message on the pipe (length first), or None at its end or on an error."""
@@ -206,20 +213,25 @@ def _answer(arguments: DiscoveryArguments, git_roots: tuple[Path, ...],
     found = discover(list(arguments.paths), arguments.root,
                      PathFilter(arguments.root, arguments.skip_patterns, arguments.gitignore))
     answer = AheadResult(found)
+    stamps = None
     if os.environ.get(RESULT_CACHE_VARIABLE) != "off" and cache.cache_directory() is not None:
         from linter.code_fingerprint import code_fingerprint
-        from linter.input_facts import read_input
+        from linter.input_stamps import InputStamps
 
+        answer.code_fingerprint = code_fingerprint()
+        # An input unchanged since a run before is not read again (linter.input_stamps).
+        stamps = InputStamps.recall(answer.code_fingerprint, arguments.paths, arguments.root)
         answer.reads = {source.display_path: read
                         for source in found.files
-                        if (read := read_input(source.path, source.display_path)) is not None}
-        answer.code_fingerprint = code_fingerprint()
+                        if (read := stamps.read(source.path, source.display_path)) is not None}
     _send(write_end, _packed(answer))
     if git_roots:  # after the answer the scan waits for: provenance needs these at its end
         from linter.provenance import GitStates
 
         _send(write_end, GitStates(list(git_roots)).result())
     os.close(write_end)
+    if stamps is not None:  # last: the parent needs neither answer to wait for it
+        stamps.store()
 
 
 def _packed(answer: AheadResult) -> tuple[Any, ...]:

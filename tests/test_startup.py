@@ -219,7 +219,7 @@ def _fail_if_read(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture()
 def settled(monkeypatch: pytest.MonkeyPatch) -> None:
     """Files copied a moment ago count as settled (a stamp waits for a few seconds)."""
-    monkeypatch.setattr(catalogue, "_SETTLED_NS", 0)
+    monkeypatch.setattr(catalogue, "SETTLED_NS", 0)
 
 
 def test_an_unchanged_rules_directory_is_loaded_without_reading_its_files(
