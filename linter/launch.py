@@ -30,6 +30,9 @@ def run(cli_main: Callable[[], None] | None = None) -> None:
     reports are written and closed, worker pools shut down, git waited for, and nothing
     here registers an exit handler."""
     code: int = 0
+    from linter.dataclass_code import install
+
+    install()  # before any class of ours is made (see linter.dataclass_code)
     try:
         _command(sys.argv[1:], cli_main)
     except SystemExit as exited:

@@ -1,0 +1,1 @@
+"""Generated: see linter/dataclass_code.py."""
