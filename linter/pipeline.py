@@ -69,7 +69,7 @@ class ScanRequest:
     # models back); such a scan's result is never stored.
     keep_models: bool = False
     # Called once the inputs are known, before any is read: the command line starts there
-    # what runs beside the scan (git status, linter.provenance.GitStates.advance).
+    # what runs beside the scan (git status, linter.git_state.GitStates.advance).
     after_discovery: Callable[[], None] | None = None
     # Discovery and the inputs' reading, done in a forked process as the command started
     # (linter.scan_ahead.ScanAhead); used where it was made for exactly these paths.

@@ -16,7 +16,7 @@ exactly the paths, root and filter it was started with; an input it could not re
 a process that died, means the parent reads that input (or everything) itself.
 
 When the report carries provenance, the process then works out the git state of each
-scanned root (linter.provenance.GitStates: reading `.git`, running a hardened
+scanned root (linter.git_state.GitStates: reading `.git`, running a hardened
 `git status`) and sends it as a second answer, which the report takes at its end: the
 parent no longer spends ~7 ms before the scan starting git. Git is run exactly as the
 parent would run it, and a missing second answer means the parent asks git itself.
@@ -70,7 +70,7 @@ class DiscoveryArguments:
 class ScanAhead:
     """The forked process and, once asked for, its answers (None: do it in the parent):
     the discovery and reads first, then, when `git_roots` are given, their git states
-    (linter.provenance.GitStates), worked out after the first answer is sent."""
+    (linter.git_state.GitStates), worked out after the first answer is sent."""
 
     def __init__(self, arguments: DiscoveryArguments,
                  git_roots: tuple[Path, ...] = ()) -> None:
@@ -102,12 +102,12 @@ class ScanAhead:
             return None
         # What both processes need, imported before the fork: the parent imports it for
         # the scan anyway, and the forked process starts discovering at once.
+        # Not linter.provenance: the process needs it after its first answer, the parent
+        # at the report's end, and importing it here held back both by 3 ms.
         import linter.code_fingerprint
         import linter.discover
-        import linter.scan_cache  # noqa: F401 - and linter.input_facts, linter.cache
+        import linter.input_stamps  # noqa: F401 - and linter.input_facts, linter.cache
 
-        if git_roots:
-            import linter.provenance  # noqa: F401 - its collect() takes the answer
         try:
             return cls(arguments, git_roots)
         except OSError:  # no process to spare: the parent does it all, as before
@@ -186,7 +186,7 @@ class AheadGitStates:
     def result(self) -> list[dict[str, Any]]:
         states = self._ahead.git_answer()
         if states is None or len(states) != len(self._roots):
-            from linter.provenance import GitStates
+            from linter.git_state import GitStates
 
             states = GitStates(list(self._roots)).result()
         return states
@@ -207,8 +207,8 @@ def _answer(arguments: DiscoveryArguments, git_roots: tuple[Path, ...],
             write_end: int) -> None:
     # Imported here, in the forked process: the parent forks before it loads them.
     from linter import cache
+    from linter.cache import RESULT_CACHE_VARIABLE
     from linter.discover import PathFilter, discover
-    from linter.scan_cache import RESULT_CACHE_VARIABLE
 
     found = discover(list(arguments.paths), arguments.root,
                      PathFilter(arguments.root, arguments.skip_patterns, arguments.gitignore))
@@ -226,7 +226,7 @@ def _answer(arguments: DiscoveryArguments, git_roots: tuple[Path, ...],
                         if (read := stamps.read(source.path, source.display_path)) is not None}
     _send(write_end, _packed(answer))
     if git_roots:  # after the answer the scan waits for: provenance needs these at its end
-        from linter.provenance import GitStates
+        from linter.git_state import GitStates
 
         _send(write_end, GitStates(list(git_roots)).result())
     os.close(write_end)

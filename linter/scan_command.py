@@ -83,7 +83,7 @@ def _scan(options: ScanOptions, targets: list[OutputTarget], provenance: bool,
     refuse_catalogue_inside(named_paths(options.paths))
     git_states = None if ahead is None else ahead.git
     if provenance and not options.changed_files and git_states is None:
-        from linter.provenance import GitStates
+        from linter.git_state import GitStates
 
         git_states = GitStates(_provenance_roots(run, Path()))  # git runs while we scan
         run.after_discovery = git_states.advance

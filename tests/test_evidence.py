@@ -16,7 +16,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from linter import evidence, provenance
+from linter import evidence, git_state, provenance
 from linter.engine import catalogue_directory, load_rules
 from linter.evidence import EvidenceError, create, keygen, verify
 from linter.evidence_diff import diff, format_diff
@@ -310,28 +310,28 @@ def repository(tmp_path: Path) -> Path:
 
 def test_git_state_reads_the_commit_and_the_dirty_state(repository: Path) -> None:
     head = git(repository, "rev-parse", "HEAD")
-    state = provenance.git_state(repository / "infra")
+    state = git_state.git_state(repository / "infra")
     assert state == {"commit": head, "branch": "main",
                      "remote": "https://git.example.org/clinic/infra.git",
                      "dirty": False, "changed_files": 0}
     (repository / "infra" / "main.tf").write_text(AFTER)
     (repository / "infra" / "new.tf").write_text("# new\n")
-    assert provenance.git_state(repository / "infra")["dirty"] is True
-    assert provenance.git_state(repository / "infra")["changed_files"] == 2
+    assert git_state.git_state(repository / "infra")["dirty"] is True
+    assert git_state.git_state(repository / "infra")["changed_files"] == 2
 
 
 def test_git_state_after_packing_and_detaching(repository: Path) -> None:
     head = git(repository, "rev-parse", "HEAD")
     git(repository, "pack-refs", "--all")
-    assert provenance.git_state(repository)["commit"] == head
+    assert git_state.git_state(repository)["commit"] == head
     git(repository, "checkout", "-q", "--detach")
-    state = provenance.git_state(repository)
+    state = git_state.git_state(repository)
     assert (state["commit"], state["branch"]) == (head, None)
 
 
 def test_no_git_repository_is_a_reason_not_a_failure(tmp_path: Path) -> None:
     (tmp_path / "plain").mkdir()
-    assert provenance.git_state(tmp_path / "plain") == {
+    assert git_state.git_state(tmp_path / "plain") == {
         "commit": None, "reason": "not in a git repository"}
 
 
@@ -357,7 +357,7 @@ def test_git_runs_nothing_the_scanned_repository_configures(repository: Path,
     assert marker.exists(), "the hostile setup must be one a plain git status runs"
     marker.unlink()
 
-    state = provenance.git_state(repository / "infra")
+    state = git_state.git_state(repository / "infra")
     assert not marker.exists(), marker.read_text()
     assert state["commit"] == git(repository, "rev-parse", "HEAD")
     assert state["dirty"] is True
@@ -377,14 +377,14 @@ def test_git_status_started_mid_scan_gives_the_same_state(repository: Path,
     git(repository, "config", "filter.evil.clean", str(script))
     (repository / ".gitattributes").write_text("*.tf filter=evil\n")
     (repository / "infra" / "main.tf").write_text(AFTER)
-    states = provenance.GitStates([repository / "infra", tmp_path])
+    states = git_state.GitStates([repository / "infra", tmp_path])
     states.advance()  # git config may still run: nothing waits, nothing fails
     deadline = time.monotonic() + 10
     while states._probes[0].status is None and time.monotonic() < deadline:
         time.sleep(0.01)
         states.advance()
     assert states._probes[0].status is not None
-    assert states.result() == [provenance.git_state(repository / "infra"),
+    assert states.result() == [git_state.git_state(repository / "infra"),
                                {"commit": None, "reason": "not in a git repository"}]
     assert states.result()[0]["dirty"] is True
     assert not marker.exists()
@@ -395,9 +395,9 @@ def test_git_config_runs_only_when_the_repository_could_name_a_filter(
     """A repository whose own config names no filter and includes nothing gets one git
     process (status, started at once); a filter reached through an include is still
     switched off."""
-    plain = provenance.GitStates([repository / "infra"])
+    plain = git_state.GitStates([repository / "infra"])
     assert plain._probes[0].filters is None and plain._probes[0].status is not None
-    assert plain.result() == [provenance.git_state(repository / "infra")]
+    assert plain.result() == [git_state.git_state(repository / "infra")]
 
     marker = tmp_path / "executed"
     script = tmp_path / "hostile.sh"
@@ -408,7 +408,7 @@ def test_git_config_runs_only_when_the_repository_could_name_a_filter(
     git(repository, "config", "include.path", str(included))
     (repository / ".gitattributes").write_text("*.tf filter=evil\n")
     (repository / "infra" / "main.tf").write_text(AFTER)
-    hostile = provenance.GitStates([repository / "infra"])
+    hostile = git_state.GitStates([repository / "infra"])
     assert hostile._probes[0].filters is not None
     assert hostile.result()[0]["dirty"] is True
     assert not marker.exists()
@@ -451,7 +451,7 @@ def test_secret_values_in_urls_and_names_are_redacted() -> None:
         "https://user:pa55@rules.example.org/x", "--password=abc"]) == [
         "--cfn-param", "MasterUserPassword=***", "--rules",
         "https://user:***@rules.example.org/x", "--password=***"]
-    assert provenance.strip_credentials("ssh://git@host/org/repo.git") == \
+    assert git_state.strip_credentials("ssh://git@host/org/repo.git") == \
         "ssh://git@host/org/repo.git"
 
 

@@ -159,7 +159,7 @@ def _git_tree(tmp_path: Path) -> Path:
 
 
 def test_the_git_states_are_the_parents_own(tmp_path: Path) -> None:
-    from linter.provenance import GitStates
+    from linter.git_state import GitStates
 
     repository = _git_tree(tmp_path)
     outside = tmp_path / "plain"
