@@ -35,6 +35,9 @@ from typing import Any
 from linter import __version__
 from linter.digests import add_framed
 
+# `off` keeps the parse cache but not results (debugging, or timing the parse cache).
+RESULT_CACHE_VARIABLE = "EPHI_LINT_RESULT_CACHE"
+
 
 def cache_directory() -> Path | None:
     configured = os.environ.get("EPHI_LINT_CACHE_DIR")
@@ -67,6 +70,7 @@ def refuse_inside(scanned: list[Path]) -> str | None:
     the reason, or None when the cache is elsewhere (or off). A folder whose place cannot
     be decided is refused too."""
     global _refused
+    _placed.clear()  # a new run: its folders are looked at afresh
     directory = cache_directory()
     _refused = None if directory is None else placed_inside(directory, scanned)
     return _refused
@@ -81,7 +85,23 @@ def placed_inside(directory: Path, scanned: Iterable[Path]) -> str | None:
     """Why the cache folder `directory` must not be used by a run that scans `scanned`
     (it is inside one of them or the git work tree around one, or that cannot be told),
     or None. Every cache of ephi-lint (parse results, the compiled catalogue, the source
-    index) asks this one question."""
+    index) asks this one question: answered once per run, as resolving every path and
+    looking for `.git` above each took ~30 system calls a time, and a run asks up to
+    eight times."""
+    scanned = tuple(scanned)
+    question = (str(directory), tuple(map(str, scanned)))
+    if question not in _placed:
+        _placed[question] = _placed_inside(directory, scanned)
+    return _placed[question]
+
+
+# Answers of placed_inside since the run began (refuse_inside): a run's folders do not move
+# under it, and the entries themselves are opened without following a symlink whatever
+# the answer.
+_placed: dict[tuple[str, tuple[str, ...]], str | None] = {}
+
+
+def _placed_inside(directory: Path, scanned: tuple[Path, ...]) -> str | None:
     try:
         folder = directory.resolve()
         for path in scanned:

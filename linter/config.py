@@ -331,8 +331,11 @@ class Shard:
 
 def select_files(files: list[SourceFile], config: Config, root: Path,
                  shard: Shard | None) -> list[SourceFile]:
+    # Each file's path from the config folder only when a pattern could leave one out
+    # (config.relative looks up the working folder: a system call a file).
     kept = [source for source in files
-            if not config.excluded(config.relative(source.display_path, root))]
+            if not config.excluded(config.relative(source.display_path, root))] \
+        if config.exclude else list(files)
     if shard is not None:
         kept = [source for source in kept if shard.holds(source)]
     return kept

@@ -11,7 +11,7 @@ from __future__ import annotations
 import errno
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -139,6 +139,30 @@ class PathFilter:
         if self.gitignore and self._git_ignored(absolute, suffix, start):
             return ".gitignore"
         return None
+
+    def judge_folder(self, folder: str, start: Path, has_ignore_file: bool = True
+                     ) -> Callable[[str, bool], str | None]:
+        """reason() for the entries of one folder (`folder`: its absolute path), by name:
+        the folder's ignore files looked up once, not for each entry. `has_ignore_file`:
+        False when the folder's listing holds no `.gitignore` (it is not opened then)."""
+        if not has_ignore_file:
+            self._specs.setdefault(os.path.join(folder, ".gitignore"), None)
+        prefix = folder.rstrip("/") + "/"
+        chain = self._chain(folder, self._top(start)) if self.gitignore else []
+        skip = self.skip if prefix.startswith(self._root_prefix) else None
+        relative = prefix[len(self._root_prefix):]
+
+        def reason(name: str, is_directory: bool) -> str | None:
+            suffix = "/" if is_directory else ""
+            if skip is not None and skip.ignores(relative + name + suffix):
+                return "--skip-path"
+            absolute = prefix + name
+            for cut, spec in chain:
+                verdict = spec.verdict(absolute[len(cut):] + suffix)
+                if verdict is not None:
+                    return ".gitignore" if verdict else None
+            return None
+        return reason
 
     def skips(self, path: Path, suffix: str = "") -> bool:
         """Whether a --skip-path pattern covers `path` (suffix "/" for a folder)."""
@@ -274,15 +298,21 @@ class _Walk:
     path_filter: PathFilter | None
     start: Path
 
-    def skipped(self, path: str, is_directory: bool) -> bool:
-        """Asked only for folders and files that would be scanned (the walk sets the
+    def judge(self, folder: str, has_ignore_file: bool) -> Callable[[str, bool], bool]:
+        """Whether an entry of `folder` (absolute), by name, is left out, counted by
+        reason. Asked only for folders and files that would be scanned (the walk sets the
         others aside first): an ignored `.pyc` says nothing about the scan's coverage."""
         if self.path_filter is None:
-            return False
-        reason = self.path_filter.reason(path, is_directory, self.start)
-        if reason is not None:
-            self.found.skipped[reason] = self.found.skipped.get(reason, 0) + 1
-        return reason is not None
+            return lambda name, is_directory: False
+        reason_of = self.path_filter.judge_folder(folder, self.start, has_ignore_file)
+        skipped = self.found.skipped
+
+        def left_out(name: str, is_directory: bool) -> bool:
+            reason = reason_of(name, is_directory)
+            if reason is not None:
+                skipped[reason] = skipped.get(reason, 0) + 1
+            return reason is not None
+        return left_out
 
 
 def _walk(directory: Path | str, walk: _Walk, prefix: str, real: str | None = None) -> None:
@@ -305,6 +335,8 @@ def _walk(directory: Path | str, walk: _Walk, prefix: str, real: str | None = No
         found.problems.append(FileProblem(prefix.rstrip("/") or ".",
                                           f"cannot list directory: {error.strerror}"))
         return
+    left_out = walk.judge(os.path.abspath(directory),
+                          any(entry.name == ".gitignore" for entry in entries))
     for entry in entries:
         name = entry.name
         try:
@@ -312,7 +344,7 @@ def _walk(directory: Path | str, walk: _Walk, prefix: str, real: str | None = No
         except OSError:
             is_directory = False
         if is_directory:
-            if name not in SKIPPED_DIRECTORIES and not walk.skipped(entry.path, True):
+            if name not in SKIPPED_DIRECTORIES and not left_out(name, True):
                 _walk(entry.path, walk, f"{prefix}{name}/",
                       None if _is_link(entry) else os.path.join(real, name))
             continue
@@ -320,7 +352,7 @@ def _walk(directory: Path | str, walk: _Walk, prefix: str, real: str | None = No
         if name in CONFIG_NAMES or kind is None:  # not read: no Path made for it
             found.ignored += 1
             continue
-        if walk.skipped(entry.path, False):
+        if left_out(name, False):
             continue
         # A plain file's real path is its folder's (known) and its name: no lstat of
         # every folder on the way, as os.path.realpath would do for each file.

@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from linter import digests
+from linter import cache, digests
 from linter.input_facts import InputRead, read_input
 
 NAMESPACE = "input-stamps"
@@ -61,8 +61,6 @@ class InputStamps:
                ) -> InputStamps:
         """The stamps stored for a scan of `paths` from `root` by the code `fingerprint`
         (none: every input is read)."""
-        from linter import cache
-
         directory = cache.cache_directory()
         if directory is None or not hasattr(os, "getuid") \
                 or cache.placed_inside(directory, list(paths)) is not None:
@@ -100,8 +98,6 @@ class InputStamps:
         if self._directory is None or self._key is None \
                 or not (self._read_again or self._seen.keys() != self._known.keys()):
             return False
-        from linter import cache
-
         settled = time.time_ns() - digests.SETTLED_NS
         files = [[name, *stats, read.digest.hex(), read.size, read.marked, read.plan,
                   read.calls_listed, None if read.calls is None else sorted(read.calls)]

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from linter import cache
+from linter.cache import RESULT_CACHE_VARIABLE
 from linter.dependencies import Dependencies
 from linter.input_facts import read_input, stat_of
 
@@ -31,8 +32,6 @@ if TYPE_CHECKING:
     from linter.scan_ahead import AheadResult
 
 _ENVIRONMENT_PREFIX = "TF_VAR_"
-# `off` keeps the parse cache but not results (debugging, or timing the parse cache).
-RESULT_CACHE_VARIABLE = "EPHI_LINT_RESULT_CACHE"
 
 
 @dataclass
