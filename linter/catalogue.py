@@ -236,7 +236,10 @@ def rules_of(text: bytes | str, key: str) -> list[tuple[str, dict[str, Any]]] | 
 def shipped(directory: Path, key: str) -> list[tuple[str, dict[str, Any]]] | None:
     """The catalogue compiled at build time, when `directory` is the shipped rules
     folder beside it and the key matches."""
-    if directory.resolve() != (SHIPPED.parent / "rules").resolve():
+    shipped_rules = SHIPPED.parent / "rules"
+    # The same text needs no resolving (each resolve looks at every folder on the way).
+    if os.path.abspath(directory) != os.path.abspath(shipped_rules) \
+            and directory.resolve() != shipped_rules.resolve():
         return None
     try:
         return rules_of(SHIPPED.read_bytes(), key)
