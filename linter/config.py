@@ -8,7 +8,6 @@ folder that holds it, whatever folder the scan is started from.
 
 from __future__ import annotations
 
-import datetime
 import fnmatch
 import functools
 import hashlib
@@ -22,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 from linter.discover import CONFIG_NAMES, SourceFile
 
 if TYPE_CHECKING:
+    import datetime
+
     import yaml
 
 
@@ -213,7 +214,7 @@ def _plain(value: Any) -> Any:
         return {str(key): _plain(item) for key, item in value.items()}
     if isinstance(value, list):
         return [_plain(item) for item in value]
-    if isinstance(value, (datetime.date, datetime.datetime)):
+    if hasattr(value, "isoformat"):  # a date or datetime (datetime is imported lazily)
         return value.isoformat()
     return value
 
@@ -278,6 +279,8 @@ def _build(data: dict[str, Any], node: yaml.Node, path: Path) -> Config:
     rules = data.get("rules", {})
     waivers = []
     for index, item in enumerate(data.get("waivers", [])):
+        import datetime  # here: most configurations waive nothing
+
         expires = item.get("expires")
         waivers.append(Waiver(
             index=index, line=_line_of(node, ["waivers", index]), rule=item["rule"].upper(),

@@ -10,9 +10,9 @@ command-line parser at all.
 from __future__ import annotations
 
 import dataclasses
-import datetime
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +36,7 @@ def perform(options: ScanOptions, expect_parsing: bool = False, ahead: Any = STA
     so the parsers load while the inputs are discovered, rather than after. `ahead`: the
     linter.scan_ahead process linter.launch started for these options (None: none could
     serve), else started here."""
-    started = datetime.datetime.now(datetime.timezone.utc)
+    started = time.time_ns()  # linter.provenance.utc_now's form
     try:
         targets = parse_targets(options.output_format, options.outputs)
     except ValueError as error:
@@ -58,7 +58,7 @@ def perform(options: ScanOptions, expect_parsing: bool = False, ahead: Any = STA
 
 
 def _scan(options: ScanOptions, targets: list[OutputTarget], provenance: bool,
-          started: datetime.datetime, ahead: Any) -> int:
+          started: int, ahead: Any) -> int:
     from linter.report.outputs import RenderOptions
 
     set_debug(options.debug)

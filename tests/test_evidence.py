@@ -3,6 +3,7 @@ rules digest, git state, input digests, redacted command line, SARIF fields)."""
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import io
 import json
@@ -505,3 +506,12 @@ def test_bundle_members_are_read_in_memory(bundle: Path) -> None:
     assert members["results.json"] == MEMBERS["results.json"]
     assert sorted(path.name for path in bundle.parent.iterdir()) == before
     assert isinstance(io.BytesIO(members["report.html"]).read(), bytes)
+
+
+@pytest.mark.parametrize("nanoseconds", [0, 1_765_000_000_123_456_789, 1_765_000_000_999_999_999,
+                                         1_765_000_001_000_000_000])
+def test_a_timestamp_in_nanoseconds_is_written_as_its_datetime_is(nanoseconds: int) -> None:
+    moment = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc) \
+        + datetime.timedelta(microseconds=nanoseconds // 1000)
+    assert provenance.timestamp(nanoseconds) == provenance.timestamp(moment)
+    assert provenance.timestamp(nanoseconds).endswith("Z")
