@@ -71,7 +71,7 @@ class ScanReport:
         return self._memo("findings", lambda: self._ordered([
             outcome for outcome in self.result.outcomes
             if self._shown(outcome) and outcome.suppression is None
-            and outcome.fingerprint not in self.baseline]))
+            and not (self.baseline and outcome.fingerprint in self.baseline)]))
 
     @property
     def suppressed(self) -> list[Outcome]:
@@ -82,6 +82,8 @@ class ScanReport:
 
     @property
     def baselined(self) -> list[Outcome]:
+        if not self.baseline:  # no fingerprint to make (a SHA-256 each)
+            return []
         return [outcome for outcome in self.result.outcomes
                 if self._shown(outcome) and outcome.suppression is None
                 and outcome.fingerprint in self.baseline]
