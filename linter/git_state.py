@@ -268,12 +268,22 @@ class GitRun:
     report waits for. As subprocess runs it: standard input from /dev/null, SIGPIPE and
     SIGXFSZ back to their defaults, no descriptor of this process but the three standard
     streams (Python opens its own close-on-exec; those it inherited open are closed), and
-    OSError when git cannot be started (FileNotFoundError: no git on PATH)."""
+    OSError when git cannot be started (FileNotFoundError: no git on PATH). Where there is
+    no posix_spawnp (Windows), subprocess runs it after all."""
 
     def __init__(self, argv: list[str], environment: dict[str, str]) -> None:
+        self.returncode: int | None = None
+        self._process: Any = None
+        if not hasattr(os, "posix_spawnp"):  # Windows: subprocess itself
+            import subprocess
+
+            self._process = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
+                                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                             env=environment)
+            self.pid = self._process.pid
+            return
         import signal
 
-        self.returncode: int | None = None
         output, output_end = os.pipe()
         errors, errors_end = os.pipe()
         try:
@@ -298,7 +308,9 @@ class GitRun:
 
     def poll(self) -> int | None:
         """The exit code once the process has ended (not waiting for it), else None."""
-        if self.returncode is None:
+        if self._process is not None:
+            self.returncode = self._process.poll()
+        elif self.returncode is None:
             pid, status = os.waitpid(self.pid, os.WNOHANG)
             if pid:
                 self.returncode = os.waitstatus_to_exitcode(status)
@@ -307,6 +319,8 @@ class GitRun:
     def output(self, timeout: float) -> tuple[str, str] | None:
         """(output, errors) once the process has ended; None when that took longer than
         `timeout` seconds (the process is killed)."""
+        if self._process is not None:
+            return self._communicate(timeout)
         import select
         import time
 
@@ -332,6 +346,19 @@ class GitRun:
         output, errors = (b"".join(self._read[end]).decode("utf-8", "replace")
                           for end in self._ends)
         return output, errors
+
+    def _communicate(self, timeout: float) -> tuple[str, str] | None:
+        import subprocess
+
+        try:
+            output, errors = self._process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.communicate()
+            self.returncode = self._process.returncode
+            return None
+        self.returncode = self._process.returncode
+        return output.decode("utf-8", "replace"), errors.decode("utf-8", "replace")
 
     def _kill(self) -> None:
         import signal

@@ -98,3 +98,12 @@ def test_poll_tells_an_ended_run_without_waiting(tmp_path: Path) -> None:
     assert run.poll() is None
     output = run.output(30)
     assert output == ("", "") and run.returncode == 0 and run.poll() == 0
+
+
+def test_without_posix_spawn_subprocess_runs_git(repository: Path, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    spawned = git_state(repository)
+    monkeypatch.delattr(os, "posix_spawnp")
+    assert git_state(repository) == spawned and spawned["dirty"] is False
+    _fake_git(tmp_path, monkeypatch, "time.sleep(30)")
+    assert git_state(repository, timeout=0.5)["reason"] == "git status took longer than 0.5s"
