@@ -20,12 +20,13 @@ Names that point at a credential rather than hold one (`--token-auth-file`,
 
 from __future__ import annotations
 
+import functools
 import re
 
 MASK = "***"
-# The patterns below are text, compiled where first used (re keeps them): compiling all
-# of them took 1.5 ms of every run that imports this module, and most runs redact
-# nothing that needs them (the first look, _may_quote_credential, passes most texts).
+# The patterns below are text, compiled where first used (_compiled): compiling all of
+# them took 1.5 ms of every run that imports this module, and most runs redact nothing
+# that needs them (the first look, _may_quote_credential, passes most texts).
 
 # A name holds a credential when it ends with one of these words (case-insensitive):
 # `master_password`, `auth_token`, `MasterUserPassword`, `X-Amz-Signature`, `ssh_private_key`.
@@ -71,31 +72,31 @@ def _may_quote_credential(text: str) -> bool:
     for word in _HINT_WORDS:
         if word in lowered:
             return True
-    if "key" in lowered and re.search(_HINT_KEY, text) is not None:
+    if "key" in lowered and _compiled(_HINT_KEY).search(text) is not None:
         return True
-    return "=" in text and re.search(_HINT_QUERY, text) is not None
+    return "=" in text and _compiled(_HINT_QUERY).search(text) is not None
 
 
 def holds_credential(name: str) -> bool:
     """True for a name whose value is a credential (`db_password`, `X-Amz-Signature`):
     the name's last part ends with a credential word."""
     last = re.split(r"[.\[\]]", name.strip("\"'`"))[-1]
-    return bool(re.fullmatch(_CREDENTIAL_NAME, last.lstrip("-")))
+    return bool(_compiled(_CREDENTIAL_NAME).fullmatch(last.lstrip("-")))
 
 
 def redact(text: str) -> str:
     """The text with every credential it quotes replaced by `***`."""
     if not text or not _may_quote_credential(text):
         return text
-    text = re.sub(_URL_PASSWORD, lambda match: f"{match.group('head')}:{MASK}@", text)
-    text = re.sub(_QUERY, lambda match: _masked(match, _QUERY_NAMES), text)
-    text = re.sub(_IS, _masked, text)
-    text = re.sub(_EQUALS, _masked, text)
-    return re.sub(_COLON, _masked_after_colon, text)
+    text = _compiled(_URL_PASSWORD).sub(lambda match: f"{match.group('head')}:{MASK}@", text)
+    text = _compiled(_QUERY).sub(lambda match: _masked(match, _QUERY_NAMES), text)
+    text = _compiled(_IS).sub(_masked, text)
+    text = _compiled(_EQUALS).sub(_masked, text)
+    return _compiled(_COLON).sub(_masked_after_colon, text)
 
 
 def _masked_after_colon(match: re.Match[str]) -> str:
-    if match.group("quote") or re.fullmatch(_SHOWN, match.group("secret")):
+    if match.group("quote") or _compiled(_SHOWN).fullmatch(match.group("secret")):
         return _masked(match)
     return match.group(0)  # `name: prose`, not a value
 
@@ -103,7 +104,14 @@ def _masked_after_colon(match: re.Match[str]) -> str:
 def _masked(match: re.Match[str], short_names: frozenset[str] = frozenset()) -> str:
     secret, name = match.group("secret"), match.group("name")
     if not (holds_credential(name) or name.lower() in short_names) \
-            or re.match(_HARMLESS, secret):
+            or _compiled(_HARMLESS).match(secret):
         return match.group(0)
     quote = secret[0] if secret[0] in "\"'`" and len(secret) > 1 else ""
     return f"{match.group('head')}{quote}{MASK}{quote}"
+
+
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    """A pattern compiled once per process (kept here, not in re's own cache, which a
+    scan's many patterns could push it out of)."""
+    return re.compile(pattern)
