@@ -94,7 +94,7 @@ def _compiled(package: str, source: str) -> types.CodeType | None:
         try:
             module = __import__(f"{_GENERATED}.{module_name(package)}", fromlist=["_"])
             _loaded[package] = vars(module)
-        except ImportError:
+        except Exception:  # noqa: BLE001 - none, or a damaged one: compile as dataclasses does
             _loaded[package] = None
     namespace = _loaded[package]
     if namespace is None or not source.startswith("def "):

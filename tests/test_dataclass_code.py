@@ -152,3 +152,26 @@ def test_the_console_script_installs_it(tmp_path: Path) -> None:
         "import os\nos._exit = lambda code: (print(dataclasses.exec.__module__), sys.exit(code))\n"
         "try:\n    run()\nexcept SystemExit:\n    pass\n")
     assert output.splitlines()[-1] == "linter.dataclass_code"
+
+
+def test_a_missing_or_damaged_generated_module_only_costs_time(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import builtins
+
+    from linter import dataclass_code
+
+    real_import = builtins.__import__
+
+    def damaged(name: str, *arguments: object, **options: object) -> object:
+        if name.startswith("linter._dataclass_code.linter_damaged"):
+            raise SyntaxError("invalid syntax")
+        return real_import(name, *arguments, **options)
+
+    monkeypatch.setattr(builtins, "__import__", damaged)
+    monkeypatch.setattr(dataclass_code, "_loaded", {})
+    text = "def __create_fn__():\n def __repr__(self):\n  return ''\n return __repr__"
+    assert dataclass_code._compiled("linter.damaged", text) is None
+    assert dataclass_code._compiled("linter.absent", text) is None
+    namespace: dict[str, object] = {}
+    dataclass_code._exec(text, {"__package__": "linter.damaged", "__name__": "x"}, namespace)
+    assert callable(namespace["__create_fn__"])
