@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from linter import __version__
-from linter.digests import SETTLED_NS, add_framed
+from linter.digests import SETTLED_NS, add_framed, stats_of
 
 FORMAT = "ephi-lint-catalogue-1"
 NAMESPACE = "rule-catalogue"
@@ -158,11 +158,10 @@ def stamp(directory: Path) -> Stamp | None:
     newest = 0
     try:
         for name, path in files:
-            information = os.stat(path)
-            newest = max(newest, information.st_mtime_ns, information.st_ctime_ns)
-            add_framed(digest, f"{name} {information.st_dev} {information.st_ino} "
-                               f"{information.st_size} {information.st_mtime_ns} "
-                               f"{information.st_ctime_ns}".encode("utf-8", "surrogateescape"))
+            stats = stats_of(os.stat(path))
+            newest = max(newest, stats[3], stats[4])
+            add_framed(digest, f"{name} {' '.join(map(str, stats))}".encode(
+                "utf-8", "surrogateescape"))
     except OSError:
         return None
     return Stamp(digest.hexdigest(), names, newest)

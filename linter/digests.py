@@ -4,6 +4,7 @@ fingerprint (the caches, the source index, the rule catalogue, the code's finger
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 
@@ -19,3 +20,12 @@ def add_framed(digest: Any, *parts: bytes) -> None:
 # the inputs' (linter.input_stamps) let them: well past the coarsest clock tick of a
 # local file system, so that a write within one tick of the stats taken cannot go unseen.
 SETTLED_NS = 5_000_000_000
+
+# (device, inode, size, modification time, change time), in nanoseconds.
+Stats = tuple[int, int, int, int, int]
+
+
+def stats_of(information: os.stat_result) -> Stats:
+    """The stats that stand for a file's bytes once settled (see SETTLED_NS)."""
+    return (information.st_dev, information.st_ino, information.st_size,
+            information.st_mtime_ns, information.st_ctime_ns)

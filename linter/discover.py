@@ -128,23 +128,13 @@ class PathFilter:
         self._tops: dict[str, str] = {}  # scanned folder -> its git root (or itself)
         self._chains: dict[tuple[str, str], list[tuple[str, IgnoreSpec]]] = {}
 
-    def reason(self, path: Path | str, is_directory: bool, start: Path) -> str | None:
-        """"--skip-path", ".gitignore", or None when the path is scanned. `start` is the
-        scanned folder the walk began at: .gitignore files above it count only up to the
-        git root."""
-        absolute = os.path.abspath(path)
-        suffix = "/" if is_directory else ""
-        if self.skip is not None and self._skips(absolute, suffix):
-            return "--skip-path"
-        if self.gitignore and self._git_ignored(absolute, suffix, start):
-            return ".gitignore"
-        return None
-
     def judge_folder(self, folder: str, start: Path, has_ignore_file: bool = True
                      ) -> Callable[[str, bool], str | None]:
-        """reason() for the entries of one folder (`folder`: its absolute path), by name:
-        the folder's ignore files looked up once, not for each entry. `has_ignore_file`:
-        False when the folder's listing holds no `.gitignore` (it is not opened then)."""
+        """Why an entry of one folder (`folder`: its absolute path) is left out, by name:
+        "--skip-path", ".gitignore", or None when it is scanned. The folder's ignore files
+        are looked up once, not for each entry; those above `start`, the scanned folder
+        the walk began at, count only up to the git root. `has_ignore_file`: False when the
+        folder's listing holds no `.gitignore` (it is not opened then)."""
         if not has_ignore_file:
             self._specs.setdefault(os.path.join(folder, ".gitignore"), None)
         prefix = folder.rstrip("/") + "/"
@@ -172,14 +162,6 @@ class PathFilter:
         if not absolute.startswith(self._root_prefix):
             return False  # outside the scan root: the patterns are relative to it
         return self.skip.ignores(absolute[len(self._root_prefix):] + suffix)
-
-    def _git_ignored(self, absolute: str, suffix: str, start: Path) -> bool:
-        chain = self._chain(os.path.dirname(absolute), self._top(start))
-        for prefix, spec in chain:
-            verdict = spec.verdict(absolute[len(prefix):] + suffix)
-            if verdict is not None:
-                return verdict
-        return False
 
     def _chain(self, folder: str, top: str) -> list[tuple[str, IgnoreSpec]]:
         """The ignore files that rule on paths in `folder`, deepest first (each with its

@@ -28,20 +28,13 @@ from pathlib import Path
 from typing import Any
 
 from linter import cache, digests
+from linter.digests import Stats, stats_of
 from linter.input_facts import InputRead, read_input
 
 NAMESPACE = "input-stamps"
 FORMAT = "ephi-lint-input-stamps-1"
 _MAGIC = FORMAT.encode() + b"\n"
 MAX_ENTRIES = 64
-
-# (device, inode, size, modification time, change time), in nanoseconds.
-Stats = tuple[int, int, int, int, int]
-
-
-def stats_of(information: os.stat_result) -> Stats:
-    return (information.st_dev, information.st_ino, information.st_size,
-            information.st_mtime_ns, information.st_ctime_ns)
 
 
 class InputStamps:

@@ -95,16 +95,20 @@ print(json.dumps({{"classes": described, "compiled": sorted(
 """
 
 
+# Appends to `compiled` the module of every text linter.dataclass_code compiles itself
+# (one it holds no generated function for).
+_COUNT_COMPILED = ("import builtins\n_exec = builtins.exec\n"
+                   "def counted(*arguments):\n"
+                   "    if sys._getframe(1).f_code.co_name == '_exec':\n"
+                   "        compiled.append(arguments[1].get('__name__'))\n"
+                   "    return _exec(*arguments)\n"
+                   "builtins.exec = counted\n")
+
+
 @same_python
 def test_classes_get_exactly_the_methods_dataclasses_compiles() -> None:
     hooked = json.loads(_python(_DESCRIBE.format(
-        install="from linter.dataclass_code import install\ninstall()\n"
-                "import builtins\n_exec = builtins.exec\n"
-                "def counted(*arguments):\n"
-                "    if sys._getframe(1).f_code.co_name == '_exec':\n"
-                "        compiled.append(arguments[1].get('__name__'))\n"
-                "    return _exec(*arguments)\n"
-                "builtins.exec = counted")))
+        install="from linter.dataclass_code import install\ninstall()\n" + _COUNT_COMPILED)))
     plain = json.loads(_python(_DESCRIBE.format(install="")))
     assert len(plain["classes"]) > 200
     assert hooked["classes"] == plain["classes"]
@@ -114,13 +118,8 @@ def test_classes_get_exactly_the_methods_dataclasses_compiles() -> None:
 @same_python
 def test_a_scan_compiles_no_method_of_ours() -> None:
     output = _python(
-        "import builtins, sys\ncompiled = []\n_exec = builtins.exec\n"
-        "def counted(*arguments):\n"
-        "    if sys._getframe(1).f_code.co_name == '_exec':\n"
-        "        compiled.append(arguments[1].get('__name__'))\n"
-        "    return _exec(*arguments)\n"
-        "builtins.exec = counted\n"
-        "from linter.dataclass_code import install\ninstall()\n"
+        "import sys\ncompiled = []\n" + _COUNT_COMPILED
+        + "from linter.dataclass_code import install\ninstall()\n"
         "from linter.cli import app\n"
         "try:\n    app(['scan', 'examples/', '-f', 'json', '-o', '/dev/null', '--no-config'])\n"
         "except SystemExit:\n    pass\n"
